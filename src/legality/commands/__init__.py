@@ -1,0 +1,1 @@
+"""Command modules: each exports `COMMANDS`, a list of click commands (see `legality.cli`)."""

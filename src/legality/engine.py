@@ -1,0 +1,67 @@
+"""The engine facade: compile a rule set once, evaluate many records.
+
+    engine, diags = Engine.compile(rules_dir)      # never raises on bad rules: diagnostics
+    engine = Engine.load(rules_dir)                # raises CompileError with all diagnostics
+    ev = engine.evaluate(verdict, trace=True)      # Evaluation(candidates, faults, trace)
+
+An Engine holds closures and is not picklable: worker processes build their own from the same
+rules directory (compilation is deterministic, so every worker has the same `version`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import CompileError, Diagnostic, has_errors
+from .eval.trace import Trace
+from .model.verdict import Verdict
+from .report.model import Candidate
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    id: str
+    title: str
+    severity: str
+    citations: tuple[str, ...]
+    tags: tuple[str, ...]
+    scope: str
+    file: str
+    line: int
+
+
+@dataclass(slots=True)
+class Evaluation:
+    candidates: list[Candidate]
+    faults: list[Diagnostic] = field(default_factory=list)
+    trace: Trace | None = None
+
+
+class Engine:
+    def __init__(self, program, diagnostics: list[Diagnostic]):
+        self._program = program
+        self.diagnostics = diagnostics  # warnings of a successful compile
+        self.version: str = program.version
+        self.rules: list[RuleInfo] = program.rule_infos()
+        self.catalogue = program.catalogue
+
+    @classmethod
+    def compile(cls, rules_dir: str | Path | None = None, *, catalogue=None) -> tuple["Engine | None", list[Diagnostic]]:
+        from .eval.compiler import compile_program
+
+        program, diags = compile_program(rules_dir, catalogue=catalogue)
+        if program is None or has_errors(diags):
+            return None, diags
+        return cls(program, diags), diags
+
+    @classmethod
+    def load(cls, rules_dir: str | Path | None = None, *, catalogue=None) -> "Engine":
+        engine, diags = cls.compile(rules_dir, catalogue=catalogue)
+        if engine is None:
+            raise CompileError([d for d in diags if d.is_error])
+        return engine
+
+    def evaluate(self, verdict: Verdict, *, trace: bool = False, only_rule: str | None = None) -> Evaluation:
+        """Candidates in a deterministic order (record-level rules, then per offence in record order)."""
+        return self._program.evaluate(verdict, trace=trace, only_rule=only_rule)

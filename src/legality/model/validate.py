@@ -1,0 +1,205 @@
+"""Record validation: pydantic for shape, then the cross-field facts of the export format.
+
+Errors are values (`RecordError(path, message)`), never exceptions, so that one bad record is
+reported and the batch goes on.  Paths are JSON paths as the report format writes them
+(`offences[0].sentence.principal.term.years`); messages are for the court clerk who fixes the
+export, in Russian.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from .enums import ALL_AMOUNT_FIELDS, AMOUNT_FIELDS, Combination, PenaltyKind
+from .verdict import FinalSentence, Penalty, Sentence, Verdict
+
+MIN_AGE = 14  # Art. 15 УК РК: general age of criminal liability (see rules/law/general.yaml)
+_MITIGATING = re.compile(r"^53\.(1\.[1-9]\d*|2)$")
+_AGGRAVATING = re.compile(r"^54\.1\.[1-9]\d*$")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordError:
+    path: str
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+
+def json_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for p in loc:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        else:
+            out += ("." if out else "") + str(p)
+    return out or "$"
+
+
+# pydantic error type -> clerk-readable Russian message ({input}, {ctx...} filled in)
+_MESSAGES = {
+    "missing": "обязательное поле отсутствует",
+    "string_type": "ожидается строка",
+    "string_too_short": "значение не может быть пустым",
+    "int_type": "ожидается целое число",
+    "int_parsing": "ожидается целое число",
+    "float_type": "ожидается число",
+    "bool_type": "ожидается true или false",
+    "list_type": "ожидается массив",
+    "dict_type": "ожидается объект",
+    "model_type": "ожидается объект",
+    "model_attributes_type": "ожидается объект",
+    "too_short": "массив не может быть пустым",
+    "greater_than": "значение должно быть больше {gt}",
+    "greater_than_equal": "значение должно быть не меньше {ge}",
+    "less_than_equal": "значение должно быть не больше {le}",
+    "finite_number": "ожидается конечное число",
+    "extra_forbidden": "лишнее поле: в сроке допустимы только years, months, days",
+    "typed_dict_type": "ожидается объект вида {{\"years\": Г, \"months\": М, \"days\": Д}}",
+}
+
+
+def _enum_message(err: dict[str, Any]) -> str:
+    expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " или ")
+    return f"недопустимое значение {err.get('input')!r}; допустимые: {expected}"
+
+
+def _translate(err: dict[str, Any]) -> str:
+    t = err["type"]
+    if t in ("enum", "literal_error"):
+        return _enum_message(err)
+    if t == "value_error":
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    tmpl = _MESSAGES.get(t)
+    if tmpl is None:
+        return err["msg"]
+    try:
+        return tmpl.format(**err.get("ctx", {}))
+    except (KeyError, IndexError):
+        return tmpl
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    # pydantic puts union/function branch tags into loc; the clerk needs the field path only
+    return tuple(p for p in loc if not (isinstance(p, str) and p.startswith(("function-", "json-or-python", "is-instance", "union["))))
+
+
+def pydantic_errors(exc: ValidationError) -> list[RecordError]:
+    out = []
+    seen = set()
+    for err in exc.errors(include_url=False):
+        path = json_path(_clean_loc(tuple(err["loc"])))
+        msg = _translate(err)
+        if (path, msg) not in seen:
+            seen.add((path, msg))
+            out.append(RecordError(path, msg))
+    return out
+
+
+def validate_record(obj: Any) -> Verdict | list[RecordError]:
+    """The model, or every error of the record (shape errors first; cross-field only on a sound shape)."""
+    if not isinstance(obj, dict):
+        return [RecordError("$", f"запись должна быть JSON-объектом, а не {_json_type(obj)}")]
+    fmt = obj.get("format")
+    if fmt is not None and fmt != "legality.verdict/1":
+        return [RecordError("format", f"неизвестный формат {fmt!r}; ожидается \"legality.verdict/1\"")]
+    try:
+        v = Verdict.model_validate(obj)
+    except ValidationError as exc:
+        return pydantic_errors(exc)
+    errs = cross_field_errors(v)
+    return errs or v
+
+
+def _json_type(obj: Any) -> str:
+    return {list: "массив", str: "строка", int: "число", float: "число", bool: "логическое значение"}.get(
+        type(obj), "null" if obj is None else type(obj).__name__
+    )
+
+
+def _age(born, on) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _penalty_errors(p: Penalty, path: str) -> list[RecordError]:
+    allowed = AMOUNT_FIELDS[p.kind]
+    present = tuple(f for f in ALL_AMOUNT_FIELDS if getattr(p, f) is not None)
+    errs = []
+    if p.lifelong is False:
+        present = tuple(f for f in present if f != "lifelong")
+    if present not in allowed:
+        want = " или ".join("+".join(g) if g else "без размера" for g in allowed)
+        extra = [f for f in present if not any(f in g for g in allowed)]
+        if extra:
+            for f in extra:
+                errs.append(RecordError(f"{path}.{f}", f"у наказания «{p.kind.ru}» не бывает поля {f} (ожидается: {want})"))
+        elif not present:
+            errs.append(RecordError(f"{path}.{allowed[0][0]}", f"не указан размер наказания «{p.kind.ru}» (ожидается: {want})"))
+        else:
+            errs.append(RecordError(path, f"у наказания «{p.kind.ru}» должен быть ровно один размер: {want}; указано: {', '.join(present)}"))
+    if p.term is not None and p.term.value == 0:
+        errs.append(RecordError(f"{path}.term", "срок не может быть нулевым"))
+    return errs
+
+
+def _sentence_errors(s: Sentence, path: str) -> list[RecordError]:
+    errs = _penalty_errors(s.principal, f"{path}.principal")
+    for i, a in enumerate(s.additional):
+        errs += _penalty_errors(a, f"{path}.additional[{i}]")
+    return errs
+
+
+def cross_field_errors(v: Verdict) -> list[RecordError]:
+    errs: list[RecordError] = []
+    seen_ids: dict[str, int] = {}
+    born = v.defendant.birth_date
+    if born >= v.verdict_date:
+        errs.append(RecordError("defendant.birth_date", "дата рождения не может быть позже даты приговора"))
+    for i, o in enumerate(v.offences):
+        p = f"offences[{i}]"
+        if o.id in seen_ids:
+            errs.append(RecordError(f"{p}.id", f"идентификатор эпизода {o.id!r} уже использован в offences[{seen_ids[o.id]}]"))
+        else:
+            seen_ids[o.id] = i
+        if o.committed_on > v.verdict_date:
+            errs.append(RecordError(f"{p}.committed_on", f"дата совершения {o.committed_on} позже даты приговора {v.verdict_date}"))
+        if born >= o.committed_on:
+            errs.append(RecordError("defendant.birth_date", f"подсудимый родился не раньше совершения деяния {p} ({o.committed_on})"))
+        elif _age(born, o.committed_on) < MIN_AGE:
+            errs.append(RecordError(
+                "defendant.birth_date",
+                f"на дату деяния {p} ({o.committed_on}) подсудимому было {_age(born, o.committed_on)} лет: "
+                f"уголовная ответственность наступает с {MIN_AGE} лет (ст.15 УК РК)",
+            ))
+        for j, c in enumerate(o.mitigating):
+            if not _MITIGATING.match(c):
+                errs.append(RecordError(f"{p}.mitigating[{j}]", f"код смягчающего обстоятельства {c!r} не по форме «53.1.N» или «53.2»"))
+        for j, c in enumerate(o.aggravating):
+            if not _AGGRAVATING.match(c):
+                errs.append(RecordError(f"{p}.aggravating[{j}]", f"код отягчающего обстоятельства {c!r} не по форме «54.1.N»"))
+        errs += _sentence_errors(o.sentence, f"{p}.sentence")
+    for i, pc in enumerate(v.defendant.prior_convictions):
+        if pc.verdict_date > v.verdict_date:
+            errs.append(RecordError(f"defendant.prior_convictions[{i}].verdict_date", "прежний приговор позже настоящего"))
+        if pc.release_date is not None and pc.release_date < pc.verdict_date:
+            errs.append(RecordError(f"defendant.prior_convictions[{i}].release_date", "дата освобождения раньше даты прежнего приговора"))
+    fs: FinalSentence = v.final_sentence
+    errs += _sentence_errors(fs, "final_sentence")
+    real_prison = fs.principal.kind in (PenaltyKind.imprisonment, PenaltyKind.life_imprisonment) and fs.probation is None
+    if fs.regime is not None and not real_prison:
+        why = "наказание условное" if fs.probation is not None else f"основное наказание — {fs.principal.kind.ru}"
+        errs.append(RecordError("final_sentence.regime", f"вид учреждения указывается только при реальном лишении свободы, а {why}"))
+    if fs.probation is not None and fs.principal.kind not in (PenaltyKind.imprisonment, PenaltyKind.restriction_of_liberty):
+        errs.append(RecordError("final_sentence.probation", f"условное осуждение возможно только к лишению или ограничению свободы, а назначено: {fs.principal.kind.ru}"))
+    if fs.combination == Combination.single and len(v.offences) != 1:
+        errs.append(RecordError("final_sentence.combination", f"«single» означает одно преступление, а эпизодов {len(v.offences)}"))
+    if fs.prior_unserved is not None:
+        errs += _penalty_errors(fs.prior_unserved.principal, "final_sentence.prior_unserved.principal")
+        if fs.prior_unserved.verdict_date > v.verdict_date:
+            errs.append(RecordError("final_sentence.prior_unserved.verdict_date", "прежний приговор позже настоящего"))
+    return errs

@@ -1,0 +1,357 @@
+"""Legal value types: terms, quantities and article references.
+
+Why a value type and not plain numbers: a sentence of "3 years 9 months" must compare exactly with
+"3/4 of 5 years" (= 45 months).  Floats round at exactly the boundaries that matter (a sentence at
+the limit is lawful), so every quantity here is an exact `Fraction`.
+
+Terms follow the export format: 1 year = 12 months, a day is 1/30 of a month for comparison.
+A fraction of a term is exact internally; it is printed in whole days rounded *down* (the lawful
+maximum in whole days: for an integer-day sentence, ``s <= cap`` iff ``s <= floor_days(cap)``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import total_ordering
+from math import floor
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic_core import core_schema
+
+Number = int | Fraction
+
+# ---------------------------------------------------------------------------------------------
+# Quantities
+
+
+UNITS = ("term", "mrp", "hours", "days", "multiple")
+UNIT_RU = {"mrp": "МРП", "hours": "ч.", "days": "сут.", "multiple": "-кратн."}
+
+
+def _frac(x: Any) -> Fraction:
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, bool):
+        raise TypeError("boolean is not a number")
+    if isinstance(x, int):
+        return Fraction(x)
+    if isinstance(x, float):
+        # export amounts like 1500.5 МРП: go through str so 0.1 stays 1/10
+        return Fraction(str(x))
+    if isinstance(x, str):
+        return Fraction(x)
+    raise TypeError(f"not a number: {x!r}")
+
+
+@total_ordering
+class Quantity:
+    """An amount with a unit: МРП, hours, days (of arrest), a multiple of a bribe, or a term.
+
+    Quantities of different units never compare: that is a rule-author error, raised as TypeError
+    so the engine reports it as a fault instead of silently answering False.
+    """
+
+    __slots__ = ("value", "unit")
+
+    def __init__(self, value: Any, unit: str):
+        if unit not in UNITS:
+            raise ValueError(f"unknown unit {unit!r}")
+        object.__setattr__(self, "value", _frac(value))
+        object.__setattr__(self, "unit", unit)
+
+    def __setattr__(self, name: str, value: Any) -> None:  # immutability
+        raise AttributeError("Quantity is immutable")
+
+    @classmethod
+    def _make(cls, value: Fraction, unit: str) -> "Quantity":
+        if unit == "term":
+            return Term.from_months(value)
+        return Quantity(value, unit)
+
+    def _same(self, other: Any) -> "Quantity":
+        if not isinstance(other, Quantity):
+            raise TypeError(f"cannot combine {self.unit} with {type(other).__name__}")
+        if other.unit != self.unit:
+            raise TypeError(f"cannot compare {self.unit} with {other.unit}")
+        return other
+
+    def __eq__(self, other: Any) -> bool:
+        if not isinstance(other, Quantity):
+            return NotImplemented
+        return self.unit == other.unit and self.value == other.value
+
+    def __hash__(self) -> int:
+        return hash((self.unit, self.value))
+
+    def __lt__(self, other: Any) -> bool:
+        return self.value < self._same(other).value
+
+    def __add__(self, other: Any) -> "Quantity":
+        return self._make(self.value + self._same(other).value, self.unit)
+
+    def __sub__(self, other: Any) -> "Quantity":
+        v = self.value - self._same(other).value
+        return self._make(max(v, Fraction(0)), self.unit)
+
+    def scale(self, factor: Number) -> "Quantity":
+        """`factor of self`, exact (3/4 of 5 years = 3 years 9 months)."""
+        return self._make(self.value * _frac(factor), self.unit)
+
+    def ratio(self, other: "Quantity") -> Fraction:
+        return self.value / self._same(other).value
+
+    def to_json(self) -> Any:
+        return {self.unit: _num_json(self.value)}
+
+    def ru(self) -> str:
+        return f"{_num_ru(self.value)} {UNIT_RU[self.unit]}"
+
+    def __repr__(self) -> str:
+        return f"Quantity({self.value}, {self.unit!r})"
+
+    __str__ = ru
+
+
+def _num_json(v: Fraction) -> int | float:
+    return int(v) if v.denominator == 1 else float(v)
+
+
+def _num_ru(v: Fraction) -> str:
+    if v.denominator == 1:
+        return f"{int(v):,}".replace(",", "\u00a0")
+    return f"{float(v):.2f}".rstrip("0").replace(".", ",")
+
+
+class Term(Quantity):
+    """A term of years, months and days; exact, compared in months (a day = 1/30 month).
+
+    Constructed from the export's ``{"years", "months", "days"}``; the original split is kept for
+    printing what the court wrote, the exact month count is used for every comparison.
+    """
+
+    __slots__ = ("years", "months", "days")
+
+    def __init__(self, years: int = 0, months: int = 0, days: Number = 0):
+        total = Fraction(years) * 12 + Fraction(months) + _frac(days) / 30
+        Quantity.__init__(self, total, "term")
+        object.__setattr__(self, "years", years)
+        object.__setattr__(self, "months", months)
+        object.__setattr__(self, "days", days)
+
+    @classmethod
+    def from_months(cls, total: Number) -> "Term":
+        total = _frac(total)
+        if total < 0:
+            raise ValueError("a term cannot be negative")
+        whole = floor(total)
+        days = (total - whole) * 30
+        t = cls(whole // 12, whole % 12, 0)
+        object.__setattr__(t, "value", total)
+        object.__setattr__(t, "days", int(days) if days.denominator == 1 else days)
+        return t
+
+    @classmethod
+    def parse(cls, text: str) -> "Term":
+        """Parse «3 г. 9 мес.», «3 years 9 months», «45 мес.», «10 дн.»."""
+        s = text.strip().lower()
+        if not s:
+            raise ValueError("empty term")
+        y = m = d = 0
+        pat = re.compile(
+            r"(\d+)\s*(years?|y|г\.?|год(?:а)?|лет|months?|мес\.?|месяц(?:а|ев)?|days?|d|дн\.?|дней|день|дня)"
+        )
+        pos = 0
+        found = False
+        for mt in pat.finditer(s):
+            if s[pos:mt.start()].strip(" ,"):
+                raise ValueError(f"cannot read term {text!r}")
+            n, u = int(mt.group(1)), mt.group(2)
+            if u.startswith(("y", "г", "л")):
+                y += n
+            elif u.startswith(("m", "мес")):
+                m += n
+            else:
+                d += n
+            pos = mt.end()
+            found = True
+        if not found or s[pos:].strip(" ,."):
+            raise ValueError(f"cannot read term {text!r}")
+        return cls(y, m, d)
+
+    @property
+    def total_months(self) -> Fraction:
+        return self.value
+
+    def normalized(self) -> "Term":
+        return Term.from_months(self.value)
+
+    def whole_days_floor(self) -> "Term":
+        """The largest whole-day term not above self (the lawful maximum in whole days)."""
+        whole = floor(self.value)
+        d = floor((self.value - whole) * 30)
+        return Term(whole // 12, whole % 12, d)
+
+    def to_json(self) -> dict[str, Any]:
+        n = self if isinstance(self.days, int) else self.whole_days_floor()
+        n = n if (n.months < 12 and (not isinstance(n.days, int) or n.days < 30)) else n.normalized()
+        out: dict[str, Any] = {}
+        out["years"] = n.years
+        out["months"] = n.months
+        out["days"] = int(n.days)
+        return out
+
+    def ru(self) -> str:
+        """«3 г. 9 мес. 10 дн.»; a fractional day is rounded down (see module docstring)."""
+        n = self.whole_days_floor() if not isinstance(self.days, int) else self
+        if n.months >= 12 or n.days >= 30:
+            n = n.normalized()
+        parts = []
+        if n.years:
+            parts.append(f"{n.years} г.")
+        if n.months:
+            parts.append(f"{n.months} мес.")
+        if n.days:
+            parts.append(f"{int(n.days)} дн.")
+        return " ".join(parts) if parts else "0 мес."
+
+    __str__ = ru
+
+    def __repr__(self) -> str:
+        return f"Term({self.years}, {self.months}, {self.days})"
+
+    # pydantic integration: validated as a typed dict so error paths reach `.years` etc.
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        part = core_schema.int_schema(ge=0, le=10_000, strict=True)
+        td = core_schema.typed_dict_schema(
+            {
+                "years": core_schema.typed_dict_field(part, required=False),
+                "months": core_schema.typed_dict_field(part, required=False),
+                "days": core_schema.typed_dict_field(part, required=False),
+            },
+            extra_behavior="forbid",
+        )
+
+        def build(d: dict[str, int]) -> "Term":
+            return cls(d.get("years", 0), d.get("months", 0), d.get("days", 0))
+
+        def validate(v: Any, handler: Any) -> "Term":
+            return v if isinstance(v, cls) else build(handler(v))
+
+        return core_schema.no_info_wrap_validator_function(
+            validate,
+            td,
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda t: t.to_json()),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, cs: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        n = {"type": "integer", "minimum": 0}
+        return {
+            "type": "object",
+            "title": "Term",
+            "description": "A term: years, months, days (missing ones are 0; 1 year = 12 months)",
+            "properties": {"years": n, "months": n, "days": n},
+            "additionalProperties": False,
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Article references
+
+_REF_TOKEN = re.compile(
+    r"(?P<kind>ст\.?|статья|статьи|ч\.?|часть|части|п\.?|пункт|пункта)\s*(?P<val>\d+(?:-\d+)?)", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ArticleRef:
+    """`п.3 ч.2 ст.188`: article (a string: "218-1"), optional part and item (пункт).
+
+    Parsed in any order of its pieces (`ч.2 ст.188 п.3`, `ст.188 ч.2 п.3`); printed in the usual
+    Russian order, item first: `п.3 ч.2 ст.188`.
+    """
+
+    article: str
+    part: int | None = None
+    paragraph: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "ArticleRef":
+        s = text.strip()
+        for prefix in ("УК РК", "УК"):
+            if s.upper().startswith(prefix):
+                s = s[len(prefix):]
+            if s.upper().endswith(prefix):
+                s = s[: -len(prefix)]
+        art = part = par = None
+        pos = 0
+        s = s.strip()
+        for m in _REF_TOKEN.finditer(s):
+            if s[pos:m.start()].strip(" ,"):
+                raise ValueError(f"cannot read article reference {text!r}")
+            k = m.group("kind").lower()
+            v = m.group("val")
+            if k.startswith("ст"):
+                if art is not None:
+                    raise ValueError(f"two articles in {text!r}")
+                art = v
+            elif k.startswith("ч"):
+                if part is not None or "-" in v:
+                    raise ValueError(f"bad part in {text!r}")
+                part = int(v)
+            else:
+                if par is not None or "-" in v:
+                    raise ValueError(f"bad item in {text!r}")
+                par = int(v)
+            pos = m.end()
+        if art is None or s[pos:].strip(" ,."):
+            raise ValueError(f"cannot read article reference {text!r} (expected e.g. «п.3 ч.2 ст.188»)")
+        return cls(art, part, par)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "ArticleRef":
+        return cls(str(d["article"]), d.get("part"), d.get("paragraph"))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"article": self.article, "part": self.part, "paragraph": self.paragraph}
+
+    def __str__(self) -> str:
+        bits = []
+        if self.paragraph is not None:
+            bits.append(f"п.{self.paragraph}")
+        if self.part is not None:
+            bits.append(f"ч.{self.part}")
+        bits.append(f"ст.{self.article}")
+        return " ".join(bits)
+
+    def sort_key(self) -> tuple:
+        main, _, sub = self.article.partition("-")
+        return (int(main), int(sub or 0), self.part or 0, self.paragraph or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A provision a finding rests on: `УК РК ст.56 ч.3` (act + article reference)."""
+
+    act: str
+    ref: ArticleRef
+
+    @classmethod
+    def parse(cls, text: str) -> "Citation":
+        s = text.strip()
+        act = "УК РК"
+        for known in ("УК РК", "УПК РК", "УИК РК", "НП ВС РК"):
+            if s.startswith(known):
+                act, s = known, s[len(known):]
+                break
+        return cls(act, ArticleRef.parse(s))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"act": self.act, **self.ref.to_json()}
+
+    def __str__(self) -> str:
+        return f"{self.act} {self.ref}"

@@ -1,0 +1,158 @@
+"""The verdict record of the export format, as pydantic v2 models.
+
+This module (with `enums`, `values` and `validate`) is the only code that knows the export format:
+the engine, rules and reports see these objects, never raw JSON.  Shape and types are checked by
+pydantic; cross-field facts a court export can get wrong are checked in `validate.py`, which knows
+the JSON path of every field it complains about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+
+from .enums import (
+    Category,
+    Citizenship,
+    Combination,
+    Exemption,
+    Intent,
+    PenaltyKind,
+    Procedure,
+    Regime,
+    Role,
+    Sex,
+    Stage,
+)
+from .values import ArticleRef, Term
+
+FORMAT_TAG = "legality.verdict/1"
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(v: Any) -> Any:
+    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+        return v
+    if not isinstance(v, str) or not _ISO.match(v):
+        raise ValueError("дата должна быть строкой в формате ГГГГ-ММ-ДД")
+    try:
+        return dt.date.fromisoformat(v)
+    except ValueError:
+        raise ValueError(f"такой даты нет в календаре: {v}") from None
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+Amount = Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
+NonEmpty = Annotated[str, Field(min_length=1, strict=True)]
+
+
+class _Model(BaseModel):
+    # exports grow: unknown fields are ignored, never an error
+    model_config = ConfigDict(extra="ignore", frozen=True, revalidate_instances="never")
+
+
+class Court(_Model):
+    code: NonEmpty
+    name: str | None = None
+    region: str | None = None
+
+
+class ArticleRefModel(_Model):
+    article: NonEmpty
+    part: StrictInt | None = Field(default=None, ge=1)
+    paragraph: StrictInt | None = Field(default=None, ge=1)
+
+    @property
+    def ref(self) -> ArticleRef:
+        return ArticleRef(self.article, self.part, self.paragraph)
+
+
+class PriorConviction(_Model):
+    verdict_date: Date
+    articles: list[ArticleRefModel] = Field(min_length=1)
+    category: Category
+    intent: Intent
+    age_at_offence: StrictInt | None = Field(default=None, ge=0, le=150)
+    sentence_kind: PenaltyKind
+    real_imprisonment: StrictBool
+    suspended: StrictBool | None = None
+    expunged: StrictBool
+    release_date: Date | None = None
+
+
+class Defendant(_Model):
+    person_id: NonEmpty
+    sex: Sex
+    birth_date: Date
+    citizenship: Citizenship = Citizenship.KZ
+    pregnant: StrictBool | None = None
+    child_under_3: StrictBool | None = None
+    disability_group: Literal[1, 2, 3] | None = None
+    military: StrictBool | None = None
+    prior_convictions: list[PriorConviction] = Field(default_factory=list)
+
+
+class Penalty(_Model):
+    kind: PenaltyKind
+    mrp: Amount | None = None
+    multiple: Amount | None = None
+    hours: StrictInt | None = Field(default=None, gt=0)
+    days: StrictInt | None = Field(default=None, gt=0)
+    term: Term | None = None
+    lifelong: StrictBool | None = None
+
+
+class Sentence(_Model):
+    principal: Penalty
+    additional: list[Penalty] = Field(default_factory=list)
+    exempted: Exemption | None = None
+
+
+class Probation(_Model):
+    period: Term
+
+
+class PriorUnserved(_Model):
+    verdict_date: Date
+    principal: Penalty
+
+
+class FinalSentence(Sentence):
+    combination: Combination | None = None
+    prior_unserved: PriorUnserved | None = None
+    regime: Regime | None = None
+    probation: Probation | None = None
+
+
+class Offence(_Model):
+    id: NonEmpty
+    article: NonEmpty
+    part: StrictInt | None = Field(default=None, ge=1)
+    paragraph: StrictInt | None = Field(default=None, ge=1)
+    committed_on: Date
+    stage: Stage = Stage.completed
+    role: Role = Role.perpetrator
+    mitigating: list[str] = Field(default_factory=list)
+    aggravating: list[str] = Field(default_factory=list)
+    damage_kzt: Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)] | None = None
+    damage_compensated: StrictBool | None = None
+    sentence: Sentence
+
+    @property
+    def ref(self) -> ArticleRef:
+        return ArticleRef(self.article, self.part, self.paragraph)
+
+
+class Verdict(_Model):
+    format: Literal["legality.verdict/1"] | None = None
+    case_id: NonEmpty
+    court: Court
+    judge_id: str | None = None
+    verdict_date: Date
+    procedure: Procedure = Procedure.general
+    defendant: Defendant
+    offences: list[Offence] = Field(min_length=1)
+    final_sentence: FinalSentence
