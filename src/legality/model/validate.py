@@ -8,6 +8,7 @@ export, in Russian.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +19,9 @@ from .enums import ALL_AMOUNT_FIELDS, AMOUNT_FIELDS, Combination, PenaltyKind
 from .verdict import FinalSentence, Penalty, Sentence, Verdict
 
 MIN_AGE = 14  # Art. 15 УК РК: general age of criminal liability (see rules/law/general.yaml)
-_MITIGATING = re.compile(r"^53\.(1\.[1-9]\d*|2)$")
-_AGGRAVATING = re.compile(r"^54\.1\.[1-9]\d*$")
+# matched whole (fullmatch); the JSON Schema uses the same patterns (ASCII digits only, no newline)
+MITIGATING_CODE = re.compile(r"53\.(1\.[1-9][0-9]*|2)")
+AGGRAVATING_CODE = re.compile(r"54\.1\.[1-9][0-9]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +66,18 @@ _MESSAGES = {
 }
 
 
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value as JSON, cut short: the clerk needs to recognise it, not to read a megabyte of it."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _enum_message(err: dict[str, Any]) -> str:
-    expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " или ")
-    return f"недопустимое значение {err.get('input')!r}; допустимые: {expected}"
+    expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " или ").replace("'", '"')
+    return f"недопустимое значение {_shown(err.get('input'))}; допустимые: {expected}"
 
 
 def _translate(err: dict[str, Any]) -> str:
@@ -78,8 +89,9 @@ def _translate(err: dict[str, Any]) -> str:
     tmpl = _MESSAGES.get(t)
     if tmpl is None:
         return err["msg"]
+    ctx = {k: (int(v) if isinstance(v, float) and v.is_integer() else v) for k, v in err.get("ctx", {}).items()}
     try:
-        return tmpl.format(**err.get("ctx", {}))
+        return tmpl.format(**ctx)
     except (KeyError, IndexError):
         return tmpl
 
@@ -107,7 +119,7 @@ def validate_record(obj: Any) -> Verdict | list[RecordError]:
         return [RecordError("$", f"запись должна быть JSON-объектом, а не {_json_type(obj)}")]
     fmt = obj.get("format")
     if fmt is not None and fmt != "legality.verdict/1":
-        return [RecordError("format", f"неизвестный формат {fmt!r}; ожидается \"legality.verdict/1\"")]
+        return [RecordError("format", f"неизвестный формат {_shown(fmt)}; ожидается \"legality.verdict/1\"")]
     try:
         v = Verdict.model_validate(obj)
     except ValidationError as exc:
@@ -163,7 +175,7 @@ def cross_field_errors(v: Verdict) -> list[RecordError]:
     for i, o in enumerate(v.offences):
         p = f"offences[{i}]"
         if o.id in seen_ids:
-            errs.append(RecordError(f"{p}.id", f"идентификатор эпизода {o.id!r} уже использован в offences[{seen_ids[o.id]}]"))
+            errs.append(RecordError(f"{p}.id", f"идентификатор эпизода {_shown(o.id)} уже использован в offences[{seen_ids[o.id]}]"))
         else:
             seen_ids[o.id] = i
         if o.committed_on > v.verdict_date:
@@ -177,11 +189,11 @@ def cross_field_errors(v: Verdict) -> list[RecordError]:
                 f"уголовная ответственность наступает с {MIN_AGE} лет (ст.15 УК РК)",
             ))
         for j, c in enumerate(o.mitigating):
-            if not _MITIGATING.match(c):
-                errs.append(RecordError(f"{p}.mitigating[{j}]", f"код смягчающего обстоятельства {c!r} не по форме «53.1.N» или «53.2»"))
+            if not MITIGATING_CODE.fullmatch(c):
+                errs.append(RecordError(f"{p}.mitigating[{j}]", f"код смягчающего обстоятельства {_shown(c)} не по форме «53.1.N» или «53.2»"))
         for j, c in enumerate(o.aggravating):
-            if not _AGGRAVATING.match(c):
-                errs.append(RecordError(f"{p}.aggravating[{j}]", f"код отягчающего обстоятельства {c!r} не по форме «54.1.N»"))
+            if not AGGRAVATING_CODE.fullmatch(c):
+                errs.append(RecordError(f"{p}.aggravating[{j}]", f"код отягчающего обстоятельства {_shown(c)} не по форме «54.1.N»"))
         errs += _sentence_errors(o.sentence, f"{p}.sentence")
     for i, pc in enumerate(v.defendant.prior_convictions):
         if pc.verdict_date > v.verdict_date:

@@ -65,6 +65,9 @@ class Quantity:
     def __setattr__(self, name: str, value: Any) -> None:  # immutability
         raise AttributeError("Quantity is immutable")
 
+    def __reduce__(self) -> tuple:  # pickling (worker processes): rebuild through __init__, not setattr
+        return (Quantity, (self.value, self.unit))
+
     @classmethod
     def _make(cls, value: Fraction, unit: str) -> "Quantity":
         if unit == "term":
@@ -140,6 +143,9 @@ class Term(Quantity):
         object.__setattr__(self, "years", years)
         object.__setattr__(self, "months", months)
         object.__setattr__(self, "days", days)
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.years, self.months, self.days))
 
     @classmethod
     def from_months(cls, total: Number) -> "Term":

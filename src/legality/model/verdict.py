@@ -90,7 +90,7 @@ class Defendant(_Model):
     citizenship: Citizenship = Citizenship.KZ
     pregnant: StrictBool | None = None
     child_under_3: StrictBool | None = None
-    disability_group: Literal[1, 2, 3] | None = None
+    disability_group: StrictInt | None = Field(default=None, ge=1, le=3)  # strict: true is not group 1
     military: StrictBool | None = None
     prior_convictions: list[PriorConviction] = Field(default_factory=list)
 

@@ -1,0 +1,84 @@
+"""`legality runs` and `legality stats`: the history of nightly runs and how precise each rule is.
+
+Why stats live beside runs: both read only the store, and rule authors look at them together —
+a rule that fired a lot in last night's run and is mostly dismissed is the one to fix first.
+Exit codes: 0 shown; 2 the store is missing or cannot be used.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import orjson
+from rich.console import Console
+from rich.table import Table
+
+from ..store.history import COUNTS, list_runs, rule_stats
+from ..store.options import db_option, open_store, store_errors
+
+RUN_STATUS_RU = {"running": "выполняется", "completed": "завершён", "interrupted": "прерван"}
+COUNT_RU = {"records": "Проверено", "clean": "Без нарушений", "flagged": "С нарушениями", "invalid": "Некорр.",
+            "unchanged": "Без изменений", "candidates": "Кандидатов", "new": "Новых", "resolved": "Устранено"}
+
+
+def _json_out(doc: dict) -> None:
+    sys.stdout.buffer.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n")
+    sys.stdout.buffer.flush()
+
+
+@click.command("runs")
+@db_option
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Latest N runs (0: all).")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def runs_cmd(db: str, limit: int, fmt: str) -> None:
+    """List scan runs recorded in the store, newest first, with their counts.
+
+    `Проверено` (records) counts evaluated records (clean + flagged + invalid); records skipped as
+    unchanged since their last completed scan are counted apart. A run still running or interrupted
+    shows what it has committed so far.
+    """
+    conn = open_store(db)
+    with store_errors():
+        runs = list_runs(conn, limit=limit or None)
+    if fmt == "json":
+        _json_out({"format": "legality.runs/1", "runs": runs})
+        return
+    table = Table(title=f"Запуски ({db})")
+    for header in ("№", "Начат", "Завершён", "Статус", *COUNT_RU.values(), "Правила", "Входные данные"):
+        table.add_column(header, overflow="fold")
+    for r in runs:
+        status = RUN_STATUS_RU[r["status"]] + (f" (продолжен ×{r['resumed']})" if r["resumed"] else "")
+        table.add_row(str(r["id"]), r["started"][:19].replace("T", " "),
+                      (r["finished"] or "—")[:19].replace("T", " "), status, *(str(r[k]) for k in COUNTS),
+                      r["rules_version"][:12], ", ".join(r["inputs"]))
+    Console().print(table)
+
+
+@click.command("stats")
+@db_option
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def stats_cmd(db: str, fmt: str) -> None:
+    """Per rule: candidates raised, reviewer decisions and observed precision.
+
+    Precision = confirmed / (confirmed + dismissed): of the candidates reviewers decided on, the
+    share that were real legality errors. "—" until a candidate of the rule has been reviewed.
+    """
+    conn = open_store(db)
+    with store_errors():
+        stats = rule_stats(conn)
+    if fmt == "json":
+        _json_out({"format": "legality.stats/1", "rules": stats})
+        return
+    table = Table(title=f"Правила: срабатывания и решения проверяющих ({db})")
+    for header in ("Правило", "Кандидатов", "Новых", "Известных", "Подтверждено", "Отклонено", "Устранено",
+                   "Точность"):
+        table.add_column(header, justify="left" if header == "Правило" else "right")
+    for s in stats:
+        precision = "—" if s["precision"] is None else f"{s['precision'] * 100:.1f} %"
+        table.add_row(s["rule"], *(str(s[k]) for k in ("fired", "new", "known", "confirmed", "dismissed",
+                                                       "resolved")), precision)
+    Console().print(table)
+
+
+COMMANDS = [runs_cmd, stats_cmd]

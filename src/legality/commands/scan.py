@@ -1,0 +1,159 @@
+"""`legality scan PATH...`: protest candidates for a batch of verdicts.
+
+Why the order of steps: every usage problem (bad option, unreadable path, rules that do not
+compile) is reported with exit 2 before a single record is read, so a nightly job fails fast and
+loudly; after that nothing about a record can stop the batch.  Exit codes (report-v1): 0 scanned,
+1 candidates at or above `--fail-on` (or, with `--strict`, invalid records or rule faults),
+2 usage error / unreadable input / rules that do not compile.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from typing import Any, BinaryIO, Callable, Iterator
+
+import click
+
+from ..paths import RULES_DIR
+from ..report.atomic import atomic_binary, write_atomic
+from ..report.base import FORMATS, FormatOptions, dumps
+from ..report.model import SEVERITIES
+from ..scan.run import run_scan
+from ..scan.state import NoState, ScanState
+from ..scan.summary import Summary, now_iso
+from ..scan.inputs import compile_or_exit, resolve_or_exit
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".sarif": "sarif",
+             ".html": "html", ".htm": "html", ".txt": "table"}
+
+# The nightly store (issue 6) adds its options here (--db, --new-only, --rescan, --resume) and reads
+# them in `make_state`; nothing else in this module needs to change.
+STATE_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = []
+
+
+def make_state(options: dict[str, Any]) -> ScanState:
+    """The state store for this run, from the command's options (no `--db`: no state)."""
+    return NoState()
+
+
+def _state_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    for opt in reversed(STATE_OPTIONS):
+        f = opt(f)
+    return f
+
+
+def choose_format(fmt: str | None, output: str | None) -> str:
+    """Explicit `--format`; else by the output file's extension; else table on a terminal, jsonl otherwise."""
+    if fmt:
+        return fmt
+    if output:
+        return BY_SUFFIX.get(os.path.splitext(output)[1].lower(), "jsonl")
+    return "table" if sys.stdout.isatty() else "jsonl"
+
+
+def _delimiter(value: str) -> str:
+    d = {"tab": "\t", "\\t": "\t"}.get(value.lower(), value)
+    if len(d) != 1 or d in "\"\r\n":
+        raise click.BadParameter("ожидается один символ, например ';' или ',' (или 'tab')")
+    return d
+
+
+@contextlib.contextmanager
+def _sink(output: str | None) -> Iterator[BinaryIO]:
+    if output is None:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    with atomic_binary(output) as fh:
+        yield fh
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    # SIGTERM → SystemExit, so the atomic writer removes its temporary file
+    raise SystemExit(128 + signum)
+
+
+@click.command("scan")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--rules", "rules_dir", type=click.Path(), default=str(RULES_DIR), show_default="the shipped rules/",
+              help="Rule pack directory.")
+@click.option("--format", "-f", "fmt", type=click.Choice(sorted(FORMATS)), default=None,
+              help="Output format. Default: by the --output extension, else table on a terminal, jsonl otherwise. "
+                   "jsonl, json and csv stream (memory stays flat on any input); table, sarif and html "
+                   "collect the whole run before writing.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write the report to FILE atomically (a killed run never leaves a partial file).")
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False), default=None,
+              help="Write the run summary (legality.summary/1 JSON) to FILE.")
+@click.option("--all", "include_all", is_flag=True, help="Report clean records too (status clean).")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Exit 1 if a candidate at or above this severity is found.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="number of cores",
+              help="Worker processes (0: number of cores). Output is identical for every value.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar on stderr (default: only when stderr is a terminal).")
+@click.option("--strict", is_flag=True, help="Exit 1 also on invalid records and rule faults.")
+@click.option("--csv-delimiter", default=",", show_default=True, callback=lambda c, p, v: _delimiter(v),
+              help="CSV field separator (';' for Excel in Russian locales, 'tab').")
+@_state_options
+def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: str | None, summary_path: str | None,
+             include_all: bool, fail_on: str | None, jobs: int, progress: bool | None, strict: bool,
+             csv_delimiter: str, **state_opts: Any) -> None:
+    """Scan verdict batches (.jsonl, .json, directories, - for stdin) for protest candidates.
+
+    \b
+    Examples:
+      legality scan fixtures/
+      legality scan export.jsonl -f html -o report.html --summary summary.json
+      legality scan export.jsonl -f csv --csv-delimiter ';' -o candidates.csv --fail-on high
+
+    Exit codes: 0 scanned (no candidate at or above --fail-on); 1 candidates at or above --fail-on,
+    or with --strict invalid records / rule faults; 2 usage error, unreadable input path, or rule
+    files that do not compile.
+    """
+    sources = resolve_or_exit(paths)
+    engine = compile_or_exit(rules_dir)
+    fmt = choose_format(fmt, output)
+    jobs = jobs or os.cpu_count() or 1
+    state = make_state({"paths": paths, "rules_dir": rules_dir, "format": fmt, "all": include_all, **state_opts})
+    to_terminal = output is None and sys.stdout.isatty()
+    options = FormatOptions(csv_delimiter=csv_delimiter, color=to_terminal and fmt == "table")
+    show_progress = sys.stderr.isatty() if progress is None else progress
+    summary = Summary(rules_version=engine.version, started=now_iso())
+    completed = False
+
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    state.open(rules_version=engine.version, inputs=[s.name for s in sources],
+               options={"format": fmt, "all": include_all})
+    try:
+        with _sink(output) as out:
+            run_scan(sources, engine, out, fmt=fmt, rules_dir=rules_dir, jobs=jobs, include_all=include_all,
+                     state=state, options=options, progress=show_progress, summary=summary)
+        completed = True
+    except BrokenPipeError:
+        # the reader of stdout went away (`| head`): not an error of the scan
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_OK)
+    except KeyboardInterrupt:
+        click.echo("legality: прервано пользователем; отчёт не записан", err=True)
+        sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        summary.finished = summary.finished or now_iso()
+        state.close(summary.to_json(), completed=completed)
+
+    if summary_path:
+        write_atomic(summary_path, dumps(summary.to_json(), indent=True) + b"\n")
+    if not (fmt == "table" and to_terminal):
+        click.echo(summary.render_ru(), err=True)
+    failed = (fail_on is not None and summary.worst_at_least(fail_on)) or (strict and (summary.invalid or summary.faults))
+    sys.exit(EXIT_FAIL if failed else EXIT_OK)
+
+
+COMMANDS = [scan_cmd]

@@ -1,0 +1,169 @@
+"""The compiler pipeline as a table of stages: load → parse → imports → catalogue → check → plan → compile.
+
+Why a table (OPA's habit): each stage is named and timed (`legality check --timings`), and every
+stage collects all its diagnostics before the pipeline stops, so a rule author sees every problem
+of the rule set in one run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..diagnostics import Diagnostic, Span, has_errors, sort_diagnostics
+from ..paths import LAW_DIR, RULES_DIR
+from ..syntax import ast as A
+from ..syntax.parser import parse_text
+
+
+def display_path(p: Path) -> str:
+    try:
+        rel = os.path.relpath(p, Path.cwd())
+    except ValueError:
+        return p.as_posix()
+    return Path(rel).as_posix() if not rel.startswith("..") else p.as_posix()
+
+
+@dataclass
+class Unit:
+    rules_dir: Path
+    catalogue: Any = None
+    sources: dict[str, str] = field(default_factory=dict)  # display path -> text
+    files: list[A.RuleFile] = field(default_factory=list)
+    visible: dict[str, set[str]] = field(default_factory=dict)
+    facts: dict = field(default_factory=dict)
+    rules: dict = field(default_factory=dict)
+    plan: Any = None
+    program: Any = None
+    diags: list[Diagnostic] = field(default_factory=list)
+    timings: list[tuple[str, float]] = field(default_factory=list)
+
+
+def _load(u: Unit) -> None:
+    if not u.rules_dir.is_dir():
+        u.diags.append(Diagnostic("E005", f"rules directory not found: {u.rules_dir}", None,
+                                  hint="pass --rules DIR with the folder that holds the .legal files"))
+        return
+    for p in sorted(u.rules_dir.rglob("*.legal")):
+        name = display_path(p)
+        try:
+            u.sources[name] = p.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as e:
+            u.diags.append(Diagnostic("E005", f"cannot read rule file {name}: {e}", Span(name, 1, 1),
+                                      hint="rule files are UTF-8 text"))
+    if not u.sources and not u.diags:
+        u.diags.append(Diagnostic("E005", f"no .legal rule files in {display_path(u.rules_dir)}", None))
+
+
+def _parse(u: Unit) -> None:
+    for name, text in u.sources.items():
+        f, diags = parse_text(text, name)
+        u.diags.extend(diags)
+        if f is not None:
+            u.files.append(f)
+
+
+def _imports(u: Unit) -> None:
+    by_path = {f.path: f for f in u.files}
+    root = u.rules_dir.resolve()
+    direct: dict[str, set[str]] = {}
+    for f in u.files:
+        direct[f.path] = set()
+        base = Path(f.path).parent
+        for imp in f.imports:
+            target = (base / imp.path)
+            name = display_path(target.resolve()) if target.exists() else target.as_posix()
+            ok = imp.path.endswith(".legal") and target.exists()
+            try:
+                inside = target.resolve().is_relative_to(root)
+            except OSError:
+                inside = False
+            if not ok or not inside:
+                why = "is outside the rules directory" if ok and not inside else "does not exist"
+                u.diags.append(Diagnostic("E004", f"import {imp.path!r}: {name} {why}", imp.span,
+                                          hint="import other .legal files of this rule set, relative to this file"))
+                continue
+            if name in by_path:
+                direct[f.path].add(name)
+    for f in u.files:
+        seen = {f.path}
+        stack = [f.path]
+        while stack:
+            for nxt in direct.get(stack.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        u.visible[f.path] = seen
+
+
+def _catalogue(u: Unit) -> None:
+    if u.catalogue is not None:
+        return
+    from ..law import Catalogue, CatalogueError
+
+    law_dir = u.rules_dir / "law"
+    try:
+        u.catalogue = Catalogue.load(law_dir if law_dir.is_dir() else LAW_DIR)
+    except CatalogueError as e:
+        u.diags.extend(e.diagnostics)
+
+
+def _check(u: Unit) -> None:
+    from ..resolve.checker import Checker
+
+    if u.catalogue is None:
+        return
+    c = Checker(u.files, u.catalogue, u.visible)
+    u.facts, u.rules = c.run()
+    u.diags.extend(c.diags)
+
+
+def _plan(u: Unit) -> None:
+    from ..plan.graph import build
+
+    if has_errors(u.diags):
+        return
+    u.plan, diags = build(u.facts, u.rules)
+    u.diags.extend(diags)
+
+
+def _compile(u: Unit) -> None:
+    from .program import Program
+
+    if has_errors(u.diags) or u.plan is None:
+        return
+    digest = hashlib.sha256()
+    for name in sorted(u.sources):
+        digest.update(name.encode())
+        digest.update(b"\0")
+        digest.update(u.sources[name].encode())
+    u.program = Program(u.facts, u.rules, u.plan.order, u.catalogue, digest.hexdigest())
+
+
+STAGES: list[tuple[str, Callable[[Unit], None]]] = [
+    ("load", _load), ("parse", _parse), ("imports", _imports), ("catalogue", _catalogue),
+    ("check", _check), ("plan", _plan), ("compile", _compile),
+]
+
+
+def run_stages(rules_dir: str | Path | None = None, *, catalogue: Any = None, until: str | None = None) -> Unit:
+    u = Unit(Path(rules_dir) if rules_dir is not None else RULES_DIR, catalogue)
+    for name, stage in STAGES:
+        t0 = time.perf_counter()
+        stage(u)
+        u.timings.append((name, time.perf_counter() - t0))
+        if name == until:
+            break
+        if name == "load" and has_errors(u.diags):
+            break
+    u.diags = sort_diagnostics(u.diags)
+    return u
+
+
+def compile_program(rules_dir: str | Path | None = None, *, catalogue: Any = None):
+    u = run_stages(rules_dir, catalogue=catalogue)
+    return u.program, u.diags

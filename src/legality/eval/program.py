@@ -1,0 +1,342 @@
+"""A compiled rule set and its evaluation of one verdict record.
+
+Why this shape: facts and rules are evaluated in the plan's topological order, once per scope
+instance (the record, or each offence); a rule is decided in the fixed sequence in force → when →
+unless → overridden → violation, and each step can be traced.  A fault in one rule on one record
+becomes a diagnostic for that record and rule; the other rules still run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from ..diagnostics import Diagnostic
+from ..model.values import Citation
+from ..report.jsonable import to_jsonable, to_ru
+from ..report.model import Candidate, fingerprint
+from ..resolve.ir import Clause, FactDef, RuleDef
+from . import trace as T
+from .closures import MISSING, Fault, FaultError, compile_node
+
+M = MISSING
+APPLICABLE = (T.PASSED, T.FIRED)
+
+
+class Runtime:
+    """Per-record access to the law catalogue, memoised (lookups are per offence, not per rule)."""
+
+    __slots__ = ("catalogue", "_sanctions", "_params", "lookups")
+
+    def __init__(self, catalogue: Any):
+        self.catalogue = catalogue
+        self._sanctions: dict[int, Any] = {}
+        self._params: dict[tuple[str, dt.date], Any] = {}
+        self.lookups: dict[int, Any] = {}
+
+    def sanction(self, offence: Any) -> Any:
+        key = id(offence)
+        if key not in self._sanctions:
+            lk = self.catalogue.sanction(offence.ref, offence.committed_on)
+            self.lookups[key] = lk
+            self._sanctions[key] = lk.sanction if lk.status == "found" else None
+        return self._sanctions[key]
+
+    def param(self, name: str, on: dt.date) -> Any:
+        key = (name, on)
+        if key not in self._params:
+            pv = self.catalogue.param(name, on)
+            self._params[key] = M if pv is None else pv.value
+        return self._params[key]
+
+
+class Env:
+    __slots__ = ("verdict", "offence", "rt", "vars", "ref_date", "facts", "ofacts", "_lets", "_let_fns",
+                 "outcomes", "scope_key")
+
+    def __init__(self, verdict: Any, rt: Runtime):
+        self.verdict = verdict
+        self.offence = None
+        self.rt = rt
+        self.vars: dict[str, Any] = {}
+        self.ref_date: dt.date = max(o.committed_on for o in verdict.offences)
+        self.facts: dict[str, Any] = {}
+        self.ofacts: dict[int, dict[str, Any]] = {id(o): {} for o in verdict.offences}
+        self._lets: dict[str, Any] = {}
+        self._let_fns: dict[str, Any] = {}
+        self.outcomes: dict[str, dict[str | None, str]] = {}
+        self.scope_key: str | None = None
+
+    # values
+    def fact(self, name: str) -> Any:
+        if self.offence is not None and name in self.ofacts[id(self.offence)]:
+            v = self.ofacts[id(self.offence)][name]
+        else:
+            v = self.facts[name]
+        if type(v) is Fault:
+            raise FaultError(f"fact `{name}`: {v.message}")
+        return v
+
+    def offence_fact(self, offence: Any, name: str) -> Any:
+        v = self.ofacts[id(offence)][name]
+        if type(v) is Fault:
+            raise FaultError(f"fact `{name}` of offence {offence.id}: {v.message}")
+        return v
+
+    def let(self, name: str) -> Any:
+        if name not in self._lets:
+            self._lets[name] = self._let_fns[name](self)
+        return self._lets[name]
+
+    def param(self, name: str) -> Any:
+        return self.rt.param(name, self.ref_date)
+
+    def fired(self, rid: str) -> Any:
+        out = self.outcomes.get(rid, {})
+        if self.scope_key is not None and self.scope_key in out:
+            return out[self.scope_key] == T.FIRED
+        if not out:
+            return False
+        return any(s == T.FIRED for s in out.values())
+
+    def enter(self, offence: Any) -> None:
+        self.offence = offence
+        self.scope_key = None if offence is None else offence.id
+        self.ref_date = offence.committed_on if offence is not None else max(o.committed_on for o in self.verdict.offences)
+        self._lets = {}
+
+
+@dataclass
+class CompiledClause:
+    kind: str
+    fn: Any
+    text: str
+    leaves: list[tuple[str, Any]]
+
+
+@dataclass
+class CompiledRule:
+    d: RuleDef
+    lets: dict[str, Any]
+    whens: list[CompiledClause]
+    unlesses: list[CompiledClause]
+    violation: CompiledClause
+    actual: Any
+    allowed: Any
+    message: list[Any]
+    dyn_cites: list[Any]
+    overridden_by: list[str]
+
+
+def _cclause(c: Clause) -> CompiledClause:
+    return CompiledClause(c.kind, compile_node(c.expr), c.text, [(lbl, compile_node(n)) for lbl, n in c.leaves])
+
+
+def _clause_values(c: CompiledClause, env: Env) -> dict[str, Any]:
+    out = {}
+    for label, fn in c.leaves:
+        try:
+            v = fn(env)
+        except Exception as e:  # noqa: BLE001 - explanation only
+            v = f"<ошибка: {e}>"
+        out[label] = None if v is M else to_jsonable(v)
+    return out
+
+
+class Program:
+    def __init__(self, facts: dict[str, FactDef], rules: dict[str, RuleDef], order: list[str], catalogue: Any,
+                 sources_digest: str):
+        self.catalogue = catalogue
+        self.facts = facts
+        self.rules = rules
+        self.order = order
+        self.fact_fns = {name: compile_node(f.expr) for name, f in facts.items()}
+        overridden_by: dict[str, list[str]] = {}
+        for r in rules.values():
+            for t in r.overrides:
+                overridden_by.setdefault(t, []).append(r.id)
+        self.compiled: dict[str, CompiledRule] = {}
+        for rid, r in rules.items():
+            self.compiled[rid] = CompiledRule(
+                d=r,
+                lets={lt.name: compile_node(lt.expr) for lt in r.lets},
+                whens=[_cclause(c) for c in r.whens],
+                unlesses=[_cclause(c) for c in r.unlesses],
+                violation=_cclause(r.violation),
+                actual=compile_node(r.actual) if r.actual is not None else None,
+                allowed=([(k, compile_node(n)) for k, n in r.allowed] if isinstance(r.allowed, list)
+                         else compile_node(r.allowed) if r.allowed is not None else None),
+                message=[p if isinstance(p, str) else compile_node(p) for p in r.message],
+                dyn_cites=[compile_node(n) for n in r.dynamic_cites],
+                overridden_by=sorted(overridden_by.get(rid, [])),
+            )
+        cat_version = getattr(catalogue, "version", "")
+        self.version = hashlib.sha256(f"{sources_digest}|{cat_version}|legality-engine-1".encode()).hexdigest()[:16]
+        self._steps = [(n.split(":", 1)[0], n.split(":", 1)[1]) for n in order]
+
+    def rule_infos(self) -> list:
+        from ..engine import RuleInfo
+
+        out = []
+        for r in sorted(self.rules.values(), key=lambda r: r.id):
+            cites = [str(c) for c in r.static_cites]
+            out.append(RuleInfo(r.id, r.title, r.severity, tuple(cites), tuple(r.tags), r.scope, r.file, r.span.line))
+        return out
+
+    # ---- evaluation
+    def evaluate(self, verdict: Any, *, trace: bool = False, only_rule: str | None = None):
+        from ..engine import Evaluation
+
+        rt = Runtime(self.catalogue)
+        env = Env(verdict, rt)
+        tr = T.Trace() if trace else None
+        candidates: list[tuple[tuple, Candidate]] = []
+        faults: list[Diagnostic] = []
+        positions = {o.id: i for i, o in enumerate(verdict.offences)}
+        for kind, name in self._steps:
+            if kind == "fact":
+                self._eval_fact(name, env, tr)
+            else:
+                self._eval_rule(name, env, tr, candidates, faults, positions)
+        candidates.sort(key=lambda kc: kc[0])
+        cands = [c for _, c in candidates]
+        if only_rule is not None:
+            cands = [c for c in cands if c.rule == only_rule]
+            if tr is not None:
+                tr.rules = [r for r in tr.rules if r.rule == only_rule]
+        return Evaluation(cands, faults, tr)
+
+    def _eval_fact(self, name: str, env: Env, tr: T.Trace | None) -> None:
+        fd = self.facts[name]
+        fn = self.fact_fns[name]
+        instances = env.verdict.offences if fd.scope == "offence" else [None]
+        for o in instances:
+            env.enter(o)
+            try:
+                v = fn(env)
+            except FaultError as e:
+                v = Fault(str(e))
+            except Exception as e:  # noqa: BLE001 - a fault, reported by the rules that read it
+                v = Fault(f"{type(e).__name__}: {e}")
+            if o is None:
+                env.facts[name] = v
+            else:
+                env.ofacts[id(o)][name] = v
+            if tr is not None:
+                missing = v is M
+                shown = None if (missing or type(v) is Fault) else to_jsonable(v)
+                if type(v) is Fault:
+                    shown = f"<ошибка: {v.message}>"
+                tr.facts.append(T.FactTrace(name, None if o is None else o.id, shown, missing, fd.file, fd.span.line))
+
+    def _eval_rule(self, rid: str, env: Env, tr: T.Trace | None, out: list, faults: list, positions: dict) -> None:
+        cr = self.compiled[rid]
+        r = cr.d
+        instances = env.verdict.offences if r.scope == "offence" else [None]
+        outcomes = env.outcomes.setdefault(rid, {})
+        for o in instances:
+            env.enter(o)
+            env._let_fns = cr.lets
+            key = None if o is None else o.id
+            try:
+                status, reason, clause, cand = self._decide(cr, env)
+            except FaultError as e:
+                status, reason, clause, cand = T.FAULT, str(e), "", None
+            except Exception as e:  # noqa: BLE001 - any error of one rule on one record is a fault
+                status, reason, clause, cand = T.FAULT, f"{type(e).__name__}: {e}", "", None
+            outcomes[key] = status
+            if status == T.FAULT:
+                where = f" (эпизод {key})" if key is not None else ""
+                faults.append(Diagnostic("E501", f"rule {rid}{where} failed on case {env.verdict.case_id}: {reason}", r.span,
+                                         hint="guard the value with `is present`, or report this rule to its author"))
+            if cand is not None:
+                pos = -1 if o is None else positions[o.id]
+                out.append(((pos, rid), cand))
+            if tr is not None:
+                values: dict[str, Any] = {}
+                c = clause
+                if isinstance(c, CompiledClause):
+                    values = _clause_values(c, env)
+                    clause_text = f"{c.kind} {c.text}"
+                else:
+                    clause_text = ""
+                tr.rules.append(T.RuleTrace(rid, key, status, reason, clause_text, values,
+                                            [str(x) for x in r.static_cites], r.file, r.span.line))
+
+    def _decide(self, cr: CompiledRule, env: Env) -> tuple[str, str, Any, Candidate | None]:
+        r = cr.d
+        if r.in_force is not None:
+            start, until, basis = r.in_force
+            date = env.verdict.verdict_date if basis == "verdict" else env.ref_date
+            if date < start or (until is not None and date >= until):
+                what = "приговора" if basis == "verdict" else "деяния"
+                span = f"с {start:%d.%m.%Y}" + (f" по {until:%d.%m.%Y}" if until else "")
+                return T.NOT_IN_FORCE, f"норма действует {span}; дата {what} {date:%d.%m.%Y}", None, None
+        for c in cr.whens:
+            v = c.fn(env)
+            if v is M:
+                return T.MISSING, f"нет данных для условия «{c.text}»", c, None
+            if not v:
+                return T.NOT_APPLICABLE, f"условие не выполнено: «{c.text}»", c, None
+        for c in cr.unlesses:
+            v = c.fn(env)
+            if v is M:
+                return T.MISSING, f"нет данных для исключения «{c.text}»", c, None
+            if v:
+                return T.EXCEPTED, f"исключение: «{c.text}»", c, None
+        for s in cr.overridden_by:
+            st = env.outcomes.get(s, {})
+            hit = st.get(env.scope_key) if env.scope_key in st else st.get(None)
+            if hit in APPLICABLE:
+                return T.OVERRIDDEN, f"применяется специальная норма {s}", None, None
+        c = cr.violation
+        v = c.fn(env)
+        if v is M:
+            return T.MISSING, f"нет данных для проверки «{c.text}»", c, None
+        if not v:
+            return T.PASSED, f"нарушения нет: «{c.text}» не выполнено", c, None
+        cand = self._candidate(cr, env)
+        return T.FIRED, cand.message, c, cand
+
+    def _candidate(self, cr: CompiledRule, env: Env) -> Candidate:
+        r = cr.d
+        cites: list[dict[str, Any]] = []
+        for kind, i in r.cite_order:
+            if kind == "s":
+                cites.append(r.static_cites[i].to_json())
+            else:
+                ref = cr.dyn_cites[i](env)
+                if ref is not M:
+                    cites.append(Citation("УК РК", ref).to_json())
+        actual = None
+        if cr.actual is not None:
+            a = cr.actual(env)
+            actual = None if a is M else to_jsonable(a)
+        allowed: Any = None
+        if isinstance(cr.allowed, list):
+            allowed = {}
+            for k, fn in cr.allowed:
+                v = fn(env)
+                allowed[k] = None if v is M else to_jsonable(v)
+        elif cr.allowed is not None:
+            v = cr.allowed(env)
+            allowed = None if v is M else to_jsonable(v)
+        parts = []
+        for p in cr.message:
+            if isinstance(p, str):
+                parts.append(p)
+            else:
+                v = p(env)
+                parts.append("—" if v is M else to_ru(v))
+        facts: dict[str, Any] = {}
+        for name in r.facts:
+            if name in cr.lets:
+                v = env.let(name)
+            else:
+                v = env.fact(name)
+            facts[name] = None if v is M else to_jsonable(v)
+        offence_id = env.scope_key
+        fp = fingerprint(env.verdict.case_id, r.id, offence_id, actual)
+        return Candidate(r.id, r.severity, r.title, "".join(parts), cites, offence_id, actual, allowed, facts, fp)

@@ -1,0 +1,242 @@
+"""Cutting a byte stream into records without parsing them: JSON Lines, a JSON array, one document.
+
+Why here and not in the JSON parser: framing must survive anything a file can hold (a broken line,
+a binary blob, a 50 MB line, a truncated array) and must run in the main process of a scan in
+constant memory, while parsing and validation happen per record, possibly in a worker.  Every frame
+is `(line, data, problem)`: `data` is the record's bytes with surrounding whitespace and BOM
+stripped; `problem` (Russian, for the clerk) is set when the bytes cannot be a record at all.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterator
+
+CHUNK = 1 << 20
+SNIFF = 8192
+# one record larger than this is refused (and skipped in constant memory), not parsed
+MAX_RECORD_BYTES = 64 << 20
+BOM = b"\xef\xbb\xbf"
+_WS = b" \t\r\n"
+
+Frame = tuple[int, "bytes | None", "str | None"]
+Read = Callable[[int], bytes]
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1 << 20):.0f} МБ"
+
+
+def too_big() -> str:
+    return f"запись длиннее {_mb(MAX_RECORD_BYTES)}: такая запись не может быть приговором, она пропущена"
+
+
+def strip(data: bytes) -> bytes:
+    data = data.strip(_WS)
+    if data.startswith(BOM):
+        data = data[len(BOM):].strip(_WS)
+    return data
+
+
+def binary_problem(head: bytes) -> str | None:
+    """Why the start of a file shows it is not UTF-8 text, or None."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "файл в кодировке UTF-16; сохраните выгрузку в UTF-8"
+    if b"\x00" in head:
+        return "файл двоичный, а не текстовый JSON (например, архив или документ): ожидается выгрузка .jsonl или .json в UTF-8"
+    return None
+
+
+def utf8_problem(data: bytes) -> str | None:
+    if data.isascii():
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        hint = ""
+        try:
+            if re.search("[а-яА-ЯёЁ]", data.decode("cp1251")):
+                hint = " (похоже на кодировку Windows-1251)"
+        except UnicodeDecodeError:
+            pass
+        return f"текст не в кодировке UTF-8{hint}: недопустимый байт 0x{data[exc.start]:02X} в позиции {exc.start + 1}; сохраните выгрузку в UTF-8"
+    return None
+
+
+def _check(line: int, data: bytes) -> Frame:
+    return line, data, utf8_problem(data)
+
+
+def lines(head: bytes, read: Read) -> Iterator[Frame]:
+    """JSON Lines: 1-based line numbers, blank lines skipped, CRLF and BOM accepted."""
+    pending: list[bytes] = []
+    size = 0
+    oversized = False
+    lineno = 0
+    chunk = head
+    while True:
+        if not chunk:
+            chunk = read(CHUNK)
+            if not chunk:
+                break
+        parts = chunk.split(b"\n")
+        chunk = b""
+        for part in parts[:-1]:
+            lineno += 1
+            if oversized or size + len(part) > MAX_RECORD_BYTES:
+                oversized, pending, size = False, [], 0
+                yield lineno, None, too_big()
+                continue
+            if pending:
+                pending.append(part)
+                part, pending, size = b"".join(pending), [], 0
+            data = strip(part)
+            if data:
+                yield _check(lineno, data)
+        last = parts[-1]
+        if last and not oversized:
+            size += len(last)
+            if size > MAX_RECORD_BYTES:
+                oversized, pending = True, []
+            else:
+                pending.append(last)
+    if oversized:
+        yield lineno + 1, None, too_big()
+    elif pending:
+        data = strip(b"".join(pending))
+        if data:
+            yield _check(lineno + 1, data)
+
+
+def document(head: bytes, read: Read) -> Iterator[Frame]:
+    """A whole file that is one record (a `.json` object): line 1."""
+    pieces = [head]
+    size = len(head)
+    while size <= MAX_RECORD_BYTES:
+        chunk = read(CHUNK)
+        if not chunk:
+            break
+        pieces.append(chunk)
+        size += len(chunk)
+    if size > MAX_RECORD_BYTES:
+        yield 1, None, too_big()
+        return
+    data = strip(b"".join(pieces))
+    if not data:
+        yield 1, None, "файл пуст: ожидается JSON-объект приговора или массив объектов"
+    else:
+        yield _check(1, data)
+
+
+_OUTSIDE = re.compile(rb'[\[\]{},"]')
+_INSIDE = re.compile(rb'["\\]')
+
+
+def array(body: bytes, read: Read) -> Iterator[Frame]:
+    """Elements of a top-level JSON array, streamed; `body` starts right after the opening ``[``.
+
+    A small scanner that only tracks strings and nesting depth finds the commas between elements,
+    so memory holds one element at a time.  Whether an element is valid JSON is left to the
+    parser: a malformed element invalidates that element only, a truncated file the last one.
+    """
+    index = 0
+    depth = 1
+    in_string = escape = False
+    pieces: list[bytes] = []
+    size = 0
+    oversized = False
+    chunk = body
+    while True:
+        if not chunk:
+            chunk = read(CHUNK)
+            if not chunk:
+                break
+        pos = start = 0
+        n = len(chunk)
+        closed_at = -1
+        if escape:
+            pos, escape = 1, False
+        while pos < n:
+            if in_string:
+                m = _INSIDE.search(chunk, pos)
+                if m is None:
+                    pos = n
+                    break
+                if m.group() == b"\\":
+                    if m.end() >= n:
+                        escape = True
+                    pos = m.end() + 1
+                else:
+                    in_string = False
+                    pos = m.end()
+                continue
+            m = _OUTSIDE.search(chunk, pos)
+            if m is None:
+                pos = n
+                break
+            c = m.group()
+            pos = m.end()
+            if c == b'"':
+                in_string = True
+            elif c in b"[{":
+                depth += 1
+            elif depth > 1 and c in b"]}":
+                depth -= 1
+            elif depth == 1 and c in b",]":
+                piece = chunk[start:m.start()]
+                start = pos
+                frame = _element(index, pieces, piece, oversized, closing=c == b"]")
+                pieces, size, oversized = [], 0, False
+                if frame is not None:
+                    yield frame
+                    index += 1
+                if c == b"]":
+                    closed_at = pos
+                    break
+        if closed_at >= 0:
+            rest = chunk[closed_at:]
+            yield from _trailing(index, rest, read)
+            return
+        if not oversized:
+            piece = chunk[start:]
+            size += len(piece)
+            if size > MAX_RECORD_BYTES:
+                oversized, pieces = True, []
+            else:
+                pieces.append(piece)
+        chunk = b""
+    # end of data inside the array
+    if oversized:
+        yield index, None, too_big()
+        return
+    data = strip(b"".join(pieces))
+    yield index, data or None, "файл оборван: массив не закрыт «]»" + (
+        " (этот элемент не дописан)" if data else "")
+
+
+def _element(index: int, pieces: list[bytes], piece: bytes, oversized: bool, *, closing: bool) -> Frame | None:
+    if oversized:
+        return index, None, too_big()
+    data = strip(b"".join(pieces) + piece if pieces else piece)
+    if data:
+        return _check(index, data)
+    if closing and index == 0:
+        return None  # `[]`: an empty batch
+    return index, None, "пустой элемент массива: лишняя запятая"
+
+
+def _trailing(index: int, rest: bytes, read: Read) -> Iterator[Frame]:
+    while True:
+        if rest.strip(_WS):
+            yield index, None, "после закрывающей «]» массива есть лишние данные"
+            return
+        rest = read(CHUNK)
+        if not rest:
+            return
+
+
+def sniff(head: bytes) -> bytes:
+    """The first meaningful byte of a stream (after BOM and whitespace), or b""."""
+    h = head[len(BOM):] if head.startswith(BOM) else head
+    h = h.lstrip(_WS)
+    return h[:1]

@@ -1,0 +1,247 @@
+"""Reading verdict batches: paths → raw records (main process) → decoded records (anywhere).
+
+Why two steps: `iter_raw` only frames bytes (cheap, streaming, constant memory, never parses), so a
+scan can hash records for the nightly store and hand them to worker processes; `decode` is a pure
+function of one raw record (parse with orjson, validate with the model) that never raises, so one
+bad record is one reported record and the batch goes on.
+
+    sources, errors = resolve_inputs(["fixtures/", "-"])   # errors: exit 2
+    for item in read_records(sources):                     # iter_raw + decode, one process
+        item.verdict or item.errors
+
+Line numbers follow the report format: the 1-based line of a `.jsonl`, the 0-based index of a
+`.json` array, 1 for a `.json` file holding one object.  Problems that concern a whole file (binary,
+empty, unreadable) are reported as one record at line 1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import IO, Iterable, Iterator, Sequence
+
+import orjson
+
+from ..model.validate import RecordError, validate_record
+from ..model.verdict import Verdict
+from . import framing
+from .sources import InputError, Source, resolve_inputs
+
+__all__ = [
+    "InputError", "RawRecord", "RecordItem", "Source", "decode", "iter_raw", "read_records", "resolve_inputs",
+]
+
+WHOLE_RECORD = "$"  # the JSON path of an error about the record as a whole
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """The bytes of one record as framed from its file, or why there are none usable."""
+
+    file: str
+    line: int
+    data: bytes | None
+    problem: str | None = None
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 of the record's stripped bytes: what the nightly store compares to skip unchanged records."""
+        if self.data is not None:
+            return hashlib.sha256(self.data).hexdigest()
+        return hashlib.sha256(b"\x00problem\x00" + (self.problem or "").encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordItem:
+    file: str
+    line: int
+    case_id: str | None
+    verdict: Verdict | None
+    errors: list[RecordError] = field(default_factory=list)
+    content_hash: str = ""
+
+    @property
+    def valid(self) -> bool:
+        return self.verdict is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# framing
+
+
+def iter_raw(sources: Iterable[Source]) -> Iterator[RawRecord]:
+    """Every record of every source, in order; never raises on what a file contains or on read errors."""
+    for src in sources:
+        yield from _iter_source(src)
+
+
+def _iter_source(src: Source) -> Iterator[RawRecord]:
+    line = 1
+    try:
+        with _open(src) as stream:
+            read = stream.read
+            head = read(framing.SNIFF)
+            problem = framing.binary_problem(head)
+            if problem:
+                yield RawRecord(src.name, 1, None, problem)
+                return
+            for line, data, problem in _frames(src, head, read):
+                yield RawRecord(src.name, line, data, problem)
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        yield RawRecord(src.name, line, None, f"ошибка чтения файла: {why}")
+
+
+class _Stdin:
+    """stdin as a binary stream that the reader must not close."""
+
+    def __enter__(self) -> IO[bytes]:
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise OSError(0, "стандартный ввод недоступен")
+        return stream
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _open(src: Source):
+    if src.path is None:
+        return _Stdin()
+    return open(src.path, "rb", buffering=0)
+
+
+def _frames(src: Source, head: bytes, read) -> Iterator[framing.Frame]:
+    if src.kind == "jsonl":
+        return framing.lines(head, read)
+    head = _skip_blank(head, read, keep=src.kind == "auto")
+    first = framing.sniff(head)
+    if src.kind == "auto" and not (first == b"[" or (first == b"{" and _multiline_object(head))):
+        return framing.lines(head, read)
+    if first == b"[":
+        return framing.array(head[head.index(b"[") + 1:], read)
+    return framing.document(head, read)
+
+
+def _skip_blank(head: bytes, read, *, keep: bool) -> bytes:
+    """Read on to the first non-blank byte; blank bytes are dropped unless they may count lines."""
+    while head and not framing.sniff(head):
+        more = read(framing.CHUNK)
+        if not more:
+            break
+        head = head + more if keep else more
+    return head
+
+
+def _multiline_object(head: bytes) -> bool:
+    """Whether stdin starting with ``{`` is a pretty-printed document rather than JSON Lines."""
+    text = framing.strip(head)
+    end = text.find(b"\n")
+    if end < 0:
+        return False
+    return not text[:end].rstrip().endswith(b"}")
+
+
+# ---------------------------------------------------------------------------------------------
+# decoding
+
+
+def decode(raw: RawRecord) -> RecordItem:
+    """Parse and validate one raw record; never raises (an unexpected failure is a reported error)."""
+    try:
+        return _decode(raw)
+    except Exception as exc:  # noqa: BLE001 - a batch must never die on one record
+        return RecordItem(raw.file, raw.line, salvage_case_id(raw.data), None,
+                          [RecordError(WHOLE_RECORD, f"внутренняя ошибка при проверке записи ({type(exc).__name__}); сообщите разработчикам")],
+                          raw.content_hash)
+
+
+def _decode(raw: RawRecord) -> RecordItem:
+    h = raw.content_hash
+    if raw.problem is not None or raw.data is None:
+        return RecordItem(raw.file, raw.line, salvage_case_id(raw.data), None,
+                          [RecordError(WHOLE_RECORD, raw.problem or "пустая запись")], h)
+    try:
+        obj = orjson.loads(raw.data)
+    except orjson.JSONDecodeError as exc:
+        return RecordItem(raw.file, raw.line, salvage_case_id(raw.data), None,
+                          [RecordError(WHOLE_RECORD, json_error_message(exc))], h)
+    case_id = _case_id(obj)
+    result = validate_record(obj)
+    if isinstance(result, Verdict):
+        return RecordItem(raw.file, raw.line, case_id, result, [], h)
+    return RecordItem(raw.file, raw.line, case_id, None, result, h)
+
+
+def _case_id(obj: object) -> str | None:
+    if isinstance(obj, dict):
+        c = obj.get("case_id")
+        if isinstance(c, str) and c.strip():
+            return c
+    return None
+
+
+_CASE_ID = re.compile(rb'"case_id"\s*:\s*"((?:[^"\\\r\n]|\\.){1,200})"')
+
+
+def salvage_case_id(data: bytes | None) -> str | None:
+    """The case id of a record that is not valid JSON, if its text still shows one."""
+    if not data:
+        return None
+    m = _CASE_ID.search(data)
+    if m is None:
+        return None
+    try:
+        value = orjson.loads(b'"' + m.group(1) + b'"')
+    except orjson.JSONDecodeError:
+        return None
+    return value if isinstance(value, str) and value.strip() else None
+
+
+# orjson's messages (stable since 3.x) → what the clerk reads
+_JSON_MESSAGES = (
+    ("unexpected content after document", "после записи есть лишние данные (в строке .jsonl должна быть ровно одна запись; несколько записей в файле .json оформляются массивом [...])"),
+    ("unexpected end of data", "запись оборвана: JSON не закончен"),
+    ("zero-length", "пустая запись"),
+    ("trailing comma", "лишняя запятая"),
+    ("expected ':'", "после имени поля ожидается «:»"),
+    ("expected a string key", "имя поля должно быть строкой в двойных кавычках"),
+    ("expected a JSON value", "ожидается значение JSON (строка, число, true/false/null, объект или массив)"),
+    ("invalid literal", "неверное слово: допустимы только true, false и null"),
+    ("control character", "управляющий символ внутри строки (перевод строки или табуляция должны быть записаны как \\n, \\t)"),
+    ("surrogate", "недопустимый символ в строке (ошибка кодировки)"),
+    ("not valid UTF-8", "текст не в кодировке UTF-8"),
+    ("infinity", "число слишком велико"),
+    ("recursion limit", "слишком глубокая вложенность объектов"),
+    ("expected ',' or '}'", "ожидается «,» или «}»"),
+    ("expected ',' or ']'", "ожидается «,» или «]»"),
+)
+
+
+def json_error_message(exc: orjson.JSONDecodeError) -> str:
+    text = next((ru for key, ru in _JSON_MESSAGES if key in exc.msg), exc.msg)
+    where = f"строка {exc.lineno}, символ {exc.colno}" if exc.lineno > 1 else f"символ {exc.colno}"
+    return f"некорректный JSON: {text} ({where})"
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def read_records(inputs: Sequence[str | os.PathLike[str]] | Iterable[Source]) -> Iterator[RecordItem]:
+    """Decoded records of paths or resolved sources, in order (for single-process callers).
+
+    Given paths, an unreadable one raises `InputError` before any record is read; callers that
+    want to report all of them and go on use `resolve_inputs` first.
+    """
+    items = list(inputs) if not isinstance(inputs, (str, bytes)) else [inputs]
+    if items and not all(isinstance(i, Source) for i in items):
+        sources, errors = resolve_inputs([os.fspath(i) for i in items])  # type: ignore[arg-type]
+        if errors:
+            raise errors[0]
+    else:
+        sources = items  # type: ignore[assignment]
+    for raw in iter_raw(sources):
+        yield decode(raw)

@@ -1,0 +1,193 @@
+"""The shape of the catalogue's YAML files, validated by pydantic when loaded.
+
+Why a separate file model: the YAML is written for the people who check it against the Code
+(amounts in the unit the sanction uses, one entry per part as the Code prints it); the runtime
+objects in `sanction.py` / `params.py` are shaped for the rules (exact quantities, enums, indexes).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..model.enums import Category, Intent, PenaltyKind
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TermSpec(_Strict):
+    years: int = Field(0, ge=0, le=100)
+    months: int = Field(0, ge=0, le=1200)
+    days: int = Field(0, ge=0, le=36500)
+
+
+Amount = float | int | TermSpec
+
+TERM_KINDS = {PenaltyKind.imprisonment, PenaltyKind.restriction_of_liberty, PenaltyKind.ban_on_office}
+UNIT_OF_KIND = {
+    PenaltyKind.fine: "mrp",
+    PenaltyKind.correctional_labour: "mrp",
+    PenaltyKind.community_service: "hours",
+    PenaltyKind.arrest: "days",
+}
+PRINCIPAL_KINDS = {
+    PenaltyKind.fine, PenaltyKind.correctional_labour, PenaltyKind.community_service, PenaltyKind.arrest,
+    PenaltyKind.restriction_of_liberty, PenaltyKind.imprisonment, PenaltyKind.life_imprisonment,
+    PenaltyKind.expulsion,
+}
+
+
+class PrincipalSpec(_Strict):
+    kind: PenaltyKind
+    unit: Literal["mrp", "multiple", "hours", "days", "term"] | None = None
+    min: Amount | None = None
+    max: Amount | None = None
+    fixed: bool = False
+    base: str | None = None  # for a fine as a multiple: what it multiplies (bribe, stolen_property ...)
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _amounts(self) -> "PrincipalSpec":
+        if self.kind not in PRINCIPAL_KINDS:
+            raise ValueError(f"{self.kind.value} is not a principal penalty")
+        unit = self.resolved_unit()
+        for name in ("min", "max"):
+            v = getattr(self, name)
+            if v is None:
+                continue
+            if unit == "term" and not isinstance(v, TermSpec):
+                raise ValueError(f"{name}: a term is written as {{years: N, months: N, days: N}}")
+            if unit != "term" and isinstance(v, TermSpec):
+                raise ValueError(f"{name}: {self.kind.value} is measured in {unit}, not as a term")
+            if unit != "term" and v < 0:
+                raise ValueError(f"{name}: must not be negative")
+        if self.kind == PenaltyKind.life_imprisonment and (self.min is not None or self.max is not None):
+            raise ValueError("life imprisonment has no amount")
+        if self.kind not in (PenaltyKind.life_imprisonment, PenaltyKind.expulsion) and self.max is None:
+            raise ValueError("max is required (the sanction always states an upper limit)")
+        if self.unit == "multiple" and not self.base:
+            raise ValueError("a fine as a multiple needs `base` (bribe, stolen_property, ...)")
+        if self.fixed and self.min != self.max:
+            raise ValueError("a fixed term has min == max")
+        return self
+
+    def resolved_unit(self) -> str | None:
+        if self.kind in TERM_KINDS:
+            return "term"
+        if self.kind == PenaltyKind.fine and self.unit == "multiple":
+            return "multiple"
+        if self.unit not in (None, UNIT_OF_KIND.get(self.kind)):
+            raise ValueError(f"unit {self.unit} does not fit {self.kind.value}")
+        return UNIT_OF_KIND.get(self.kind)
+
+
+class AdditionalSpec(_Strict):
+    kind: PenaltyKind
+    mandatory: bool
+    lifelong: bool = False
+    max: TermSpec | None = None  # a term stated in the sanction (e.g. «на срок до трёх лет»)
+    fixed: bool = False          # «сроком на десять лет»
+    with_: PenaltyKind | None = Field(None, alias="with")
+    note: str = ""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _check(self) -> "AdditionalSpec":
+        if self.kind in PRINCIPAL_KINDS - {PenaltyKind.expulsion}:
+            raise ValueError(f"{self.kind.value} is not an additional penalty")
+        if self.lifelong and self.max is not None:
+            raise ValueError("lifelong and a term exclude each other")
+        return self
+
+
+class EntrySpec(_Strict):
+    """One part (or item with its own sanction) of an article, in one edition."""
+
+    part: int | None = None
+    paragraph: int | None = None
+    summary: str
+    category: Category
+    intent: Intent | None = None
+    corruption: bool = False
+    corruption_items: list[int] = []  # items of this part in Art. 3 p.29 that share the part's sanction
+    principal: list[PrincipalSpec] = Field(min_length=1)
+    additional: list[AdditionalSpec] = []
+    valid_from: date
+    valid_to: date | None = None
+    verified: bool
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> "EntrySpec":
+        if self.paragraph is not None and self.part is None:
+            raise ValueError("an item (paragraph) needs its part")
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        kinds = [p.kind for p in self.principal]
+        if len(kinds) != len(set(kinds)):
+            raise ValueError("a principal penalty kind is listed twice")
+        return self
+
+
+class ArticleFile(_Strict):
+    article: str = Field(pattern=r"^\d+(-\d+)?$")
+    title: str
+    chapter: int | None = Field(None, ge=1, le=20)
+    intent: Intent = Intent.intentional
+    against_life_or_health: bool = False
+    economic: bool = False
+    source: str = Field(min_length=1)
+    edition: str = Field(min_length=1)
+    verified_from: date | None = None
+    verified_until: date | None = None
+    repealed: str | None = None  # «исключена Законом ...»: why no entry covers later dates
+    amendments: list[str] = []
+    later_changes: list[dict[str, Any]] = []
+    notes: str = ""
+    entries: list[EntrySpec] = []
+
+    @field_validator("article", mode="before")
+    @classmethod
+    def _article_str(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) else v
+
+
+class ParamEdition(_Strict):
+    valid_from: date
+    valid_to: date | None = None
+    value: Any
+    source: str | None = None
+    edition: str | None = None
+    verified: bool
+    verified_from: date | None = None   # the text read is the one as amended on this date (latest amendment)
+    verified_until: date | None = None  # the date of the text read
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _dates(self) -> "ParamEdition":
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        return self
+
+
+class ParamSpecFile(_Strict):
+    type: str
+    citation: str
+    description: str = ""
+    editions: list[ParamEdition] = Field(min_length=1)
+
+
+class ParamDefaults(_Strict):
+    source: str | None = None
+    edition: str | None = None
+    verified_until: date | None = None
+
+
+class ParamsFile(_Strict):
+    defaults: ParamDefaults = ParamDefaults()
+    params: dict[str, ParamSpecFile]

@@ -1,0 +1,91 @@
+"""The output-format interface: one module per format, each a `Formatter` subclass.
+
+Why a small base class: the scan pipeline hands every format the same ordered, fingerprinted report
+lines; a format only decides how they look.  Streaming formats (jsonl, json, csv) write each line as
+it arrives, so memory stays flat on any input; the others (table, sarif, html) need the whole run
+and collect (`Collecting`).  Formats write bytes, and must be deterministic: no timestamps, no
+host names, nothing that differs between two runs on the same input and rules.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, ClassVar
+
+import orjson
+
+from ..report.model import ReportLine
+from ..scan.context import RecordContext
+from .jsonable import to_jsonable
+
+
+@dataclass(slots=True)
+class RunMeta:
+    """What a report says about the run itself."""
+
+    tool_version: str
+    rules_version: str
+    rules: list[Any] = field(default_factory=list)       # engine.RuleInfo
+    inputs: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FormatOptions:
+    csv_delimiter: str = ","
+    color: bool = False       # table: ANSI colours (a terminal)
+    width: int | None = None  # table: console width
+
+
+class Formatter:
+    name: ClassVar[str] = ""
+    streaming: ClassVar[bool] = True
+
+    def __init__(self, out: BinaryIO, meta: RunMeta, options: FormatOptions | None = None):
+        self.out = out
+        self.meta = meta
+        self.options = options or FormatOptions()
+
+    def begin(self) -> None:
+        """Called once before the first line."""
+
+    def add(self, line: ReportLine, context: RecordContext | None) -> None:
+        raise NotImplementedError
+
+    def finish(self, summary: dict[str, Any]) -> None:
+        """Called once after the last line, with the run's counts (`legality.summary/1`, no timestamps)."""
+
+
+class Collecting(Formatter):
+    """A format that needs every line before writing anything."""
+
+    streaming = False
+
+    def __init__(self, out: BinaryIO, meta: RunMeta, options: FormatOptions | None = None):
+        super().__init__(out, meta, options)
+        self.lines: list[tuple[ReportLine, RecordContext | None]] = []
+
+    def add(self, line: ReportLine, context: RecordContext | None) -> None:
+        self.lines.append((line, context))
+
+
+def dumps(obj: Any, *, indent: bool = False) -> bytes:
+    """JSON bytes as every format writes them: UTF-8, exact engine values via `to_jsonable`."""
+    opt = orjson.OPT_NON_STR_KEYS | (orjson.OPT_INDENT_2 if indent else 0)
+    return orjson.dumps(obj, default=to_jsonable, option=opt)
+
+
+# name -> (module, class); imported on use so `legality scan -f jsonl` never loads jinja2 or rich tables
+FORMATS: dict[str, tuple[str, str]] = {
+    "table": ("legality.report.table", "TableFormatter"),
+    "jsonl": ("legality.report.jsonl", "JsonlFormatter"),
+    "json": ("legality.report.json_array", "JsonArrayFormatter"),
+    "csv": ("legality.report.csv_rows", "CsvFormatter"),
+    "sarif": ("legality.report.sarif", "SarifFormatter"),
+    "html": ("legality.report.html", "HtmlFormatter"),
+}
+
+
+def formatter_class(name: str) -> type[Formatter]:
+    module, cls = FORMATS[name]
+    return getattr(importlib.import_module(module), cls)

@@ -1,0 +1,228 @@
+"""What a rule can read: the whitelist of record types, their members and methods.
+
+Why a table: this is the only bridge between rule text and Python objects.  A member that is not
+listed here does not exist for a rule — there is no `getattr` with a name taken from rule text — so
+a rule cannot reach `__class__`, open files or import modules.  Each entry names the member's type
+(for the checker) and a getter (for the evaluator); a getter returns None for a missing value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Callable
+
+from ..model import enums as E
+from ..model.values import ArticleRef, Quantity, Term
+from .types import (
+    AMOUNT, BOOL, DATE, INT, NUM, STR, TERM, EnumT, ListT, RecT, SetT, T,
+)
+
+Getter = Callable[[Any, Any], Any]  # (object, runtime) -> value | None
+
+
+@dataclass(frozen=True)
+class Member:
+    type: T
+    get: Getter
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    params: tuple[T, ...]
+    result: T
+    call: Callable[..., Any]  # (object, runtime, *args) -> value | None
+    doc: str = ""
+
+
+VERDICT, COURT, DEFENDANT, PRIOR = RecT("Verdict"), RecT("Court"), RecT("Defendant"), RecT("PriorConviction")
+OFFENCE, SENTENCE, FINAL, PENALTY = RecT("Offence"), RecT("Sentence"), RecT("FinalSentence"), RecT("Penalty")
+PROBATION, UNSERVED, REF = RecT("Probation"), RecT("PriorUnserved"), RecT("ArticleRef")
+SANCTION, ADDITIONAL = RecT("Sanction"), RecT("AdditionalOption")
+
+
+def _e(enum: type) -> EnumT:
+    return EnumT(enum.__name__, enum)
+
+
+def _num(x: Any) -> Fraction | None:
+    if x is None:
+        return None
+    return Fraction(str(x)) if isinstance(x, float) else Fraction(x)
+
+
+def penalty_amount(p: Any) -> Quantity | None:
+    """The amount of a penalty in its own unit: a term, МРП, a multiple, hours or days."""
+    if p.term is not None:
+        return p.term
+    if p.mrp is not None:
+        return Quantity(_num(p.mrp), "mrp")
+    if p.multiple is not None:
+        return Quantity(_num(p.multiple), "multiple")
+    if p.hours is not None:
+        return Quantity(p.hours, "hours")
+    if p.days is not None:
+        return Quantity(p.days, "days")
+    return None
+
+
+def _attr(name: str) -> Getter:
+    return lambda o, rt: getattr(o, name)
+
+
+def _fields(spec: dict[str, tuple[T, str]]) -> dict[str, Member]:
+    return {k: Member(t, _attr(k), doc) for k, (t, doc) in spec.items()}
+
+
+KIND = _e(E.PenaltyKind)
+
+MEMBERS: dict[str, dict[str, Member]] = {
+    "Verdict": {
+        **_fields({
+            "case_id": (STR, "id of the verdict record"),
+            "court": (COURT, "the court"),
+            "judge_id": (STR, "pseudonymous judge id"),
+            "verdict_date": (DATE, "date the verdict was pronounced"),
+            "procedure": (_e(E.Procedure), "procedure (general, plea_agreement, ...)"),
+            "defendant": (DEFENDANT, "the defendant"),
+            "offences": (ListT("list", OFFENCE), "offences of the verdict"),
+            "final_sentence": (FINAL, "the final sentence"),
+        }),
+    },
+    "Court": _fields({"code": (STR, ""), "name": (STR, ""), "region": (STR, "")}),
+    "Defendant": _fields({
+        "person_id": (STR, "pseudonymous id"),
+        "sex": (_e(E.Sex), "M / F"),
+        "birth_date": (DATE, ""),
+        "citizenship": (_e(E.Citizenship), "KZ / foreign / stateless"),
+        "pregnant": (BOOL, "pregnant at the verdict"),
+        "child_under_3": (BOOL, "has a child under three"),
+        "disability_group": (INT, "1, 2, 3 or missing"),
+        "military": (BOOL, "serviceman at the verdict"),
+        "prior_convictions": (ListT("list", PRIOR), "prior convictions"),
+    }),
+    "PriorConviction": {
+        **_fields({
+            "verdict_date": (DATE, ""),
+            "category": (_e(E.Category), "category of the gravest offence"),
+            "intent": (_e(E.Intent), ""),
+            "age_at_offence": (INT, "age when that offence was committed"),
+            "sentence_kind": (KIND, "principal penalty imposed then"),
+            "real_imprisonment": (BOOL, "imprisonment actually served"),
+            "suspended": (BOOL, "conditional sentence"),
+            "expunged": (BOOL, "expunged or lifted by the new offence"),
+            "release_date": (DATE, ""),
+        }),
+        "articles": Member(ListT("list", REF), lambda o, rt: [a.ref for a in o.articles], "articles of that verdict"),
+    },
+    "Offence": {
+        **_fields({
+            "id": (STR, "offence id within the record"),
+            "article": (STR, "article of the Special Part"),
+            "part": (INT, ""),
+            "paragraph": (INT, "item (пункт)"),
+            "committed_on": (DATE, ""),
+            "stage": (_e(E.Stage), "completed / attempt / preparation"),
+            "role": (_e(E.Role), "perpetrator / organiser / instigator / accessory"),
+            "damage_compensated": (BOOL, "damage voluntarily compensated in full"),
+            "sentence": (SENTENCE, "sentence for this offence"),
+        }),
+        "mitigating": Member(SetT("set", STR), lambda o, rt: frozenset(o.mitigating), "codes 53.1.N / 53.2"),
+        "aggravating": Member(SetT("set", STR), lambda o, rt: frozenset(o.aggravating), "codes 54.1.N"),
+        "damage_kzt": Member(NUM, lambda o, rt: _num(o.damage_kzt), "damage in tenge"),
+        "ref": Member(REF, lambda o, rt: o.ref, "article reference п.N ч.N ст.N"),
+        "sanction": Member(SANCTION, lambda o, rt: rt.sanction(o), "sanction of the article/part on the offence date (law catalogue)"),
+    },
+    "Sentence": {
+        **_fields({
+            "principal": (PENALTY, "principal penalty"),
+            "additional": (ListT("list", PENALTY), "additional penalties"),
+            "exempted": (_e(E.Exemption), "released from punishment (limitation, amnesty, ...)"),
+        }),
+    },
+    "Penalty": {
+        **_fields({
+            "kind": (KIND, "penalty kind"),
+            "term": (TERM, "term (imprisonment, restriction of liberty, ban on office)"),
+            "lifelong": (BOOL, "lifelong (ban on office)"),
+        }),
+        "mrp": Member(AMOUNT, lambda o, rt: None if o.mrp is None else Quantity(_num(o.mrp), "mrp"), "amount in МРП"),
+        "multiple": Member(AMOUNT, lambda o, rt: None if o.multiple is None else Quantity(_num(o.multiple), "multiple"), "multiple of the bribe/damage"),
+        "hours": Member(AMOUNT, lambda o, rt: None if o.hours is None else Quantity(o.hours, "hours"), "hours of community service"),
+        "days": Member(AMOUNT, lambda o, rt: None if o.days is None else Quantity(o.days, "days"), "days of arrest"),
+        "amount": Member(AMOUNT, lambda o, rt: penalty_amount(o), "the amount in the penalty's own unit"),
+    },
+    "Probation": _fields({"period": (TERM, "probation period")}),
+    "PriorUnserved": _fields({"verdict_date": (DATE, ""), "principal": (PENALTY, "unserved part of the earlier sentence")}),
+    "ArticleRef": _fields({"article": (STR, ""), "part": (INT, ""), "paragraph": (INT, "")}),
+    "Sanction": {
+        **_fields({
+            "category": (_e(E.Category), "crime category by the sanction's maximum (Art. 11)"),
+            "intent": (_e(E.Intent), "form of guilt"),
+            "corruption": (BOOL, "corruption crime (Art. 3 p.29)"),
+            "against_life_or_health": (BOOL, "crime against human life or health"),
+            "economic": (BOOL, "crime in the sphere of economic activity"),
+            "chapter": (INT, "chapter of the Special Part"),
+            "verified": (BOOL, "the sanction was read in a statutory text"),
+            "title": (STR, "article title"),
+        }),
+        "kinds": Member(SetT("set", KIND), lambda o, rt: o.kinds(), "principal penalty kinds the sanction provides"),
+        "most_severe": Member(KIND, lambda o, rt: o.most_severe(), "the most severe principal kind of the sanction"),
+        "ref": Member(REF, lambda o, rt: o.ref, "the article reference of the sanction"),
+        "mandatory_additional": Member(ListT("list", ADDITIONAL), lambda o, rt: list(o.mandatory_additional()),
+                                       "additional penalties the sanction makes mandatory"),
+    },
+    "AdditionalOption": {
+        **_fields({"kind": (KIND, ""), "mandatory": (BOOL, ""), "lifelong": (BOOL, "")}),
+        "with_kind": Member(KIND, lambda o, rt: o.with_kind, "the principal kind it is tied to, if any"),
+    },
+}
+MEMBERS["FinalSentence"] = {
+    **MEMBERS["Sentence"],
+    **_fields({
+        "combination": (_e(E.Combination), "single / absorption / partial_addition / full_addition"),
+        "prior_unserved": (UNSERVED, "unserved part of an earlier verdict (Art. 60)"),
+        "regime": (_e(E.Regime), "penitentiary institution"),
+        "probation": (PROBATION, "conditional sentence"),
+    }),
+}
+
+METHODS: dict[str, dict[str, MethodSpec]] = {
+    "Sanction": {
+        "max": MethodSpec((KIND,), AMOUNT, lambda o, rt, k: o.max_of(k), "maximum of that kind in the sanction"),
+        "min": MethodSpec((KIND,), AMOUNT, lambda o, rt, k: o.min_of(k), "minimum of that kind in the sanction (missing if none)"),
+    },
+}
+
+# names every rule can use, whatever its scope
+ROOTS: dict[str, tuple[T, Callable[[Any], Any]]] = {
+    "verdict": (VERDICT, lambda env: env.verdict),
+    "defendant": (DEFENDANT, lambda env: env.verdict.defendant),
+    "offences": (ListT("list", OFFENCE), lambda env: env.verdict.offences),
+    "final": (FINAL, lambda env: env.verdict.final_sentence),
+    "final_sentence": (FINAL, lambda env: env.verdict.final_sentence),
+    "procedure": (_e(E.Procedure), lambda env: env.verdict.procedure),
+}
+# names bound by scope
+SCOPE_ROOTS: dict[str, dict[str, tuple[T, Callable[[Any], Any]]]] = {
+    "offence": {
+        "offence": (OFFENCE, lambda env: env.offence),
+        "sentence": (SENTENCE, lambda env: env.offence.sentence),
+    },
+    "final_sentence": {"sentence": (FINAL, lambda env: env.verdict.final_sentence)},
+    "record": {},
+}
+
+ENUM_TYPES: dict[str, EnumT] = {name: _e(cls) for name, cls in E.ENUMS.items()}
+
+
+def member_names(rec: str) -> list[str]:
+    return sorted(set(MEMBERS.get(rec, {})) | set(METHODS.get(rec, {})))
+
+
+def json_term(t: Term) -> dict:
+    return t.to_json()
+
+
+__all__ = ["MEMBERS", "METHODS", "ROOTS", "SCOPE_ROOTS", "ENUM_TYPES", "Member", "MethodSpec", "ArticleRef"]

@@ -1,0 +1,82 @@
+"""What `scan`, `explain` and `protest` share before the first record: inputs, rules, one case.
+
+Why exit here: these are the usage problems of exit code 2, each printed as a clear message on
+stderr (what, where, how to fix) instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+import click
+
+from ..diagnostics import sort_diagnostics
+
+EXIT_USAGE = 2
+
+
+def fail(message: str) -> None:
+    click.echo(f"legality: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def resolve_or_exit(paths: Sequence[str]) -> list[Any]:
+    from ..io.reader import resolve_inputs
+
+    sources, errors = resolve_inputs(list(paths))
+    for e in errors:
+        click.echo(f"legality: {e.path}: {e.message}", err=True)
+    if errors:
+        fail("входные данные недоступны: проверьте путь и права на чтение")
+    if not sources:
+        fail(f"во входных путях нет файлов .jsonl, .ndjson или .json: {', '.join(paths)}")
+    return sources
+
+
+def compile_or_exit(rules_dir: str | Path) -> Any:
+    """The compiled engine; on compile errors print every diagnostic with its source line and exit 2."""
+    from ..engine import Engine
+
+    if not Path(rules_dir).is_dir():
+        fail(f"каталог правил не найден: {rules_dir} (укажите --rules DIR)")
+    engine, diags = Engine.compile(rules_dir)
+    if engine is None:
+        errors = [d for d in sort_diagnostics(diags) if d.is_error]
+        for d in errors:
+            click.echo(d.render(), err=True)
+        fail(f"правила в {rules_dir} не компилируются ({len(errors)} ошибок); "
+             f"исправьте их (`legality check {rules_dir}`)")
+    warnings = [d for d in diags if not d.is_error]
+    if warnings:
+        click.echo(f"legality: предупреждений при компиляции правил: {len(warnings)} "
+                   f"(подробно: `legality check {rules_dir}`)", err=True)
+    return engine
+
+
+def find_case(paths: Sequence[str], case_id: str) -> Any:
+    """The decoded record (`RecordItem`) of `case_id`, or exit 2 saying where it was looked for.
+
+    Only records whose bytes mention the id are decoded, so looking up one case in a large batch
+    costs little more than reading it.
+    """
+    from ..io.reader import decode, iter_raw
+
+    sources = resolve_or_exit(paths)
+    needle = case_id.encode("utf-8")
+    found = []
+    for raw in iter_raw(sources):
+        if raw.data is None or (needle not in raw.data and b"\\u" not in raw.data):  # \uXXXX escapes
+            continue
+        item = decode(raw)
+        if item.case_id == case_id:
+            found.append(item)
+    if not found:
+        fail(f"дело {case_id!r} не найдено в {', '.join(s.name for s in sources)}; "
+             f"проверьте --case (идентификатор записи case_id)")
+    if len(found) > 1:
+        where = ", ".join(f"{i.file}:{i.line}" for i in found)
+        click.echo(f"legality: дело {case_id} встречается {len(found)} раз ({where}); используется первая запись",
+                   err=True)
+    return found[0]

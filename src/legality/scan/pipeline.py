@@ -1,0 +1,182 @@
+"""The scan pipeline: raw records → (state) → decode + evaluate in workers → (state) → ordered results.
+
+Why this shape: reading and the state store stay in the main process (one reader, one SQLite
+writer); decoding and evaluation — the costly part — run in worker processes, each with its own
+compiled engine (engines hold closures and cannot be pickled).  Chunks are submitted with a bounded
+number in flight and consumed strictly in submission order, so memory does not grow with the input
+and the output is the same, byte for byte, for any number of workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from ..report.model import ReportLine
+from .context import RecordContext, context_of
+from .state import SKIP, NoState, ScanState
+
+CHUNK = 256          # records per task sent to a worker
+IN_FLIGHT = 4        # chunks in flight per worker: enough to keep workers busy, bounded memory
+
+EngineFactory = Callable[[Any], Any]
+
+
+def load_engine(rules_dir: str | Path | None) -> Any:
+    """Default engine factory (module level so worker processes can be told to call it)."""
+    from ..engine import Engine
+
+    return Engine.load(rules_dir)
+
+
+@dataclass(slots=True)
+class Scanned:
+    """One input record after the pipeline, in input order."""
+
+    result: ReportLine | None      # None: unchanged since the last run (state said SKIP)
+    output: ReportLine | None      # what to write (the state may filter or replace it)
+    context: RecordContext | None  # court, date and offence articles, for the human formats
+
+
+def evaluate_raw(engine: Any, raw: Any) -> tuple[ReportLine, RecordContext | None, str]:
+    """Decode and evaluate one raw record; never raises (a bad record is a result, not an error)."""
+    from ..io.reader import decode
+
+    item = decode(raw)
+    if item.verdict is None:
+        errors = [e.to_json() for e in item.errors]
+        return ReportLine(item.case_id, item.file, item.line, "invalid", errors=errors), None, item.content_hash
+    verdict = item.verdict
+    try:
+        ev = engine.evaluate(verdict)
+        candidates, faults = ev.candidates, [f.to_json() for f in ev.faults]
+    except Exception as exc:  # an engine bug must cost one record, not the batch
+        candidates = []
+        faults = [{"code": "E501", "severity": "error",
+                   "message": f"внутренняя ошибка при проверке записи ({type(exc).__name__}); сообщите разработчикам"}]
+    status = "flagged" if candidates else "clean"
+    line = ReportLine(verdict.case_id, item.file, item.line, status, candidates=list(candidates), faults=faults)
+    return line, context_of(verdict), item.content_hash
+
+
+# ---- worker side: one engine per process, built by the pool initializer
+
+_ENGINE: Any = None
+
+
+def _init_worker(factory: EngineFactory, rules_dir: Any) -> None:
+    global _ENGINE
+    _ENGINE = factory(rules_dir)
+
+
+def _work(raws: list[Any]) -> list[tuple[ReportLine, RecordContext | None, str]]:
+    return [evaluate_raw(_ENGINE, r) for r in raws]
+
+
+# ---- main side
+
+
+@dataclass(slots=True)
+class _Slot:
+    """One input record's place in a chunk: decided in the main process, or waiting for a worker."""
+
+    raw: Any
+    line: ReportLine | None = None   # resumed from the state store
+    skip: bool = False               # unchanged
+
+
+class Pipeline:
+    """Runs the scan; iterate `run(raws)` to get `Scanned` results in input order.
+
+    `jobs == 1` (or a batch smaller than one chunk) evaluates in this process; otherwise a process
+    pool starts whose initializer builds an engine with `factory(rules_dir)` in every worker.
+    """
+
+    def __init__(self, engine: Any, *, rules_dir: Any, jobs: int = 1, state: ScanState | None = None,
+                 factory: EngineFactory = load_engine, chunk: int = CHUNK):
+        self.engine = engine
+        self.rules_dir = rules_dir
+        self.jobs = max(1, jobs)
+        self.state = state or NoState()
+        self.factory = factory
+        self.chunk = max(1, chunk)
+        self._pool: Any = None
+
+    def __enter__(self) -> "Pipeline":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._pool is not None:
+            if exc[0] is None:
+                self._pool.close()
+            else:
+                self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def _start_pool(self) -> None:
+        """Started on the first full chunk, so a small batch never pays for starting workers.
+
+        forkserver (where available): the workers come from a clean single-threaded server process,
+        so a progress-bar thread in this process cannot leave them holding a lock.
+        """
+        methods = mp.get_all_start_methods()
+        ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if ctx.get_start_method() == "forkserver":
+            ctx.set_forkserver_preload(["legality.scan.pipeline", "legality.engine"])
+        self._pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(self.factory, self.rules_dir))
+
+    def _chunks(self, raws: Iterable[Any]) -> Iterator[list[_Slot]]:
+        lookup = None if isinstance(self.state, NoState) else self.state.lookup
+        buf: list[_Slot] = []
+        pending = 0
+        for raw in raws:
+            slot = _Slot(raw)
+            if lookup is not None:
+                found = lookup(raw.file, raw.line, raw.content_hash)
+                if found == SKIP:
+                    slot.skip = True
+                elif isinstance(found, ReportLine):
+                    slot.line = found
+            buf.append(slot)
+            if slot.line is None and not slot.skip:
+                pending += 1
+            if pending >= self.chunk or len(buf) >= 4 * self.chunk:
+                yield buf
+                buf, pending = [], 0
+        if buf:
+            yield buf
+
+    def _finish(self, slots: list[_Slot], results: list[tuple[ReportLine, RecordContext | None, str]]) -> Iterator[Scanned]:
+        it = iter(results)
+        for slot in slots:
+            if slot.skip:
+                yield Scanned(None, None, None)
+            elif slot.line is not None:
+                yield Scanned(slot.line, slot.line, None)
+            else:
+                line, ctx, content_hash = next(it)
+                yield Scanned(line, self.state.record(line, content_hash), ctx)
+
+    def run(self, raws: Iterable[Any]) -> Iterator[Scanned]:
+        window: deque[tuple[list[_Slot], Any]] = deque()
+        limit = self.jobs * IN_FLIGHT
+        for slots in self._chunks(raws):
+            todo = [s.raw for s in slots if s.line is None and not s.skip]
+            if self._pool is None and self.jobs > 1 and len(todo) >= self.chunk:
+                self._start_pool()
+            if self._pool is None:
+                yield from self._finish(slots, [evaluate_raw(self.engine, r) for r in todo])
+                continue
+            window.append((slots, self._pool.apply_async(_work, (todo,)) if todo else None))
+            while len(window) >= limit:
+                yield from self._drain(window.popleft())
+        while window:
+            yield from self._drain(window.popleft())
+
+    def _drain(self, entry: tuple[list[_Slot], Any]) -> Iterator[Scanned]:
+        slots, pending = entry
+        yield from self._finish(slots, pending.get() if pending is not None else [])

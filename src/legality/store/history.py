@@ -1,0 +1,76 @@
+"""Runs and per-rule statistics: what `legality runs` and `legality stats` show.
+
+Why observed precision: a rule whose candidates reviewers mostly dismiss is noisy; confirmed /
+(confirmed + dismissed) over the reviewed candidates tells its author where to look first.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import orjson
+
+COUNTS = ("records", "clean", "flagged", "invalid", "unchanged", "candidates", "new", "resolved")
+
+
+def list_runs(conn: sqlite3.Connection, *, limit: int | None = None) -> list[dict[str, Any]]:
+    """Newest first.  A run still running (or interrupted) is counted from what it has committed."""
+    sql = (f"SELECT id, started, finished, status, rules_version, inputs, resumed, {', '.join(COUNTS)}"
+           " FROM runs ORDER BY id DESC")
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    out = []
+    for row in conn.execute(sql).fetchall():
+        run = dict(zip(("id", "started", "finished", "status", "rules_version", "inputs", "resumed", *COUNTS), row))
+        run["inputs"] = orjson.loads(run["inputs"])
+        if run["status"] != "completed":
+            run.update(run_counts(conn, run["id"]))
+        out.append(run)
+    return out
+
+
+def run_counts(conn: sqlite3.Connection, run_id: int) -> dict[str, int]:
+    """Counts of a run from its committed records (`records` is what was evaluated, not `unchanged`)."""
+    row = conn.execute(
+        "SELECT count(*) FILTER (WHERE status != 'unchanged'), count(*) FILTER (WHERE status = 'clean'),"
+        " count(*) FILTER (WHERE status = 'flagged'), count(*) FILTER (WHERE status = 'invalid'),"
+        " count(*) FILTER (WHERE status = 'unchanged'), coalesce(sum(n_candidates), 0),"
+        " coalesce(sum(n_new), 0), coalesce(sum(n_resolved), 0) FROM run_records WHERE run_id = ?",
+        (run_id,)).fetchone()
+    return dict(zip(COUNTS, (int(x) for x in row)))
+
+
+def rule_stats(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Per rule: candidates raised (distinct findings), by status, and the observed precision."""
+    out = []
+    for rule, fired, new, known, confirmed, dismissed, resolved in conn.execute(
+            "SELECT rule, count(*), count(*) FILTER (WHERE status = 'new'),"
+            " count(*) FILTER (WHERE status = 'known'), count(*) FILTER (WHERE status = 'confirmed'),"
+            " count(*) FILTER (WHERE status = 'dismissed'), count(*) FILTER (WHERE status = 'resolved')"
+            " FROM candidates GROUP BY rule ORDER BY rule"):
+        reviewed = confirmed + dismissed
+        out.append({"rule": rule, "fired": fired, "new": new, "known": known, "confirmed": confirmed,
+                    "dismissed": dismissed, "resolved": resolved,
+                    "precision": round(confirmed / reviewed, 4) if reviewed else None})
+    return out
+
+
+def snapshot(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
+    """The store's content without wall-clock times, in a fixed order.
+
+    Why: two stores that went through the same inputs must hold the same content (a resumed run
+    equals an uninterrupted one); times and process ids differ, everything else must not.
+    """
+    queries = {
+        "runs": f"SELECT id, status, rules_version, inputs, options, {', '.join(COUNTS)} FROM runs ORDER BY id",
+        "records": "SELECT content_hash, case_id, file, line, rules_version, scanned_run, last_run, status, report"
+                   " FROM records ORDER BY content_hash",
+        "run_records": "SELECT run_id, file, line, content_hash, status, n_candidates, n_new, n_resolved, output,"
+                       " context"
+                       " FROM run_records ORDER BY run_id, file, line",
+        "candidates": "SELECT fingerprint, case_id, rule, offence, severity, first_run, last_run, status, candidate"
+                      " FROM candidates ORDER BY fingerprint",
+        "decisions": "SELECT fingerprint, action, reason, by, at FROM decisions ORDER BY id",
+    }
+    return {name: conn.execute(sql).fetchall() for name, sql in queries.items()}

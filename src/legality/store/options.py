@@ -1,0 +1,103 @@
+"""The click side of the store: `--db` and the scan options, and store errors as exit code 2.
+
+Why here: `scan`, `review`, `runs` and `stats` must agree on the option names, the default path and
+how a store problem is reported (one line on stderr, no traceback), so they take them from one place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+import sys
+from typing import Any, Callable, Iterator
+
+import click
+
+from ..report.model import ReportLine
+from ..scan.context import RecordContext
+from .db import DEFAULT_DB, StoreError, connect
+from .scanstate import StoreState
+
+EXIT_USAGE = 2
+
+
+class DbError(click.ClickException):
+    exit_code = EXIT_USAGE
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"legality: {self.message}", err=True)
+
+
+@contextlib.contextmanager
+def store_errors() -> Iterator[None]:
+    """A store problem (missing, newer schema, locked for too long, disk full) → one line, exit 2."""
+    try:
+        yield
+    except StoreError as e:
+        raise DbError(str(e)) from None
+    except sqlite3.Error as e:
+        raise DbError(f"ошибка хранилища: {e}") from None
+
+
+def open_store(path: str, *, create: bool = False) -> sqlite3.Connection:
+    with store_errors():
+        return connect(path, create=create)
+
+
+db_option = click.option(
+    "--db", "db", type=click.Path(dir_okay=False), default=DEFAULT_DB, show_default=True,
+    help="State store (SQLite) written by `legality scan --db`.")
+
+SCAN_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
+    click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+                 help=f"Record the run in this state store (SQLite, created if missing). Default ./{DEFAULT_DB} "
+                      "when --new-only, --rescan or --resume is given; a plain scan uses no store."),
+    click.option("--new-only", is_flag=True,
+                 help="Report only candidates never seen before in the store and not dismissed."),
+    click.option("--rescan", is_flag=True,
+                 help="Evaluate every record, even those unchanged since their last completed scan."),
+    click.option("--resume", is_flag=True,
+                 help="Continue the interrupted run (same inputs and rules): committed records are "
+                      "re-emitted, the rest evaluated. Without an interrupted run, starts a new one."),
+]
+
+
+def _log_to_stderr() -> None:
+    logger = logging.getLogger("legality.store")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("legality: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
+class CliStoreState(StoreState):
+    """`StoreState` whose store problems end the command with a message and exit 2."""
+
+    def open(self, *, rules_version: str, inputs: list[str], options: dict[str, Any]) -> None:
+        with store_errors():
+            super().open(rules_version=rules_version, inputs=inputs, options=options)
+
+    def lookup(self, file: str, line: int, content_hash: str) -> ReportLine | str | None:
+        with store_errors():
+            return super().lookup(file, line, content_hash)
+
+    def record(self, result: ReportLine, content_hash: str,
+               context: RecordContext | None = None) -> ReportLine | None:
+        with store_errors():
+            return super().record(result, content_hash, context)
+
+    def close(self, summary: dict[str, Any], *, completed: bool) -> None:
+        with store_errors():
+            super().close(summary, completed=completed)
+
+
+def make_store_state(options: dict[str, Any]) -> StoreState | None:
+    """The store for a scan, or None when no store option was given (a plain scan creates no file)."""
+    flags = {k: bool(options.get(k)) for k in ("new_only", "rescan", "resume")}
+    if options.get("db") is None and not any(flags.values()):
+        return None
+    _log_to_stderr()
+    return CliStoreState(options.get("db") or DEFAULT_DB, **flags)

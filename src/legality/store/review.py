@@ -1,0 +1,231 @@
+"""Reviewer decisions and the candidate queries behind `legality review`.
+
+Why an append-only log: a dismissal is a legal judgement by a named person; the log keeps who decided
+what, when and why, and every later decision (or an imported one) is added, never overwritten.  A
+candidate's reviewer status is the action of its latest decision (by time), so importing another
+office's log resolves conflicts by timestamp and is idempotent.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+import orjson
+
+from .db import StoreError, normalize_time, now, transaction
+
+DECISION_TAG = "legality.decision/1"
+ACTIONS = {"dismiss": "dismissed", "confirm": "confirmed"}
+STATUSES = ("new", "known", "dismissed", "confirmed", "resolved")
+MIN_PREFIX = 8
+_HEX = re.compile(r"^[0-9a-f]+$")
+_SEVERITY_ORDER = "CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END"
+
+
+class UnknownFingerprint(StoreError):
+    """No candidate (or more than one) matches what the reviewer typed."""
+
+
+class InvalidDecision(StoreError):
+    """A decision without its reviewer, or a dismissal without its reason."""
+
+
+def resolve_fingerprint(conn: sqlite3.Connection, text: str) -> str:
+    """The full fingerprint for a full one or a unique prefix of at least 8 characters."""
+    prefix = text.strip().lower()
+    if len(prefix) < MIN_PREFIX or not _HEX.match(prefix):
+        raise UnknownFingerprint(
+            f"«{text}» — не отпечаток: нужно не меньше {MIN_PREFIX} шестнадцатеричных символов "
+            "(см. `legality review list`)")
+    rows = [r[0] for r in conn.execute(
+        "SELECT fingerprint FROM candidates WHERE fingerprint >= ? AND fingerprint < ? ORDER BY fingerprint"
+        " LIMIT 6", (prefix, prefix + "~"))]
+    if not rows:
+        raise UnknownFingerprint(f"кандидата с отпечатком {prefix} в хранилище нет "
+                                 "(см. `legality review list`)")
+    if len(rows) > 1:
+        raise UnknownFingerprint(f"начало отпечатка {prefix} неоднозначно: {', '.join(rows[:5])}"
+                                 f"{', …' if len(rows) > 5 else ''}; укажите больше символов")
+    return rows[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    fingerprint: str
+    action: str
+    reason: str | None
+    by: str
+    at: str
+
+    def to_json(self, **context: Any) -> dict[str, Any]:
+        return {"format": DECISION_TAG, "fingerprint": self.fingerprint, "action": self.action,
+                "reason": self.reason, "by": self.by, "at": self.at, **context}
+
+
+def check_decision(action: str, by: str | None, reason: str | None) -> tuple[str, str | None]:
+    """Who and why are part of the decision: a dismissal without both is refused."""
+    if action not in ACTIONS:
+        raise InvalidDecision(f"неизвестное действие {action!r}: dismiss или confirm")
+    by = (by or "").strip()
+    reason = (reason or "").strip() or None
+    if not by:
+        raise InvalidDecision("решение должно содержать имя проверяющего (--by)")
+    if action == "dismiss" and reason is None:
+        raise InvalidDecision("отклонение должно содержать причину (--reason)")
+    return by, reason
+
+
+def decide(conn: sqlite3.Connection, fingerprint: str, action: str, *, by: str, reason: str | None,
+           at: str | None = None) -> Decision:
+    by, reason = check_decision(action, by, reason)
+    with transaction(conn):
+        fp = resolve_fingerprint(conn, fingerprint)
+        decision = Decision(fp, action, reason, by, at or now())
+        conn.execute("INSERT INTO decisions (fingerprint, action, reason, by, at) VALUES (?, ?, ?, ?, ?)",
+                     (fp, action, reason, by, decision.at))
+        _apply_latest(conn, fp)
+    return decision
+
+
+def _latest(conn: sqlite3.Connection, fp: str) -> Decision | None:
+    row = conn.execute("SELECT fingerprint, action, reason, by, at FROM decisions WHERE fingerprint = ?"
+                       " ORDER BY at DESC, id DESC LIMIT 1", (fp,)).fetchone()
+    return None if row is None else Decision(*row)
+
+
+def _apply_latest(conn: sqlite3.Connection, fp: str) -> None:
+    latest = _latest(conn, fp)
+    if latest is not None:
+        conn.execute("UPDATE candidates SET status = ? WHERE fingerprint = ?", (ACTIONS[latest.action], fp))
+
+
+# ---- listing
+
+
+def list_candidates(conn: sqlite3.Connection, *, statuses: Iterable[str] = (), rule: str | None = None,
+                    case: str | None = None, severity: str | None = None,
+                    limit: int | None = None) -> tuple[list[dict[str, Any]], int]:
+    """Matching candidates, most severe first then by case; and how many match in all."""
+    where, args = [], []
+    statuses = list(statuses)
+    if statuses:
+        where.append(f"status IN ({', '.join('?' * len(statuses))})")
+        args += statuses
+    for column, value in (("rule", rule), ("case_id", case), ("severity", severity)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            args.append(value)
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    total = conn.execute(f"SELECT count(*) FROM candidates{clause}", args).fetchone()[0]
+    sql = (f"SELECT fingerprint, status, case_id, rule, offence, severity, first_run, last_run, first_seen,"
+           f" last_seen, candidate FROM candidates{clause} ORDER BY {_SEVERITY_ORDER}, case_id, rule,"
+           f" fingerprint")
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    out = []
+    for fp, status, case_id, rule_id, offence, sev, first_run, last_run, first_seen, last_seen, body in \
+            conn.execute(sql, args):
+        latest = _latest(conn, fp)
+        out.append({
+            "fingerprint": fp, "status": status, "case_id": case_id, "rule": rule_id, "offence": offence,
+            "severity": sev, "first_run": first_run, "last_run": last_run, "first_seen": first_seen,
+            "last_seen": last_seen,
+            "decision": None if latest is None else {
+                "action": latest.action, "reason": latest.reason, "by": latest.by, "at": latest.at},
+            "candidate": orjson.loads(body),
+        })
+    return out, total
+
+
+# ---- moving decisions between stores
+
+
+def export_decisions(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    """Every decision, oldest first, with the case and rule it concerns (for a human reading the file)."""
+    for fp, action, reason, by, at, case_id, rule in conn.execute(
+            "SELECT d.fingerprint, d.action, d.reason, d.by, d.at, c.case_id, c.rule FROM decisions d"
+            " LEFT JOIN candidates c ON c.fingerprint = d.fingerprint ORDER BY d.at, d.id"):
+        yield Decision(fp, action, reason, by, at).to_json(case_id=case_id, rule=rule)
+
+
+@dataclass(slots=True)
+class Conflict:
+    fingerprint: str
+    local: Decision
+    imported: Decision
+
+    @property
+    def kept(self) -> str:
+        return "imported" if (self.imported.at, 1) > (self.local.at, 0) else "local"
+
+
+@dataclass(slots=True)
+class ImportResult:
+    added: int = 0
+    present: int = 0
+    pending: int = 0  # decisions on candidates this store has not seen yet
+    conflicts: list[Conflict] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+
+def parse_decision(text: str) -> Decision:
+    """One JSONL line of `review export`; raises ValueError saying what is wrong."""
+    try:
+        d = orjson.loads(text)
+    except orjson.JSONDecodeError as e:
+        raise ValueError(f"не JSON ({e})") from None
+    if not isinstance(d, dict):
+        raise ValueError("ожидается JSON-объект")
+    if d.get("format", DECISION_TAG) != DECISION_TAG:
+        raise ValueError(f"format: {d.get('format')!r}, ожидается {DECISION_TAG!r}")
+    fp = d.get("fingerprint")
+    if not isinstance(fp, str) or len(fp) < 16 or not _HEX.match(fp):
+        raise ValueError("fingerprint: ожидается полный отпечаток (шестнадцатеричная строка)")
+    action = d.get("action")
+    for key in ("by", "at"):
+        if not isinstance(d.get(key), str):
+            raise ValueError(f"{key}: ожидается строка")
+    if d.get("reason") is not None and not isinstance(d["reason"], str):
+        raise ValueError("reason: ожидается строка или null")
+    try:
+        by, reason = check_decision(action if isinstance(action, str) else repr(action), d["by"], d.get("reason"))
+    except StoreError as e:
+        raise ValueError(str(e)) from None
+    try:
+        at = normalize_time(d["at"])
+    except ValueError:
+        raise ValueError(f"at: {d['at']!r} — не время ISO 8601") from None
+    return Decision(fp, action, reason, by, at)
+
+
+def import_decisions(conn: sqlite3.Connection, lines: Iterable[tuple[int, str]]) -> ImportResult:
+    """Add the decisions not yet here; a decision already present is counted, never duplicated."""
+    result = ImportResult()
+    with transaction(conn):
+        for lineno, text in lines:
+            if not text.strip():
+                continue
+            try:
+                dec = parse_decision(text)
+            except ValueError as e:
+                result.rejected.append((lineno, str(e)))
+                continue
+            before = _latest(conn, dec.fingerprint)
+            cur = conn.execute("INSERT OR IGNORE INTO decisions (fingerprint, action, reason, by, at, origin)"
+                               " VALUES (?, ?, ?, ?, ?, 'import')",
+                               (dec.fingerprint, dec.action, dec.reason, dec.by, dec.at))
+            if cur.rowcount == 0:
+                result.present += 1
+                continue
+            result.added += 1
+            if before is not None and before.action != dec.action:
+                result.conflicts.append(Conflict(dec.fingerprint, before, dec))
+            known = conn.execute("SELECT 1 FROM candidates WHERE fingerprint = ?", (dec.fingerprint,)).fetchone()
+            if known:
+                _apply_latest(conn, dec.fingerprint)
+            else:
+                result.pending += 1
+    return result

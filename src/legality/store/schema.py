@@ -1,0 +1,93 @@
+"""The store's schema as numbered migrations.
+
+Why numbered and append-only: a store file outlives many releases; opening an older file applies
+the missing steps in order inside one transaction each, and a file from a newer release is refused
+rather than misread.  Never edit a released step; add the next one.
+"""
+
+from __future__ import annotations
+
+# (version, purpose, statements)
+MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
+    (1, "runs, records, run progress, candidates, decisions", (
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            started TEXT NOT NULL,
+            finished TEXT,
+            rules_version TEXT NOT NULL,
+            inputs TEXT NOT NULL,
+            options TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'interrupted')),
+            host TEXT,
+            pid INTEGER,
+            resumed INTEGER NOT NULL DEFAULT 0,
+            records INTEGER NOT NULL DEFAULT 0,
+            clean INTEGER NOT NULL DEFAULT 0,
+            flagged INTEGER NOT NULL DEFAULT 0,
+            invalid INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            candidates INTEGER NOT NULL DEFAULT 0,
+            new INTEGER NOT NULL DEFAULT 0,
+            resolved INTEGER NOT NULL DEFAULT 0,
+            summary TEXT
+        )""",
+        # one row per distinct record content: the unchanged check and the last evaluation
+        """CREATE TABLE records (
+            content_hash TEXT PRIMARY KEY,
+            case_id TEXT,
+            file TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            rules_version TEXT NOT NULL,
+            scanned_run INTEGER NOT NULL,
+            last_run INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            report TEXT NOT NULL
+        ) WITHOUT ROWID""",
+        # what a run has committed so far, by input position: what `--resume` re-emits
+        """CREATE TABLE run_records (
+            run_id INTEGER NOT NULL,
+            file TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            content_hash TEXT NOT NULL,
+            status TEXT NOT NULL,
+            n_candidates INTEGER NOT NULL DEFAULT 0,
+            n_new INTEGER NOT NULL DEFAULT 0,
+            n_resolved INTEGER NOT NULL DEFAULT 0,
+            output TEXT,
+            context TEXT,
+            PRIMARY KEY (run_id, file, line)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE candidates (
+            fingerprint TEXT PRIMARY KEY,
+            case_id TEXT,
+            rule TEXT NOT NULL,
+            offence TEXT,
+            severity TEXT NOT NULL,
+            first_run INTEGER NOT NULL,
+            last_run INTEGER NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            status TEXT NOT NULL
+                CHECK (status IN ('new', 'known', 'dismissed', 'confirmed', 'resolved')),
+            candidate TEXT NOT NULL
+        ) WITHOUT ROWID""",
+        """CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            fingerprint TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('dismiss', 'confirm')),
+            reason TEXT,
+            by TEXT NOT NULL,
+            at TEXT NOT NULL,
+            origin TEXT NOT NULL DEFAULT 'local'
+        )""",
+    )),
+    (2, "indexes for resolution, review queries, statistics and idempotent import", (
+        "CREATE INDEX candidates_case ON candidates (case_id)",
+        "CREATE INDEX candidates_status ON candidates (status, rule)",
+        "CREATE INDEX candidates_rule ON candidates (rule)",
+        "CREATE INDEX decisions_fingerprint ON decisions (fingerprint, at)",
+        "CREATE UNIQUE INDEX decisions_identity ON decisions (fingerprint, action, by, at)",
+    )),
+]
+
+LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,80 @@
+"""The scan pipeline: input order, workers, the state hook (fake engine; the real one in test_scan_cli)."""
+
+from __future__ import annotations
+
+import io
+
+import orjson
+
+from legality.io.reader import RawRecord
+from legality.report.model import ReportLine
+from legality.scan.run import run_scan
+from legality.scan.state import SKIP
+from test_scan_helpers import FakeEngine, fake_factory, record
+
+
+def batch(n: int) -> list[RawRecord]:
+    out = []
+    for i in range(n):
+        if i % 97 == 50:
+            data = b'{"case_id": "broken-%d", ' % i
+        else:
+            data = orjson.dumps(record(f"C-{i:05d}", years=2 + i % 4, regime="maximum" if i % 7 == 0 else "medium"))
+        out.append(RawRecord("gen.jsonl", i + 1, data))
+    return out
+
+
+def scan(raws, *, jobs: int, state=None, include_all: bool = False) -> tuple[bytes, object]:
+    out = io.BytesIO()
+    s = run_scan([], FakeEngine(), out, fmt="jsonl", raws=raws, jobs=jobs, factory=fake_factory, state=state,
+                 include_all=include_all)
+    return out.getvalue(), s
+
+
+def test_workers_give_the_same_bytes_in_input_order():
+    raws = batch(3000)
+    one, s1 = scan(raws, jobs=1)
+    three, s3 = scan(raws, jobs=3)
+    assert one == three
+    assert s1.to_json() | {"started": "", "finished": ""} == s3.to_json() | {"started": "", "finished": ""}
+    lines = [orjson.loads(x)["source"]["line"] for x in one.splitlines()]
+    assert lines == sorted(lines) and len(lines) == s1.flagged + s1.invalid
+    assert s1.invalid == len([r for r in raws if r.data.startswith(b'{"case_id": "broken')])
+
+
+class RecordingState:
+    """Resumes record 2, says record 3 is unchanged, drops clean lines on output (like --new-only)."""
+
+    def __init__(self):
+        self.recorded: list[tuple[int, str]] = []
+
+    def open(self, **kw):
+        pass
+
+    def lookup(self, file, line, content_hash):
+        if line == 2:
+            return ReportLine("resumed", file, line, "flagged")
+        if line == 3:
+            return SKIP
+        return None
+
+    def record(self, result, content_hash):
+        self.recorded.append((result.line, content_hash))
+        return None if result.status == "clean" else result
+
+    def close(self, summary, *, completed):
+        pass
+
+
+def test_state_hook_resume_skip_and_filter_keep_input_order():
+    raws = batch(600)
+    for jobs in (1, 2):
+        state = RecordingState()
+        data, s = scan(raws, jobs=jobs, state=state, include_all=True)
+        lines = [orjson.loads(x) for x in data.splitlines()]
+        assert lines[0]["source"]["line"] == 1 and lines[1]["case_id"] == "resumed"
+        assert 3 not in [x["source"]["line"] for x in lines]
+        assert all(x["status"] != "clean" for x in lines)
+        assert [n for n, _ in state.recorded] == [n for n in range(1, 601) if n not in (2, 3)]
+        assert all(h == raws[n - 1].content_hash for n, h in state.recorded)
+        assert s.unchanged == 1 and s.records == 599

@@ -1,0 +1,350 @@
+"""The state store through the scan hook, driven with ReportLine objects (no engine, no reader).
+
+A "batch" here is a list of fake records: (case_id, content, [(rule, offence, actual), ...]).  The
+content hash is taken from the content, as the reader does from the raw bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import orjson
+import pytest
+
+from legality.report.model import Candidate, ReportLine, fingerprint
+from legality.scan.state import SKIP, NoState
+from legality.store import review
+from legality.store.db import NoStore, NotAStore, SchemaTooNew, StoreBusy, connect, migrate, schema_version
+from legality.store.history import list_runs, rule_stats, snapshot
+from legality.store.scanstate import StoreState, line_to_json
+from legality.store.schema import LATEST, MIGRATIONS
+
+
+def make_line(file: str, line: int, case_id: str, findings) -> ReportLine:
+    cands = [
+        Candidate(rule=rule, severity="high", title=f"t {rule}", message=f"m {rule} {actual}",
+                  citations=[{"act": "УК РК", "article": "56", "part": 3, "paragraph": None}],
+                  offence=off, actual=actual, allowed={"max": {"years": 3}}, facts={"x": actual},
+                  fingerprint=fingerprint(case_id, rule, off, actual))
+        for rule, off, actual in findings
+    ]
+    return ReportLine(case_id=case_id, file=file, line=line, status="flagged" if cands else "clean",
+                      candidates=cands)
+
+
+def batch(n: int = 12, *, changed: dict[int, list] | None = None) -> list[tuple]:
+    """Every third record is clean; the others carry one or two findings."""
+    out = []
+    for i in range(n):
+        findings = [] if i % 3 == 0 else [("rule-a", "1", i)] + ([("rule-b", None, "x")] if i % 3 == 2 else [])
+        if changed and i in changed:
+            findings = changed[i]
+        out.append((f"C-{i:03d}", orjson.dumps([f"C-{i:03d}", findings]).decode(), findings))
+    return out
+
+
+def content_hash(content: str) -> str:
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def run_scan(db, records, *, rules="v1", file="batch.jsonl", stop_after: int | None = None, **opts):
+    """Drive the hook as the scan does; `stop_after` abandons the run after that many records, the
+    way a killed process does (uncommitted work is lost, close is never called)."""
+    state = StoreState(db, batch_records=opts.pop("batch_records", 4), **opts)
+    state.open(rules_version=rules, inputs=[file], options={"new_only": state.new_only})
+    out, evaluated, skipped = [], 0, 0
+    for i, (case_id, content, findings) in enumerate(records, start=1):
+        if stop_after is not None and i > stop_after:
+            state.conn.close()  # a kill: the open transaction is rolled back
+            state.conn = None
+            return out, state
+        h = content_hash(content)
+        got = state.lookup(file, i, h)
+        if got == SKIP:
+            skipped += 1
+            continue
+        if got is None:
+            evaluated += 1
+            emitted = state.record(make_line(file, i, case_id, findings), h)
+        else:  # committed before the interruption: re-emitted, not evaluated
+            assert got.case_id == case_id and (got.file, got.line) == (file, i)
+            emitted, _ = state.replay(got, h)
+        if emitted is not None:
+            out.append(line_to_json(emitted))
+    state.close({"records": evaluated}, completed=True)
+    state.evaluated, state.skipped = evaluated, skipped
+    return out, state
+
+
+def fps_out(lines: list[str]) -> list[str]:
+    return [c["fingerprint"] for line in lines for c in orjson.loads(line)["candidates"]]
+
+
+def statuses(db) -> dict[str, str]:
+    conn = connect(db)
+    try:
+        return dict(conn.execute("SELECT fingerprint, status FROM candidates"))
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def db(tmp_path):
+    return tmp_path / "legality.db"
+
+
+# ---- migrations and opening
+
+
+def test_fresh_store_is_migrated_to_latest(db):
+    conn = connect(db, create=True)
+    assert schema_version(conn) == LATEST
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"runs", "records", "run_records", "candidates", "decisions", "schema_version"} <= tables
+    assert [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")] == \
+        [m[0] for m in MIGRATIONS]
+
+
+def test_empty_file_is_migrated(db):
+    db.write_bytes(b"")
+    assert schema_version(connect(db)) == LATEST
+
+
+def test_older_store_is_migrated_and_keeps_its_data(db):
+    conn = sqlite3.connect(db, isolation_level=None)
+    assert migrate(conn, target=1) == 1
+    conn.execute("INSERT INTO decisions (fingerprint, action, reason, by, at) VALUES ('ab', 'confirm', NULL, 'I', 't')")
+    conn.close()
+    conn = connect(db)
+    assert schema_version(conn) == LATEST
+    assert conn.execute("SELECT by FROM decisions").fetchall() == [("I",)]
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "decisions_identity" in indexes
+
+
+def test_newer_store_is_refused(db):
+    connect(db, create=True).execute("INSERT INTO schema_version VALUES (?, 'future', 'now')", (LATEST + 1,))
+    with pytest.raises(SchemaTooNew):
+        connect(db)
+
+
+def test_missing_store_is_not_created_by_readers(db):
+    with pytest.raises(NoStore):
+        connect(db)
+    assert not db.exists()
+
+
+@pytest.mark.parametrize("content", [b"this is not sqlite at all" * 100, "sqlite-other"])
+def test_foreign_file_is_refused(db, content):
+    if content == "sqlite-other":
+        sqlite3.connect(db).execute("CREATE TABLE t (x)").connection.commit()
+    else:
+        db.write_bytes(content)
+    with pytest.raises(NotAStore):
+        connect(db)
+
+
+def test_nostate_passes_everything_through():
+    s = NoState()
+    line = make_line("f", 1, "C", [("r", None, 1)])
+    s.open(rules_version="v", inputs=[], options={})
+    assert s.lookup("f", 1, "h") is None and s.record(line, "h") is line
+
+
+# ---- new / known / unchanged / resolved
+
+
+def test_second_run_reports_nothing_new(db):
+    records = batch()
+    first, s1 = run_scan(db, records, new_only=True)
+    assert len(fps_out(first)) == 12 and s1.evaluated == 12
+    assert set(statuses(db).values()) == {"new"}
+
+    again, s2 = run_scan(db, records, new_only=True, rescan=True)
+    assert fps_out(again) == [] and s2.evaluated == 12
+    assert set(statuses(db).values()) == {"known"}
+
+    skipped, s3 = run_scan(db, records, new_only=True)
+    assert skipped == [] and s3.skipped == 12 and s3.evaluated == 0
+    runs = {r["id"]: r for r in list_runs(connect(db))}
+    assert (runs[1]["new"], runs[2]["new"], runs[3]["new"]) == (12, 0, 0)
+    assert runs[3]["unchanged"] == 12 and runs[3]["records"] == 0
+    assert runs[1]["records"] == runs[1]["clean"] + runs[1]["flagged"] + runs[1]["invalid"] == 12
+    assert all(r["status"] == "completed" for r in runs.values())
+
+
+def test_without_new_only_every_evaluated_line_is_output(db):
+    records = batch()
+    run_scan(db, records)
+    out, _ = run_scan(db, records, rescan=True)
+    assert len(out) == 12  # clean lines are passed on too; the scan decides whether to print them
+
+
+def test_dismissed_candidate_never_returns_as_new(db):
+    records = batch()
+    first, _ = run_scan(db, records, new_only=True)
+    target = fps_out(first)[0]
+    conn = connect(db)
+    review.decide(conn, target[:10], "dismiss", by="Иванова", reason="норма применена верно")
+    conn.close()
+    # the record is re-exported with another change, so it is evaluated again and still shows the finding
+    case_of_target = next(i for i, r in enumerate(records) if any(
+        fingerprint(r[0], rule, off, act) == target for rule, off, act in r[2]))
+    changed = list(records)
+    cid, content, findings = changed[case_of_target]
+    changed[case_of_target] = (cid, content + " ", findings)
+    out, s = run_scan(db, changed, new_only=True)
+    assert s.evaluated == 1 and target not in fps_out(out)
+    out, _ = run_scan(db, changed, new_only=True, rescan=True)
+    assert target not in fps_out(out)
+    assert statuses(db)[target] == "dismissed"
+
+
+def test_changed_record_is_reevaluated_and_old_findings_resolve(db):
+    records = batch()
+    run_scan(db, records)
+    fixed = batch(changed={1: []})  # record 1 re-exported with the sentence fixed
+    old_fp = fingerprint("C-001", "rule-a", "1", 1)
+    out, s = run_scan(db, fixed, new_only=True)
+    assert s.evaluated == 1 and s.skipped == 11 and fps_out(out) == []
+    assert statuses(db)[old_fp] == "resolved"
+    run = list_runs(connect(db))[0]
+    assert (run["records"], run["unchanged"], run["resolved"], run["clean"]) == (1, 11, 1, 1)
+
+    worse = batch(changed={1: [("rule-c", "1", 99)]})
+    out, s = run_scan(db, worse, new_only=True)
+    assert fps_out(out) == [fingerprint("C-001", "rule-c", "1", 99)]
+
+
+def test_changed_rules_version_reevaluates_everything(db):
+    records = batch()
+    run_scan(db, records, rules="v1")
+    _, s = run_scan(db, records, rules="v1")
+    assert s.skipped == 12
+    _, s = run_scan(db, records, rules="v2")
+    assert s.evaluated == 12 and s.skipped == 0
+    _, s = run_scan(db, records, rules="v2")
+    assert s.skipped == 12
+
+
+def test_unchanged_records_count_their_candidates_as_seen_again(db):
+    records = batch()
+    run_scan(db, records)
+    run_scan(db, records)  # all skipped
+    assert set(statuses(db).values()) == {"known"}
+    assert {r["last_run"] for r in review.list_candidates(connect(db))[0]} == {2}
+
+
+def test_findings_of_a_run_that_never_completed_are_still_new_later(db):
+    records = batch()
+    run_scan(db, records, stop_after=9, batch_records=2)  # killed; not resumed
+    out, _ = run_scan(db, records, new_only=True)  # a fresh run
+    assert len(fps_out(out)) == 12
+
+
+def test_imported_dismissal_applies_when_the_candidate_first_appears(db, tmp_path):
+    records = batch()
+    target = fingerprint("C-001", "rule-a", "1", 1)
+    connect(db, create=True).close()
+    res = review.import_decisions(connect(db), [(1, orjson.dumps(
+        {"fingerprint": target, "action": "dismiss", "reason": "r", "by": "other office",
+         "at": "2024-01-01T00:00:00Z"}).decode())])
+    assert res.added == 1 and res.pending == 1
+    out, _ = run_scan(db, records, new_only=True)
+    assert target not in fps_out(out) and len(fps_out(out)) == 11
+    assert statuses(db)[target] == "dismissed"
+
+
+def test_new_only_keeps_only_the_new_candidates_of_a_record(db):
+    run_scan(db, batch())
+    grown = batch(changed={2: [("rule-a", "1", 2), ("rule-b", None, "x"), ("rule-d", "2", 5)]})
+    out, _ = run_scan(db, grown, new_only=True)
+    assert len(out) == 1
+    line = orjson.loads(out[0])
+    assert [c["rule"] for c in line["candidates"]] == ["rule-d"] and line["status"] == "flagged"
+
+
+def test_invalid_lines_pass_new_only_and_resolve_nothing(db):
+    run_scan(db, batch())
+    state = StoreState(db, new_only=True)
+    state.open(rules_version="v1", inputs=["other.jsonl"], options={})
+    bad = ReportLine(case_id="C-001", file="other.jsonl", line=1, status="invalid",
+                     errors=[{"path": "offences", "message": "required"}])
+    assert state.lookup("other.jsonl", 1, "h-bad") is None
+    assert state.record(bad, "h-bad") is bad
+    state.close({}, completed=True)
+    assert statuses(db)[fingerprint("C-001", "rule-a", "1", 1)] == "new"
+
+
+# ---- resume
+
+
+@pytest.mark.parametrize("stop_after", [0, 1, 5, 8, 11, 12])
+def test_resume_equals_an_uninterrupted_run(tmp_path, stop_after):
+    base, changed = batch(), batch(changed={4: [], 5: [("rule-e", "2", 1)]})
+    changed += [(f"N-{i}", f"new {i}", [("rule-a", "1", i)]) for i in range(5)]
+
+    clean_db = tmp_path / "clean.db"
+    run_scan(clean_db, base)
+    clean_out, _ = run_scan(clean_db, changed, new_only=True)
+
+    db = tmp_path / "resumed.db"
+    run_scan(db, base)
+    run_scan(db, changed, new_only=True, stop_after=stop_after, batch_records=3)
+    resumed_out, state = run_scan(db, changed, new_only=True, resume=True, batch_records=3)
+    assert state.resumed and state.run_id == 2  # the run row is committed when it starts
+    assert resumed_out == clean_out
+    assert snapshot(connect(db)) == snapshot(connect(clean_db))
+
+
+def test_resume_of_a_run_killed_twice(tmp_path):
+    records = batch(30)
+    clean_db = tmp_path / "clean.db"
+    clean_out, _ = run_scan(clean_db, records, new_only=True)
+    db = tmp_path / "resumed.db"
+    run_scan(db, records, new_only=True, stop_after=10, batch_records=3)
+    run_scan(db, records, new_only=True, resume=True, stop_after=22, batch_records=3)
+    out, _ = run_scan(db, records, new_only=True, resume=True, batch_records=3)
+    assert out == clean_out
+    assert snapshot(connect(db)) == snapshot(connect(clean_db))
+    assert list_runs(connect(db))[0]["resumed"] == 2
+
+
+def test_resume_with_other_rules_starts_a_new_run(db, caplog):
+    records = batch()
+    run_scan(db, records, stop_after=6, batch_records=2)
+    _, state = run_scan(db, records, rules="v2", resume=True)
+    assert not state.resumed and state.run_id == 2
+    assert "другими правилами" in caplog.text
+    assert [r["status"] for r in list_runs(connect(db))] == ["completed", "interrupted"]
+
+
+def test_a_live_scan_blocks_a_second_one(db):
+    first = StoreState(db)
+    first.open(rules_version="v1", inputs=["a"], options={})
+    conn = connect(db)
+    conn.execute("UPDATE runs SET pid = 1")  # pid 1 is alive: another process holds the run
+    conn.close()
+    with pytest.raises(StoreBusy):
+        StoreState(db).open(rules_version="v1", inputs=["a"], options={})
+    first.close({}, completed=True)
+
+
+# ---- statistics
+
+
+def test_rule_stats_precision(db):
+    out, _ = run_scan(db, batch(), new_only=True)
+    conn = connect(db)
+    a = [fp for fp in fps_out(out) if fp in {fingerprint(f"C-{i:03d}", "rule-a", "1", i) for i in range(12)}]
+    review.decide(conn, a[0], "confirm", by="A", reason=None)
+    review.decide(conn, a[1], "confirm", by="A", reason=None)
+    review.decide(conn, a[2], "dismiss", by="B", reason="верно")
+    stats = {s["rule"]: s for s in rule_stats(conn)}
+    assert stats["rule-a"]["fired"] == 8 and stats["rule-b"]["fired"] == 4
+    assert (stats["rule-a"]["confirmed"], stats["rule-a"]["dismissed"]) == (2, 1)
+    assert stats["rule-a"]["precision"] == round(2 / 3, 4)
+    assert stats["rule-b"]["precision"] is None
