@@ -8,6 +8,7 @@ import orjson
 
 from legality.io.reader import RawRecord
 from legality.report.model import ReportLine
+from legality.scan.pipeline import Pipeline
 from legality.scan.run import run_scan
 from legality.scan.state import SKIP
 from test_scan_helpers import FakeEngine, fake_factory, record
@@ -31,10 +32,14 @@ def scan(raws, *, jobs: int, state=None, include_all: bool = False) -> tuple[byt
     return out.getvalue(), s
 
 
-def test_workers_give_the_same_bytes_in_input_order():
+def test_workers_give_the_same_bytes_in_input_order(monkeypatch):
+    started = []
+    real_start = Pipeline._start_pool
+    monkeypatch.setattr(Pipeline, "_start_pool", lambda self: (started.append(self.jobs), real_start(self)))
     raws = batch(3000)
     one, s1 = scan(raws, jobs=1)
     three, s3 = scan(raws, jobs=3)
+    assert started == [3]  # the second run really used worker processes
     assert one == three
     assert s1.to_json() | {"started": "", "finished": ""} == s3.to_json() | {"started": "", "finished": ""}
     lines = [orjson.loads(x)["source"]["line"] for x in one.splitlines()]
@@ -58,9 +63,12 @@ class RecordingState:
             return SKIP
         return None
 
-    def record(self, result, content_hash):
+    def record(self, result, content_hash, context=None):
         self.recorded.append((result.line, content_hash))
         return None if result.status == "clean" else result
+
+    def replay(self, result, content_hash):
+        return result, None
 
     def close(self, summary, *, completed):
         pass

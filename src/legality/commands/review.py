@@ -12,13 +12,12 @@ import sys
 
 import click
 import orjson
-from rich.console import Console
 from rich.table import Table
 
 from ..report.atomic import atomic_binary
 from ..report.text import SEVERITY_RU
 from ..store import review as decisions
-from ..store.options import DbError, db_option, open_store, store_errors
+from ..store.options import DbError, console, db_option, open_store, store_errors
 
 STATUS_RU = {"new": "новый", "known": "известный", "dismissed": "отклонён", "confirmed": "подтверждён",
              "resolved": "устранён"}
@@ -75,10 +74,10 @@ def list_cmd(db: str, status: tuple[str, ...], rule: str | None, case_id: str | 
                       if STATUS_STYLE[row["status"]] else STATUS_RU[row["status"]],
                       SEVERITY_RU.get(row["severity"], row["severity"]), row["rule"], row["case_id"] or "—",
                       row["offence"] or "—", row["first_seen"][:10], row["candidate"].get("title", ""))
-    console = Console()
-    console.print(table)
+    out = console()
+    out.print(table)
     shown = f"показано {len(rows)} из {total}" if len(rows) < total else f"всего {total}"
-    console.print(f"{shown}" + ("; --limit 0 — все" if len(rows) < total else ""), style="dim")
+    out.print(f"{shown}" + ("; --limit 0 — все" if len(rows) < total else ""), style="dim")
 
 
 def _decide(db: str, fingerprint: str, action: str, by: str, reason: str | None) -> None:

@@ -11,15 +11,19 @@ import sys
 
 import click
 import orjson
-from rich.console import Console
 from rich.table import Table
 
-from ..store.history import COUNTS, list_runs, rule_stats
-from ..store.options import db_option, open_store, store_errors
+from ..store.history import list_runs, rule_stats
+from ..store.options import console, db_option, open_store, store_errors
 
 RUN_STATUS_RU = {"running": "выполняется", "completed": "завершён", "interrupted": "прерван"}
-COUNT_RU = {"records": "Проверено", "clean": "Без нарушений", "flagged": "С нарушениями", "invalid": "Некорр.",
-            "unchanged": "Без изменений", "candidates": "Кандидатов", "new": "Новых", "resolved": "Устранено"}
+COUNT_RU = {"records": "Провер.", "flagged": "Наруш.", "invalid": "Некорр.", "unchanged": "Без изм.",
+            "candidates": "Канд.", "new": "Новых", "resolved": "Устр."}
+TABLE_COUNTS = tuple(COUNT_RU)
+
+
+def _inputs(paths: list[str]) -> str:
+    return paths[0] + (f" (+{len(paths) - 1})" if len(paths) > 1 else "") if paths else "—"
 
 
 def _json_out(doc: dict) -> None:
@@ -44,15 +48,19 @@ def runs_cmd(db: str, limit: int, fmt: str) -> None:
     if fmt == "json":
         _json_out({"format": "legality.runs/1", "runs": runs})
         return
-    table = Table(title=f"Запуски ({db})")
-    for header in ("№", "Начат", "Завершён", "Статус", *COUNT_RU.values(), "Правила", "Входные данные"):
-        table.add_column(header, overflow="fold")
+    table = Table(title=f"Запуски ({db})", caption="Провер. = без нарушений + с нарушениями + некорр.; "
+                  "Без изм. — пропущены как не изменившиеся; подробнее: --format json")
+    table.add_column("№", justify="right")
+    table.add_column("Начат (UTC)", no_wrap=True)
+    table.add_column("Статус")
+    for key in TABLE_COUNTS:
+        table.add_column(COUNT_RU[key], justify="right", no_wrap=True)
+    table.add_column("Входные данные", overflow="fold")
     for r in runs:
         status = RUN_STATUS_RU[r["status"]] + (f" (продолжен ×{r['resumed']})" if r["resumed"] else "")
-        table.add_row(str(r["id"]), r["started"][:19].replace("T", " "),
-                      (r["finished"] or "—")[:19].replace("T", " "), status, *(str(r[k]) for k in COUNTS),
-                      r["rules_version"][:12], ", ".join(r["inputs"]))
-    Console().print(table)
+        table.add_row(str(r["id"]), r["started"][:16].replace("T", " "), status,
+                      *(str(r[k]) for k in TABLE_COUNTS), _inputs(r["inputs"]))
+    console().print(table)
 
 
 @click.command("stats")
@@ -78,7 +86,7 @@ def stats_cmd(db: str, fmt: str) -> None:
         precision = "—" if s["precision"] is None else f"{s['precision'] * 100:.1f} %"
         table.add_row(s["rule"], *(str(s[k]) for k in ("fired", "new", "known", "confirmed", "dismissed",
                                                        "resolved")), precision)
-    Console().print(table)
+    console().print(table)
 
 
 COMMANDS = [runs_cmd, stats_cmd]

@@ -23,6 +23,7 @@ from ..report.base import FORMATS, FormatOptions, dumps
 from ..report.model import SEVERITIES
 from ..scan.run import run_scan
 from ..scan.state import NoState, ScanState
+from ..store.options import SCAN_OPTIONS as STORE_SCAN_OPTIONS, make_store_state
 from ..scan.summary import Summary, now_iso
 from ..scan.inputs import compile_or_exit, resolve_or_exit
 
@@ -33,12 +34,12 @@ BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "cs
 
 # The nightly store (issue 6) adds its options here (--db, --new-only, --rescan, --resume) and reads
 # them in `make_state`; nothing else in this module needs to change.
-STATE_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = []
+STATE_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = STORE_SCAN_OPTIONS
 
 
 def make_state(options: dict[str, Any]) -> ScanState:
     """The state store for this run, from the command's options (no `--db`: no state)."""
-    return NoState()
+    return make_store_state(options) or NoState()
 
 
 def _state_options(f: Callable[..., Any]) -> Callable[..., Any]:

@@ -212,6 +212,8 @@ def _call(n: Node) -> Fn:
         return total
     if func == "count":
         return lambda env: M if (v := values(env)) is None else len(v[0])
+    if func == "same_unit":
+        return lambda env: M if (v := values(env)) is None else v[0].unit == v[1].unit
     if func in ("age", "years_between"):
         return lambda env: M if (v := values(env)) is None else age_on(v[0], v[1])
     raise AssertionError(func)

@@ -41,6 +41,10 @@ PRINCIPAL_KINDS = {
 }
 
 
+def _months(v: "Amount") -> float:
+    return v.years * 12 + v.months + v.days / 30 if isinstance(v, TermSpec) else v
+
+
 class PrincipalSpec(_Strict):
     kind: PenaltyKind
     unit: Literal["mrp", "multiple", "hours", "days", "term"] | None = None
@@ -71,6 +75,8 @@ class PrincipalSpec(_Strict):
             raise ValueError("max is required (the sanction always states an upper limit)")
         if self.unit == "multiple" and not self.base:
             raise ValueError("a fine as a multiple needs `base` (bribe, stolen_property, ...)")
+        if self.min is not None and self.max is not None and _months(self.min) > _months(self.max):
+            raise ValueError("min is above max")
         if self.fixed and self.min != self.max:
             raise ValueError("a fixed term has min == max")
         return self

@@ -75,7 +75,7 @@ def explain_text(item: Any, evaluation: Any, rules: list[Any], rules_version: st
             if cand is not None:
                 out.append(f"    Важность: {SEVERITY_RU.get(cand.severity, cand.severity)}")
                 out.append(f"    {cand.message}")
-            if r.reason:
+            if r.reason and (cand is None or r.reason != cand.message):
                 out.append(f"    Почему: {r.reason}")
             if r.condition:
                 out.append(f"    Условие правила: {r.condition}")

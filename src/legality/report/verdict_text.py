@@ -46,7 +46,7 @@ def penalty_ru(p: Any) -> str:
 def sentence_ru(s: Any) -> str:
     text = penalty_ru(s.principal)
     if s.additional:
-        text += " с " + ", ".join(penalty_ru(a) for a in s.additional) + " (дополнительное наказание)"
+        text += "; дополнительное наказание: " + ", ".join(penalty_ru(a) for a in s.additional)
     regime = getattr(s, "regime", None)
     if regime is not None and s.principal.kind in (PenaltyKind.imprisonment, PenaltyKind.life_imprisonment):
         text += f"; вид учреждения: {regime.ru}"

@@ -36,6 +36,7 @@ FUNCTIONS = {
     "age": "age(birth_date, on_date): whole years of age on a date",
     "years_between": "years_between(from, to): whole years between two dates",
     "default": "default(value, fallback): the value, or the fallback when it is missing",
+    "same_unit": "same_unit(a, b): both amounts have the same unit (a fine in МРП vs. a multiple of the bribe)",
 }
 PARAM_TYPES: dict[str, T] = {
     "int": INT, "fraction": NUM, "number": NUM, "term": TERM, "mrp": MRP, "hours": HOURS, "days": DAYS,
@@ -525,6 +526,13 @@ class Checker:
             for a in args:
                 self.coerce(a, DATE, a.span, f"{f}() takes dates")
             return Node("call", INT, e.span, tuple(args), data=f, text=text)
+        if f == "same_unit":
+            if len(args) != 2:
+                self.fail("E111", "same_unit(a, b) takes two amounts", e.span)
+            for a in args:
+                if not (is_qty(a.type) or a.type == ANY):
+                    self.fail("E102", f"same_unit() takes amounts, not {a.type}", a.span)
+            return Node("call", BOOL, e.span, tuple(args), data=f, text=text)
         if f == "default":
             if len(args) != 2:
                 self.fail("E111", "default(value, fallback) takes two arguments", e.span)

@@ -73,7 +73,7 @@ def find_case(paths: Sequence[str], case_id: str) -> Any:
         if item.case_id == case_id:
             found.append(item)
     if not found:
-        fail(f"дело {case_id!r} не найдено в {', '.join(s.name for s in sources)}; "
+        fail(f"дело {case_id!r} не найдено в {', '.join(paths)} ({len(sources)} файлов); "
              f"проверьте --case (идентификатор записи case_id)")
     if len(found) > 1:
         where = ", ".join(f"{i.file}:{i.line}" for i in found)

@@ -62,14 +62,15 @@ def evaluate_raw(engine: Any, raw: Any) -> tuple[ReportLine, RecordContext | Non
     return line, context_of(verdict), item.content_hash
 
 
-# ---- worker side: one engine per process, built by the pool initializer
+# ---- worker side: one engine per process (inherited by fork, or built by the pool initializer)
 
 _ENGINE: Any = None
 
 
-def _init_worker(factory: EngineFactory, rules_dir: Any) -> None:
+def _init_worker(factory: EngineFactory | None, rules_dir: Any) -> None:
     global _ENGINE
-    _ENGINE = factory(rules_dir)
+    if factory is not None:
+        _ENGINE = factory(rules_dir)
 
 
 def _work(raws: list[Any]) -> list[tuple[ReportLine, RecordContext | None, str]]:
@@ -91,12 +92,15 @@ class _Slot:
 class Pipeline:
     """Runs the scan; iterate `run(raws)` to get `Scanned` results in input order.
 
-    `jobs == 1` (or a batch smaller than one chunk) evaluates in this process; otherwise a process
-    pool starts whose initializer builds an engine with `factory(rules_dir)` in every worker.
+    `jobs == 1` evaluates in this process.  Otherwise, where the OS can fork, the pool is forked on
+    entering (before any other thread, e.g. the progress bar, exists) and every worker inherits the
+    compiled engine — compiling the rule pack costs far more than a fork.  Elsewhere (`spawn`) the
+    pool starts at the first full chunk, so a small batch never pays for it, and its initializer
+    builds an engine with `factory(rules_dir)` in every worker.
     """
 
     def __init__(self, engine: Any, *, rules_dir: Any, jobs: int = 1, state: ScanState | None = None,
-                 factory: EngineFactory = load_engine, chunk: int = CHUNK):
+                 factory: EngineFactory = load_engine, chunk: int = CHUNK, start_method: str | None = None):
         self.engine = engine
         self.rules_dir = rules_dir
         self.jobs = max(1, jobs)
@@ -104,8 +108,12 @@ class Pipeline:
         self.factory = factory
         self.chunk = max(1, chunk)
         self._pool: Any = None
+        methods = mp.get_all_start_methods()
+        self.start_method = start_method or ("fork" if "fork" in methods else "spawn")
 
     def __enter__(self) -> "Pipeline":
+        if self.jobs > 1 and self.start_method == "fork":
+            self._start_pool()
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -118,16 +126,13 @@ class Pipeline:
             self._pool = None
 
     def _start_pool(self) -> None:
-        """Started on the first full chunk, so a small batch never pays for starting workers.
-
-        forkserver (where available): the workers come from a clean single-threaded server process,
-        so a progress-bar thread in this process cannot leave them holding a lock.
-        """
-        methods = mp.get_all_start_methods()
-        ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if ctx.get_start_method() == "forkserver":
-            ctx.set_forkserver_preload(["legality.scan.pipeline", "legality.engine"])
-        self._pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(self.factory, self.rules_dir))
+        global _ENGINE
+        ctx = mp.get_context(self.start_method)
+        if self.start_method == "fork":
+            _ENGINE = self.engine  # inherited by the forked workers
+            self._pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(None, None))
+        else:
+            self._pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(self.factory, self.rules_dir))
 
     def _chunks(self, raws: Iterable[Any]) -> Iterator[list[_Slot]]:
         lookup = None if isinstance(self.state, NoState) else self.state.lookup
@@ -155,11 +160,12 @@ class Pipeline:
         for slot in slots:
             if slot.skip:
                 yield Scanned(None, None, None)
-            elif slot.line is not None:
-                yield Scanned(slot.line, slot.line, None)
+            elif slot.line is not None:  # committed before an interruption: output what was output then
+                output, ctx = self.state.replay(slot.line, slot.raw.content_hash)
+                yield Scanned(slot.line, output, ctx)
             else:
                 line, ctx, content_hash = next(it)
-                yield Scanned(line, self.state.record(line, content_hash), ctx)
+                yield Scanned(line, self.state.record(line, content_hash, ctx), ctx)
 
     def run(self, raws: Iterable[Any]) -> Iterator[Scanned]:
         window: deque[tuple[list[_Slot], Any]] = deque()

@@ -20,7 +20,7 @@ def run_scan(sources: Iterable[Any], engine: Any, out: BinaryIO, *, fmt: str = "
              jobs: int = 1, include_all: bool = False, state: ScanState | None = None,
              options: FormatOptions | None = None, progress: bool = False,
              factory: EngineFactory = load_engine, raws: Iterable[Any] | None = None,
-             summary: Summary | None = None) -> Summary:
+             summary: Summary | None = None, start_method: str | None = None) -> Summary:
     """Scan and write the report in `fmt` to `out`; returns the summary (timestamps set).
 
     `raws` replaces reading `sources` (the benchmark feeds pre-framed records).  The caller opens
@@ -32,7 +32,8 @@ def run_scan(sources: Iterable[Any], engine: Any, out: BinaryIO, *, fmt: str = "
     summary = summary or Summary(rules_version=engine.version, started=now_iso())
     meta = RunMeta(__version__, engine.version, list(engine.rules), [s.name for s in sources])
     formatter = formatter_class(fmt)(out, meta, options or FormatOptions())
-    with Pipeline(engine, rules_dir=rules_dir, jobs=jobs, state=state or NoState(), factory=factory) as pipe, \
+    with Pipeline(engine, rules_dir=rules_dir, jobs=jobs, state=state or NoState(), factory=factory,
+                  start_method=start_method) as pipe, \
             progress_for(progress, summary) as tick:
         formatter.begin()
         for item in pipe.run(iter_raw(sources) if raws is None else raws):

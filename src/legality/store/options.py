@@ -13,6 +13,7 @@ import sys
 from typing import Any, Callable, Iterator
 
 import click
+from rich.console import Console
 
 from ..report.model import ReportLine
 from ..scan.context import RecordContext
@@ -61,6 +62,14 @@ SCAN_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
                  help="Continue the interrupted run (same inputs and rules): committed records are "
                       "re-emitted, the rest evaluated. Without an interrupted run, starts a new one."),
 ]
+
+
+def console() -> Console:
+    """Rich console for the review tables; piped into a file, lines are not cut at 80 columns."""
+    out = Console()
+    if not out.is_terminal:
+        out = Console(width=160)
+    return out
 
 
 def _log_to_stderr() -> None:

@@ -27,6 +27,7 @@ from typing import Any
 
 import orjson
 
+from .. import __version__
 from ..report.model import Candidate, ReportLine
 from ..scan.context import RecordContext
 from ..scan.state import SKIP
@@ -95,6 +96,7 @@ class StoreState:
         self.run_id = 0
         self.resumed = False
         self.rules_version = ""
+        self._evaluator = ""  # records.rules_version: the rules and the legality release that evaluated
         self._started = ""
         self._completed: set[int] = set()
         self._done: dict[tuple[str, int], _Done] = {}
@@ -106,8 +108,10 @@ class StoreState:
 
     def open(self, *, rules_version: str, inputs: list[str], options: dict[str, Any]) -> None:
         self.conn = connect(self.path, create=True)
+        # what makes an earlier evaluation reusable: the same rules and the same reader/validator
         self.rules_version = rules_version
-        options = {**options, "new_only": self.new_only, "rescan": self.rescan}
+        self._evaluator = f"{rules_version} legality/{__version__}"
+        options = {**options, "new_only": self.new_only, "rescan": self.rescan, "legality": __version__}
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -118,7 +122,7 @@ class StoreState:
             if self.resume:
                 if last is None or last[1] != "interrupted":
                     log.warning("хранилище %s: прерванного запуска нет; начинается новый запуск", self.path)
-                elif last[2] != rules_version:
+                elif last[2] != rules_version or orjson.loads(last[5]).get("legality") != __version__:
                     log.warning("хранилище %s: запуск %d прерван с другими правилами (версия %s); "
                                 "начинается новый запуск", self.path, last[0], last[2])
                 elif not same_inputs(orjson.loads(last[3]), inputs):
@@ -156,7 +160,7 @@ class StoreState:
         row = self._db.execute(
             "SELECT rules_version, scanned_run, status, report FROM records WHERE content_hash = ?",
             (content_hash,)).fetchone()
-        if row is None or row[0] != self.rules_version or row[1] not in self._completed:
+        if row is None or row[0] != self._evaluator or row[1] not in self._completed:
             return None
         self._mark_unchanged(file, line, content_hash, row[2], row[3])
         return SKIP
@@ -188,7 +192,7 @@ class StoreState:
             " case_id = excluded.case_id, file = excluded.file, line = excluded.line,"
             " rules_version = excluded.rules_version, scanned_run = excluded.scanned_run,"
             " last_run = excluded.last_run, status = excluded.status, report = excluded.report",
-            (content_hash, result.case_id, result.file, result.line, self.rules_version, self.run_id,
+            (content_hash, result.case_id, result.file, result.line, self._evaluator, self.run_id,
              self.run_id, result.status, report))
         out_json = None if output is None else (report if output is result else line_to_json(output))
         self._progress(result.file, result.line, content_hash, result.status,
@@ -216,7 +220,9 @@ class StoreState:
         finally:
             conn.close()
             self.conn = None
-        log.info("хранилище %s: запуск %d %s", self.path, self.run_id, "завершён" if completed else "прерван")
+        log.info("хранилище %s: запуск %d %s: проверено %d, без изменений %d, кандидатов %d, новых %d, "
+                 "устранено %d", self.path, self.run_id, "завершён" if completed else "прерван", counts["records"],
+                 counts["unchanged"], counts["candidates"], counts["new"], counts["resolved"])
 
     # ---- internals
 

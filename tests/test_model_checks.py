@@ -1,0 +1,179 @@
+"""Cross-field checks of the verdict model: each error at its exact path, and the lawful boundaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from legality.model import Verdict, validate_record
+from verdict_samples import record, two_offences
+
+
+def errors(r) -> list[tuple[str, str]]:
+    res = validate_record(r)
+    assert not isinstance(res, Verdict), "expected the record to be invalid"
+    return [(e.path, e.message) for e in res]
+
+
+def paths(r) -> list[str]:
+    return [p for p, _ in errors(r)]
+
+
+def ok(r) -> Verdict:
+    res = validate_record(r)
+    assert isinstance(res, Verdict), res
+    return res
+
+
+def test_example_of_the_format_is_valid():
+    v = ok(record())
+    assert v.offences[0].sentence.principal.term.total_months == 54
+    assert str(v.offences[0].ref) == "п.1 ч.3 ст.188"
+
+
+def test_duplicate_offence_id_points_at_the_second():
+    r = two_offences()
+    r["offences"][1]["id"] = "1"
+    assert errors(r) == [("offences[1].id", 'идентификатор эпизода "1" уже использован в offences[0]')]
+
+
+@pytest.mark.parametrize("committed, valid", [("2024-03-15", True), ("2024-03-16", False)])
+def test_offence_on_the_verdict_day_is_fine_the_day_after_is_not(committed, valid):
+    r = record()
+    r["offences"][0]["committed_on"] = committed
+    if valid:
+        ok(r)
+    else:
+        assert paths(r) == ["offences[0].committed_on"]
+
+
+@pytest.mark.parametrize("born, valid", [("2009-11-02", True), ("2009-11-03", False)])
+def test_age_fourteen_on_the_birthday_is_enough(born, valid):
+    r = record()
+    r["defendant"].update(birth_date=born, prior_convictions=[])
+    if valid:
+        ok(r)
+    else:
+        ((path, msg),) = errors(r)
+        assert path == "defendant.birth_date" and "13 лет" in msg and "ст.15" in msg
+
+
+def test_born_after_offence():
+    r = record()
+    r["defendant"].update(birth_date="2023-11-02", prior_convictions=[])
+    assert paths(r) == ["defendant.birth_date"]
+
+
+@pytest.mark.parametrize("penalty, bad_path", [
+    ({"kind": "imprisonment"}, "term"),
+    ({"kind": "imprisonment", "term": {"years": 2}, "mrp": 10}, "mrp"),
+    ({"kind": "fine", "mrp": 100, "multiple": 3}, ""),
+    ({"kind": "fine", "days": 10}, "days"),
+    ({"kind": "community_service"}, "hours"),
+    ({"kind": "arrest", "hours": 10}, "hours"),
+    ({"kind": "life_imprisonment", "term": {"years": 20}}, "term"),
+    ({"kind": "imprisonment", "term": {}}, "term"),
+])
+def test_penalty_carries_exactly_the_amount_fields_of_its_kind(penalty, bad_path):
+    r = record()
+    r["offences"][0]["sentence"]["principal"] = penalty
+    want = "offences[0].sentence.principal" + (f".{bad_path}" if bad_path else "")
+    assert paths(r) == [want]
+
+
+@pytest.mark.parametrize("penalty", [
+    {"kind": "fine", "multiple": 20},
+    {"kind": "ban_on_office", "lifelong": True},
+    {"kind": "ban_on_office", "term": {"years": 3}, "lifelong": False},
+    {"kind": "confiscation"},
+    {"kind": "deprivation_of_rank", "term": None},
+])
+def test_lawful_amount_shapes(penalty):
+    r = record()
+    r["offences"][0]["sentence"]["additional"] = [penalty]
+    ok(r)
+
+
+def test_regime_only_with_real_imprisonment():
+    r = record()
+    r["final_sentence"]["principal"] = {"kind": "restriction_of_liberty", "term": {"years": 2}}
+    ((path, msg),) = errors(r)
+    assert path == "final_sentence.regime" and "ограничение свободы" in msg
+    r = record()
+    r["final_sentence"]["probation"] = {"period": {"years": 2}}
+    ((path, msg),) = errors(r)
+    assert path == "final_sentence.regime" and "условное" in msg
+    r = record()
+    r["final_sentence"]["principal"] = {"kind": "life_imprisonment"}
+    r["final_sentence"]["regime"] = "extraordinary"
+    ok(r)
+
+
+@pytest.mark.parametrize("kind, amount, valid", [
+    ("imprisonment", {"term": {"years": 3}}, True),
+    ("restriction_of_liberty", {"term": {"years": 2}}, True),
+    ("fine", {"mrp": 500}, False),
+    ("correctional_labour", {"mrp": 300}, False),
+])
+def test_probation_only_with_imprisonment_or_restriction(kind, amount, valid):
+    r = record()
+    r["final_sentence"].update(principal={"kind": kind, **amount}, regime=None, probation={"period": {"years": 2}})
+    if valid:
+        ok(r)
+    else:
+        assert paths(r) == ["final_sentence.probation"]
+
+
+def test_combination_single_needs_one_offence():
+    r = two_offences()
+    ok(r)
+    r["final_sentence"]["combination"] = "single"
+    assert errors(r) == [("final_sentence.combination", "«single» означает одно преступление, а эпизодов 2")]
+
+
+@pytest.mark.parametrize("field, code, valid", [
+    ("mitigating", "53.1.9", True), ("mitigating", "53.2", True), ("mitigating", "53.1.10", True),
+    ("mitigating", "53.1", False), ("mitigating", "53.1.0", False), ("mitigating", "53.1.9\n", False),
+    ("mitigating", "54.1.1", False), ("mitigating", "53.1.٣", False),
+    ("aggravating", "54.1.1", True), ("aggravating", "54.1.12", True),
+    ("aggravating", "54.2", False), ("aggravating", "54.1.", False), ("aggravating", " 54.1.1", False),
+])
+def test_circumstance_codes_are_well_formed(field, code, valid):
+    r = record()
+    r["offences"][0][field] = [code]
+    if valid:
+        ok(r)
+    else:
+        assert paths(r) == [f"offences[0].{field}[0]"]
+
+
+def test_shape_errors_come_alone_without_a_cascade():
+    r = record()
+    r["verdict_date"] = "15.03.2024"
+    r["offences"][0]["committed_on"] = "2030-01-01"  # would be a cross-field error on a sound record
+    assert errors(r) == [("verdict_date", "дата должна быть строкой в формате ГГГГ-ММ-ДД")]
+
+
+def test_record_that_is_not_an_object():
+    assert validate_record([record()])[0].message == "запись должна быть JSON-объектом, а не массив"
+
+
+def test_enum_message_shows_json_values_cut_short():
+    r = record()
+    r["defendant"]["sex"] = "x" * 500
+    ((path, msg),) = errors(r)
+    assert path == "defendant.sex" and len(msg) < 120 and '"M" или "F"' in msg
+    r["defendant"]["sex"] = None
+    assert "значение null" in errors(r)[0][1]
+
+
+def test_unknown_extra_fields_are_ignored():
+    r = record(export_batch="2024-03-16T02:00", court={"code": "X", "building": 3})
+    ok(r)
+
+
+def test_boolean_is_not_a_disability_group():
+    r = record()
+    r["defendant"]["disability_group"] = True
+    assert paths(r) == ["defendant.disability_group"]
+    r["defendant"]["disability_group"] = 2
+    assert ok(r).defendant.disability_group == 2
