@@ -167,3 +167,17 @@ def run_stages(rules_dir: str | Path | None = None, *, catalogue: Any = None, un
 def compile_program(rules_dir: str | Path | None = None, *, catalogue: Any = None):
     u = run_stages(rules_dir, catalogue=catalogue)
     return u.program, u.diags
+
+
+def compile_sources(sources: dict[str, str], *, catalogue: Any) -> Unit:
+    """Compile rule text held in memory (tests, the fuzzer, editors): the same stages after `load`."""
+    u = Unit(Path("."), catalogue, dict(sources))
+    for name, stage in STAGES[1:]:
+        if name == "imports":
+            u.visible = {f.path: {g.path for g in u.files} for f in u.files}
+            continue
+        t0 = time.perf_counter()
+        stage(u)
+        u.timings.append((name, time.perf_counter() - t0))
+    u.diags = sort_diagnostics(u.diags)
+    return u

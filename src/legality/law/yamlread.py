@@ -25,7 +25,7 @@ class YamlProblem(Exception):
 
 def load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
     try:
-        loader = yaml.SafeLoader(text)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # libyaml when available: ~10x faster
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None

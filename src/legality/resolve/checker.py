@@ -325,6 +325,12 @@ class Checker:
         stack = [n]
         while stack:
             x = stack.pop()
+            unique = _unique_enum([a.data for a in x.args] if x.op == "set" else [x.data]) \
+                if (x.op == "enum" and isinstance(x.type, PendingT)) or \
+                   (x.op == "set" and isinstance(x.type, SetT) and isinstance(x.type.elem, PendingT)) else None
+            if unique is not None:
+                self.resolve_enum(x, unique)
+                continue
             if isinstance(x.type, PendingT) and x.op == "enum":
                 self.err("E101", f"unknown name `{x.data}`", x.span, _suggest(x.data, self._names_in(ctx) + _all_enum_values()))
                 x.type = ANY
@@ -427,6 +433,11 @@ class Checker:
         if e.name.startswith("_"):
             self.fail("E108", f"`.{e.name}` is not allowed: names starting with `_` are reserved", e.span,
                       "rules can only read the fields listed in docs/dsl.md")
+        if isinstance(e.obj, A.Name) and e.obj.name in S.ENUM_TYPES and e.obj.name not in self.defines:
+            et = S.ENUM_TYPES[e.obj.name]  # a qualified enum value: Regime.medium
+            if e.name not in et.enum.__members__:
+                self.fail("E112", f"`{e.name}` is not a value of {et}", e.span, _suggest(e.name, list(et.enum.__members__)))
+            return Node("lit", et, e.span, data=et.enum[e.name], text=f"{e.obj.name}.{e.name}")
         obj = self.expr(e.obj, ctx)
         t = obj.type
         text = f"{obj.text}.{e.name}" if obj.text else e.name
@@ -655,6 +666,12 @@ class Checker:
             if join(a.type, b.type) is None:
                 self.fail("E102", f"cannot compare {a.type} with {b.type}", e.span, _cmp_hint(a.type, b.type))
             return Node("eq" if op == "=" else "ne", BOOL, e.span, (a, b))
+        for x, y in ((a, b), (b, a)):
+            if isinstance(x.type, PendingT) and not isinstance(y.type, (EnumT, PendingT)) and \
+                    not (op in ("in", "not in") and x is a and isinstance(y.type, SetT) and isinstance(y.type.elem, PendingT)):
+                if op not in ("in", "not in") or x is a:
+                    self.fail("E101", f"unknown name `{x.data}`", x.span,
+                              _suggest(x.data, self._names_in(ctx) + _all_enum_values()))
         if op in ("<", "<=", ">", ">="):
             for x, y in ((a, b), (b, a)):
                 if isinstance(x.type, PendingT) and isinstance(y.type, EnumT):
@@ -721,6 +738,12 @@ def _cmp_hint(a: T, b: T) -> str | None:
     if isinstance(a, QtyT) and isinstance(b, QtyT):
         return "amounts of different units never compare (a term with МРП, hours with days)"
     return None
+
+
+def _unique_enum(names: list[str]) -> EnumT | None:
+    """The one enum that has all these values, if exactly one does (`{minimum, medium}` → Regime)."""
+    hits = [t for t in S.ENUM_TYPES.values() if all(n in t.enum.__members__ for n in names)]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _all_enum_values() -> list[str]:

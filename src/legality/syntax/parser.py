@@ -27,7 +27,7 @@ def _parser() -> Lark:
         start=["start", "expr"],
         propagate_positions=True,
         maybe_placeholders=True,
-        cache=False,
+        cache=True,  # grammar tables cached on disk between runs (keyed by grammar hash)
     )
 
 

@@ -1,0 +1,156 @@
+"""The real `legality scan --db` as a process: killed with SIGKILL and resumed, and reviewed while it runs.
+
+The batch is the project's fixtures, copied under new case ids (so each copy is new content with
+new fingerprints).  A baseline run first fills the store, so the measured run has unchanged records
+(skipped), re-exported ones (changed court name: evaluated again) and new ones.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from legality.paths import FIXTURES_DIR
+from legality.store.db import connect
+from legality.store.history import snapshot
+
+pytestmark = pytest.mark.slow
+
+
+def fixture_records() -> list[dict]:
+    out = []
+    for f in sorted((FIXTURES_DIR / "verdicts").rglob("*.jsonl")):
+        out += [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return out
+
+
+def write_batch(path: Path, copies: range, *, reexported: range = range(0)) -> Path:
+    recs = fixture_records()
+    with path.open("w", encoding="utf-8") as fh:
+        for k in copies:
+            for r in recs:
+                r = {**r, "case_id": f"{r['case_id']}-{k}"}
+                if k in reexported and isinstance(r.get("court"), dict):
+                    r["court"] = {**r["court"], "name": "переэкспорт"}
+                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    return path
+
+
+def scan_cmd(batch: Path, db: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "legality.cli", "scan", str(batch), "--db", str(db), "--new-only",
+            "--format", "jsonl", "--output", str(out), "--summary", str(out) + ".summary", "--jobs", "1", *extra]
+
+
+def run(cmd: list[str]) -> subprocess.CompletedProcess:
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in res.stderr, res.stderr
+    return res
+
+
+def counts(summary: Path) -> dict:
+    doc = json.loads(summary.read_text())
+    return {k: v for k, v in doc.items() if k not in ("started", "finished")}
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory):
+    """A baseline store (first half of the copies) and the measured batch; the clean run's results."""
+    tmp = tmp_path_factory.mktemp("resume")
+    base_db = tmp / "base.db"
+    assert run(scan_cmd(write_batch(tmp / "base.jsonl", range(0, 7)), base_db, tmp / "base.out")).returncode == 0
+    batch = write_batch(tmp / "batch.jsonl", range(0, 15), reexported=range(0, 2))
+    clean_db = tmp / "clean.db"
+    shutil.copy(base_db, clean_db)
+    t0 = time.monotonic()
+    res = run(scan_cmd(batch, clean_db, tmp / "clean.out"))
+    duration = time.monotonic() - t0
+    assert res.returncode == 0, res.stderr
+    return tmp, base_db, batch, clean_db, duration
+
+
+def test_clean_run_skips_unchanged_and_reevaluates_reexported(prepared):
+    tmp, _, _, clean_db, _ = prepared
+    summary = counts(tmp / "clean.out.summary")
+    per_copy = len(fixture_records())
+    assert summary["unchanged"] == 5 * per_copy  # copies 2..6 were scanned by the baseline, unchanged
+    assert summary["records"] == 10 * per_copy  # copies 0..1 re-exported, 7..14 new
+    runs = connect(clean_db).execute("SELECT status, new, unchanged FROM runs ORDER BY id").fetchall()
+    assert [r[0] for r in runs] == ["completed", "completed"]
+
+
+def test_sigkill_at_random_points_then_resume_equals_a_clean_run(prepared):
+    tmp, base_db, batch, clean_db, duration = prepared
+    clean_out = (tmp / "clean.out").read_bytes()
+    clean_counts = counts(tmp / "clean.out.summary")
+    clean_store = snapshot(connect(clean_db))
+    rng = random.Random(20240601)
+    committed_before_resume = []
+    for attempt in range(3):
+        db, out = tmp / f"killed{attempt}.db", tmp / f"killed{attempt}.out"
+        shutil.copy(base_db, db)
+        kills = 2 if attempt == 0 else 1  # the first attempt is killed again while resuming
+        for k in range(kills):
+            proc = subprocess.Popen(scan_cmd(batch, db, out, *(["--resume"] if k else [])),
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.05, duration * 0.9))
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            assert not out.exists(), "a killed run must not leave a report"
+            with sqlite3.connect(db) as conn:
+                committed_before_resume.append(conn.execute("SELECT count(*) FROM run_records").fetchone()[0])
+        res = run(scan_cmd(batch, db, out, "--resume"))
+        assert res.returncode == 0, res.stderr
+        assert out.read_bytes() == clean_out
+        assert counts(Path(str(out) + ".summary")) == clean_counts
+        assert snapshot(connect(db)) == clean_store
+    assert any(n > 0 for n in committed_before_resume), "no kill landed after a committed batch"
+
+
+def test_reviewers_deciding_during_a_scan_do_not_corrupt_the_store(prepared):
+    tmp, base_db, batch, _, _ = prepared
+    db = tmp / "concurrent.db"
+    shutil.copy(base_db, db)
+    fps = [r[0] for r in connect(db).execute("SELECT fingerprint FROM candidates ORDER BY fingerprint LIMIT 4")]
+    assert len(fps) >= 4
+    scan = subprocess.Popen(scan_cmd(batch, db, tmp / "concurrent.out", "--rescan"),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    results: list[subprocess.CompletedProcess] = []
+
+    def review(i: int, fp: str) -> None:
+        time.sleep(0.3 * i)
+        action = ["dismiss", fp, "--reason", f"причина {i}"] if i % 2 else ["confirm", fp]
+        results.append(run([sys.executable, "-m", "legality.cli", "review", *action, "--by", f"R{i}",
+                            "--db", str(db)]))
+        if i < 2:
+            results.append(run([sys.executable, "-m", "legality.cli", "review", "list", "--db", str(db),
+                                "--format", "jsonl"]))
+
+    threads = [threading.Thread(target=review, args=(i, fp)) for i, fp in enumerate(fps)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    _, err = scan.communicate(timeout=300)
+    assert scan.returncode == 0, err
+    assert all(r.returncode == 0 for r in results), [r.stderr for r in results if r.returncode]
+    conn = connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM decisions").fetchone()[0] == len(fps)
+    status = dict(conn.execute("SELECT fingerprint, status FROM candidates"))
+    for i, fp in enumerate(fps):
+        assert status[fp] == ("dismissed" if i % 2 else "confirmed")
+    run_status, started, finished = conn.execute(
+        "SELECT status, started, finished FROM runs ORDER BY id DESC").fetchone()
+    assert run_status == "completed"
+    decided_at = [r[0] for r in conn.execute("SELECT at FROM decisions")]
+    assert any(started < at < finished for at in decided_at), "no decision was made while the scan ran"
