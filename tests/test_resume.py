@@ -102,7 +102,9 @@ def test_sigkill_at_random_points_then_resume_equals_a_clean_run(prepared):
         for k in range(kills):
             proc = subprocess.Popen(scan_cmd(batch, db, out, *(["--resume"] if k else [])),
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.05, duration * 0.9))
+            time.sleep(rng.uniform(0.05, duration * 0.8))
+            if proc.poll() is not None:
+                pytest.fail(f"the scan finished before the kill ({duration:.1f} s): make the batch larger")
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             assert not out.exists(), "a killed run must not leave a report"

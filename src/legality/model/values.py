@@ -138,8 +138,12 @@ class Term(Quantity):
     __slots__ = ("years", "months", "days")
 
     def __init__(self, years: int = 0, months: int = 0, days: Number = 0):
-        total = Fraction(years) * 12 + Fraction(months) + _frac(days) / 30
-        Quantity.__init__(self, total, "term")
+        if type(days) is int:  # the common case: one Fraction, no intermediate ones
+            total = Fraction((years * 12 + months) * 30 + days, 30)
+        else:
+            total = Fraction(years) * 12 + Fraction(months) + _frac(days) / 30
+        object.__setattr__(self, "value", total)
+        object.__setattr__(self, "unit", "term")
         object.__setattr__(self, "years", years)
         object.__setattr__(self, "months", months)
         object.__setattr__(self, "days", days)

@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 BATCH_RECORDS = 500
 BATCH_SECONDS = 2.0
 OPEN_STATUSES = ("new", "known")  # what a re-scan may resolve; reviewer decisions stay
+REVIEWED = ("dismissed", "confirmed")
+_LATEST_DECISION = ("SELECT CASE action WHEN 'dismiss' THEN 'dismissed' ELSE 'confirmed' END FROM decisions"
+                    " WHERE fingerprint = ? ORDER BY at DESC, id DESC LIMIT 1")
 
 
 def line_to_json(line: ReportLine) -> str:
@@ -65,6 +68,14 @@ def context_from_json(text: str | None) -> RecordContext | None:
         return None
     code, name, date, articles = orjson.loads(text)
     return RecordContext(code, name, date, tuple((oid, ref) for oid, ref in articles))
+
+
+@dataclass(slots=True)
+class _Cand:
+    """A candidate as the uncommitted batch leaves it."""
+    status: str
+    first_run: int
+    case_id: str | None
 
 
 @dataclass(slots=True)
@@ -100,9 +111,13 @@ class StoreState:
         self._started = ""
         self._completed: set[int] = set()
         self._done: dict[tuple[str, int], _Done] = {}
+        # the batch not yet committed: statements in order, and what they will have changed
+        self._ops: list[tuple[str, tuple]] = []
+        self._cands: dict[str, _Cand] = {}
+        self._case_fps: dict[str | None, set[str]] = {}
         self._pending = 0
         self._batch_start = 0.0
-        self._mid_record = False  # a record's writes are under way (not yet a whole unit)
+        self._record_mark = -1  # index in _ops where the record being written began (-1: none)
 
     # ---- the hook
 
@@ -149,7 +164,7 @@ class StoreState:
         log.info("хранилище %s: запуск %d %s", self.path, self.run_id, "продолжен" if self.resumed else "начат")
 
     def lookup(self, file: str, line: int, content_hash: str) -> ReportLine | str | None:
-        self._maybe_commit()
+        self._maybe_flush()
         done = self._done.get((file, line))
         if done is not None and done.content_hash == content_hash:
             if done.status == "unchanged":
@@ -176,8 +191,7 @@ class StoreState:
         done = self._done.get((result.file, result.line))
         if done is not None and done.content_hash == content_hash and done.status != "unchanged":
             return self.replay(result, content_hash)[0]  # committed before the interruption
-        self._begin()
-        self._mid_record = True
+        self._record_mark = len(self._ops)
         fresh: list[Candidate] = []
         for cand in result.candidates:
             is_fresh, status = self._see(cand, result.case_id)
@@ -186,14 +200,14 @@ class StoreState:
         n_resolved = self._resolve(result)
         output = self._output(result, fresh)
         report = line_to_json(result)
-        self._db.execute(
+        self._ops.append((
             "INSERT INTO records (content_hash, case_id, file, line, rules_version, scanned_run, last_run,"
             " status, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (content_hash) DO UPDATE SET"
             " case_id = excluded.case_id, file = excluded.file, line = excluded.line,"
             " rules_version = excluded.rules_version, scanned_run = excluded.scanned_run,"
             " last_run = excluded.last_run, status = excluded.status, report = excluded.report",
             (content_hash, result.case_id, result.file, result.line, self._evaluator, self.run_id,
-             self.run_id, result.status, report))
+             self.run_id, result.status, report)))
         out_json = None if output is None else (report if output is result else line_to_json(output))
         self._progress(result.file, result.line, content_hash, result.status,
                        len(result.candidates), len(fresh), n_resolved, out_json, context_to_json(context))
@@ -203,10 +217,12 @@ class StoreState:
         conn = self.conn
         if conn is None:
             return
+        if self._record_mark >= 0:  # interrupted while queueing a record: drop it, resume redoes it
+            del self._ops[self._record_mark:]
         try:
-            if conn.in_transaction and self._mid_record:
-                conn.execute("ROLLBACK")  # interrupted inside a record: drop the whole batch, resume redoes it
-            self._begin()
+            conn.execute("BEGIN IMMEDIATE")
+            for sql, args in self._ops:
+                conn.execute(sql, args)
             counts = run_counts(conn, self.run_id)
             conn.execute(
                 "UPDATE runs SET status = ?, finished = ?, summary = ?, records = ?, clean = ?, flagged = ?,"
@@ -218,8 +234,11 @@ class StoreState:
                 conn.execute("DELETE FROM run_records WHERE run_id = ?", (self.run_id,))
             conn.execute("COMMIT")
         finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             conn.close()
             self.conn = None
+            self._ops.clear()
         log.info("хранилище %s: запуск %d %s: проверено %d, без изменений %d, кандидатов %d, новых %d, "
                  "устранено %d", self.path, self.run_id, "завершён" if completed else "прерван", counts["records"],
                  counts["unchanged"], counts["candidates"], counts["new"], counts["resolved"])
@@ -257,26 +276,40 @@ class StoreState:
         }
         log.warning("хранилище %s: продолжается запуск %d (уже сохранено записей: %d)", self.path, run_id, len(self._done))
 
-    def _begin(self) -> None:
-        if not self._db.in_transaction:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._batch_start = time.monotonic()
-            self._pending = 0
+    def flush(self) -> None:
+        """Commit the batch in one short transaction: reviewers wait for the lock milliseconds, not seconds."""
+        if not self._ops:
+            return
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for sql, args in self._ops:
+                db.execute(sql, args)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self._ops.clear()
+        self._cands.clear()
+        self._case_fps.clear()
+        self._pending = 0
 
-    def _maybe_commit(self) -> None:
-        if self.conn is not None and self.conn.in_transaction and (
-                self._pending >= self.batch_records or time.monotonic() - self._batch_start >= self.batch_seconds):
-            self.conn.execute("COMMIT")
+    def _maybe_flush(self) -> None:
+        if self._ops and (self._pending >= self.batch_records
+                          or time.monotonic() - self._batch_start >= self.batch_seconds):
+            self.flush()
 
     def _progress(self, file: str, line: int, content_hash: str, status: str, n_candidates: int,
                   n_new: int, n_resolved: int, output: str | None, context: str | None = None) -> None:
-        self._db.execute(
+        self._ops.append((
             "INSERT OR REPLACE INTO run_records (run_id, file, line, content_hash, status, n_candidates,"
             " n_new, n_resolved, output, context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (self.run_id, file, line, content_hash, status, n_candidates, n_new, n_resolved, output, context))
-        self._mid_record = False
+            (self.run_id, file, line, content_hash, status, n_candidates, n_new, n_resolved, output, context)))
+        if self._pending == 0:
+            self._batch_start = time.monotonic()
         self._pending += 1
-        self._maybe_commit()
+        self._record_mark = -1
+        self._maybe_flush()
 
     def _stored_result(self, file: str, line: int, content_hash: str) -> ReportLine:
         """The evaluation this run committed for the record (its source is where it was read now)."""
@@ -287,48 +320,71 @@ class StoreState:
         result.file, result.line = file, line
         return result
 
+    def _current(self, fp: str) -> _Cand | None:
+        """The candidate as the committed store plus the uncommitted batch have it."""
+        cand = self._cands.get(fp)
+        if cand is not None:
+            return cand
+        row = self._db.execute("SELECT status, first_run, case_id FROM candidates WHERE fingerprint = ?",
+                               (fp,)).fetchone()
+        return None if row is None else _Cand(*row)
+
+    def _remember(self, fp: str, cand: _Cand) -> None:
+        self._cands[fp] = cand
+        self._case_fps.setdefault(cand.case_id, set()).add(fp)
+
     def _see(self, cand: Candidate, case_id: str | None) -> tuple[bool, str]:
-        """Insert or update one candidate; (first seen by this run?, its status now)."""
-        db, run = self._db, self.run_id
+        """Insert or update one candidate; (first seen by this run?, its status now).
+
+        The statements re-check reviewer statuses when they run: a reviewer may decide between this
+        read and the batch's commit, and a decision is never overwritten by a scan.
+        """
+        run, fp = self.run_id, cand.fingerprint
         body = orjson.dumps(cand.to_json()).decode()
-        row = db.execute("SELECT status, first_run FROM candidates WHERE fingerprint = ?",
-                         (cand.fingerprint,)).fetchone()
-        if row is None:
-            status = self._decided(cand.fingerprint) or "new"
-            db.execute(
+        current = self._current(fp)
+        if current is None:
+            status = self._decided(fp) or "new"
+            self._ops.append((
                 "INSERT INTO candidates (fingerprint, case_id, rule, offence, severity, first_run, last_run,"
-                " first_seen, last_seen, status, candidate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (cand.fingerprint, case_id, cand.rule, cand.offence, cand.severity, run, run,
-                 self._started, self._started, status, body))
+                " first_seen, last_seen, status, candidate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                f" coalesce(({_LATEST_DECISION}), 'new'), ?)",
+                (fp, case_id, cand.rule, cand.offence, cand.severity, run, run, self._started, self._started,
+                 fp, body)))
+            self._remember(fp, _Cand(status, run, case_id))
             return True, status
-        status, first = row
+        status, first = current.status, current.first_run
         if first != run and first not in self._completed:
             first = run  # first seen by a run that never completed: never delivered
-        if status not in ("dismissed", "confirmed"):
+        if status not in REVIEWED:
             status = "new" if first == run else "known"
-        db.execute(
-            "UPDATE candidates SET status = ?, first_run = ?, first_seen = CASE WHEN first_run = ? THEN"
-            " first_seen ELSE ? END, last_run = ?, last_seen = ?, severity = ?, candidate = ?"
-            " WHERE fingerprint = ?",
-            (status, first, first, self._started, run, self._started, cand.severity, body, cand.fingerprint))
+        self._ops.append((
+            "UPDATE candidates SET status = CASE WHEN status IN ('dismissed', 'confirmed') THEN status ELSE ? END,"
+            " first_seen = CASE WHEN first_run = ? THEN first_seen ELSE ? END, first_run = ?, last_run = ?,"
+            " last_seen = ?, severity = ?, candidate = ? WHERE fingerprint = ?",
+            (status, first, self._started, first, run, self._started, cand.severity, body, fp)))
+        self._remember(fp, _Cand(status, first, case_id))
         return first == run, status
 
     def _decided(self, fp: str) -> str | None:
         """A decision imported before the candidate was ever seen here (moved from another office)."""
-        row = self._db.execute("SELECT action FROM decisions WHERE fingerprint = ? ORDER BY at DESC, id DESC"
-                               " LIMIT 1", (fp,)).fetchone()
-        return None if row is None else {"dismiss": "dismissed", "confirm": "confirmed"}[row[0]]
+        row = self._db.execute(_LATEST_DECISION, (fp,)).fetchone()
+        return None if row is None else row[0]
 
     def _resolve(self, result: ReportLine) -> int:
         """Open candidates of this case that the new evaluation no longer shows become `resolved`."""
         if result.case_id is None or result.status == "invalid":
             return 0  # an unreadable re-export proves nothing about a fix
         current = {c.fingerprint for c in result.candidates}
-        gone = [fp for (fp,) in self._db.execute(
-            f"SELECT fingerprint FROM candidates WHERE case_id = ? AND status IN {OPEN_STATUSES}",
-            (result.case_id,)) if fp not in current]
+        open_now = {fp: _Cand(st, first, result.case_id) for fp, st, first in self._db.execute(
+            f"SELECT fingerprint, status, first_run FROM candidates WHERE case_id = ? AND status IN {OPEN_STATUSES}",
+            (result.case_id,))}
+        for fp in self._case_fps.get(result.case_id, ()):
+            open_now[fp] = self._cands[fp]
+        gone = sorted(fp for fp, c in open_now.items() if c.status in OPEN_STATUSES and fp not in current)
         for fp in gone:
-            self._db.execute("UPDATE candidates SET status = 'resolved' WHERE fingerprint = ?", (fp,))
+            self._ops.append((f"UPDATE candidates SET status = 'resolved' WHERE fingerprint = ?"
+                              f" AND status IN {OPEN_STATUSES}", (fp,)))
+            self._remember(fp, _Cand("resolved", open_now[fp].first_run, result.case_id))
         return len(gone)
 
     def _output(self, result: ReportLine, fresh: list[Candidate]) -> ReportLine | None:
@@ -343,10 +399,9 @@ class StoreState:
 
     def _mark_unchanged(self, file: str, line: int, content_hash: str, status: str, report: str) -> None:
         """An unchanged record still shows its candidates: they are seen again (→ known)."""
-        self._begin()
-        self._mid_record = True
-        self._db.execute("UPDATE records SET last_run = ?, file = ?, line = ? WHERE content_hash = ?",
-                         (self.run_id, file, line, content_hash))
+        self._record_mark = len(self._ops)
+        self._ops.append(("UPDATE records SET last_run = ?, file = ?, line = ? WHERE content_hash = ?",
+                          (self.run_id, file, line, content_hash)))
         if status == "flagged":
             stored = line_from_json(report)
             for cand in stored.candidates:

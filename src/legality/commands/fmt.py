@@ -1,0 +1,53 @@
+"""`legality fmt`: print rule files in the canonical layout (or rewrite them with --write, or --check)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command("fmt")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--write", is_flag=True, help="rewrite the files in place")
+@click.option("--check", "check_only", is_flag=True, help="exit 1 if a file is not in canonical layout")
+def fmt_cmd(files, write, check_only):
+    """Canonical layout of .legal files. Comments are not kept: use --check in CI, review before --write."""
+    from ..syntax.parser import parse_text
+    from ..syntax.printer import rule_file
+
+    differs = 0
+    for name in files:
+        text = Path(name).read_text(encoding="utf-8")
+        f, diags = parse_text(text, name)
+        if f is None:
+            for d in diags:
+                click.echo(d.render({name: text}), err=True)
+            sys.exit(2)
+        out = rule_file(f)
+        if out != text:
+            differs += 1
+        if write:
+            n = _comments(text)
+            if n:
+                click.echo(f"{name}: not rewritten: the canonical layout would drop {n} comment line(s)", err=True)
+                continue
+            Path(name).write_text(out, encoding="utf-8")
+        elif check_only:
+            if out != text:
+                click.echo(f"{name}: not in canonical layout", err=True)
+        else:
+            click.echo(out, nl=False)
+    if check_only and differs:
+        sys.exit(1)
+
+
+def _comments(text: str) -> int:
+    import re
+
+    no_strings = re.sub(r'"(\\.|[^"\\\n])*"', '""', text)
+    return sum(1 for line in no_strings.splitlines() if "#" in line)
+
+
+COMMANDS = [fmt_cmd]
