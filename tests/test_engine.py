@@ -209,3 +209,34 @@ def test_evaluation_is_deterministic(cat):
     a = [c.to_json() for c in p.evaluate(v).candidates]
     b = [c.to_json() for c in program(cat, ATTEMPT).evaluate(v).candidates]
     assert a == b and p.version == program(cat, ATTEMPT).version
+
+
+def test_fast_path_agrees_with_the_explaining_path(cat):
+    """The generated evaluator (no trace) and the explaining one (trace) give the same candidates."""
+    text = ATTEMPT + f"""
+rule general-max for offence {{
+  {HEAD}
+  violation offence.sentence.principal.term > smax
+  message "x"
+}}
+rule specific-attempt for offence {{
+  {HEAD}
+  overrides general-max
+  when offence.stage = attempt
+  violation offence.sentence.principal.term > cap
+  message "{{offence.sentence.principal.term}} > {{cap}}"
+}}
+rule follow-up for offence {{
+  {HEAD}
+  violation fired(specific-attempt) or fired(general-max)
+  message "x"
+}}"""
+    p = program(cat, text)
+    for stage in ("attempt", "completed"):
+        for years in (3, 6, 8):
+            v = verdict(offences__0__stage=stage, offences__0__sentence__principal__term={"years": years})
+            fast = [c.to_json() for c in p.evaluate(v).candidates]
+            slow = [c.to_json() for c in p.evaluate(v, trace=True).candidates]
+            assert fast == slow, (stage, years)
+    v = verdict(offences__0__sentence__principal__term={"years": 8})
+    assert [c.rule for c in p.evaluate(v).candidates] == ["cap-check", "follow-up", "specific-attempt"]

@@ -11,7 +11,7 @@ from legality.report.model import ReportLine
 from legality.scan.pipeline import Pipeline
 from legality.scan.run import run_scan
 from legality.scan.state import SKIP
-from test_scan_helpers import FakeEngine, fake_factory, record
+from .test_scan_helpers import FakeEngine, fake_factory, record
 
 
 def batch(n: int) -> list[RawRecord]:
@@ -25,10 +25,10 @@ def batch(n: int) -> list[RawRecord]:
     return out
 
 
-def scan(raws, *, jobs: int, state=None, include_all: bool = False) -> tuple[bytes, object]:
+def scan(raws, *, jobs: int, state=None, include_all: bool = False, start_method=None) -> tuple[bytes, object]:
     out = io.BytesIO()
     s = run_scan([], FakeEngine(), out, fmt="jsonl", raws=raws, jobs=jobs, factory=fake_factory, state=state,
-                 include_all=include_all)
+                 include_all=include_all, start_method=start_method)
     return out.getvalue(), s
 
 
@@ -38,9 +38,10 @@ def test_workers_give_the_same_bytes_in_input_order(monkeypatch):
     monkeypatch.setattr(Pipeline, "_start_pool", lambda self: (started.append(self.jobs), real_start(self)))
     raws = batch(3000)
     one, s1 = scan(raws, jobs=1)
-    three, s3 = scan(raws, jobs=3)
-    assert started == [3]  # the second run really used worker processes
-    assert one == three
+    three, s3 = scan(raws, jobs=3)                          # fork: workers inherit the engine
+    two, _ = scan(raws, jobs=2, start_method="spawn")        # spawn: workers build it with the factory
+    assert started == [3, 2]  # both runs really used worker processes
+    assert one == three == two
     assert s1.to_json() | {"started": "", "finished": ""} == s3.to_json() | {"started": "", "finished": ""}
     lines = [orjson.loads(x)["source"]["line"] for x in one.splitlines()]
     assert lines == sorted(lines) and len(lines) == s1.flagged + s1.invalid

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from .diagnostics import CompileError, Diagnostic, has_errors
 from .eval.trace import Trace
-from .model.verdict import Verdict
 from .report.model import Candidate
 
 
@@ -62,6 +61,6 @@ class Engine:
             raise CompileError([d for d in diags if d.is_error])
         return engine
 
-    def evaluate(self, verdict: Verdict, *, trace: bool = False, only_rule: str | None = None) -> Evaluation:
+    def evaluate(self, verdict, *, trace: bool = False, only_rule: str | None = None) -> Evaluation:
         """Candidates in a deterministic order (record-level rules, then per offence in record order)."""
         return self._program.evaluate(verdict, trace=trace, only_rule=only_rule)

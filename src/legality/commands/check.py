@@ -25,7 +25,7 @@ def _print_diags(diags, sources, fmt: str) -> None:
 @click.argument("rules_dir", required=False, type=click.Path(file_okay=False))
 @click.option("--strict", is_flag=True, help="exit 1 when there are warnings")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="diagnostics as text or JSON")
-@click.option("--dump", type=click.Choice(["ast", "ir", "plan"]), help="print an intermediate form")
+@click.option("--dump", type=click.Choice(["ast", "ir", "plan", "code"]), help="print an intermediate form")
 @click.option("--timings", is_flag=True, help="print how long each compiler stage took")
 def check_cmd(rules_dir, strict, fmt, dump, timings):
     """Compile and lint a rule set. Exit 0 clean, 1 warnings with --strict, 2 errors."""
@@ -44,6 +44,8 @@ def check_cmd(rules_dir, strict, fmt, dump, timings):
             click.echo(rd.dump())
     elif dump == "plan" and u.plan is not None:
         click.echo(u.plan.to_text())
+    elif dump == "code" and u.program is not None:
+        click.echo(u.program.source)
     if timings:
         for name, t in u.timings:
             click.echo(f"{name:10} {t * 1000:8.1f} ms", err=True)

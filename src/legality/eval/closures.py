@@ -124,8 +124,36 @@ def _ofact(n: Node) -> Fn:
     return f
 
 
+def _attr_chain(n: Node) -> tuple[Node, list[str]]:
+    """The longest tail of plain-attribute members: `offence.sentence.principal.kind` → (offence, [...])."""
+    chain: list[str] = []
+    while n.op == "member" and S.MEMBERS[n.data[0]][n.data[1]].attr is not None:
+        chain.append(S.MEMBERS[n.data[0]][n.data[1]].attr)
+        n = n.args[0]
+    chain.reverse()
+    return n, chain
+
+
 def _member(n: Node) -> Fn:
     rec, name = n.data
+    base, chain = _attr_chain(n)
+    if len(chain) >= 2:  # fused: one closure for the whole chain; a None on the way is a missing value
+        from operator import attrgetter
+
+        get_chain = attrgetter(".".join(chain))
+        obj0 = compile_node(base)
+
+        def fused(env: Any) -> Any:
+            o = obj0(env)
+            if o is M:
+                return M
+            try:
+                v = get_chain(o)
+            except AttributeError:
+                return M
+            return M if v is None else v
+
+        return fused
     getter = S.MEMBERS[rec][name].get
     obj = compile_node(n.args[0])
 
@@ -370,8 +398,12 @@ def _category_rank(x: Any) -> Any:
 
 
 def _cmp(n: Node) -> Fn:
+    from ..resolve.types import EnumT
+
     test = _CMP[n.data]
-    return _binary(lambda x, y: test(_category_rank(x), _category_rank(y)))(n)
+    if any(isinstance(a.type, EnumT) for a in n.args):  # categories compare by gravity
+        return _binary(lambda x, y: test(_category_rank(x), _category_rank(y)))(n)
+    return _binary(test)(n)
 
 
 def _frac(x: Any) -> Any:

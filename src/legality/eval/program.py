@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Diagnostic
+from ..engine import Evaluation
 from ..model.values import Citation
 from ..report.jsonable import to_jsonable, to_ru
 from ..report.model import Candidate, fingerprint
 from ..resolve.ir import Clause, FactDef, RuleDef
 from . import trace as T
 from .closures import MISSING, Fault, FaultError, compile_node
+from .codegen import STATUS, Gen, Miss
 
 M = MISSING
 APPLICABLE = (T.PASSED, T.FIRED)
@@ -54,20 +56,23 @@ class Runtime:
 
 class Env:
     __slots__ = ("verdict", "offence", "rt", "vars", "ref_date", "facts", "ofacts", "_lets", "_let_fns",
-                 "outcomes", "scope_key")
+                 "outcomes", "scope_key", "latest", "program", "sink")
 
     def __init__(self, verdict: Any, rt: Runtime):
         self.verdict = verdict
         self.offence = None
         self.rt = rt
         self.vars: dict[str, Any] = {}
-        self.ref_date: dt.date = max(o.committed_on for o in verdict.offences)
+        self.latest: dt.date = max(o.committed_on for o in verdict.offences)
+        self.ref_date: dt.date = self.latest
         self.facts: dict[str, Any] = {}
         self.ofacts: dict[int, dict[str, Any]] = {id(o): {} for o in verdict.offences}
         self._lets: dict[str, Any] = {}
         self._let_fns: dict[str, Any] = {}
         self.outcomes: dict[str, dict[str | None, str]] = {}
         self.scope_key: str | None = None
+        self.program = None
+        self.sink = None
 
     # values
     def fact(self, name: str) -> Any:
@@ -87,7 +92,10 @@ class Env:
 
     def let(self, name: str) -> Any:
         if name not in self._lets:
-            self._lets[name] = self._let_fns[name](self)
+            try:
+                self._lets[name] = self._let_fns[name](self, self.verdict, self.offence, self.rt)
+            except Miss:
+                self._lets[name] = M
         return self._lets[name]
 
     def param(self, name: str) -> Any:
@@ -101,11 +109,45 @@ class Env:
             return False
         return any(s == T.FIRED for s in out.values())
 
+    # hooks of the generated driver (codegen.Gen.driver)
+    def fire(self, idx: int) -> None:
+        prog = self.program
+        cr = prog.compiled[prog._rule_list[idx]]
+        cands, _, positions = self.sink
+        pos = -1 if self.offence is None else positions[self.offence.id]
+        cands.append(((pos, cr.d.id), prog._candidate(cr, self)))
+
+    def fault(self, idx: int, e: Exception) -> int:
+        prog = self.program
+        r = prog.compiled[prog._rule_list[idx]].d
+        reason = str(e) if isinstance(e, FaultError) else f"{type(e).__name__}: {e}"
+        where = f" (эпизод {self.scope_key})" if self.scope_key is not None else ""
+        self.sink[1].append(Diagnostic("E501", f"rule {r.id}{where} failed on case {self.verdict.case_id}: {reason}", r.span,
+                                       hint="guard the value with `is present`, or report this rule to its author"))
+        return len(STATUS)  # "fault"
+
+    @staticmethod
+    def fault_value(e: Exception) -> Fault:
+        return Fault(str(e) if isinstance(e, FaultError) else f"{type(e).__name__}: {e}")
+
+    def overridden(self, by: tuple[str, ...]) -> bool:
+        for s in by:
+            st = self.outcomes.get(s, {})
+            hit = st.get(self.scope_key) if self.scope_key in st else st.get(None)
+            if hit in APPLICABLE:
+                return True
+        return False
+
     def enter(self, offence: Any) -> None:
         self.offence = offence
-        self.scope_key = None if offence is None else offence.id
-        self.ref_date = offence.committed_on if offence is not None else max(o.committed_on for o in self.verdict.offences)
-        self._lets = {}
+        if offence is None:
+            self.scope_key = None
+            self.ref_date = self.latest
+        else:
+            self.scope_key = offence.id
+            self.ref_date = offence.committed_on
+        if self._lets:
+            self._lets = {}
 
 
 @dataclass
@@ -128,10 +170,19 @@ class CompiledRule:
     message: list[Any]
     dyn_cites: list[Any]
     overridden_by: list[str]
+    decide: Any = None  # generated fast path: status code of STATUS
 
 
-def _cclause(c: Clause) -> CompiledClause:
-    return CompiledClause(c.kind, compile_node(c.expr), c.text, [(lbl, compile_node(n)) for lbl, n in c.leaves])
+def _cclause(c: Clause, fn: Any) -> CompiledClause:
+    # the generated function decides; closures for the clause's leaves explain (traces only)
+    return CompiledClause(c.kind, fn, c.text, [(lbl, compile_node(n)) for lbl, n in c.leaves])
+
+
+def _call(fn: Any, env: "Env") -> Any:
+    try:
+        return fn(env, env.verdict, env.offence, env.rt)
+    except Miss:
+        return M
 
 
 def _clause_values(c: CompiledClause, env: Env) -> dict[str, Any]:
@@ -152,29 +203,78 @@ class Program:
         self.facts = facts
         self.rules = rules
         self.order = order
-        self.fact_fns = {name: compile_node(f.expr) for name, f in facts.items()}
+        g = Gen()
+        fact_names = {name: g.function(f"fact_{i}", f.expr, f.scope) for i, (name, f) in enumerate(facts.items())}
         overridden_by: dict[str, list[str]] = {}
         for r in rules.values():
             for t in r.overrides:
                 overridden_by.setdefault(t, []).append(r.id)
+        plan: dict[str, dict[str, Any]] = {}
+        for i, (rid, r) in enumerate(rules.items()):
+            sc = r.scope
+            plan[rid] = {
+                "lets": {lt.name: g.function(f"r{i}_let_{j}", lt.expr, sc) for j, lt in enumerate(r.lets)},
+                "whens": [g.function(f"r{i}_when_{j}", c.expr, sc) for j, c in enumerate(r.whens)],
+                "unlesses": [g.function(f"r{i}_unless_{j}", c.expr, sc) for j, c in enumerate(r.unlesses)],
+                "violation": g.function(f"r{i}_violation", r.violation.expr, sc),
+                "actual": g.function(f"r{i}_actual", r.actual, sc) if r.actual is not None else None,
+                "allowed": ([(k, g.function(f"r{i}_allowed_{j}", n, sc)) for j, (k, n) in enumerate(r.allowed)]
+                            if isinstance(r.allowed, list)
+                            else g.function(f"r{i}_allowed", r.allowed, sc) if r.allowed is not None else None),
+                "message": [p if isinstance(p, str) else g.function(f"r{i}_msg_{j}", p, sc) for j, p in enumerate(r.message)],
+                "cites": [g.function(f"r{i}_cite_{j}", n, sc) for j, n in enumerate(r.dynamic_cites)],
+                "decide": g.decide(f"r{i}_decide", r, sorted(overridden_by.get(rid, []))),
+            }
+        self._rule_list = list(rules)
+        self._rule_index = {rid: i for i, rid in enumerate(self._rule_list)}
+        # outcomes other rules read: fired(R) targets, and every overriding rule (its applicability decides)
+        self._needs_outcome = {d for r in rules.values() for d in r.deps_rules} | \
+            {r.id for r in rules.values() if r.overrides} | {d for f in facts.values() for d in f.deps_rules}
+        used = {d for f in facts.values() for d in f.deps_facts} | {d for r in rules.values() for d in r.deps_facts}
+        steps = []
+        for node in order:
+            kind, name = node.split(":", 1)
+            if kind == "fact":
+                if name in used:
+                    steps.append(("fact", name, facts[name].scope, fact_names[name]))
+            else:
+                r = rules[name]
+                steps.append(("rule", name, r.scope, (plan[name]["decide"], self._rule_index[name], bool(r.lets),
+                                                      name in self._needs_outcome)))
+        g.driver(steps)
+        ns = g.build()
+        self._run = ns["run"]
+        self.source = ns["__source__"]  # printable: `legality check --dump code`
+        self.fact_fns = {name: ns[fn] for name, fn in fact_names.items()}
+
         self.compiled: dict[str, CompiledRule] = {}
         for rid, r in rules.items():
+            pl = plan[rid]
             self.compiled[rid] = CompiledRule(
                 d=r,
-                lets={lt.name: compile_node(lt.expr) for lt in r.lets},
-                whens=[_cclause(c) for c in r.whens],
-                unlesses=[_cclause(c) for c in r.unlesses],
-                violation=_cclause(r.violation),
-                actual=compile_node(r.actual) if r.actual is not None else None,
-                allowed=([(k, compile_node(n)) for k, n in r.allowed] if isinstance(r.allowed, list)
-                         else compile_node(r.allowed) if r.allowed is not None else None),
-                message=[p if isinstance(p, str) else compile_node(p) for p in r.message],
-                dyn_cites=[compile_node(n) for n in r.dynamic_cites],
+                lets={k: ns[v] for k, v in pl["lets"].items()},
+                whens=[_cclause(c, ns[f]) for c, f in zip(r.whens, pl["whens"])],
+                unlesses=[_cclause(c, ns[f]) for c, f in zip(r.unlesses, pl["unlesses"])],
+                violation=_cclause(r.violation, ns[pl["violation"]]),
+                actual=ns[pl["actual"]] if pl["actual"] else None,
+                allowed=([(k, ns[f]) for k, f in pl["allowed"]] if isinstance(pl["allowed"], list)
+                         else ns[pl["allowed"]] if pl["allowed"] else None),
+                message=[],
+                dyn_cites=[ns[f] for f in pl["cites"]],
                 overridden_by=sorted(overridden_by.get(rid, [])),
+                decide=ns[pl["decide"]],
             )
+            # message parts: literal text stays text, holes are generated functions
+            self.compiled[rid].message = [
+                part if isinstance(orig, str) else ns[part] for part, orig in zip(pl["message"], r.message)
+            ]
+        ns["LETS"][:] = [self.compiled[rid].lets for rid in self._rule_list]
         cat_version = getattr(catalogue, "version", "")
         self.version = hashlib.sha256(f"{sources_digest}|{cat_version}|legality-engine-1".encode()).hexdigest()[:16]
         self._steps = [(n.split(":", 1)[0], n.split(":", 1)[1]) for n in order]
+        # facts nothing reads are computed only for traces (they are a W201 warning anyway)
+        used = {d for f in facts.values() for d in f.deps_facts} | {d for r in rules.values() for d in r.deps_facts}
+        self._fast_steps = [(k, n) for k, n in self._steps if k == "rule" or n in used]
 
     def rule_infos(self) -> list:
         from ..engine import RuleInfo
@@ -187,14 +287,21 @@ class Program:
 
     # ---- evaluation
     def evaluate(self, verdict: Any, *, trace: bool = False, only_rule: str | None = None):
-        from ..engine import Evaluation
-
         rt = Runtime(self.catalogue)
         env = Env(verdict, rt)
         tr = T.Trace() if trace else None
         candidates: list[tuple[tuple, Candidate]] = []
         faults: list[Diagnostic] = []
         positions = {o.id: i for i, o in enumerate(verdict.offences)}
+        if tr is None:  # fast path: one generated function for the whole record
+            env.program = self
+            env.sink = (candidates, faults, positions)
+            self._run(env, verdict, rt)
+            candidates.sort(key=lambda kc: kc[0])
+            cands = [c for _, c in candidates]
+            if only_rule is not None:
+                cands = [c for c in cands if c.rule == only_rule]
+            return Evaluation(cands, faults, None)
         for kind, name in self._steps:
             if kind == "fact":
                 self._eval_fact(name, env, tr)
@@ -215,7 +322,9 @@ class Program:
         for o in instances:
             env.enter(o)
             try:
-                v = fn(env)
+                v = fn(env, env.verdict, o, env.rt)
+            except Miss:
+                v = M
             except FaultError as e:
                 v = Fault(str(e))
             except Exception as e:  # noqa: BLE001 - a fault, reported by the rules that read it
@@ -235,18 +344,27 @@ class Program:
         cr = self.compiled[rid]
         r = cr.d
         instances = env.verdict.offences if r.scope == "offence" else [None]
-        outcomes = env.outcomes.setdefault(rid, {})
+        outcomes = env.outcomes.setdefault(rid, {}) if (tr is not None or rid in self._needs_outcome) else None
         for o in instances:
             env.enter(o)
             env._let_fns = cr.lets
-            key = None if o is None else o.id
+            key = env.scope_key
+            cand = None
+            clause = None
+            reason = ""
             try:
-                status, reason, clause, cand = self._decide(cr, env)
+                if tr is None:  # fast path: the generated decision; explanations only when asked
+                    status = STATUS[cr.decide(env, env.verdict, o, env.rt)]
+                    if status == T.FIRED:
+                        cand = self._candidate(cr, env)
+                else:
+                    status, reason, clause, cand = self._decide(cr, env)
             except FaultError as e:
-                status, reason, clause, cand = T.FAULT, str(e), "", None
+                status, reason = T.FAULT, str(e)
             except Exception as e:  # noqa: BLE001 - any error of one rule on one record is a fault
-                status, reason, clause, cand = T.FAULT, f"{type(e).__name__}: {e}", "", None
-            outcomes[key] = status
+                status, reason = T.FAULT, f"{type(e).__name__}: {e}"
+            if outcomes is not None:
+                outcomes[key] = status
             if status == T.FAULT:
                 where = f" (эпизод {key})" if key is not None else ""
                 faults.append(Diagnostic("E501", f"rule {rid}{where} failed on case {env.verdict.case_id}: {reason}", r.span,
@@ -256,12 +374,10 @@ class Program:
                 out.append(((pos, rid), cand))
             if tr is not None:
                 values: dict[str, Any] = {}
-                c = clause
-                if isinstance(c, CompiledClause):
-                    values = _clause_values(c, env)
-                    clause_text = f"{c.kind} {c.text}"
-                else:
-                    clause_text = ""
+                clause_text = ""
+                if isinstance(clause, CompiledClause):
+                    values = _clause_values(clause, env)
+                    clause_text = f"{clause.kind} {clause.text}"
                 tr.rules.append(T.RuleTrace(rid, key, status, reason, clause_text, values,
                                             [str(x) for x in r.static_cites], r.file, r.span.line))
 
@@ -275,24 +391,22 @@ class Program:
                 span = f"с {start:%d.%m.%Y}" + (f" по {until:%d.%m.%Y}" if until else "")
                 return T.NOT_IN_FORCE, f"норма действует {span}; дата {what} {date:%d.%m.%Y}", None, None
         for c in cr.whens:
-            v = c.fn(env)
+            v = _call(c.fn, env)
             if v is M:
                 return T.MISSING, f"нет данных для условия «{c.text}»", c, None
             if not v:
                 return T.NOT_APPLICABLE, f"условие не выполнено: «{c.text}»", c, None
         for c in cr.unlesses:
-            v = c.fn(env)
+            v = _call(c.fn, env)
             if v is M:
                 return T.MISSING, f"нет данных для исключения «{c.text}»", c, None
             if v:
                 return T.EXCEPTED, f"исключение: «{c.text}»", c, None
         for s in cr.overridden_by:
-            st = env.outcomes.get(s, {})
-            hit = st.get(env.scope_key) if env.scope_key in st else st.get(None)
-            if hit in APPLICABLE:
+            if env.overridden((s,)):
                 return T.OVERRIDDEN, f"применяется специальная норма {s}", None, None
         c = cr.violation
-        v = c.fn(env)
+        v = _call(c.fn, env)
         if v is M:
             return T.MISSING, f"нет данных для проверки «{c.text}»", c, None
         if not v:
@@ -307,28 +421,28 @@ class Program:
             if kind == "s":
                 cites.append(r.static_cites[i].to_json())
             else:
-                ref = cr.dyn_cites[i](env)
+                ref = _call(cr.dyn_cites[i], env)
                 if ref is not M:
                     cites.append(Citation("УК РК", ref).to_json())
         actual = None
         if cr.actual is not None:
-            a = cr.actual(env)
+            a = _call(cr.actual, env)
             actual = None if a is M else to_jsonable(a)
         allowed: Any = None
         if isinstance(cr.allowed, list):
             allowed = {}
             for k, fn in cr.allowed:
-                v = fn(env)
+                v = _call(fn, env)
                 allowed[k] = None if v is M else to_jsonable(v)
         elif cr.allowed is not None:
-            v = cr.allowed(env)
+            v = _call(cr.allowed, env)
             allowed = None if v is M else to_jsonable(v)
         parts = []
         for p in cr.message:
             if isinstance(p, str):
                 parts.append(p)
             else:
-                v = p(env)
+                v = _call(p, env)
                 parts.append("—" if v is M else to_ru(v))
         facts: dict[str, Any] = {}
         for name in r.facts:

@@ -26,6 +26,7 @@ class Member:
     type: T
     get: Getter
     doc: str = ""
+    attr: str | None = None  # a plain attribute of the model: chains of these are fused by the evaluator
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def _attr(name: str) -> Getter:
 
 
 def _fields(spec: dict[str, tuple[T, str]]) -> dict[str, Member]:
-    return {k: Member(t, _attr(k), doc) for k, (t, doc) in spec.items()}
+    return {k: Member(t, _attr(k), doc, attr=k) for k, (t, doc) in spec.items()}
 
 
 KIND = _e(E.PenaltyKind)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sqlite3
 import sys
 from typing import Any, Callable, Iterator
@@ -18,7 +19,7 @@ from rich.console import Console
 from ..report.model import ReportLine
 from ..scan.context import RecordContext
 from .db import DEFAULT_DB, StoreError, connect
-from .scanstate import StoreState
+from .scanstate import BATCH_RECORDS, StoreState
 
 EXIT_USAGE = 2
 
@@ -103,10 +104,20 @@ class CliStoreState(StoreState):
             super().close(summary, completed=completed)
 
 
+def commit_every() -> int:
+    """Records per committed batch: `LEGALITY_COMMIT_EVERY` (default 500; smaller = less redone on resume)."""
+    text = os.environ.get("LEGALITY_COMMIT_EVERY", "").strip()
+    if not text:
+        return BATCH_RECORDS
+    if not text.isdigit() or int(text) < 1:
+        raise DbError(f"LEGALITY_COMMIT_EVERY={text!r}: ожидается целое число записей больше 0")
+    return int(text)
+
+
 def make_store_state(options: dict[str, Any]) -> StoreState | None:
     """The store for a scan, or None when no store option was given (a plain scan creates no file)."""
     flags = {k: bool(options.get(k)) for k in ("new_only", "rescan", "resume")}
     if options.get("db") is None and not any(flags.values()):
         return None
     _log_to_stderr()
-    return CliStoreState(options.get("db") or DEFAULT_DB, **flags)
+    return CliStoreState(options.get("db") or DEFAULT_DB, batch_records=commit_every(), **flags)

@@ -1,0 +1,404 @@
+"""Checked IR → Python source → functions, compiled once per rule set.
+
+Why generate source: a closure per IR node costs a Python call per node, and the engine must keep up
+with hand-written checks.  The generated code is straight-line Python over the model objects.
+
+Why it is safe: no text of a rule file ever reaches the generated source.  Identifiers are made by
+this module (`t12`, `q3`), member names come from the schema whitelist (`legality.resolve.schema`),
+and every value written in a rule (numbers, texts, dates, rule ids, parameter names) is passed through
+the constants table `K` — the source only says `K[7]`.  `compile()` runs on this source, never `eval`
+on rule text.
+
+Missing values: a member that is None, a missing law parameter or catalogue entry raises `_Miss`
+(zero-cost when nothing is missing); `and`/`or`, `is missing`, quantifiers and `default()` catch it
+where the language's Kleene logic says so.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from ..model.enums import Category
+from ..model.values import Quantity
+from ..resolve import schema as S
+from ..resolve.ir import Node
+from ..resolve.types import EnumT
+from .closures import MISSING, add_term, age_on
+
+
+STATUS = ("not_in_force", "not_applicable", "missing", "excepted", "overridden", "passed", "fired")
+STATUS_CODE = {s: i for i, s in enumerate(STATUS)}
+
+
+class Miss(Exception):
+    """A value the expression needs is missing in the record."""
+
+
+MISS = Miss()
+
+
+def _rank(x: Any) -> Any:
+    return x.rank if isinstance(x, Category) else x
+
+
+def _of(k: Any, y: Any) -> Any:
+    return y.scale(k) if isinstance(y, Quantity) else Fraction(k) * y
+
+
+def _div(x: Any, y: Any) -> Any:
+    return Fraction(x) / Fraction(y)
+
+
+def _key(k: Any) -> str:
+    return str(getattr(k, "value", k))
+
+
+RUNTIME = {
+    "Miss": Miss, "MISS": MISS, "M": MISSING, "_rank": _rank, "_of": _of, "_div": _div, "_key": _key,
+    "add_term": add_term, "age_on": age_on, "Fraction": Fraction, "frozenset": frozenset, "len": len,
+    "min": min, "max": max,
+}
+
+_SCOPE_ROOT = {"offence": "o", "sentence_offence": "o.sentence"}
+
+
+class Gen:
+    def __init__(self) -> None:
+        self.consts: list[Any] = []
+        self._const_ids: dict[tuple, int] = {}
+        self.getters: list[Any] = []
+        self.n = 0
+        self.lines: list[str] = []
+
+    def const(self, v: Any) -> str:
+        key = (type(v).__name__, repr(v))
+        if key not in self._const_ids:
+            self._const_ids[key] = len(self.consts)
+            self.consts.append(v)
+        return f"K[{self._const_ids[key]}]"
+
+    def getter(self, fn: Any) -> str:
+        self.getters.append(fn)
+        return f"G[{len(self.getters) - 1}]"
+
+    def tmp(self) -> str:
+        self.n += 1
+        return f"t{self.n}"
+
+    # ---- expressions: emit statements into `out` (with indent), return a Python expression
+    def expr(self, n: Node, out: list[str], ind: str, scope: str, qvars: dict[str, str]) -> str:
+        op = n.op
+        if op in ("lit", "enum"):
+            return "None" if n.data is None else self.const(n.data)
+        if op == "root":
+            name = n.data
+            if name == "offence":
+                return "o"
+            if name == "sentence":
+                return "o.sentence" if scope == "offence" else "v.final_sentence"
+            return {"verdict": "v", "defendant": "v.defendant", "offences": "v.offences", "final": "v.final_sentence",
+                    "final_sentence": "v.final_sentence", "procedure": "v.procedure"}[name]
+        if op == "var":
+            return qvars[n.data]
+        if op == "let":
+            return self._checked(f"env.let({self.const(n.data)})", out, ind, missing_is="M")
+        if op == "fact":
+            return self._checked(f"env.fact({self.const(n.data)})", out, ind, missing_is="M")
+        if op == "ofact":
+            obj = self.expr(n.args[0], out, ind, scope, qvars)
+            return self._checked(f"env.offence_fact({obj}, {self.const(n.data)})", out, ind, missing_is="M")
+        if op == "member":
+            rec, name = n.data
+            m = S.MEMBERS[rec][name]
+            obj = self.expr(n.args[0], out, ind, scope, qvars)
+            if m.attr is not None:
+                return self._checked(f"{obj}.{m.attr}", out, ind)
+            return self._checked(f"{self.getter(m.get)}({obj}, rt)", out, ind)
+        if op == "method":
+            rec, name = n.data
+            spec = S.METHODS[rec][name]
+            obj = self.expr(n.args[0], out, ind, scope, qvars)
+            args = [self.expr(a, out, ind, scope, qvars) for a in n.args[1:]]
+            return self._checked(f"{self.getter(spec.call)}({obj}, rt, {', '.join(args)})", out, ind)
+        if op == "index":
+            obj = self.expr(n.args[0], out, ind, scope, qvars)
+            key = self.expr(n.args[1], out, ind, scope, qvars)
+            return self._checked(f"{obj}.get(_key({key}))", out, ind)
+        if op == "law":
+            return self._checked(f"env.param({self.const(n.data)})", out, ind, missing_is="M")
+        if op == "fired":
+            return f"env.fired({self.const(n.data)})"
+        if op == "call":
+            return self._call(n, out, ind, scope, qvars)
+        if op == "quant":
+            return self._quant(n, out, ind, scope, qvars)
+        if op == "set":
+            items = [self.expr(a, out, ind, scope, qvars) for a in n.args]
+            return f"frozenset(({', '.join(items)}{',' if len(items) == 1 else ''}))"
+        if op == "not":
+            return f"(not {self.expr(n.args[0], out, ind, scope, qvars)})"
+        if op == "neg":
+            return f"(-{self.expr(n.args[0], out, ind, scope, qvars)})"
+        if op in ("present", "missing"):
+            t = self.tmp()
+            out.append(f"{ind}try:")
+            inner: list[str] = []
+            e = self.expr(n.args[0], inner, ind + "    ", scope, qvars)
+            out.extend(inner)
+            out.append(f"{ind}    {e}")
+            out.append(f"{ind}    {t} = {op == 'present'}")
+            out.append(f"{ind}except Miss:")
+            out.append(f"{ind}    {t} = {op == 'missing'}")
+            return t
+        if op in ("and", "or"):
+            return self._kleene(n, out, ind, scope, qvars)
+        if op == "if":
+            t = self.tmp()
+            c = self.expr(n.args[0], out, ind, scope, qvars)
+            out.append(f"{ind}if {c}:")
+            a_out: list[str] = []
+            a = self.expr(n.args[1], a_out, ind + "    ", scope, qvars)
+            out.extend(a_out)
+            out.append(f"{ind}    {t} = {a}")
+            out.append(f"{ind}else:")
+            b_out: list[str] = []
+            b = self.expr(n.args[2], b_out, ind + "    ", scope, qvars)
+            out.extend(b_out)
+            out.append(f"{ind}    {t} = {b}")
+            return t
+        a = self.expr(n.args[0], out, ind, scope, qvars)
+        b = self.expr(n.args[1], out, ind, scope, qvars)
+        if op == "eq":
+            return f"({a} == {b})"
+        if op == "ne":
+            return f"({a} != {b})"
+        if op == "in":
+            return f"({a} in {b})"
+        if op == "notin":
+            return f"({a} not in {b})"
+        if op == "cmp":
+            if any(isinstance(x.type, EnumT) for x in n.args):
+                return f"(_rank({a}) {n.data} _rank({b}))"
+            return f"({a} {n.data} {b})"
+        if op == "arith":
+            k = n.data
+            if k in ("+", "-", "*"):
+                return f"({a} {k} {b})"
+            if k == "/":
+                return f"_div({a}, {b})"
+            if k == "of":
+                return f"_of({a}, {b})"
+            if k == "scale":
+                return f"{a}.scale({b})"
+            if k == "ratio":
+                return f"{a}.ratio({b})"
+            if k == "qdiv":
+                return f"{a}.scale(Fraction(1) / Fraction({b}))"
+            if k == "date+":
+                return f"add_term({a}, {b}, 1)"
+            if k == "date-":
+                return f"add_term({a}, {b}, -1)"
+        raise AssertionError(f"no code for {op}")
+
+    def _checked(self, e: str, out: list[str], ind: str, missing_is: str = "None") -> str:
+        t = self.tmp()
+        out.append(f"{ind}{t} = {e}")
+        out.append(f"{ind}if {t} is {missing_is}:")
+        out.append(f"{ind}    raise MISS")
+        return t
+
+    def _guarded(self, n: Node, out: list[str], ind: str, scope: str, qvars: dict[str, str], t: str) -> None:
+        """t = value of n, or M when it is missing."""
+        out.append(f"{ind}try:")
+        inner: list[str] = []
+        e = self.expr(n, inner, ind + "    ", scope, qvars)
+        out.extend(inner)
+        out.append(f"{ind}    {t} = {e}")
+        out.append(f"{ind}except Miss:")
+        out.append(f"{ind}    {t} = M")
+
+    def _kleene(self, n: Node, out: list[str], ind: str, scope: str, qvars: dict[str, str]) -> str:
+        # false and x = false; true or x = true; otherwise a missing side makes the result missing
+        stop = "False" if n.op == "and" else "True"
+        a, b, t = self.tmp(), self.tmp(), self.tmp()
+        self._guarded(n.args[0], out, ind, scope, qvars, a)
+        out.append(f"{ind}if {a} is {stop}:")
+        out.append(f"{ind}    {t} = {stop}")
+        out.append(f"{ind}else:")
+        self._guarded(n.args[1], out, ind + "    ", scope, qvars, b)
+        out.append(f"{ind}    if {b} is {stop}:")
+        out.append(f"{ind}        {t} = {stop}")
+        out.append(f"{ind}    elif {a} is M or {b} is M:")
+        out.append(f"{ind}        raise MISS")
+        out.append(f"{ind}    else:")
+        out.append(f"{ind}        {t} = {'True' if n.op == 'and' else 'False'}")
+        return t
+
+    def _call(self, n: Node, out: list[str], ind: str, scope: str, qvars: dict[str, str]) -> str:
+        f = n.data
+        if f == "default":
+            t = self.tmp()
+            self._guarded(n.args[0], out, ind, scope, qvars, t)
+            out.append(f"{ind}if {t} is M:")
+            inner: list[str] = []
+            b = self.expr(n.args[1], inner, ind + "    ", scope, qvars)
+            out.extend(inner)
+            out.append(f"{ind}    {t} = {b}")
+            return t
+        args = [self.expr(a, out, ind, scope, qvars) for a in n.args]
+        if f in ("min", "max"):
+            return f"{f}({', '.join(args)})" if len(args) > 1 else args[0]
+        if f == "sum":
+            return "(" + " + ".join(args) + ")"
+        if f == "count":
+            return f"len({args[0]})"
+        if f in ("age", "years_between"):
+            return f"age_on({args[0]}, {args[1]})"
+        if f == "same_unit":
+            return f"({args[0]}.unit == {args[1]}.unit)"
+        raise AssertionError(f)
+
+    def _quant(self, n: Node, out: list[str], ind: str, scope: str, qvars: dict[str, str]) -> str:
+        kind, var = n.data
+        it = self.expr(n.args[0], out, ind, scope, qvars)
+        q = self.tmp()
+        res, miss, b = self.tmp(), self.tmp(), self.tmp()
+        inner_vars = {**qvars, var: q}
+        body: list[str] = []
+        self._guarded(n.args[1], body, ind + "    ", scope, inner_vars, b)
+        if kind in ("any", "all"):
+            hit = "True" if kind == "any" else "False"
+            out.append(f"{ind}{res} = {'False' if kind == 'any' else 'True'}")
+            out.append(f"{ind}{miss} = False")
+            out.append(f"{ind}for {q} in {it}:")
+            out.extend(body)
+            out.append(f"{ind}    if {b} is M:")
+            out.append(f"{ind}        {miss} = True")
+            out.append(f"{ind}    elif {b} is {hit}:")
+            out.append(f"{ind}        {res} = {hit}")
+            out.append(f"{ind}        break")
+            out.append(f"{ind}if {res} is not {hit} and {miss}:")
+            out.append(f"{ind}    raise MISS")
+            return res
+        vals = self.tmp()
+        out.append(f"{ind}{vals} = []")
+        out.append(f"{ind}for {q} in {it}:")
+        out.extend(body)
+        out.append(f"{ind}    if {b} is M:")
+        out.append(f"{ind}        raise MISS")
+        out.append(f"{ind}    {vals}.append({b})")
+        if kind == "count":
+            return f"sum(1 for _x in {vals} if _x)"
+        out.append(f"{ind}if not {vals}:")
+        out.append(f"{ind}    raise MISS")
+        if kind in ("max", "min"):
+            return f"{kind}({vals})"
+        out.append(f"{ind}{res} = {vals}[0]")
+        out.append(f"{ind}for _x in {vals}[1:]:")
+        out.append(f"{ind}    {res} = {res} + _x")
+        return res
+
+    # ---- functions
+    def function(self, name: str, n: Node, scope: str) -> str:
+        body: list[str] = []
+        e = self.expr(n, body, "    ", scope, {})
+        self.lines.append(f"def {name}(env, v, o, rt):")
+        self.lines.extend(body)
+        self.lines.append(f"    return {e}")
+        self.lines.append("")
+        return name
+
+    def decide(self, name: str, r: Any, overridden_by: list[str]) -> str:
+        """The whole decision of one rule on one scope instance, returning a status code (see STATUS)."""
+        sc = r.scope
+        L = self.lines
+        L.append(f"def {name}(env, v, o, rt):")
+        if r.in_force is not None:
+            start, until, basis = r.in_force
+            date = "v.verdict_date" if basis == "verdict" else "env.ref_date"
+            cond = f"{date} < {self.const(start)}" + (f" or {date} >= {self.const(until)}" if until else "")
+            L.append(f"    if {cond}:")
+            L.append(f"        return {STATUS_CODE['not_in_force']}")
+        for kind, clauses, fail in (("when", r.whens, "not"), ("unless", r.unlesses, "")):
+            for c in clauses:
+                body: list[str] = []
+                e = self.expr(c.expr, body, "        ", sc, {})
+                t = self.tmp()
+                L.append("    try:")
+                L.extend(body)
+                L.append(f"        {t} = {e}")
+                L.append("    except Miss:")
+                L.append(f"        return {STATUS_CODE['missing']}")
+                L.append(f"    if {fail} {t}:" if fail else f"    if {t}:")
+                L.append(f"        return {STATUS_CODE['not_applicable' if kind == 'when' else 'excepted']}")
+        if overridden_by:
+            L.append(f"    if env.overridden({self.const(tuple(overridden_by))}):")
+            L.append(f"        return {STATUS_CODE['overridden']}")
+        body = []
+        e = self.expr(r.violation.expr, body, "        ", sc, {})
+        t = self.tmp()
+        L.append("    try:")
+        L.extend(body)
+        L.append(f"        {t} = {e}")
+        L.append("    except Miss:")
+        L.append(f"        return {STATUS_CODE['missing']}")
+        L.append(f"    return {STATUS_CODE['fired']} if {t} else {STATUS_CODE['passed']}")
+        L.append("")
+        return name
+
+    def driver(self, steps: list[tuple[str, str, str, Any]]) -> str:
+        """One function evaluating a record in plan order: (kind, name, scope, info) per step.
+
+        For a fact, info is its function name; for a rule, (decide function, rule index, has lets,
+        needs outcome).  Faults and fired rules are handed to `env` (which builds candidates).
+        """
+        L = self.lines
+        L.append("def run(env, v, rt):")
+        L.append("    offs = v.offences")
+        L.append("    M_ = M")
+        for kind, name, scope, info in steps:
+            k = self.const(name)
+            loop = scope == "offence"
+            ind = "        " if loop else "    "
+            if loop:
+                L.append("    for o in offs:")
+                L.append(f"{ind}env.offence = o; env.scope_key = o.id; env.ref_date = o.committed_on")
+            else:
+                L.append("    o = None; env.offence = None; env.scope_key = None; env.ref_date = env.latest")
+            if kind == "fact":
+                L.append(f"{ind}try:")
+                L.append(f"{ind}    x = {info}(env, v, o, rt)")
+                L.append(f"{ind}except Miss:")
+                L.append(f"{ind}    x = M_")
+                L.append(f"{ind}except Exception as e:")
+                L.append(f"{ind}    x = env.fault_value(e)")
+                target = f"env.ofacts[id(o)][{k}]" if loop else f"env.facts[{k}]"
+                L.append(f"{ind}{target} = x")
+            else:
+                decide, idx, has_lets, needs_outcome = info
+                L.append(f"{ind}env._let_fns = LETS[{idx}]")
+                if has_lets:
+                    L.append(f"{ind}env._lets = {{}}")
+                L.append(f"{ind}try:")
+                L.append(f"{ind}    st = {decide}(env, v, o, rt)")
+                L.append(f"{ind}except Exception as e:")
+                L.append(f"{ind}    st = env.fault({idx}, e)")
+                if needs_outcome:
+                    L.append(f"{ind}env.outcomes.setdefault({k}, {{}})[env.scope_key] = STATUS[st]")
+                L.append(f"{ind}if st == {STATUS_CODE['fired']}:")
+                L.append(f"{ind}    env.fire({idx})")
+        L.append("")
+        return "run"
+
+    def build(self) -> dict[str, Any]:
+        src = "\n".join(self.lines)
+        ns: dict[str, Any] = dict(RUNTIME)
+        ns["K"] = self.consts
+        ns["G"] = self.getters
+        ns["STATUS"] = STATUS + ("fault",)
+        ns.setdefault("LETS", [])
+        code = compile(src, "<legality generated rules>", "exec")
+        exec(code, ns)  # noqa: S102 - our own generated source; see module docstring
+        ns["__source__"] = src
+        return ns
