@@ -13,9 +13,9 @@ overhead in seconds (the issue asks for "under a few seconds" on a 10,000-record
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -25,14 +25,19 @@ from pathlib import Path
 import orjson
 
 from legality.scan.synth import write_batch
-from legality.store.db import connect, now
+from legality.store.db import migrate, now
 
 
 def build_store(path: Path, n: int) -> float:
-    """A completed run that found `n` candidates in `n` records (realistic row sizes)."""
+    """A completed run that found `n` candidates in `n` records (realistic row sizes).
+
+    Fast bulk insert: no journal while building, one transaction, keys generated in index order.
+    """
     t0 = time.perf_counter()
-    conn = connect(path, create=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
+    migrate(conn)
     ts = now()
     body = orjson.dumps({"rule": "attempt-term-cap", "severity": "high", "title": "Срок за покушение выше 3/4",
                          "message": "Назначено 9 лет; допустимо не более 7 лет 6 месяцев (ч.3 ст.56 УК РК)",
@@ -42,22 +47,16 @@ def build_store(path: Path, n: int) -> float:
     conn.execute("BEGIN")
     conn.execute("INSERT INTO runs (started, finished, rules_version, inputs, options, status) "
                  "VALUES (?, ?, 'bench', '[]', '{}', 'completed')", (ts, ts))
-
-    def candidates():
-        for i in range(n):
-            fp = hashlib.sha256(b"c%d" % i).hexdigest()[:24]
-            yield (fp, f"BENCH-{i:08d}", "attempt-term-cap", "1", "high", 1, 1, ts, ts,
-                   ("known", "dismissed", "confirmed", "new")[i % 4], body)
-
-    def records():
-        for i in range(n):
-            yield (hashlib.sha256(b"r%d" % i).hexdigest(), f"BENCH-{i:08d}", "bench.jsonl", i + 1,
-                   "bench", 1, 1, "flagged", '{"candidates": []}')
-
-    conn.executemany("INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", candidates())
-    conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", records())
+    step = (16 ** 24 - 1) // (n + 1)  # fingerprints spread over the whole key space, in order
+    conn.executemany("INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+        (f"{(i + 1) * step:024x}", f"BENCH-{i:08d}", "attempt-term-cap", "1", "high", 1, 1, ts, ts,
+         ("known", "dismissed", "confirmed", "new")[i % 4], body) for i in range(n)))
+    hstep = (16 ** 64 - 1) // (n + 1)
+    conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+        (f"{(i + 1) * hstep:064x}", f"BENCH-{i:08d}", "bench.jsonl", i + 1, "bench", 1, 1, "flagged",
+         '{"candidates": []}') for i in range(n)))
     conn.execute("COMMIT")
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("PRAGMA journal_mode = WAL")
     conn.close()
     return time.perf_counter() - t0
 

@@ -64,6 +64,7 @@ class _Ctx:
     vars: dict[str, T] = field(default_factory=dict)
     deps_facts: set[str] = field(default_factory=set)
     deps_rules: set[str] = field(default_factory=set)
+    deps_law: set[str] = field(default_factory=set)
     owner: str = ""  # fact name or rule id being checked
 
 
@@ -84,6 +85,7 @@ class Checker:
         self.rules_ast: dict[str, tuple[A.Rule, str]] = {}
         self.facts: dict[str, FactDef] = {}
         self._in_progress: set[str] = set()
+        self._fact_law: dict[str, set[str]] = {}
         self._param_names: list[str] = list(catalogue.param_names()) if catalogue is not None else []
         self._param_set = set(self._param_names)
 
@@ -156,6 +158,7 @@ class Checker:
         finally:
             self._in_progress.discard(name)
         fd = FactDef(name, d.label, d.scope, node, path, d.span, typ, ctx.deps_facts, ctx.deps_rules)
+        self._fact_law[name] = set(ctx.deps_law)
         self.facts[name] = fd
         return fd
 
@@ -291,6 +294,8 @@ class Checker:
             facts = [n for n in ctx.lets] + sorted(ctx.deps_facts - set(ctx.lets))
             facts = [f for f in facts if f in ctx.lets or self.facts[f].scope == r.scope or self.facts[f].scope != "offence"]
         in_force = (r.in_force.start, r.in_force.until, r.in_force.basis) if r.in_force else None
+        if r.severity == "high":
+            self._lint_unverified(r, ctx)
         return RuleDef(
             id=r.id, scope=r.scope, title=r.title or "", severity=r.severity or "medium",
             static_cites=static_cites, dynamic_cites=dyn, cite_order=order, in_force=in_force,
@@ -299,6 +304,29 @@ class Checker:
             message=message, facts=facts, file=path, span=r.span,
             deps_facts=set(ctx.deps_facts), deps_rules=set(ctx.deps_rules),
         )
+
+    def _law_params(self, ctx: _Ctx) -> set[str]:
+        """Law parameters a rule reads, directly or through its facts."""
+        seen, stack, law = set(), list(ctx.deps_facts), set(ctx.deps_law)
+        while stack:
+            f = stack.pop()
+            if f in seen or f not in self.facts:
+                continue
+            seen.add(f)
+            law |= self._fact_law.get(f, set())
+            stack.extend(self.facts[f].deps_facts)
+        return law
+
+    def _lint_unverified(self, r: A.Rule, ctx: _Ctx) -> None:
+        editions = getattr(self.catalogue, "param_editions", None)
+        if editions is None:
+            return
+        unverified = sorted(p for p in self._law_params(ctx) if editions(p) and not any(e.verified for e in editions(p)))
+        if unverified:
+            self.diags.append(Diagnostic(
+                "W102", f"rule {r.id} is `severity high` but rests on law not verified in the Code's text: "
+                        + ", ".join(f"law.{p}" for p in unverified), r.span,
+                hint="verify the parameter (docs/law.md), or lower the severity to medium and say «(не проверено)» in the title"))
 
     def _opt(self, e: A.Expr | None, ctx: _Ctx) -> Node | None:
         if e is None:
@@ -447,6 +475,7 @@ class Checker:
             path = f"{t.path}.{e.name}" if t.path else e.name
             if path in self._param_set:
                 spec = self.catalogue.param_spec(path)
+                ctx.deps_law.add(path)
                 return Node("law", param_type(spec.type), e.span, data=path, text=f"law.{path}")
             if any(p.startswith(path + ".") for p in self._param_names):
                 return Node("law", LawT("law", path), e.span, data=path, text=f"law.{path}")
