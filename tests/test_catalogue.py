@@ -87,7 +87,7 @@ def test_lookup_found_with_exact_limits(cat: Catalogue) -> None:
     assert s.max_of(PenaltyKind.community_service) == Quantity(1200, "hours")
     assert s.most_severe() is PenaltyKind.imprisonment
     assert [a.kind for a in s.mandatory_additional()] == [PenaltyKind.confiscation]
-    assert str(s.citation()) == "УК РК ч.2 ст.188"
+    assert str(s.citation()) == "ч.2 ст.188 УК РК"
 
 
 def test_item_with_its_own_sanction_and_fallback_to_the_part(cat: Catalogue) -> None:

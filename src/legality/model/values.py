@@ -364,4 +364,5 @@ class Citation:
         return {"act": self.act, **self.ref.to_json()}
 
     def __str__(self) -> str:
-        return f"{self.act} {self.ref}"
+        """The usual Russian form: «ч.3 ст.56 УК РК»."""
+        return f"{self.ref} {self.act}"
