@@ -48,11 +48,13 @@ def build_store(path: Path, n: int) -> float:
     conn.execute("INSERT INTO runs (started, finished, rules_version, inputs, options, status) "
                  "VALUES (?, ?, 'bench', '[]', '{}', 'completed')", (ts, ts))
     step = (16 ** 24 - 1) // (n + 1)  # fingerprints spread over the whole key space, in order
-    conn.executemany("INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+    conn.executemany("INSERT INTO candidates (fingerprint, case_id, rule, offence, severity, first_run, last_run,"
+                     " first_seen, last_seen, status, candidate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
         (f"{(i + 1) * step:024x}", f"BENCH-{i:08d}", "attempt-term-cap", "1", "high", 1, 1, ts, ts,
          ("known", "dismissed", "confirmed", "new")[i % 4], body) for i in range(n)))
     hstep = (16 ** 64 - 1) // (n + 1)
-    conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+    conn.executemany("INSERT INTO records (content_hash, case_id, file, line, rules_version, scanned_run, last_run,"
+                     " status, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
         (f"{(i + 1) * hstep:064x}", f"BENCH-{i:08d}", "bench.jsonl", i + 1, "bench", 1, 1, "flagged",
          '{"candidates": []}') for i in range(n)))
     conn.execute("COMMIT")

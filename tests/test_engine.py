@@ -11,7 +11,7 @@ from legality.law import Catalogue
 from legality.model import validate_record
 from legality.report.model import CandidateModel
 
-from .verdict_samples import record
+from verdict_samples import record
 
 HEAD = 'title "t"\n  severity high\n  cite "УК РК ст.56 ч.3", offence.ref'
 

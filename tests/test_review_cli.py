@@ -87,9 +87,11 @@ def test_unknown_or_malformed_fingerprint_exits_2(store, given):
 
 def test_ambiguous_prefix_exits_2(store):
     conn = connect(store)
-    row = conn.execute("SELECT * FROM candidates WHERE fingerprint = ?", (FP1,)).fetchone()
     twin = FP1[:10] + ("0" if FP1[10] != "0" else "1") + FP1[11:]
-    conn.execute("INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (twin, *row[1:]))
+    conn.execute("INSERT INTO candidates (fingerprint, case_id, rule, offence, severity, first_run, last_run,"
+                 " first_seen, last_seen, status, candidate) SELECT ?, case_id, rule, offence, severity, first_run,"
+                 " last_run, first_seen, last_seen, status, candidate FROM candidates WHERE fingerprint = ?",
+                 (twin, FP1))
     conn.close()
     res = cli("review", "confirm", FP1[:10], "--by", "X", "--db", store)
     assert res.exit_code == 2 and FP1 in res.stderr and twin in res.stderr

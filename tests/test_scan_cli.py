@@ -116,6 +116,7 @@ def test_stderr_never_shows_defendant_data(tmp_path):
             assert value is None or value not in r.stderr
 
 
+@pytest.mark.slow
 def test_jobs_1_and_2_give_byte_identical_jsonl_on_10000_records(tmp_path):
     batch = write_batch(tmp_path / "big.jsonl", 10_000)
     outs = []
@@ -175,3 +176,9 @@ def test_sigterm_removes_the_temporary_file(tmp_path):
     assert b"Traceback" not in err
 
 
+
+
+def test_output_in_a_missing_directory_exits_2_before_scanning(tmp_path):
+    r = run(str(VERDICTS / "planted"), "-o", str(tmp_path / "no" / "such" / "r.jsonl"))
+    assert r.exit_code == 2 and "не существует" in r.stderr
+    assert "Проверено записей" not in r.stderr

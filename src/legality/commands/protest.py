@@ -14,7 +14,7 @@ import click
 from ..paths import RULES_DIR
 from ..report.atomic import atomic_binary
 from ..report.protest import protest_context, render_markdown, write_docx
-from ..scan.inputs import fail
+from ..scan.inputs import fail, writable_or_exit
 from .explain import evaluable_case
 
 
@@ -32,6 +32,7 @@ def protest_cmd(paths: tuple[str, ...], case_id: str, output: str | None, rules_
     Example:
       legality protest fixtures/ --case 2024-0153-17 -o hodataistvo.docx
     """
+    writable_or_exit(output, "--output")
     engine, item = evaluable_case(paths, case_id, rules_dir)
     ev = engine.evaluate(item.verdict)
     if not ev.candidates:

@@ -25,7 +25,7 @@ from ..scan.run import run_scan
 from ..scan.state import NoState, ScanState
 from ..store.options import SCAN_OPTIONS as STORE_SCAN_OPTIONS, make_store_state
 from ..scan.summary import Summary, now_iso
-from ..scan.inputs import compile_or_exit, resolve_or_exit
+from ..scan.inputs import compile_or_exit, resolve_or_exit, writable_or_exit
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -117,6 +117,8 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
     or with --strict invalid records / rule faults; 2 usage error, unreadable input path, or rule
     files that do not compile.
     """
+    writable_or_exit(output, "--output")
+    writable_or_exit(summary_path, "--summary")
     sources = resolve_or_exit(paths)
     engine = compile_or_exit(rules_dir)
     fmt = choose_format(fmt, output)

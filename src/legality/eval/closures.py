@@ -51,6 +51,10 @@ def _nz(x: Any) -> Any:
     return M if x is None else x
 
 
+def _text(x: Any) -> str:
+    return str(getattr(x, "value", x))
+
+
 def _check(v: Any) -> Any:
     if type(v) is Fault:
         raise FaultError(v.message)
@@ -443,7 +447,9 @@ _OPS: dict[str, Callable[[Node], Fn]] = {
     "method": _method, "index": _index, "law": _law, "call": _call, "fired": _fired, "quant": _quant,
     "set": _set, "not": _not, "and": _and, "or": _or, "neg": _neg, "present": _present, "missing": _missing,
     "if": _if, "eq": _binary(lambda x, y: x == y), "ne": _binary(lambda x, y: x != y), "cmp": _cmp,
-    "in": _binary(lambda x, y: x in y), "notin": _binary(lambda x, y: x not in y), "arith": _arith,
+    "in": lambda n: _binary((lambda x, y: _text(x) in y) if n.data == "text" else (lambda x, y: x in y))(n),
+    "notin": lambda n: _binary((lambda x, y: _text(x) not in y) if n.data == "text" else (lambda x, y: x not in y))(n),
+    "arith": _arith,
     "enum": _lit,
 }
 

@@ -173,10 +173,9 @@ class Gen:
             return f"({a} == {b})"
         if op == "ne":
             return f"({a} != {b})"
-        if op == "in":
-            return f"({a} in {b})"
-        if op == "notin":
-            return f"({a} not in {b})"
+        if op in ("in", "notin"):
+            left = f"_key({a})" if n.data == "text" else a
+            return f"({left} {'in' if op == 'in' else 'not in'} {b})"
         if op == "cmp":
             if any(isinstance(x.type, EnumT) for x in n.args):
                 return f"(_rank({a}) {n.data} _rank({b}))"

@@ -25,7 +25,7 @@ class TableFormatter(Collecting):
     def finish(self, summary: dict[str, Any]) -> None:
         text = io.TextIOWrapper(self.out, encoding="utf-8", newline="", write_through=True)
         console = Console(file=text, force_terminal=self.options.color, no_color=not self.options.color,
-                          width=self.options.width or (None if self.options.color else 160),
+                          width=self.options.width or (None if self.options.color else 140),
                           highlight=False, emoji=False, markup=False, soft_wrap=False)
         if self.lines:
             console.print(self._table())
@@ -34,31 +34,36 @@ class TableFormatter(Collecting):
         text.detach()
 
     def _table(self) -> Table:
-        t = Table(title="Кандидаты в протест", show_lines=False, header_style="bold", expand=False)
-        t.add_column("Дело / запись", overflow="fold", max_width=28)
-        t.add_column("Суд, дата", overflow="fold", max_width=30)
-        t.add_column("Важность")
-        t.add_column("Правило", overflow="fold", max_width=24)
-        t.add_column("Нарушение", overflow="fold", ratio=3)
-        t.add_column("Нормы", overflow="fold", max_width=26)
+        t = Table(title="Кандидаты в протест", header_style="bold", expand=True)
+        t.add_column("Дело", overflow="fold", ratio=2, min_width=14)
+        t.add_column("Правило", overflow="fold", ratio=2, min_width=12)
+        t.add_column("Нарушение", overflow="fold", ratio=5, min_width=30)
+        t.add_column("Нормы", overflow="fold", ratio=2, min_width=10)
         for n, (line, ctx) in enumerate(self.lines):
             if n:
                 t.add_section()
-            case = Text(f"{line.case_id or '—'}\n{line.file}:{line.line}")
-            court = Text(f"{ctx.court}\n{ctx.verdict_date}" if ctx else "")
+            case = Text()  # a Text's own style would cover everything appended; style each piece
+            case.append(line.case_id or "—", style="bold")
+            case.append(f"\n{ctx.court}\n{ctx.verdict_date}" if ctx else "")
+            case.append(f"\n{line.file}:{line.line}", style="dim")
+            rows: list[tuple[Text, Text, str]] = []
             if line.status == "invalid":
                 errs = "\n".join(f"{e['path']}: {e['message']}" for e in line.errors)
-                t.add_row(case, court, Text("некорректна", style="magenta"), "", Text(errs), "")
-            for i, c in enumerate(line.candidates):
-                first = i == 0
+                rows.append((Text("некорректная запись", style="magenta"), Text(errs), ""))
+            for c in line.candidates:
+                rule = Text()
+                rule.append(SEVERITY_RU.get(c.severity, c.severity), style=STYLE.get(c.severity, ""))
+                rule.append(f"\n{c.rule}")
                 where = f" [эпизод {c.offence}]" if c.offence else ""
-                t.add_row(case if first else "", court if first else "",
-                          Text(SEVERITY_RU.get(c.severity, c.severity), style=STYLE.get(c.severity, "")),
-                          c.rule, Text(f"{c.title}{where}\n{c.message}"), cites_ru(c.citations))
+                text = Text()
+                text.append(f"{c.title}{where}", style="bold")
+                text.append(f"\n{c.message}")
+                rows.append((rule, text, cites_ru(c.citations)))
             for f in line.faults:
-                t.add_row(case if not line.candidates else "", court if not line.candidates else "",
-                          Text("ошибка правила", style="magenta"), str(f.get("code", "")),
-                          Text(str(f.get("message", ""))), "")
+                rows.append((Text(f"ошибка правила\n{f.get('code', '')}", style="magenta"),
+                             Text(str(f.get("message", ""))), ""))
+            for i, (rule, text, cites) in enumerate(rows):
+                t.add_row(case if i == 0 else "", rule, text, cites)
         return t
 
     def _summary(self, s: dict[str, Any]) -> Text:

@@ -526,7 +526,7 @@ class Checker:
         if isinstance(key.type, PendingT):
             # a bare key: a category code or a table key written as a name
             key = Node("lit", STR, key.span, data=key.data, text=key.data)
-        if key.type != STR and not isinstance(key.type, EnumT) and key.type != ANY:
+        if key.type != STR and not isinstance(key.type, EnumT) and not is_num(key.type) and key.type != ANY:
             self.fail("E102", f"a table key must be a text or a code, not {key.type}", e.key.span)
         return Node("index", obj.type.value, e.span, (obj, key), text=f"{obj.text}[{key.text}]")
 
@@ -720,9 +720,12 @@ class Checker:
             elem = b.type.elem if isinstance(b.type, (SetT, ListT)) else ANY
             if isinstance(a.type, PendingT) and isinstance(elem, EnumT):
                 self.resolve_enum(a, elem)
-            if join(a.type, elem) is None:
+            as_text = False
+            if elem == STR and (isinstance(a.type, EnumT) or is_num(a.type)):
+                as_text = True  # a code or number against a catalogue list of text codes
+            elif join(a.type, elem) is None:
                 self.fail("E102", f"a {a.type} cannot be in a set of {elem}", e.span)
-            return Node("in" if op == "in" else "notin", BOOL, e.span, (a, b))
+            return Node("in" if op == "in" else "notin", BOOL, e.span, (a, b), data="text" if as_text else None)
         # arithmetic
         ta, tb = a.type, b.type
         if ANY in (ta, tb):

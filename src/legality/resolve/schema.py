@@ -53,6 +53,10 @@ def _num(x: Any) -> Fraction | None:
     return Fraction(str(x)) if isinstance(x, float) else Fraction(x)
 
 
+def _code(article: str, part: int | None, paragraph: int | None) -> str:
+    return ".".join([article] + [str(x) for x in (part, paragraph) if x is not None])
+
+
 def penalty_amount(p: Any) -> Quantity | None:
     """The amount of a penalty in its own unit: a term, МРП, a multiple, hours or days."""
     if p.term is not None:
@@ -133,6 +137,8 @@ MEMBERS: dict[str, dict[str, Member]] = {
         "aggravating": Member(SetT("set", STR), lambda o, rt: frozenset(o.aggravating), "codes 54.1.N"),
         "damage_kzt": Member(NUM, lambda o, rt: _num(o.damage_kzt), "damage in tenge"),
         "ref": Member(REF, lambda o, rt: o.ref, "article reference п.N ч.N ст.N"),
+        "code": Member(STR, lambda o, rt: _code(o.article, o.part, o.paragraph),
+                       "the provision as a catalogue code: \"189.3.2\" (article.part.item), \"99.2\", \"188\""),
         "sanction": Member(SANCTION, lambda o, rt: rt.sanction(o), "sanction of the article/part on the offence date (law catalogue)"),
     },
     "Sentence": {
@@ -156,7 +162,10 @@ MEMBERS: dict[str, dict[str, Member]] = {
     },
     "Probation": _fields({"period": (TERM, "probation period")}),
     "PriorUnserved": _fields({"verdict_date": (DATE, ""), "principal": (PENALTY, "unserved part of the earlier sentence")}),
-    "ArticleRef": _fields({"article": (STR, ""), "part": (INT, ""), "paragraph": (INT, "")}),
+    "ArticleRef": {
+        **_fields({"article": (STR, ""), "part": (INT, ""), "paragraph": (INT, "")}),
+        "code": Member(STR, lambda o, rt: _code(o.article, o.part, o.paragraph), "catalogue code \"189.3.2\""),
+    },
     "Sanction": {
         **_fields({
             "category": (_e(E.Category), "crime category by the sanction's maximum (Art. 11)"),

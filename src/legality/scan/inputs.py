@@ -6,6 +6,7 @@ stderr (what, where, how to fix) instead of a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -20,6 +21,19 @@ EXIT_USAGE = 2
 def fail(message: str) -> None:
     click.echo(f"legality: {message}", err=True)
     sys.exit(EXIT_USAGE)
+
+
+def writable_or_exit(path: str | None, what: str) -> None:
+    """An output file's directory must exist and be writable: say so before any work is done."""
+    if path is None:
+        return
+    parent = Path(path).resolve().parent
+    if not parent.is_dir():
+        fail(f"{what} {path}: каталог {parent} не существует; создайте его или укажите другой путь")
+    if not os.access(parent, os.W_OK):
+        fail(f"{what} {path}: нет прав на запись в каталог {parent}")
+    if Path(path).is_dir():
+        fail(f"{what} {path}: это каталог, а нужен путь к файлу")
 
 
 def resolve_or_exit(paths: Sequence[str]) -> list[Any]:

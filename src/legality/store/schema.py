@@ -31,9 +31,12 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
             resolved INTEGER NOT NULL DEFAULT 0,
             summary TEXT
         )""",
-        # one row per distinct record content: the unchanged check and the last evaluation
+        # one row per distinct record content: the unchanged check and the last evaluation.
+        # Rowid tables with a unique key: rows carry JSON (hundreds of bytes), so new rows are
+        # appended and only the small key index takes random inserts.
         """CREATE TABLE records (
-            content_hash TEXT PRIMARY KEY,
+            id INTEGER PRIMARY KEY,
+            content_hash TEXT NOT NULL UNIQUE,
             case_id TEXT,
             file TEXT NOT NULL,
             line INTEGER NOT NULL,
@@ -42,9 +45,10 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
             last_run INTEGER NOT NULL,
             status TEXT NOT NULL,
             report TEXT NOT NULL
-        ) WITHOUT ROWID""",
+        )""",
         # what a run has committed so far, by input position: what `--resume` re-emits
         """CREATE TABLE run_records (
+            id INTEGER PRIMARY KEY,
             run_id INTEGER NOT NULL,
             file TEXT NOT NULL,
             line INTEGER NOT NULL,
@@ -55,10 +59,11 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
             n_resolved INTEGER NOT NULL DEFAULT 0,
             output TEXT,
             context TEXT,
-            PRIMARY KEY (run_id, file, line)
-        ) WITHOUT ROWID""",
+            UNIQUE (run_id, file, line)
+        )""",
         """CREATE TABLE candidates (
-            fingerprint TEXT PRIMARY KEY,
+            id INTEGER PRIMARY KEY,
+            fingerprint TEXT NOT NULL UNIQUE,
             case_id TEXT,
             rule TEXT NOT NULL,
             offence TEXT,
@@ -70,7 +75,7 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
             status TEXT NOT NULL
                 CHECK (status IN ('new', 'known', 'dismissed', 'confirmed', 'resolved')),
             candidate TEXT NOT NULL
-        ) WITHOUT ROWID""",
+        )""",
         """CREATE TABLE decisions (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             fingerprint TEXT NOT NULL,

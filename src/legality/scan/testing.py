@@ -1,8 +1,9 @@
-"""Shared by the scan/report/explain/protest tests: record builders and a small engine with the real interface.
+"""A small engine with the real interface, and record builders: for testing report formats and the
+scan pipeline apart from the rule compiler (like `click.testing`, shipped so worker processes and
+any test layout can import it).
 
-The fake engine lets the formatters and the pipeline be tested apart from the rule compiler; it is
-module-level so worker processes can build it (`fake_factory`).  End-to-end tests use the real
-engine and the shipped rules.
+`fake_factory` is module-level so spawned workers can build the engine.  End-to-end tests use the
+real engine and the shipped rules.
 """
 
 from __future__ import annotations
@@ -115,3 +116,17 @@ class FakeEngine:
 
 def fake_factory(rules_dir: Any) -> FakeEngine:
     return FakeEngine()
+
+
+def first_flagged(rules_dir: Any, paths: list[str]) -> tuple[Any, Any, list[Candidate]]:
+    """(engine, decoded record, candidates) of the first record the real engine flags in `paths`."""
+    from legality.engine import Engine
+    from legality.io.reader import read_records
+
+    engine = Engine.load(rules_dir)
+    for item in read_records(paths):
+        if item.verdict is not None:
+            cands = engine.evaluate(item.verdict).candidates
+            if cands:
+                return engine, item, cands
+    raise LookupError(f"no record in {paths} is flagged by {rules_dir}")

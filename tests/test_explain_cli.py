@@ -1,0 +1,71 @@
+"""`legality explain`: the trace of one record, as text for a lawyer and as JSON."""
+
+from __future__ import annotations
+
+import os
+
+import orjson
+import pytest
+from click.testing import CliRunner
+
+from legality.cli import main
+from legality.eval.trace import FIRED, STATUS_RU
+from legality.paths import FIXTURES_DIR, RULES_DIR
+from legality.scan.testing import first_flagged
+
+RULES = os.environ.get("LEGALITY_TEST_RULES", str(RULES_DIR))
+PLANTED = str(FIXTURES_DIR / "verdicts" / "planted")
+
+
+@pytest.fixture(scope="module")
+def flagged():
+    return first_flagged(RULES, [PLANTED])
+
+
+def explain(*args: str):
+    return CliRunner().invoke(main, ["explain", *args, "--rules", RULES], catch_exceptions=False)
+
+
+def test_text_shows_the_fired_rule_with_values_and_citations(flagged):
+    engine, item, cands = flagged
+    r = explain(PLANTED, "--case", item.case_id)
+    assert r.exit_code == 0, r.stderr
+    out = r.stdout
+    assert f"Дело {item.case_id}" in out and item.verdict.court.code not in ("",)
+    assert f"[{STATUS_RU[FIRED]}] {cands[0].rule}" in out
+    assert cands[0].message in out
+    assert "Нормы:" in out and "=" in out  # citations and the values the rule read
+    assert item.verdict.defendant.birth_date.isoformat() not in out
+
+
+def test_json_lists_every_rule_with_a_status(flagged):
+    engine, item, cands = flagged
+    r = explain(PLANTED, "--case", item.case_id, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    doc = orjson.loads(r.stdout_bytes)
+    assert doc["format"] == "legality.explain/1" and doc["case_id"] == item.case_id
+    statuses = {(x["rule"], x["offence"]): x["status"] for x in doc["trace"]["rules"]}
+    assert {x["rule"] for x in doc["trace"]["rules"]} == {ri.id for ri in engine.rules}
+    for c in cands:
+        assert statuses[(c.rule, c.offence)] == FIRED
+    assert all(s in STATUS_RU for s in statuses.values())
+    assert [c["fingerprint"] for c in doc["candidates"]] == [c.fingerprint for c in cands]
+
+
+def test_one_rule_only(flagged):
+    engine, item, cands = flagged
+    r = explain(PLANTED, "--case", item.case_id, "--rule", cands[0].rule, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert {x["rule"] for x in orjson.loads(r.stdout_bytes)["trace"]["rules"]} == {cands[0].rule}
+
+
+def test_unknown_case_rule_and_invalid_record_exit_2(flagged):
+    r = explain(PLANTED, "--case", "NO-SUCH-CASE")
+    assert r.exit_code == 2 and "NO-SUCH-CASE" in r.stderr and "не найдено" in r.stderr
+    engine, item, cands = flagged
+    r = explain(PLANTED, "--case", item.case_id, "--rule", cands[0].rule + "x")
+    assert r.exit_code == 2 and cands[0].rule in r.stderr  # suggests the close match
+    invalid = FIXTURES_DIR / "invalid" / "cross_field.jsonl"
+    case = orjson.loads(invalid.read_bytes().splitlines()[0])["case_id"]
+    r = explain(str(invalid), "--case", case)
+    assert r.exit_code == 2 and "не соответствует формату" in r.stderr
