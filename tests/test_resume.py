@@ -142,7 +142,7 @@ def test_reviewers_deciding_during_a_scan_do_not_corrupt_the_store(prepared):
                      " first_seen, last_seen, status, candidate)"
                      " VALUES (?, 'OTHER', 'r', NULL, 'high', 1, 1, 't', 't', 'known', '{}')", (fps[-1],))
     conn.close()
-    big = write_batch(tmp / "big.jsonl", range(0, 30))
+    big = write_batch(tmp / "big.jsonl", range(0, 20))
     scan = subprocess.Popen(scan_cmd(big, db, tmp / "concurrent.out", "--rescan"),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV)
     deadline = time.monotonic() + 120

@@ -182,3 +182,32 @@ def test_output_in_a_missing_directory_exits_2_before_scanning(tmp_path):
     r = run(str(VERDICTS / "planted"), "-o", str(tmp_path / "no" / "such" / "r.jsonl"))
     assert r.exit_code == 2 and "не существует" in r.stderr
     assert "Проверено записей" not in r.stderr
+
+
+def test_scan_of_the_fixtures_finds_every_planted_error_and_flags_no_near_miss():
+    import yaml
+
+    expected = yaml.safe_load((FIXTURES_DIR / "expected.yaml").read_text(encoding="utf-8"))["cases"]
+    r = run(str(VERDICTS), "-f", "jsonl")
+    assert r.exit_code == 0, r.stderr
+    found = {x["case_id"]: x["candidates"] for x in lines_of(r.stdout_bytes)}
+    missed, wrong_offence, false_alarms = [], [], []
+    for case in expected:
+        cands = found.get(case["case_id"])
+        if case["expect"] != "flag":
+            if cands:
+                false_alarms.append((case["case_id"], [c["rule"] for c in cands]))
+            continue
+        if not cands:
+            missed.append((case["case_id"], case["why"]))
+            continue
+        rules = case.get("rule")
+        rules = [rules] if isinstance(rules, str) else (rules or [])
+        if rules and not set(rules) & {c["rule"] for c in cands}:
+            missed.append((case["case_id"], f"expected rule {rules}"))
+        # a finding on the final sentence (offence null) concerns every offence of the verdict
+        if case.get("offence") is not None and not {case["offence"], None} & {c["offence"] for c in cands}:
+            wrong_offence.append((case["case_id"], case["offence"]))
+    assert missed == [] and false_alarms == [] and wrong_offence == []
+    lawful = {rec["case_id"] for rec in fixture_records(VERDICTS / "lawful")}
+    assert lawful and not lawful & set(found)

@@ -319,7 +319,10 @@ def test_resume_with_other_rules_starts_a_new_run(db, caplog):
     _, state = run_scan(db, records, rules="v2", resume=True)
     assert not state.resumed and state.run_id == 2
     assert "другими правилами" in caplog.text
-    assert [r["status"] for r in list_runs(connect(db))] == ["completed", "interrupted"]
+    runs = list_runs(connect(db))
+    assert [r["status"] for r in runs] == ["completed", "interrupted"]
+    assert runs[1]["records"] == 6  # the abandoned run keeps its counts, not its resume data
+    assert connect(db).execute("SELECT count(*) FROM run_records").fetchone()[0] == 0
 
 
 def test_a_live_scan_blocks_a_second_one(db):

@@ -13,6 +13,7 @@ import contextlib
 import os
 import signal
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, BinaryIO, Callable, Iterator
 
 import click
@@ -143,6 +144,10 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_OK)
+    except BrokenProcessPool:
+        click.echo("legality: рабочий процесс проверки аварийно завершился (возможно, не хватило памяти); "
+                   "отчёт не записан — повторите с меньшим --jobs", err=True)
+        sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         click.echo("legality: прервано пользователем; отчёт не записан", err=True)
         sys.exit(130)

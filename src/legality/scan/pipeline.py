@@ -9,8 +9,10 @@ and the output is the same, byte for byte, for any number of workers.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -118,21 +120,23 @@ class Pipeline:
 
     def __exit__(self, *exc: Any) -> None:
         if self._pool is not None:
-            if exc[0] is None:
-                self._pool.close()
-            else:
-                self._pool.terminate()
-            self._pool.join()
+            self._pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
             self._pool = None
 
     def _start_pool(self) -> None:
+        """A process pool that fails loudly (BrokenProcessPool) if a worker dies, instead of hanging."""
         global _ENGINE
         ctx = mp.get_context(self.start_method)
         if self.start_method == "fork":
             _ENGINE = self.engine  # inherited by the forked workers
-            self._pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(None, None))
+            args: tuple[Any, Any] = (None, None)
         else:
-            self._pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(self.factory, self.rules_dir))
+            args = (self.factory, self.rules_dir)
+        self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker, initargs=args)
+        if self.start_method == "fork":
+            gc.freeze()  # workers never collect the inherited objects, so their pages stay shared
+            self._pool.submit(int)  # the first submit forks every worker (3.11+), while this process has one thread
+            gc.unfreeze()
 
     def _chunks(self, raws: Iterable[Any]) -> Iterator[list[_Slot]]:
         lookup = None if isinstance(self.state, NoState) else self.state.lookup
@@ -177,7 +181,7 @@ class Pipeline:
             if self._pool is None:
                 yield from self._finish(slots, [evaluate_raw(self.engine, r) for r in todo])
                 continue
-            window.append((slots, self._pool.apply_async(_work, (todo,)) if todo else None))
+            window.append((slots, self._pool.submit(_work, todo) if todo else None))
             while len(window) >= limit:
                 yield from self._drain(window.popleft())
         while window:
@@ -185,4 +189,4 @@ class Pipeline:
 
     def _drain(self, entry: tuple[list[_Slot], Any]) -> Iterator[Scanned]:
         slots, pending = entry
-        yield from self._finish(slots, pending.get() if pending is not None else [])
+        yield from self._finish(slots, pending.result() if pending is not None else [])

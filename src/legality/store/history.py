@@ -25,7 +25,9 @@ def list_runs(conn: sqlite3.Connection, *, limit: int | None = None) -> list[dic
         run = dict(zip(("id", "started", "finished", "status", "rules_version", "inputs", "resumed", *COUNTS), row))
         run["inputs"] = orjson.loads(run["inputs"])
         if run["status"] != "completed":
-            run.update(run_counts(conn, run["id"]))
+            live = run_counts(conn, run["id"])
+            if live["records"] or live["unchanged"]:  # progress kept for resume; else the frozen counts
+                run.update(live)
         out.append(run)
     return out
 

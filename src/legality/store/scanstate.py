@@ -154,6 +154,7 @@ class StoreState:
                      orjson.dumps(options, option=orjson.OPT_SORT_KEYS, default=str).decode(),
                      socket.gethostname(), os.getpid()))
                 self.run_id = int(cur.lastrowid)
+                self._retire_interrupted()
             self._completed = {r[0] for r in conn.execute("SELECT id FROM runs WHERE status = 'completed'")}
             conn.execute("COMMIT")
         except BaseException:
@@ -261,6 +262,15 @@ class StoreState:
                     f"хранилище {self.path}: запуск {run_id} ещё выполняется (процесс {pid}); "
                     "в хранилище пишет только одно сканирование одновременно")
             self._db.execute("UPDATE runs SET status = 'interrupted' WHERE id = ?", (run_id,))
+
+    def _retire_interrupted(self) -> None:
+        """Only the latest run can be resumed: older interrupted runs keep their counts, not their progress."""
+        for (run_id,) in self._db.execute("SELECT DISTINCT run_id FROM run_records WHERE run_id != ?",
+                                          (self.run_id,)).fetchall():
+            counts = run_counts(self._db, run_id)
+            self._db.execute(f"UPDATE runs SET {', '.join(f'{k} = ?' for k in COUNTS)} WHERE id = ?",
+                             (*(counts[k] for k in COUNTS), run_id))
+            self._db.execute("DELETE FROM run_records WHERE run_id = ?", (run_id,))
 
     def _reattach(self, run_id: int, started: str, old_options: dict, options: dict) -> None:
         self.run_id, self._started, self.resumed = run_id, started, True
