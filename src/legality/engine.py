@@ -37,6 +37,26 @@ class Evaluation:
     trace: Trace | None = None
 
 
+_CACHE: dict[str, tuple] = {}
+
+
+def _content_key(rules_dir: str | Path | None) -> str | None:
+    """A digest of every rule and law file: an engine compiled from the same bytes is reused in-process."""
+    import hashlib
+    import os
+
+    from .paths import RULES_DIR
+
+    root = Path(rules_dir) if rules_dir is not None else RULES_DIR
+    if not root.is_dir():
+        return None
+    h = hashlib.sha256(str(root.resolve()).encode() + os.getcwd().encode())
+    for p in sorted(root.rglob("*")):
+        if p.suffix in (".legal", ".yaml", ".yml") and p.is_file():
+            h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
 class Engine:
     def __init__(self, program, diagnostics: list[Diagnostic]):
         self._program = program
@@ -49,10 +69,14 @@ class Engine:
     def compile(cls, rules_dir: str | Path | None = None, *, catalogue=None) -> tuple["Engine | None", list[Diagnostic]]:
         from .eval.compiler import compile_program
 
+        key = _content_key(rules_dir) if catalogue is None else None
+        if key is not None and key in _CACHE:
+            return _CACHE[key]
         program, diags = compile_program(rules_dir, catalogue=catalogue)
-        if program is None or has_errors(diags):
-            return None, diags
-        return cls(program, diags), diags
+        result = (None, diags) if program is None or has_errors(diags) else (cls(program, diags), diags)
+        if key is not None:
+            _CACHE[key] = result
+        return result
 
     @classmethod
     def load(cls, rules_dir: str | Path | None = None, *, catalogue=None) -> "Engine":
