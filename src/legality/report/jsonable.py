@@ -57,6 +57,14 @@ def to_ru(v: Any) -> str:
         return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
     if isinstance(v, dt.date):
         return v.strftime("%d.%m.%Y")
+    if hasattr(v, "kind") and hasattr(v, "lifelong") and hasattr(v, "term"):  # a penalty of the verdict model
+        from ..resolve.schema import penalty_amount
+
+        amount = penalty_amount(v)
+        text = getattr(v.kind, "ru", str(v.kind))
+        if v.lifelong:
+            return f"{text} пожизненно"
+        return f"{text} {amount.ru()}" if amount is not None else text
     if isinstance(v, (set, frozenset, list, tuple)):
         items = [to_ru(x) for x in v]
         if isinstance(v, (set, frozenset)):

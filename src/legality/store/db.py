@@ -71,7 +71,7 @@ def connect(path: str | Path, *, create: bool = False) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA cache_size = -131072")  # 128 MiB: a large store's index pages stay in memory
+        conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: a large store's index pages stay in memory
         conn.execute("PRAGMA wal_autocheckpoint = 16384")  # checkpoint every 64 MiB, not every 4 MiB
         migrate(conn, where=str(p))
     except sqlite3.DatabaseError as e:
