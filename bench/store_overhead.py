@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -107,6 +108,7 @@ def fresh_copy(store: Path, work: Path) -> Path:
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     shutil.copy(store, db)
+    os.sync()  # the copy's write-back must not run during the measured scan
     return db
 
 

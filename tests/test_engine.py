@@ -240,3 +240,20 @@ rule follow-up for offence {{
             assert fast == slow, (stage, years)
     v = verdict(offences__0__sentence__principal__term={"years": 8})
     assert [c.rule for c in p.evaluate(v).candidates] == ["cap-check", "follow-up", "specific-attempt"]
+
+
+def test_evaluation_keeps_no_reference_to_records(cat):
+    """A missing value is signalled by an exception; nothing may keep records alive (a leak grows per record)."""
+    import gc
+    import weakref
+
+    p = program(cat, ATTEMPT.replace("when offence.stage = attempt", "when defendant.pregnant = true"))
+    refs = []
+    for _ in range(20):
+        v = verdict()
+        refs.append(weakref.ref(v))
+        p.evaluate(v)  # the rule's `when` reads a missing field
+        p.evaluate(v, trace=True)
+        del v
+    gc.collect()
+    assert sum(r() is not None for r in refs) == 0

@@ -9,8 +9,9 @@ and every value written in a rule (numbers, texts, dates, rule ids, parameter na
 the constants table `K` — the source only says `K[7]`.  `compile()` runs on this source, never `eval`
 on rule text.
 
-Missing values: a member that is None, a missing law parameter or catalogue entry raises `_Miss`
-(zero-cost when nothing is missing); `and`/`or`, `is missing`, quantifiers and `default()` catch it
+Missing values: a member that is None, a missing law parameter or catalogue entry raises a fresh
+`Miss()` (zero-cost when nothing is missing; never a shared instance, whose traceback would keep every
+record alive); `and`/`or`, `is missing`, quantifiers and `default()` catch it
 where the language's Kleene logic says so.
 """
 
@@ -35,8 +36,6 @@ class Miss(Exception):
     """A value the expression needs is missing in the record."""
 
 
-MISS = Miss()
-
 
 def _rank(x: Any) -> Any:
     return x.rank if isinstance(x, Category) else x
@@ -55,7 +54,7 @@ def _key(k: Any) -> str:
 
 
 RUNTIME = {
-    "Miss": Miss, "MISS": MISS, "M": MISSING, "_rank": _rank, "_of": _of, "_div": _div, "_key": _key,
+    "Miss": Miss, "M": MISSING, "_rank": _rank, "_of": _of, "_div": _div, "_key": _key,
     "add_term": add_term, "age_on": age_on, "Fraction": Fraction, "frozenset": frozenset, "len": len,
     "min": min, "max": max,
 }
@@ -204,7 +203,7 @@ class Gen:
         t = self.tmp()
         out.append(f"{ind}{t} = {e}")
         out.append(f"{ind}if {t} is {missing_is}:")
-        out.append(f"{ind}    raise MISS")
+        out.append(f"{ind}    raise Miss()")
         return t
 
     def _guarded(self, n: Node, out: list[str], ind: str, scope: str, qvars: dict[str, str], t: str) -> None:
@@ -229,7 +228,7 @@ class Gen:
         out.append(f"{ind}    if {b} is {stop}:")
         out.append(f"{ind}        {t} = {stop}")
         out.append(f"{ind}    elif {a} is M or {b} is M:")
-        out.append(f"{ind}        raise MISS")
+        out.append(f"{ind}        raise Miss()")
         out.append(f"{ind}    else:")
         out.append(f"{ind}        {t} = {'True' if n.op == 'and' else 'False'}")
         return t
@@ -278,19 +277,19 @@ class Gen:
             out.append(f"{ind}        {res} = {hit}")
             out.append(f"{ind}        break")
             out.append(f"{ind}if {res} is not {hit} and {miss}:")
-            out.append(f"{ind}    raise MISS")
+            out.append(f"{ind}    raise Miss()")
             return res
         vals = self.tmp()
         out.append(f"{ind}{vals} = []")
         out.append(f"{ind}for {q} in {it}:")
         out.extend(body)
         out.append(f"{ind}    if {b} is M:")
-        out.append(f"{ind}        raise MISS")
+        out.append(f"{ind}        raise Miss()")
         out.append(f"{ind}    {vals}.append({b})")
         if kind == "count":
             return f"sum(1 for _x in {vals} if _x)"
         out.append(f"{ind}if not {vals}:")
-        out.append(f"{ind}    raise MISS")
+        out.append(f"{ind}    raise Miss()")
         if kind in ("max", "min"):
             return f"{kind}({vals})"
         out.append(f"{ind}{res} = {vals}[0]")
