@@ -25,7 +25,7 @@ from ..model.values import Quantity
 from ..resolve import schema as S
 from ..resolve.ir import Node
 from ..resolve.types import EnumT
-from .closures import MISSING, add_term, age_on
+from .closures import MISSING, Fault, add_term, age_on
 
 
 STATUS = ("not_in_force", "not_applicable", "missing", "excepted", "overridden", "passed", "fired")
@@ -54,7 +54,7 @@ def _key(k: Any) -> str:
 
 
 RUNTIME = {
-    "Miss": Miss, "M": MISSING, "_rank": _rank, "_of": _of, "_div": _div, "_key": _key,
+    "Miss": Miss, "M": MISSING, "Fault": Fault, "_rank": _rank, "_of": _of, "_div": _div, "_key": _key,
     "add_term": add_term, "age_on": age_on, "Fraction": Fraction, "frozenset": frozenset, "len": len,
     "min": min, "max": max,
 }
@@ -69,6 +69,7 @@ class Gen:
         self.getters: list[Any] = []
         self.n = 0
         self.lines: list[str] = []
+        self.fact_scopes: dict[str, str] = {}
 
     def const(self, v: Any) -> str:
         key = (type(v).__name__, repr(v))
@@ -103,7 +104,15 @@ class Gen:
         if op == "let":
             return self._checked(f"env.let({self.const(n.data)})", out, ind, missing_is="M")
         if op == "fact":
-            return self._checked(f"env.fact({self.const(n.data)})", out, ind, missing_is="M")
+            scope_of = self.fact_scopes.get(n.data, "record")
+            src = "env.cur" if (scope_of == "offence" and scope == "offence") else "env.facts"
+            t = self.tmp()
+            out.append(f"{ind}{t} = {src}[{self.const(n.data)}]")
+            out.append(f"{ind}if {t} is M:")
+            out.append(f"{ind}    raise Miss()")
+            out.append(f"{ind}if type({t}) is Fault:")
+            out.append(f"{ind}    env.fact({self.const(n.data)})")  # raises FaultError naming the fact
+            return t
         if op == "ofact":
             obj = self.expr(n.args[0], out, ind, scope, qvars)
             return self._checked(f"env.offence_fact({obj}, {self.const(n.data)})", out, ind, missing_is="M")
@@ -345,47 +354,59 @@ class Gen:
         L.append("")
         return name
 
-    def driver(self, steps: list[tuple[str, str, str, Any]]) -> str:
+    def driver(self, steps: list[tuple[str, str, str, Any]], reads_other: dict[str, set[str]]) -> str:
         """One function evaluating a record in plan order: (kind, name, scope, info) per step.
 
         For a fact, info is its function name; for a rule, (decide function, rule index, has lets,
-        needs outcome).  Faults and fired rules are handed to `env` (which builds candidates).
+        needs outcome).  Consecutive offence-level steps share one loop over the offences, unless a
+        step reads (through another offence) a fact computed in the same run of steps.  Faults and
+        fired rules are handed to `env` (which builds candidates).
         """
         L = self.lines
         L.append("def run(env, v, rt):")
         L.append("    offs = v.offences")
         L.append("    M_ = M")
-        for kind, name, scope, info in steps:
-            k = self.const(name)
-            loop = scope == "offence"
+        segments: list[list[tuple[str, str, str, Any]]] = []
+        for st in steps:
+            kind, name, scope, info = st
+            cur = segments[-1] if segments else None
+            if cur and scope == "offence" and cur[0][2] == "offence" and \
+                    not (reads_other.get(name, set()) & {n for k, n, _, _ in cur if k == "fact"}):
+                cur.append(st)
+            else:
+                segments.append([st])
+        for seg in segments:
+            loop = seg[0][2] == "offence"
             ind = "        " if loop else "    "
             if loop:
                 L.append("    for o in offs:")
-                L.append(f"{ind}env.offence = o; env.scope_key = o.id; env.ref_date = o.committed_on")
+                L.append(f"{ind}env.offence = o; env.scope_key = o.id; env.ref_date = o.committed_on; env.cur = env.ofacts[id(o)]")
             else:
-                L.append("    o = None; env.offence = None; env.scope_key = None; env.ref_date = env.latest")
-            if kind == "fact":
-                L.append(f"{ind}try:")
-                L.append(f"{ind}    x = {info}(env, v, o, rt)")
-                L.append(f"{ind}except Miss:")
-                L.append(f"{ind}    x = M_")
-                L.append(f"{ind}except Exception as e:")
-                L.append(f"{ind}    x = env.fault_value(e)")
-                target = f"env.ofacts[id(o)][{k}]" if loop else f"env.facts[{k}]"
-                L.append(f"{ind}{target} = x")
-            else:
-                decide, idx, has_lets, needs_outcome = info
-                L.append(f"{ind}env._let_fns = LETS[{idx}]")
-                if has_lets:
-                    L.append(f"{ind}env._lets = {{}}")
-                L.append(f"{ind}try:")
-                L.append(f"{ind}    st = {decide}(env, v, o, rt)")
-                L.append(f"{ind}except Exception as e:")
-                L.append(f"{ind}    st = env.fault({idx}, e)")
-                if needs_outcome:
-                    L.append(f"{ind}env.outcomes.setdefault({k}, {{}})[env.scope_key] = STATUS[st]")
-                L.append(f"{ind}if st == {STATUS_CODE['fired']}:")
-                L.append(f"{ind}    env.fire({idx})")
+                L.append("    o = None; env.offence = None; env.scope_key = None; env.ref_date = env.latest; env.cur = None")
+            for kind, name, scope, info in seg:
+                k = self.const(name)
+                if kind == "fact":
+                    L.append(f"{ind}try:")
+                    L.append(f"{ind}    x = {info}(env, v, o, rt)")
+                    L.append(f"{ind}except Miss:")
+                    L.append(f"{ind}    x = M_")
+                    L.append(f"{ind}except Exception as e:")
+                    L.append(f"{ind}    x = env.fault_value(e)")
+                    target = f"env.cur[{k}]" if loop else f"env.facts[{k}]"
+                    L.append(f"{ind}{target} = x")
+                else:
+                    decide, idx, has_lets, needs_outcome = info
+                    L.append(f"{ind}env._let_fns = LETS[{idx}]")
+                    if has_lets:
+                        L.append(f"{ind}env._lets = {{}}")
+                    L.append(f"{ind}try:")
+                    L.append(f"{ind}    st = {decide}(env, v, o, rt)")
+                    L.append(f"{ind}except Exception as e:")
+                    L.append(f"{ind}    st = env.fault({idx}, e)")
+                    if needs_outcome:
+                        L.append(f"{ind}env.outcomes.setdefault({k}, {{}})[env.scope_key] = STATUS[st]")
+                    L.append(f"{ind}if st == {STATUS_CODE['fired']}:")
+                    L.append(f"{ind}    env.fire({idx})")
         L.append("")
         return "run"
 

@@ -56,7 +56,7 @@ class Runtime:
 
 class Env:
     __slots__ = ("verdict", "offence", "rt", "vars", "ref_date", "facts", "ofacts", "_lets", "_let_fns",
-                 "outcomes", "scope_key", "latest", "program", "sink")
+                 "outcomes", "scope_key", "latest", "program", "sink", "cur")
 
     def __init__(self, verdict: Any, rt: Runtime):
         self.verdict = verdict
@@ -73,6 +73,7 @@ class Env:
         self.scope_key: str | None = None
         self.program = None
         self.sink = None
+        self.cur: dict[str, Any] | None = None
 
     # values
     def fact(self, name: str) -> Any:
@@ -143,9 +144,11 @@ class Env:
         if offence is None:
             self.scope_key = None
             self.ref_date = self.latest
+            self.cur = None
         else:
             self.scope_key = offence.id
             self.ref_date = offence.committed_on
+            self.cur = self.ofacts[id(offence)]
         if self._lets:
             self._lets = {}
 
@@ -171,6 +174,27 @@ class CompiledRule:
     dyn_cites: list[Any]
     overridden_by: list[str]
     decide: Any = None  # generated fast path: status code of STATUS
+
+
+def _ofacts_read(n: Any) -> set[str]:
+    """Facts read through an offence value (`o.fact`): possibly another offence's."""
+    out, stack = set(), [n]
+    while stack:
+        x = stack.pop()
+        if x is None:
+            continue
+        if x.op == "ofact":
+            out.add(x.data)
+        stack.extend(x.args)
+    return out
+
+
+def _rule_ofacts_read(r: RuleDef) -> set[str]:
+    nodes = [lt.expr for lt in r.lets] + [c.expr for c in r.whens + r.unlesses] + [r.violation.expr]
+    out: set[str] = set()
+    for n in nodes:
+        out |= _ofacts_read(n)
+    return out
 
 
 def _cclause(c: Clause, fn: Any) -> CompiledClause:
@@ -204,6 +228,7 @@ class Program:
         self.rules = rules
         self.order = order
         g = Gen()
+        g.fact_scopes = {name: f.scope for name, f in facts.items()}
         fact_names = {name: g.function(f"fact_{i}", f.expr, f.scope) for i, (name, f) in enumerate(facts.items())}
         overridden_by: dict[str, list[str]] = {}
         for r in rules.values():
@@ -241,7 +266,8 @@ class Program:
                 r = rules[name]
                 steps.append(("rule", name, r.scope, (plan[name]["decide"], self._rule_index[name], bool(r.lets),
                                                       name in self._needs_outcome)))
-        g.driver(steps)
+        g.driver(steps, {**{n: _ofacts_read(f.expr) for n, f in facts.items()},
+                         **{rid: _rule_ofacts_read(r) for rid, r in rules.items()}})
         ns = g.build()
         self._run = ns["run"]
         self.source = ns["__source__"]  # printable: `legality check --dump code`
