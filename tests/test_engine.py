@@ -257,3 +257,9 @@ def test_evaluation_keeps_no_reference_to_records(cat):
         del v
     gc.collect()
     assert sum(r() is not None for r in refs) == 0
+
+
+def test_message_does_not_double_the_full_stop_after_an_abbreviation(cat):
+    text = ATTEMPT.replace('message "назначено {t}, предел {cap}"', 'message "назначено {t}, предел {cap}."')
+    c = program(cat, text).evaluate(verdict(offences__0__sentence__principal__term={"years": 6})).candidates[0]
+    assert c.message == "назначено 6 г., предел 5 г. 3 мес."

@@ -463,9 +463,12 @@ class Program:
         elif cr.allowed is not None:
             v = _call(cr.allowed, env)
             allowed = None if v is M else to_jsonable(v)
-        parts = []
+        parts: list[str] = []
         for p in cr.message:
             if isinstance(p, str):
+                # «20 г.» at the end of a sentence: the abbreviation's point is the full stop
+                if p.startswith(".") and parts and parts[-1].endswith("."):
+                    p = p[1:]
                 parts.append(p)
             else:
                 v = _call(p, env)
