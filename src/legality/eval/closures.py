@@ -55,12 +55,6 @@ def _text(x: Any) -> str:
     return str(getattr(x, "value", x))
 
 
-def _check(v: Any) -> Any:
-    if type(v) is Fault:
-        raise FaultError(v.message)
-    return v
-
-
 def add_term(d: dt.date, t: Term, sign: int = 1) -> dt.date:
     total = t.value
     whole = int(total)
@@ -317,34 +311,28 @@ def _not(n: Node) -> Fn:
     return lambda env: M if (v := a(env)) is M else (not v)
 
 
-def _and(n: Node) -> Fn:
-    a, b = (compile_node(x) for x in n.args)
+def _kleene(stop: bool) -> Callable[[Node], Fn]:
+    """`and` (stop at False) / `or` (stop at True); a missing side otherwise makes the result missing."""
 
-    def f(env: Any) -> Any:
-        x = a(env)
-        if x is False:
-            return False
-        y = b(env)
-        if y is False:
-            return False
-        return M if (x is M or y is M) else True
+    def make(n: Node) -> Fn:
+        a, b = (compile_node(x) for x in n.args)
 
-    return f
+        def f(env: Any) -> Any:
+            x = a(env)
+            if x is stop:
+                return stop
+            y = b(env)
+            if y is stop:
+                return stop
+            return M if (x is M or y is M) else not stop
+
+        return f
+
+    return make
 
 
-def _or(n: Node) -> Fn:
-    a, b = (compile_node(x) for x in n.args)
-
-    def f(env: Any) -> Any:
-        x = a(env)
-        if x is True:
-            return True
-        y = b(env)
-        if y is True:
-            return True
-        return M if (x is M or y is M) else False
-
-    return f
+_and = _kleene(False)
+_or = _kleene(True)
 
 
 def _neg(n: Node) -> Fn:
@@ -453,4 +441,4 @@ _OPS: dict[str, Callable[[Node], Fn]] = {
     "enum": _lit,
 }
 
-__all__ = ["MISSING", "Fault", "FaultError", "compile_node", "_check", "add_term", "age_on"]
+__all__ = ["MISSING", "Fault", "FaultError", "compile_node", "add_term", "age_on"]

@@ -150,15 +150,8 @@ class Gen:
             return f"(-{self.expr(n.args[0], out, ind, scope, qvars)})"
         if op in ("present", "missing"):
             t = self.tmp()
-            out.append(f"{ind}try:")
-            inner: list[str] = []
-            e = self.expr(n.args[0], inner, ind + "    ", scope, qvars)
-            out.extend(inner)
-            out.append(f"{ind}    {e}")
-            out.append(f"{ind}    {t} = {op == 'present'}")
-            out.append(f"{ind}except Miss:")
-            out.append(f"{ind}    {t} = {op == 'missing'}")
-            return t
+            self._guarded(n.args[0], out, ind, scope, qvars, t)
+            return f"({t} is {'not ' if op == 'present' else ''}M)"
         if op in ("and", "or"):
             return self._kleene(n, out, ind, scope, qvars)
         if op == "if":

@@ -297,10 +297,7 @@ class Program:
         ns["LETS"][:] = [self.compiled[rid].lets for rid in self._rule_list]
         cat_version = getattr(catalogue, "version", "")
         self.version = hashlib.sha256(f"{sources_digest}|{cat_version}|legality-engine-1".encode()).hexdigest()[:16]
-        self._steps = [(n.split(":", 1)[0], n.split(":", 1)[1]) for n in order]
-        # facts nothing reads are computed only for traces (they are a W201 warning anyway)
-        used = {d for f in facts.values() for d in f.deps_facts} | {d for r in rules.values() for d in r.deps_facts}
-        self._fast_steps = [(k, n) for k, n in self._steps if k == "rule" or n in used]
+        self._steps = [(n.split(":", 1)[0], n.split(":", 1)[1]) for n in order]  # the explaining path
 
     def rule_infos(self) -> list:
         from ..engine import RuleInfo
