@@ -64,6 +64,23 @@ rule cap-check for offence {{
 """
 
 
+# a general rule and a specific one that overrides it, on top of ATTEMPT
+OVERRIDES = ATTEMPT + f"""
+rule general-max for offence {{
+  {HEAD}
+  violation offence.sentence.principal.term > smax
+  message "x"
+}}
+rule specific-attempt for offence {{
+  {HEAD}
+  overrides general-max
+  when offence.stage = attempt
+  violation offence.sentence.principal.term > cap
+  message "{{offence.sentence.principal.term}} > {{cap}}"
+}}
+"""
+
+
 def test_fires_above_the_cap_and_fills_every_candidate_field(cat):
     p = program(cat, ATTEMPT)
     # 188 ч.3: up to 7 years → 3/4 = 5 years 3 months; one day more is unlawful
@@ -132,19 +149,7 @@ def test_unless_excepts(cat):
 
 
 def test_override_replaces_the_general_rule_where_the_specific_applies(cat):
-    text = ATTEMPT + f"""
-rule general-max for offence {{
-  {HEAD}
-  violation offence.sentence.principal.term > smax
-  message "x"
-}}
-rule specific-attempt for offence {{
-  {HEAD}
-  overrides general-max
-  when offence.stage = attempt
-  violation offence.sentence.principal.term > cap
-  message "x"
-}}"""
+    text = OVERRIDES
     p = program(cat, text)
     ev = p.evaluate(verdict(offences__0__sentence__principal__term={"years": 8}), trace=True)
     st = statuses(ev)
@@ -213,19 +218,7 @@ def test_evaluation_is_deterministic(cat):
 
 def test_fast_path_agrees_with_the_explaining_path(cat):
     """The generated evaluator (no trace) and the explaining one (trace) give the same candidates."""
-    text = ATTEMPT + f"""
-rule general-max for offence {{
-  {HEAD}
-  violation offence.sentence.principal.term > smax
-  message "x"
-}}
-rule specific-attempt for offence {{
-  {HEAD}
-  overrides general-max
-  when offence.stage = attempt
-  violation offence.sentence.principal.term > cap
-  message "{{offence.sentence.principal.term}} > {{cap}}"
-}}
+    text = OVERRIDES + f"""
 rule follow-up for offence {{
   {HEAD}
   violation fired(specific-attempt) or fired(general-max)

@@ -53,6 +53,13 @@ def _key(k: Any) -> str:
     return str(getattr(k, "value", k))
 
 
+# arithmetic IR operators → Python (a, b: the operands' expressions)
+_ARITH = {
+    "+": "({a} + {b})", "-": "({a} - {b})", "*": "({a} * {b})", "/": "_div({a}, {b})", "of": "_of({a}, {b})",
+    "scale": "{a}.scale({b})", "ratio": "{a}.ratio({b})", "qdiv": "{a}.scale(Fraction(1) / Fraction({b}))",
+    "date+": "add_term({a}, {b}, 1)", "date-": "add_term({a}, {b}, -1)",
+}
+
 RUNTIME = {
     "Miss": Miss, "M": MISSING, "Fault": Fault, "_rank": _rank, "_of": _of, "_div": _div, "_key": _key,
     "add_term": add_term, "age_on": age_on, "Fraction": Fraction, "frozenset": frozenset, "len": len,
@@ -182,23 +189,7 @@ class Gen:
                 return f"(_rank({a}) {n.data} _rank({b}))"
             return f"({a} {n.data} {b})"
         if op == "arith":
-            k = n.data
-            if k in ("+", "-", "*"):
-                return f"({a} {k} {b})"
-            if k == "/":
-                return f"_div({a}, {b})"
-            if k == "of":
-                return f"_of({a}, {b})"
-            if k == "scale":
-                return f"{a}.scale({b})"
-            if k == "ratio":
-                return f"{a}.ratio({b})"
-            if k == "qdiv":
-                return f"{a}.scale(Fraction(1) / Fraction({b}))"
-            if k == "date+":
-                return f"add_term({a}, {b}, 1)"
-            if k == "date-":
-                return f"add_term({a}, {b}, -1)"
+            return _ARITH[n.data].format(a=a, b=b)
         raise AssertionError(f"no code for {op}")
 
     def _checked(self, e: str, out: list[str], ind: str, missing_is: str = "None") -> str:
