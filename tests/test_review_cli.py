@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import orjson
 import pytest
 from click.testing import CliRunner
@@ -136,7 +138,8 @@ def test_export_import_round_trip_is_idempotent(store, tmp_path):
 def test_import_conflict_is_resolved_by_time_and_reported(store, tmp_path):
     cli("review", "confirm", FP1, "--by", "local", "--db", store)  # now
     older = {"fingerprint": FP1, "action": "dismiss", "reason": "r", "by": "far", "at": "2020-01-01T00:00:00Z"}
-    newer = {"fingerprint": FP2, "action": "dismiss", "reason": "r", "by": "far", "at": "2999-01-01T00:00:00+05:00"}
+    ahead = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    newer = {"fingerprint": FP2, "action": "dismiss", "reason": "r", "by": "far", "at": ahead}  # later, within skew
     cli("review", "confirm", FP2, "--by", "local", "--db", store)
     f = tmp_path / "in.jsonl"
     f.write_bytes(orjson.dumps(older) + b"\n" + orjson.dumps(newer) + b"\n")

@@ -45,7 +45,7 @@ def test_invalid_records_are_listed_one_line_per_error_and_exit_1(batch):
     assert r.exit_code == 1
     f = str(batch)
     assert r.stdout.splitlines() == [
-        f'{f}:2: case 2024-0200-05: final_sentence.regime: недопустимое значение "strict"; '
+        f'{f}:2: case 2024-0200-05: final_sentence.regime: недопустимое значение; '
         'допустимые: "minimum", "medium", "maximum", "extraordinary" или "mixed"',
         f"{f}:4: case 2024-0201-06: некорректный JSON: имя поля должно быть строкой в двойных кавычках (символ 29)",
         "4 records, 2 valid, 2 invalid",

@@ -34,6 +34,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E006": (Severity.error, "invalid literal"),
     "E007": (Severity.error, "duplicate clause"),
     "E008": (Severity.error, "missing required clause"),
+    "E009": (Severity.error, "expression too deeply nested"),
     # names and types
     "E101": (Severity.error, "unknown name"),
     "E102": (Severity.error, "type mismatch"),

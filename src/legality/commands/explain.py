@@ -14,6 +14,7 @@ import click
 from ..paths import RULES_DIR
 from ..report.base import dumps
 from ..report.explain import explain_json, explain_text
+from ..report.text import safe_text
 from ..scan.inputs import compile_or_exit, fail, find_case
 
 
@@ -26,8 +27,8 @@ def evaluable_case(paths: tuple[str, ...], case_id: str, rules_dir: str, rule: s
     item = find_case(paths, case_id)
     if item.verdict is None:
         for e in item.errors:
-            click.echo(f"{item.file}:{item.line}: {e.path}: {e.message}", err=True)
-        fail(f"запись дела {case_id} ({item.file}:{item.line}) не соответствует формату выгрузки; "
+            click.echo(f"{safe_text(item.file)}:{item.line}: {safe_text(e.path)}: {safe_text(e.message)}", err=True)
+        fail(f"запись дела {safe_text(case_id)} ({safe_text(item.file)}:{item.line}) не соответствует формату выгрузки; "
              f"исправьте её (`legality validate {item.file}`)")
     return engine, item
 

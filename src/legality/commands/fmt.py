@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -19,7 +20,7 @@ def fmt_cmd(files, write, check_only):
 
     differs = 0
     for name in files:
-        text = Path(name).read_text(encoding="utf-8")
+        text = _read(name)
         f, diags = parse_text(text, name)
         if f is None:
             for d in diags:
@@ -33,7 +34,7 @@ def fmt_cmd(files, write, check_only):
             if n:
                 click.echo(f"{name}: not rewritten: the canonical layout would drop {n} comment line(s)", err=True)
                 continue
-            Path(name).write_text(out, encoding="utf-8")
+            _write(name, out)
         elif check_only:
             if out != text:
                 click.echo(f"{name}: not in canonical layout", err=True)
@@ -41,6 +42,37 @@ def fmt_cmd(files, write, check_only):
             click.echo(out, nl=False)
     if check_only and differs:
         sys.exit(1)
+
+
+def _read(name: str) -> str:
+    try:
+        data = Path(name).read_bytes()
+    except OSError as e:
+        _fail(f"{name}: не удаётся прочитать файл ({e.strerror or type(e).__name__})")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        _fail(f"{name}: файл не в кодировке UTF-8 (неверный байт на позиции {e.start}); "
+              "сохраните файл правил в UTF-8 и повторите")
+
+
+def _write(name: str, text: str) -> None:
+    """Atomic: on any failure the file keeps its previous content (F05: it used to be left empty)."""
+    from ..report.atomic import write_atomic
+
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        _fail(f"{name}: не переписан: в тексте есть символ, который нельзя записать в UTF-8")
+    try:
+        write_atomic(name, data)
+    except OSError as e:
+        _fail(f"{name}: не удаётся записать файл ({e.strerror or type(e).__name__}); файл не изменён")
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(2)
 
 
 def _comments(text: str) -> int:

@@ -56,8 +56,8 @@ def list_cmd(db: str, status: tuple[str, ...], rule: str | None, case_id: str | 
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
     if limit is None:
         limit = TABLE_LIMIT if fmt == "table" else 0
-    conn = open_store(db)
-    with store_errors():
+    conn = open_store(db, readonly=True)
+    with store_errors(db):
         rows, total = decisions.list_candidates(conn, statuses=status, rule=rule, case=case_id,
                                                 severity=severity, limit=limit or None)
     if fmt == "jsonl":
@@ -72,17 +72,26 @@ def list_cmd(db: str, status: tuple[str, ...], rule: str | None, case_id: str | 
     for row in rows:
         table.add_row(row["fingerprint"][:12], f"[{STATUS_STYLE[row['status']]}]{STATUS_RU[row['status']]}"
                       if STATUS_STYLE[row["status"]] else STATUS_RU[row["status"]],
-                      SEVERITY_RU.get(row["severity"], row["severity"]), row["rule"], row["case_id"] or "—",
-                      row["offence"] or "—", row["first_seen"][:10], row["candidate"].get("title", ""))
+                      SEVERITY_RU.get(row["severity"], row["severity"]), _cell(row["rule"]), _cell(row["case_id"] or "—"),
+                      _cell(row["offence"] or "—"), row["first_seen"][:10], _cell(row["candidate"].get("title", "")))
     out = console()
     out.print(table)
     shown = f"показано {len(rows)} из {total}" if len(rows) < total else f"всего {total}"
     out.print(f"{shown}" + ("; --limit 0 — все" if len(rows) < total else ""), style="dim")
 
 
+def _cell(value: object) -> str:
+    """Record text in a rich table cell: no terminal escape sequences, no rich markup ([bold] …)."""
+    from rich.markup import escape
+
+    from ..report.text import safe_text
+
+    return escape(safe_text(value))
+
+
 def _decide(db: str, fingerprint: str, action: str, by: str, reason: str | None) -> None:
     conn = open_store(db)
-    with store_errors():
+    with store_errors(db):
         d = decisions.decide(conn, fingerprint, action, by=by, reason=reason)
     verb = "отклонён" if action == "dismiss" else "подтверждён"
     click.echo(f"кандидат {d.fingerprint} {verb} ({d.by}, {d.at})")
@@ -114,8 +123,13 @@ def confirm_cmd(fingerprint: str, by: str, reason: str | None, db: str) -> None:
               help="Write to FILE atomically (default: stdout).")
 def export_cmd(db: str, output: str | None) -> None:
     """Write every decision as JSONL (legality.decision/1), oldest first."""
-    conn = open_store(db)
-    with store_errors():
+    from ..report.atomic import output_conflict
+
+    clash = output_conflict([(output, "--output")], [(db, "хранилище решений (--db)")])
+    if clash:  # `-o legality.db` would replace the store by its own export
+        raise DbError(clash)
+    conn = open_store(db, readonly=True)
+    with store_errors(db):
         rows = [orjson.dumps(d) + b"\n" for d in decisions.export_decisions(conn)]
     data = b"".join(rows)
     if output is None:
@@ -147,7 +161,7 @@ def import_cmd(file: str, db: str) -> None:
         except UnicodeDecodeError:
             rejected_encoding.append((n, "не UTF-8"))
     conn = open_store(db, create=True)
-    with store_errors():
+    with store_errors(db):
         res = decisions.import_decisions(conn, lines)
     rejected = sorted(rejected_encoding + res.rejected)
     for lineno, message in rejected:

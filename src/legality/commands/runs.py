@@ -17,7 +17,7 @@ from ..store.history import list_runs, rule_stats
 from ..store.options import console, db_option, open_store, store_errors
 
 RUN_STATUS_RU = {"running": "выполняется", "completed": "завершён", "interrupted": "прерван"}
-COUNT_RU = {"records": "Провер.", "flagged": "Наруш.", "invalid": "Некорр.", "unchanged": "Без изм.",
+COUNT_RU = {"records": "Провер.", "flagged": "Наруш.", "invalid": "Некорр.", "partial": "Неполн.", "unchanged": "Без изм.",
             "candidates": "Канд.", "new": "Новых", "resolved": "Устр."}
 TABLE_COUNTS = tuple(COUNT_RU)
 
@@ -38,18 +38,18 @@ def _json_out(doc: dict) -> None:
 def runs_cmd(db: str, limit: int, fmt: str) -> None:
     """List scan runs recorded in the store, newest first, with their counts.
 
-    `Проверено` (records) counts evaluated records (clean + flagged + invalid); records skipped as
+    `Проверено` (records) counts evaluated records (clean + flagged + invalid + partial); records skipped as
     unchanged since their last completed scan are counted apart. A run still running or interrupted
     shows what it has committed so far.
     """
-    conn = open_store(db)
-    with store_errors():
+    conn = open_store(db, readonly=True)
+    with store_errors(db):
         runs = list_runs(conn, limit=limit or None)
     if fmt == "json":
         _json_out({"format": "legality.runs/1", "runs": runs})
         return
-    table = Table(title=f"Запуски ({db})", caption="Провер. = без нарушений + с нарушениями + некорр.; "
-                  "Без изм. — пропущены как не изменившиеся; подробнее: --format json")
+    table = Table(title=f"Запуски ({db})", caption="Провер. = без нарушений + с нарушениями + некорр. + неполн. "
+                  "(правило не смогло проверить запись); Без изм. — пропущены как не изменившиеся; подробнее: --format json")
     table.add_column("№", justify="right")
     table.add_column("Начат (UTC)", no_wrap=True)
     table.add_column("Статус")
@@ -72,8 +72,8 @@ def stats_cmd(db: str, fmt: str) -> None:
     Precision = confirmed / (confirmed + dismissed): of the candidates reviewers decided on, the
     share that were real legality errors. "—" until a candidate of the rule has been reviewed.
     """
-    conn = open_store(db)
-    with store_errors():
+    conn = open_store(db, readonly=True)
+    with store_errors(db):
         stats = rule_stats(conn)
     if fmt == "json":
         _json_out({"format": "legality.stats/1", "rules": stats})

@@ -4,7 +4,8 @@ Why the order of steps: every usage problem (bad option, unreadable path, rules 
 compile) is reported with exit 2 before a single record is read, so a nightly job fails fast and
 loudly; after that nothing about a record can stop the batch.  Exit codes (report-v1): 0 scanned,
 1 candidates at or above `--fail-on` (or, with `--strict`, invalid records or rule faults),
-2 usage error / unreadable input / rules that do not compile.
+2 usage error / unreadable input / rules that do not compile / an output that cannot be written
+(full disk, an output that is an input); 3 internal error (cli.py).
 """
 
 from __future__ import annotations
@@ -19,14 +20,15 @@ from typing import Any, BinaryIO, Callable, Iterator
 import click
 
 from ..paths import RULES_DIR
-from ..report.atomic import atomic_binary, write_atomic
+from ..report.atomic import atomic_binary, os_error_ru, output_conflict, output_problem, write_atomic, writes_through
 from ..report.base import FORMATS, FormatOptions, dumps
 from ..report.model import SEVERITIES
 from ..scan.run import run_scan
 from ..scan.state import NoState, ScanState
 from ..store.options import SCAN_OPTIONS as STORE_SCAN_OPTIONS, make_store_state
 from ..scan.summary import Summary, now_iso
-from ..scan.inputs import compile_or_exit, resolve_or_exit, writable_or_exit
+from ..scan.inputs import compile_or_exit, fail, resolve_or_exit
+from ..report.text import safe_text
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -75,6 +77,27 @@ def _sink(output: str | None) -> Iterator[BinaryIO]:
         yield fh
 
 
+def _shown(output: str | None) -> str:
+    return "стандартный вывод" if output is None else safe_text(output)
+
+
+def _about_report(exc: OSError, output: str | None) -> bool:
+    """Whether an OS error of the run is about writing the report (stdout, the file or its temp file)."""
+    if not exc.filename:
+        return True  # writes to an open file carry no name; reading errors are record errors
+    if output is None:
+        return False
+    name = os.path.basename(os.path.realpath(output))
+    return os.path.basename(str(exc.filename)) in (name, os.path.basename(output)) \
+        or os.path.basename(str(exc.filename)).startswith(f".{name}.")
+
+
+def _silence_stdout() -> None:
+    """fd 1 → /dev/null, so the interpreter's final flush of a dead or full stdout stays quiet."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def _terminate(signum: int, frame: Any) -> None:
     # SIGTERM → SystemExit, so the atomic writer removes its temporary file
     raise SystemExit(128 + signum)
@@ -89,9 +112,13 @@ def _terminate(signum: int, frame: Any) -> None:
                    "jsonl, json and csv stream (memory stays flat on any input); table, sarif and html "
                    "collect the whole run before writing.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Write the report to FILE atomically (a killed run never leaves a partial file).")
+              help="Write the report to FILE atomically (a killed run never leaves a partial file). "
+                   "A symlink is followed: its target is replaced, the link stays. A device, a FIFO or "
+                   "/dev/fd/N (e.g. -o >(gzip > r.gz)) is written through, never replaced. An input file "
+                   "is refused.")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False), default=None,
-              help="Write the run summary (legality.summary/1 JSON) to FILE.")
+              help="Write the run summary (legality.summary/1 JSON) to FILE, atomically like --output; "
+                   "it must be another file than --output and the inputs.")
 @click.option("--all", "include_all", is_flag=True, help="Report clean records too (status clean).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit 1 if a candidate at or above this severity is found.")
@@ -115,12 +142,20 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
       legality scan export.jsonl -f csv --csv-delimiter ';' -o candidates.csv --fail-on high
 
     Exit codes: 0 scanned (no candidate at or above --fail-on); 1 candidates at or above --fail-on,
-    or with --strict invalid records / rule faults; 2 usage error, unreadable input path, or rule
-    files that do not compile.
+    or with --strict invalid records / rule faults; 2 usage error, unreadable input path, rule
+    files that do not compile, or a report / summary that cannot be written (e.g. a full disk);
+    3 internal error.
     """
-    writable_or_exit(output, "--output")
-    writable_or_exit(summary_path, "--summary")
+    for path, what in ((output, "--output"), (summary_path, "--summary")):
+        problem = output_problem(path, what)
+        if problem:
+            fail(problem)
     sources = resolve_or_exit(paths)
+    conflict = output_conflict([(output, "--output"), (summary_path, "--summary"), (state_opts.get("db"), "--db")],
+                               [(None, "файл, поданный на стандартный ввод") if s.path is None
+                                   else (str(s.path), f"входной файл {s.name}") for s in sources])
+    if conflict:
+        fail(conflict)
     engine = compile_or_exit(rules_dir)
     fmt = choose_format(fmt, output)
     jobs = jobs or os.cpu_count() or 1
@@ -140,10 +175,19 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
                      state=state, options=options, progress=show_progress, summary=summary)
         completed = True
     except BrokenPipeError:
+        if output is not None:  # `-o >(gzip …)` whose reader died: the report is lost
+            fail(f"не удаётся записать отчёт в {safe_text(output)}: читатель канала завершился; отчёт не записан")
         # the reader of stdout went away (`| head`): not an error of the scan
-        with contextlib.suppress(OSError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         sys.exit(EXIT_OK)
+    except OSError as exc:
+        if not _about_report(exc, output):
+            raise  # not the report's file: the top-level handler names it
+        if output is None:
+            _silence_stdout()
+        fail(f"не удаётся записать отчёт в {_shown(output)}: {os_error_ru(exc)}; "
+             + ("отчёт не записан" if output is None or writes_through(output)
+                else "отчёт не записан, прежняя версия файла (если была) сохранена"))
     except BrokenProcessPool:
         click.echo("legality: рабочий процесс проверки аварийно завершился (возможно, не хватило памяти); "
                    "отчёт не записан — повторите с меньшим --jobs", err=True)
@@ -156,10 +200,15 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
         summary.finished = summary.finished or now_iso()
         state.close(summary.to_json(), completed=completed)
 
-    if summary_path:
-        write_atomic(summary_path, dumps(summary.to_json(), indent=True) + b"\n")
     if not (fmt == "table" and to_terminal):
         click.echo(summary.render_ru(), err=True)
+    if summary_path:
+        try:
+            write_atomic(summary_path, dumps(summary.to_json(), indent=True) + b"\n")
+        except OSError as exc:
+            fail(f"отчёт записан в {_shown(output)}, но сводку {safe_text(summary_path)} записать не удалось: "
+                 f"{os_error_ru(exc)}"
+                 + ("" if writes_through(summary_path) else "; прежняя версия сводки (если была) сохранена"))
     failed = (fail_on is not None and summary.worst_at_least(fail_on)) or (strict and (summary.invalid or summary.faults))
     sys.exit(EXIT_FAIL if failed else EXIT_OK)
 

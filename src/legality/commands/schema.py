@@ -12,24 +12,36 @@ import click
 import orjson
 
 from ..io.schema import export_schema
+from ..report.atomic import atomic_binary, os_error_ru, output_problem, writes_through
+from ..report.text import safe_text
 
 
 @click.command("schema")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write the schema to FILE instead of stdout.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write the schema to FILE instead of stdout, atomically (on a full disk the previous "
+                   "file stays whole); a symlink's target is replaced, a device or FIFO written through.")
 def schema(output: str | None) -> None:
-    """Print the JSON Schema (draft 2020-12) of one verdict record of the export format."""
+    """Print the JSON Schema (draft 2020-12) of one verdict record of the export format.
+
+    Exit codes: 0 written; 2 the output cannot be written (no such folder, no permission, full disk).
+    """
+    problem = output_problem(output, "--output")
+    if problem:
+        click.echo(f"legality: не удаётся записать схему: {problem}", err=True)
+        sys.exit(2)
     data = orjson.dumps(export_schema(), option=orjson.OPT_INDENT_2) + b"\n"
     if output is None:
-        sys.stdout.write(data.decode())
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return
     try:
-        with open(output, "wb") as f:
+        with atomic_binary(output) as f:
             f.write(data)
     except OSError as exc:
-        click.echo(f"{output}: ошибка: не удаётся записать файл ({exc.strerror or type(exc).__name__})", err=True)
+        kept = "" if writes_through(output) else "; прежняя версия файла (если была) сохранена"
+        click.echo(f"legality: не удаётся записать схему в {safe_text(output)}: {os_error_ru(exc)}{kept}", err=True)
         sys.exit(2)
-    click.echo(f"схема записана в {output}", err=True)
+    click.echo(f"схема записана в {safe_text(output)}", err=True)
 
 
 COMMANDS = [schema]

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from ..io.reader import WHOLE_RECORD, RecordItem, decode, iter_raw, resolve_inputs
 from ..report.model import ReportLine
+from ..report.text import safe_text
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -34,10 +35,15 @@ class Counts:
 
 
 def error_lines(item: RecordItem) -> list[tuple[str, str | None, str | None, str]]:
-    """(where, case, path, message) per error; a whole-record error has no path."""
-    where = f"{item.file}:{item.line}"
-    case = f"case {item.case_id}" if item.case_id else None
-    return [(where, case, None if e.path == WHOLE_RECORD else e.path, e.message) for e in item.errors]
+    """(where, case, path, message) per error; a whole-record error has no path.
+
+    Everything passes through `safe_text`: a case id or a file name from a hostile export must not
+    reach the clerk's terminal as escape sequences.
+    """
+    where = f"{safe_text(item.file)}:{item.line}"
+    case = f"case {safe_text(item.case_id)}" if item.case_id else None
+    return [(where, case, None if e.path == WHOLE_RECORD else safe_text(e.path), safe_text(e.message))
+            for e in item.errors]
 
 
 def as_text(item: RecordItem) -> list[str]:
@@ -97,7 +103,7 @@ def validate(paths: tuple[str, ...], fmt: str, quiet: bool) -> None:
     """
     sources, input_errors = resolve_inputs(paths)
     for err in input_errors:
-        click.echo(f"{err.path}: ошибка: {err.message}", err=True)
+        click.echo(f"{safe_text(err.path)}: ошибка: {safe_text(err.message)}", err=True)
     counts = Counts()
     out = _Out()
     try:

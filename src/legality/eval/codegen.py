@@ -36,6 +36,23 @@ class Miss(Exception):
     """A value the expression needs is missing in the record."""
 
 
+class CodegenError(Exception):
+    """The generated source would not compile; `function` names the generated function (or None)."""
+
+    def __init__(self, function: str | None, reason: str):
+        super().__init__(f"{function or '?'}: {reason}")
+        self.function = function
+        self.reason = reason
+
+
+# CPython's static limits on one function: 20 nested blocks, 100 indentation levels, 200 nested
+# brackets.  Rules never get near them by themselves; what does is nesting of expressions.  Past
+# HOIST_INDENT a sub-expression gets a function of its own (indentation starts again), and an
+# expression text with more than MAX_PARENS brackets is stored in a temporary first.
+HOIST_INDENT = 4 * 10
+MAX_PARENS = 40
+_INLINE_OPS = frozenset({"lit", "enum", "root", "var", "fired"})
+
 
 def _rank(x: Any) -> Any:
     return x.rank if isinstance(x, Category) else x
@@ -76,6 +93,9 @@ class Gen:
         self.getters: list[Any] = []
         self.n = 0
         self.lines: list[str] = []
+        self.helper_lines: list[str] = []
+        self.helper_owner: dict[str, str] = {}  # hoisted helper -> the top-level function it serves
+        self.owner: str | None = None
         self.fact_scopes: dict[str, str] = {}
 
     def const(self, v: Any) -> str:
@@ -95,6 +115,32 @@ class Gen:
 
     # ---- expressions: emit statements into `out` (with indent), return a Python expression
     def expr(self, n: Node, out: list[str], ind: str, scope: str, qvars: dict[str, str]) -> str:
+        if len(ind) > HOIST_INDENT and n.op not in _INLINE_OPS:
+            return self._hoist(n, out, ind, scope, qvars)
+        e = self._expr(n, out, ind, scope, qvars)
+        if e.count("(") > MAX_PARENS:
+            t = self.tmp()
+            out.append(f"{ind}{t} = {e}")
+            return t
+        return e
+
+    def _hoist(self, n: Node, out: list[str], ind: str, scope: str, qvars: dict[str, str]) -> str:
+        """Evaluate n in a function of its own: same names in scope, same value, same Miss."""
+        self.n += 1
+        name = f"h{self.n}"
+        params = "".join(f", {q}" for q in sorted(set(qvars.values())))
+        body: list[str] = []
+        e = self.expr(n, body, "    ", scope, qvars)
+        self.helper_lines.append(f"def {name}(env, v, o, rt{params}):")
+        self.helper_lines.extend(body)
+        self.helper_lines.append(f"    return {e}")
+        self.helper_lines.append("")
+        self.helper_owner[name] = self.owner or name
+        t = self.tmp()
+        out.append(f"{ind}{t} = {name}(env, v, o, rt{params})")
+        return t
+
+    def _expr(self, n: Node, out: list[str], ind: str, scope: str, qvars: dict[str, str]) -> str:
         op = n.op
         if op in ("lit", "enum"):
             return "None" if n.data is None else self.const(n.data)
@@ -210,21 +256,38 @@ class Gen:
         out.append(f"{ind}    {t} = M")
 
     def _kleene(self, n: Node, out: list[str], ind: str, scope: str, qvars: dict[str, str]) -> str:
-        # false and x = false; true or x = true; otherwise a missing side makes the result missing
-        stop = "False" if n.op == "and" else "True"
-        a, b, t = self.tmp(), self.tmp(), self.tmp()
-        self._guarded(n.args[0], out, ind, scope, qvars, a)
-        out.append(f"{ind}if {a} is {stop}:")
-        out.append(f"{ind}    {t} = {stop}")
-        out.append(f"{ind}else:")
-        self._guarded(n.args[1], out, ind + "    ", scope, qvars, b)
-        out.append(f"{ind}    if {b} is {stop}:")
-        out.append(f"{ind}        {t} = {stop}")
-        out.append(f"{ind}    elif {a} is M or {b} is M:")
-        out.append(f"{ind}        raise Miss()")
-        out.append(f"{ind}    else:")
-        out.append(f"{ind}        {t} = {'True' if n.op == 'and' else 'False'}")
-        return t
+        """A whole chain `a and b and c …` (or `or`) as one flat run of statements.
+
+        Kleene logic: false and x = false; true or x = true; otherwise a missing operand makes the
+        result missing.  Operands are evaluated left to right and the first deciding one stops the
+        chain.  Flat because a nested block per operand hits CPython's limits at ~20 operands (F04).
+        The result holds `go` (undecided, nothing missing), M (undecided, something missing) or `stop`.
+        """
+        stop, go = ("False", "True") if n.op == "and" else ("True", "False")
+        operands: list[Node] = []
+        stack = [n]
+        while stack:
+            x = stack.pop()
+            if x.op == n.op:
+                stack.extend(reversed(x.args))
+            else:
+                operands.append(x)
+        r = self.tmp()
+        out.append(f"{ind}{r} = {go}")
+        for i, x in enumerate(operands):
+            sub = ind
+            if i:
+                out.append(f"{ind}if {r} is not {stop}:")
+                sub = ind + "    "
+            t = self.tmp()
+            self._guarded(x, out, sub, scope, qvars, t)
+            out.append(f"{sub}if {t} is {stop}:")
+            out.append(f"{sub}    {r} = {stop}")
+            out.append(f"{sub}elif {t} is M:")
+            out.append(f"{sub}    {r} = M")
+        out.append(f"{ind}if {r} is M:")
+        out.append(f"{ind}    raise Miss()")
+        return r
 
     def _call(self, n: Node, out: list[str], ind: str, scope: str, qvars: dict[str, str]) -> str:
         f = n.data
@@ -293,7 +356,11 @@ class Gen:
     # ---- functions
     def function(self, name: str, n: Node, scope: str) -> str:
         body: list[str] = []
-        e = self.expr(n, body, "    ", scope, {})
+        self.owner = name
+        try:
+            e = self.expr(n, body, "    ", scope, {})
+        except RecursionError:
+            raise CodegenError(name, "RecursionError") from None
         self.lines.append(f"def {name}(env, v, o, rt):")
         self.lines.extend(body)
         self.lines.append(f"    return {e}")
@@ -302,8 +369,15 @@ class Gen:
 
     def decide(self, name: str, r: Any, overridden_by: list[str]) -> str:
         """The whole decision of one rule on one scope instance, returning a status code (see STATUS)."""
+        self.owner = name
+        try:
+            return self._decide(name, r, overridden_by)
+        except RecursionError:
+            raise CodegenError(name, "RecursionError") from None
+
+    def _decide(self, name: str, r: Any, overridden_by: list[str]) -> str:
         sc = r.scope
-        L = self.lines
+        L: list[str] = []
         L.append(f"def {name}(env, v, o, rt):")
         if r.in_force is not None:
             start, until, basis = r.in_force
@@ -336,6 +410,7 @@ class Gen:
         L.append(f"        return {STATUS_CODE['missing']}")
         L.append(f"    return {STATUS_CODE['fired']} if {t} else {STATUS_CODE['passed']}")
         L.append("")
+        self.lines.extend(L)
         return name
 
     def driver(self, steps: list[tuple[str, str, str, Any]], reads_other: dict[str, set[str]]) -> str:
@@ -395,13 +470,27 @@ class Gen:
         return "run"
 
     def build(self) -> dict[str, Any]:
-        src = "\n".join(self.lines)
+        src = "\n".join(self.lines + self.helper_lines)
         ns: dict[str, Any] = dict(RUNTIME)
         ns["K"] = self.consts
         ns["G"] = self.getters
         ns["STATUS"] = STATUS + ("fault",)
         ns.setdefault("LETS", [])
-        code = compile(src, "<legality generated rules>", "exec")
+        try:
+            code = compile(src, "<legality generated rules>", "exec")
+        except (SyntaxError, RecursionError, MemoryError, ValueError) as e:
+            # last guard: the limits above should make this unreachable; never a traceback for a rule
+            raise CodegenError(self._function_at(src, getattr(e, "lineno", None)), type(e).__name__) from None
         exec(code, ns)  # noqa: S102 - our own generated source; see module docstring
         ns["__source__"] = src
         return ns
+
+    def _function_at(self, src: str, lineno: int | None) -> str | None:
+        """The top-level generated function (fact_N, rN_…) that holds line `lineno` of `src`."""
+        if not lineno:
+            return None
+        for line in reversed(src.splitlines()[:lineno]):
+            if line.startswith("def "):
+                name = line[4:].split("(", 1)[0]
+                return self.helper_owner.get(name, name)
+        return None

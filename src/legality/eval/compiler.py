@@ -132,6 +132,7 @@ def _plan(u: Unit) -> None:
 
 
 def _compile(u: Unit) -> None:
+    from .codegen import CodegenError
     from .program import Program
 
     if has_errors(u.diags) or u.plan is None:
@@ -141,7 +142,26 @@ def _compile(u: Unit) -> None:
         digest.update(name.encode())
         digest.update(b"\0")
         digest.update(u.sources[name].encode())
-    u.program = Program(u.facts, u.rules, u.plan.order, u.catalogue, digest.hexdigest())
+    try:
+        u.program = Program(u.facts, u.rules, u.plan.order, u.catalogue, digest.hexdigest())
+    except CodegenError as e:
+        u.diags.append(_too_complex(u, e))
+
+
+def _too_complex(u: Unit, e) -> Diagnostic:
+    """Name the rule (or fact) whose generated code Python refused, from the generated function's name."""
+    import re
+
+    what, span = "the rule set", None
+    m = re.match(r"(?:r(\d+)_|fact_(\d+)$)", e.function or "")
+    if m and m.group(1) is not None and int(m.group(1)) < len(u.rules):
+        r = list(u.rules.values())[int(m.group(1))]
+        what, span = f"rule {r.id}", r.span
+    elif m and m.group(2) is not None and int(m.group(2)) < len(u.facts):
+        f = list(u.facts.values())[int(m.group(2))]
+        what, span = f"fact {f.name}", f.span
+    return Diagnostic("E009", f"{what} is too complex to compile ({e.reason})", span,
+                      hint="split it: give inner parts their own names with `define` or `let`")
 
 
 STAGES: list[tuple[str, Callable[[Unit], None]]] = [

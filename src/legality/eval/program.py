@@ -3,7 +3,9 @@
 Why this shape: facts and rules are evaluated in the plan's topological order, once per scope
 instance (the record, or each offence); a rule is decided in the fixed sequence in force → when →
 unless → overridden → violation, and each step can be traced.  A fault in one rule on one record
-becomes a diagnostic for that record and rule; the other rules still run.
+becomes a diagnostic for that record and rule; the other rules still run — also when the fault is
+in building the rule's candidate (a value no report can hold), and, should the generated driver
+itself fail, the record is evaluated again rule by rule so only the faulting rules are lost.
 """
 
 from __future__ import annotations
@@ -25,6 +27,31 @@ from .codegen import STATUS, Gen, Miss
 
 M = MISSING
 APPLICABLE = (T.PASSED, T.FIRED)
+
+
+def fault_reason(e: BaseException) -> str:
+    """The reason of a rule fault; never raises itself (an exception's text can be unprintable)."""
+    try:
+        return str(e) if isinstance(e, FaultError) else f"{type(e).__name__}: {e}"
+    except Exception:  # noqa: BLE001 - e.g. an int too long for str()
+        return type(e).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFault(Diagnostic):
+    """An E501 that names its rule in the report (`faults[].rule`): the store keeps that rule's
+    earlier findings open instead of resolving them, since the rule could not check again."""
+
+    rule: str = ""
+
+    def to_json(self) -> dict:
+        return {**Diagnostic.to_json(self), "rule": self.rule}
+
+
+def fault_diagnostic(r: RuleDef, scope_key: str | None, case_id: str, reason: str) -> Diagnostic:
+    where = f" (эпизод {scope_key})" if scope_key is not None else ""
+    return RuleFault("E501", f"правило {r.id}{where} не смогло проверить дело {case_id}: {reason}", r.span,
+                     hint="guard the value with `is present`, or report this rule to its author", rule=r.id)
 
 
 class Runtime:
@@ -113,23 +140,28 @@ class Env:
     # hooks of the generated driver (codegen.Gen.driver)
     def fire(self, idx: int) -> None:
         prog = self.program
-        cr = prog.compiled[prog._rule_list[idx]]
+        rid = prog._rule_list[idx]
+        cr = prog.compiled[rid]
         cands, _, positions = self.sink
         pos = -1 if self.offence is None else positions[self.offence.id]
-        cands.append(((pos, cr.d.id), prog._candidate(cr, self)))
+        try:
+            cand = prog._candidate(cr, self)
+        except Exception as e:  # noqa: BLE001 - as in the traced path: the rule faults, the record goes on
+            self.fault(idx, e)
+            if rid in self.outcomes:  # rules reading fired(rid) see what `explain` shows: a fault
+                self.outcomes[rid][self.scope_key] = T.FAULT
+            return
+        cands.append(((pos, cr.d.id), cand))
 
     def fault(self, idx: int, e: Exception) -> int:
         prog = self.program
         r = prog.compiled[prog._rule_list[idx]].d
-        reason = str(e) if isinstance(e, FaultError) else f"{type(e).__name__}: {e}"
-        where = f" (эпизод {self.scope_key})" if self.scope_key is not None else ""
-        self.sink[1].append(Diagnostic("E501", f"rule {r.id}{where} failed on case {self.verdict.case_id}: {reason}", r.span,
-                                       hint="guard the value with `is present`, or report this rule to its author"))
+        self.sink[1].append(fault_diagnostic(r, self.scope_key, self.verdict.case_id, fault_reason(e)))
         return len(STATUS)  # "fault"
 
     @staticmethod
     def fault_value(e: Exception) -> Fault:
-        return Fault(str(e) if isinstance(e, FaultError) else f"{type(e).__name__}: {e}")
+        return Fault(fault_reason(e))
 
     def overridden(self, by: tuple[str, ...]) -> bool:
         for s in by:
@@ -215,7 +247,7 @@ def _clause_values(c: CompiledClause, env: Env) -> dict[str, Any]:
         try:
             v = fn(env)
         except Exception as e:  # noqa: BLE001 - explanation only
-            v = f"<ошибка: {e}>"
+            v = f"<ошибка: {fault_reason(e)}>"
         out[label] = None if v is M else to_jsonable(v)
     return out
 
@@ -319,7 +351,15 @@ class Program:
         if tr is None:  # fast path: one generated function for the whole record
             env.program = self
             env.sink = (candidates, faults, positions)
-            self._run(env, verdict, rt)
+            try:
+                self._run(env, verdict, rt)
+            except Exception:  # noqa: BLE001 - not a rule's fault: redo the record rule by rule
+                env, candidates, faults = Env(verdict, Runtime(self.catalogue)), [], []
+                for kind, name in self._steps:
+                    if kind == "fact":
+                        self._eval_fact(name, env, None)
+                    else:
+                        self._eval_rule(name, env, None, candidates, faults, positions)
             candidates.sort(key=lambda kc: kc[0])
             cands = [c for _, c in candidates]
             if only_rule is not None:
@@ -358,7 +398,10 @@ class Program:
                 env.ofacts[id(o)][name] = v
             if tr is not None:
                 missing = v is M
-                shown = None if (missing or type(v) is Fault) else to_jsonable(v)
+                try:
+                    shown = None if (missing or type(v) is Fault) else to_jsonable(v)
+                except Exception as e:  # noqa: BLE001 - explanation only
+                    shown = f"<ошибка: {fault_reason(e)}>"
                 if type(v) is Fault:
                     shown = f"<ошибка: {v.message}>"
                 tr.facts.append(T.FactTrace(name, None if o is None else o.id, shown, missing, fd.file, fd.span.line))
@@ -382,16 +425,12 @@ class Program:
                         cand = self._candidate(cr, env)
                 else:
                     status, reason, clause, cand = self._decide(cr, env)
-            except FaultError as e:
-                status, reason = T.FAULT, str(e)
             except Exception as e:  # noqa: BLE001 - any error of one rule on one record is a fault
-                status, reason = T.FAULT, f"{type(e).__name__}: {e}"
+                status, reason = T.FAULT, fault_reason(e)
             if outcomes is not None:
                 outcomes[key] = status
             if status == T.FAULT:
-                where = f" (эпизод {key})" if key is not None else ""
-                faults.append(Diagnostic("E501", f"rule {rid}{where} failed on case {env.verdict.case_id}: {reason}", r.span,
-                                         hint="guard the value with `is present`, or report this rule to its author"))
+                faults.append(fault_diagnostic(r, key, env.verdict.case_id, reason))
             if cand is not None:
                 pos = -1 if o is None else positions[o.id]
                 out.append(((pos, rid), cand))
@@ -399,7 +438,10 @@ class Program:
                 values: dict[str, Any] = {}
                 clause_text = ""
                 if isinstance(clause, CompiledClause):
-                    values = _clause_values(clause, env)
+                    try:
+                        values = _clause_values(clause, env)
+                    except Exception as e:  # noqa: BLE001 - explanation only
+                        values = {"": f"<ошибка: {fault_reason(e)}>"}
                     clause_text = f"{clause.kind} {clause.text}"
                 tr.rules.append(T.RuleTrace(rid, key, status, reason, clause_text, values,
                                             [str(x) for x in r.static_cites], r.file, r.span.line))

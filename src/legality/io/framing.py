@@ -16,6 +16,8 @@ CHUNK = 1 << 20
 SNIFF = 8192
 # one record larger than this is refused (and skipped in constant memory), not parsed
 MAX_RECORD_BYTES = 64 << 20
+# of a refused record, this much of its start is kept, so that its case id can still be shown
+HEAD_KEPT = 16 << 10
 BOM = b"\xef\xbb\xbf"
 _WS = b" \t\r\n"
 
@@ -53,39 +55,93 @@ def utf8_problem(data: bytes) -> str | None:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        hint = ""
-        try:
-            if re.search("[а-яА-ЯёЁ]", data.decode("cp1251")):
-                hint = " (похоже на кодировку Windows-1251)"
-        except UnicodeDecodeError:
-            pass
+        hint = " (похоже на кодировку Windows-1251)" if _looks_cp1251(data) else ""
         return f"текст не в кодировке UTF-8{hint}: недопустимый байт 0x{data[exc.start]:02X} в позиции {exc.start + 1}; сохраните выгрузку в UTF-8"
     return None
+
+
+def _looks_cp1251(data: bytes) -> bool:
+    """Whether a non-UTF-8 line is Windows-1251 text rather than UTF-8 with a few damaged bytes.
+
+    Cyrillic in Windows-1251 is single bytes that are almost never valid UTF-8 sequences, so such a
+    line has many invalid bytes and hardly any valid non-ASCII characters; a UTF-8 line with one bad
+    byte is the other way round.
+    """
+    try:
+        if not re.search("[а-яА-ЯёЁ]", data.decode("cp1251")):
+            return False
+    except UnicodeDecodeError:
+        return False
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ch > "\x7f") - bad
+    return bad > good
 
 
 def _check(line: int, data: bytes) -> Frame:
     return line, data, utf8_problem(data)
 
 
-def lines(head: bytes, read: Read) -> Iterator[Frame]:
-    """JSON Lines: 1-based line numbers, blank lines skipped, CRLF and BOM accepted."""
-    pending: list[bytes] = []
-    size = 0
-    oversized = False
-    lineno = 0
+def _head(pieces: list[bytes]) -> bytes:
+    """The first `HEAD_KEPT` bytes of a record being refused, stripped (b"" when it is blank)."""
+    out, size = [], 0
+    for p in pieces:
+        out.append(p[:HEAD_KEPT - size])
+        size += len(out[-1])
+        if size >= HEAD_KEPT:
+            break
+    return strip(b"".join(out))
+
+
+def _refused(line: int, head: bytes) -> Frame:
+    """An oversized record: its start (for its case id) and the problem; `decode` never parses it."""
+    return line, head or None, too_big()
+
+
+def _universal_newlines(head: bytes, read: Read) -> Iterator[bytes]:
+    """Chunks with every line end as ``\n``: CRLF, LF and a lone CR (a CR at a chunk's end waits for
+    the next chunk, which may start with its LF)."""
+    carry = b""
     chunk = head
     while True:
         if not chunk:
             chunk = read(CHUNK)
             if not chunk:
                 break
-        parts = chunk.split(b"\n")
+        if carry:
+            chunk, carry = carry + chunk, b""
+        if b"\r" in chunk:
+            if chunk.endswith(b"\r"):
+                chunk, carry = chunk[:-1], b"\r"
+            chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        if chunk:
+            yield chunk
         chunk = b""
+    if carry:
+        yield b"\n"
+
+
+def lines(head: bytes, read: Read) -> Iterator[Frame]:
+    """JSON Lines: 1-based line numbers, blank lines skipped, BOM accepted; a line ends with LF,
+    CRLF or a lone CR.
+
+    Why a lone CR too: a file saved with CR-only line ends would otherwise be one long line, and
+    every record but one would vanish into a single "extra data" error.  Inside a record a raw CR
+    could only be whitespace between tokens, which no export writes.
+    """
+    pending: list[bytes] = []
+    size = 0
+    refused: bytes | None = None  # the start of the record being skipped as too large
+    lineno = 0
+    for chunk in _universal_newlines(head, read):
+        parts = chunk.split(b"\n")
         for part in parts[:-1]:
             lineno += 1
-            if oversized or size + len(part) > MAX_RECORD_BYTES:
-                oversized, pending, size = False, [], 0
-                yield lineno, None, too_big()
+            if refused is None and size + len(part) > MAX_RECORD_BYTES:
+                refused = _head(pending + [part])
+            if refused is not None:
+                yield _refused(lineno, refused)
+                refused, pending, size = None, [], 0
                 continue
             if pending:
                 pending.append(part)
@@ -94,14 +150,14 @@ def lines(head: bytes, read: Read) -> Iterator[Frame]:
             if data:
                 yield _check(lineno, data)
         last = parts[-1]
-        if last and not oversized:
+        if last and refused is None:
             size += len(last)
             if size > MAX_RECORD_BYTES:
-                oversized, pending = True, []
+                refused, pending = _head(pending + [last]), []
             else:
                 pending.append(last)
-    if oversized:
-        yield lineno + 1, None, too_big()
+    if refused is not None:
+        yield _refused(lineno + 1, refused)
     elif pending:
         data = strip(b"".join(pending))
         if data:
@@ -119,7 +175,7 @@ def document(head: bytes, read: Read) -> Iterator[Frame]:
         pieces.append(chunk)
         size += len(chunk)
     if size > MAX_RECORD_BYTES:
-        yield 1, None, too_big()
+        yield _refused(1, _head(pieces))
         return
     data = strip(b"".join(pieces))
     if not data:
@@ -144,7 +200,7 @@ def array(body: bytes, read: Read) -> Iterator[Frame]:
     in_string = escape = False
     pieces: list[bytes] = []
     size = 0
-    oversized = False
+    refused: bytes | None = None  # the start of the element being skipped as too large
     chunk = body
     while True:
         if not chunk:
@@ -185,8 +241,8 @@ def array(body: bytes, read: Read) -> Iterator[Frame]:
             elif depth == 1 and c in b",]":
                 piece = chunk[start:m.start()]
                 start = pos
-                frame = _element(index, pieces, piece, oversized, closing=c == b"]")
-                pieces, size, oversized = [], 0, False
+                frame = _element(index, pieces, piece, refused, closing=c == b"]")
+                pieces, size, refused = [], 0, None
                 if frame is not None:
                     yield frame
                     index += 1
@@ -197,26 +253,26 @@ def array(body: bytes, read: Read) -> Iterator[Frame]:
             rest = chunk[closed_at:]
             yield from _trailing(index, rest, read)
             return
-        if not oversized:
+        if refused is None:
             piece = chunk[start:]
             size += len(piece)
             if size > MAX_RECORD_BYTES:
-                oversized, pieces = True, []
+                refused, pieces = _head(pieces + [piece]), []
             else:
                 pieces.append(piece)
         chunk = b""
     # end of data inside the array
-    if oversized:
-        yield index, None, too_big()
+    if refused is not None:
+        yield _refused(index, refused)
         return
     data = strip(b"".join(pieces))
     yield index, data or None, "файл оборван: массив не закрыт «]»" + (
         " (этот элемент не дописан)" if data else "")
 
 
-def _element(index: int, pieces: list[bytes], piece: bytes, oversized: bool, *, closing: bool) -> Frame | None:
-    if oversized:
-        return index, None, too_big()
+def _element(index: int, pieces: list[bytes], piece: bytes, refused: bytes | None, *, closing: bool) -> Frame | None:
+    if refused is not None:
+        return _refused(index, refused)
     data = strip(b"".join(pieces) + piece if pieces else piece)
     if data:
         return _check(index, data)

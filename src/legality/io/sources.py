@@ -9,7 +9,10 @@ typed them (relative stays relative, always with ``/``).
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Literal, Sequence
@@ -59,6 +62,8 @@ def _os_message(exc: OSError) -> str:
         return "нет прав на чтение"
     if isinstance(exc, IsADirectoryError):
         return "это каталог, а ожидается файл"
+    if exc.errno == errno.ELOOP:
+        return "символическая ссылка зациклена"
     return f"не удаётся прочитать ({exc.strerror or type(exc).__name__})"
 
 
@@ -70,33 +75,90 @@ def _check_readable(path: Path) -> str | None:
         return _os_message(exc)
 
 
+def _link_message(path: Path, exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError) and os.path.islink(path):
+        return "символическая ссылка ведёт на несуществующий файл"
+    return _os_message(exc)
+
+
 def _walk(given: str, root: Path, errors: list[InputError]) -> list[tuple[tuple[str, ...], Path]]:
+    """The batch files below `root`, as (path parts relative to root, path), in sorted order.
+
+    Why not `os.walk`: it does not follow symlinked folders and drops dangling links, so records in a
+    linked folder of an export tree were skipped without a word.  Here folder links are followed, a
+    folder is read once (by device and inode, which also stops link loops), and a batch file that
+    cannot be opened (a dangling link, no permission) is an error like an unreadable path.
+    """
     found: list[tuple[tuple[str, ...], Path]] = []
+    visited: set[tuple[int, int]] = set()
+    stack: list[tuple[tuple[str, ...], Path]] = [((), root)]
 
-    def onerror(exc: OSError) -> None:
-        where = Path(exc.filename) if exc.filename else root
-        errors.append(InputError(_display(given, where.relative_to(root)) if where != root else _display(given),
-                                 _os_message(exc)))
+    def error(rel: tuple[str, ...], message: str) -> None:
+        errors.append(InputError(_display(given, PurePath(*rel)) if rel else _display(given), message))
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]  # .git, .cache, editor dirs
-        base = Path(dirpath)
-        for f in filenames:
-            if f.startswith(".") or not f.lower().endswith(BATCH_SUFFIXES):
+    while stack:
+        rel, folder = stack.pop()
+        try:
+            st = folder.stat()
+            key = (st.st_dev, st.st_ino)
+            if key in visited:
+                continue  # reached again through a link (or a link loop): its files are already in
+            visited.add(key)
+            with os.scandir(folder) as it:
+                entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+        except OSError as exc:
+            error(rel, _os_message(exc))
+            continue
+        subfolders = []
+        for e in entries:
+            sub = rel + (e.name,)
+            p = folder / e.name
+            try:
+                is_dir = e.is_dir()  # follows links; False for a dangling one
+            except OSError as exc:
+                error(sub, _os_message(exc))
                 continue
-            p = base / f
-            if p.is_file():
-                found.append((p.relative_to(root).parts, p))
+            if is_dir:
+                subfolders.append((sub, p))
+                continue
+            if not e.name.lower().endswith(BATCH_SUFFIXES):
+                continue
+            try:
+                if stat.S_ISREG(os.stat(p).st_mode):
+                    found.append((sub, p))
+                # a FIFO, socket or device named *.jsonl in a tree is not an export file: skipped
+            except OSError as exc:
+                error(sub, _link_message(p, exc))
+        stack.extend(reversed(subfolders))
     found.sort(key=lambda item: item[0])
     return found
+
+
+def _stdin_problem() -> str | None:
+    """Why standard input cannot be read at all (closed, a folder), or None."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # `legality scan - <&-`: Python starts with sys.stdin = None
+        return "стандартный ввод закрыт: передайте данные через конвейер или перенаправление (< файл)"
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):
+        return None  # not an OS stream (tests, embedding): whatever it holds is read
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError as exc:
+        return f"стандартный ввод недоступен ({exc.strerror or type(exc).__name__})"
+    if stat.S_ISDIR(mode):
+        return "на стандартный ввод подан каталог, а ожидается файл или поток"
+    return None
 
 
 def resolve_inputs(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Source], list[InputError]]:
     """Sources in a deterministic order, and the paths that cannot be read (callers exit 2 on those).
 
     Directories are expanded recursively to their `*.jsonl`, `*.ndjson`, `*.json` files, sorted by
-    path within each directory argument; hidden files and directories are skipped.  A file reached
-    twice (named twice, or named and inside a named directory) is read once, at its first place.
+    path within each directory argument; hidden files and directories are skipped, folder links are
+    followed.  A file reached twice (named twice, or named and inside a named directory) is read
+    once, at its first place.
     """
     sources: list[Source] = []
     errors: list[InputError] = []
@@ -112,10 +174,19 @@ def resolve_inputs(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Source
     for raw in paths:
         given = os.fspath(raw)
         if given == STDIN:
-            add(STDIN_NAME, None, "auto")
+            problem = _stdin_problem()
+            if problem:
+                errors.append(InputError(STDIN_NAME, problem))
+            else:
+                add(STDIN_NAME, None, "auto")
             continue
         path = Path(given)
-        if path.is_dir():
+        try:
+            is_dir = path.is_dir()  # EACCES on a folder above (readable, not searchable) raises
+        except OSError as exc:
+            errors.append(InputError(_display(given), _os_message(exc)))
+            continue
+        if is_dir:
             for rel, p in _walk(given, path, errors):
                 problem = _check_readable(p)
                 if problem:

@@ -15,7 +15,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from fractions import Fraction
+
 from .enums import ALL_AMOUNT_FIELDS, AMOUNT_FIELDS, Combination, PenaltyKind
+from .values import _num_ru
 from .verdict import FinalSentence, Penalty, Sentence, Verdict
 
 MIN_AGE = 14  # Art. 15 УК РК: general age of criminal liability (see rules/law/general.yaml)
@@ -50,7 +53,11 @@ _MESSAGES = {
     "string_too_short": "значение не может быть пустым",
     "int_type": "ожидается целое число",
     "int_parsing": "ожидается целое число",
+    "int_from_float": "ожидается целое число",
     "float_type": "ожидается число",
+    "float_parsing": "ожидается число",
+    "string_too_long": "значение слишком длинное",
+    "too_long": "массив слишком длинный",
     "bool_type": "ожидается true или false",
     "list_type": "ожидается массив",
     "dict_type": "ожидается объект",
@@ -66,6 +73,15 @@ _MESSAGES = {
 }
 
 
+# Messages never repeat what the record holds about a person (a birth date, an age, whatever was
+# typed into `sex` or `citizenship`): they reach stderr, logs, the report and the nightly store.
+# They give the field path and the reason; `_shown` is kept for identifiers of the record itself.
+#
+# fields whose upper bound is "what no verdict can contain" (values.py), not a rule of the format
+_BOUNDED = frozenset({"mrp", "multiple", "hours", "days", "years", "months", "damage_kzt"})
+_FALLBACK = "недопустимое значение (ожидается другой тип или формат; см. `legality schema`)"
+
+
 def _shown(value: Any, limit: int = 60) -> str:
     """A value as JSON, cut short: the clerk needs to recognise it, not to read a megabyte of it."""
     try:
@@ -77,7 +93,11 @@ def _shown(value: Any, limit: int = 60) -> str:
 
 def _enum_message(err: dict[str, Any]) -> str:
     expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " или ").replace("'", '"')
-    return f"недопустимое значение {_shown(err.get('input'))}; допустимые: {expected}"
+    return f"недопустимое значение; допустимые: {expected}"
+
+
+def _number(v: Any) -> str:
+    return _num_ru(Fraction(str(v))) if isinstance(v, (int, float)) else str(v)
 
 
 def _translate(err: dict[str, Any]) -> str:
@@ -85,10 +105,15 @@ def _translate(err: dict[str, Any]) -> str:
     if t in ("enum", "literal_error"):
         return _enum_message(err)
     if t == "value_error":
-        return str(err.get("ctx", {}).get("error", err["msg"]))
+        return str(err.get("ctx", {}).get("error", _FALLBACK))
+    field = next((p for p in reversed(err["loc"]) if isinstance(p, str)), "")
+    if field in _BOUNDED and t == "less_than_equal":
+        return f"значение больше, чем может содержать приговор (не более {_number(err['ctx']['le'])})"
+    if field in _BOUNDED and t == "greater_than_equal" and err["ctx"]["ge"] > 0:
+        return f"значение меньше, чем может содержать приговор (не менее {_number(err['ctx']['ge'])}): размер наказания не может быть нулевым"
     tmpl = _MESSAGES.get(t)
     if tmpl is None:
-        return err["msg"]
+        return _FALLBACK
     ctx = {k: (int(v) if isinstance(v, float) and v.is_integer() else v) for k, v in err.get("ctx", {}).items()}
     try:
         return tmpl.format(**ctx)
@@ -119,7 +144,7 @@ def validate_record(obj: Any) -> Verdict | list[RecordError]:
         return [RecordError("$", f"запись должна быть JSON-объектом, а не {_json_type(obj)}")]
     fmt = obj.get("format")
     if fmt is not None and fmt != "legality.verdict/1":
-        return [RecordError("format", f"неизвестный формат {_shown(fmt)}; ожидается \"legality.verdict/1\"")]
+        return [RecordError("format", "неизвестная метка формата; ожидается \"legality.verdict/1\"")]
     try:
         v = Verdict.model_validate(obj)
     except ValidationError as exc:
@@ -185,15 +210,15 @@ def cross_field_errors(v: Verdict) -> list[RecordError]:
         elif _age(born, o.committed_on) < MIN_AGE:
             errs.append(RecordError(
                 "defendant.birth_date",
-                f"на дату деяния {p} ({o.committed_on}) подсудимому было {_age(born, o.committed_on)} лет: "
-                f"уголовная ответственность наступает с {MIN_AGE} лет (ст.15 УК РК)",
+                f"на дату деяния {p} ({o.committed_on}) подсудимому не было {MIN_AGE} лет, "
+                f"а уголовная ответственность наступает с {MIN_AGE} лет (ст.15 УК РК)",
             ))
         for j, c in enumerate(o.mitigating):
             if not MITIGATING_CODE.fullmatch(c):
-                errs.append(RecordError(f"{p}.mitigating[{j}]", f"код смягчающего обстоятельства {_shown(c)} не по форме «53.1.N» или «53.2»"))
+                errs.append(RecordError(f"{p}.mitigating[{j}]", "код смягчающего обстоятельства не по форме «53.1.N» или «53.2»"))
         for j, c in enumerate(o.aggravating):
             if not AGGRAVATING_CODE.fullmatch(c):
-                errs.append(RecordError(f"{p}.aggravating[{j}]", f"код отягчающего обстоятельства {_shown(c)} не по форме «54.1.N»"))
+                errs.append(RecordError(f"{p}.aggravating[{j}]", "код отягчающего обстоятельства не по форме «54.1.N»"))
         errs += _sentence_errors(o.sentence, f"{p}.sentence")
     for i, pc in enumerate(v.defendant.prior_convictions):
         if pc.verdict_date > v.verdict_date:

@@ -27,6 +27,40 @@ Number = int | Fraction
 # Quantities
 
 
+# ---------------------------------------------------------------------------------------------
+# Bounds: what no verdict can contain
+#
+# A sentence above the article's maximum is a court's error and must reach the rules as a finding,
+# so these are not the Code's limits but the limits of the *possible*: the largest lawful value
+# (УК РК, ed. 2020) times a wide margin.  A value past them is a broken export (a unit error, a
+# typo, a fuzzed or hostile record), reported as an invalid record with its path, and it keeps every
+# exact number small enough for JSON and the store (< 2**63 even as a multiple of damage).
+# `verdict.py` puts them into the pydantic fields (`le=`), so `legality schema` shows them too.
+
+# terms (imprisonment, restriction of liberty, ban on office, probation, an unserved part): the
+# longest lawful one is 30 years of imprisonment by a combination of verdicts (ст.46 ч.3, ст.60 ч.3);
+# life imprisonment is a kind of its own, without a term.  Bound: 100 years = 1,200 months = 36,000 days
+MAX_TERM_YEARS = 100
+MAX_TERM_MONTHS = MAX_TERM_YEARS * 12
+MAX_TERM_DAYS = MAX_TERM_MONTHS * 30
+# fine and correctional labour in МРП: at most 10,000 МРП for a crime (ст.41 ч.2, ст.42 ч.3), also
+# after adding up (ст.58 ч.5, ст.60 ч.2).  Bound: 100 times that
+MAX_MRP = 1_000_000
+# a fine as a multiple of a bribe or damage: the largest in the Special Part is eightyfold
+# («восьмидесятикратной суммы», ст.366 ч.4, ст.367 ч.6).  Bound: 1,000
+MAX_MULTIPLE = 1_000
+# the smallest amount of МРП or a multiple: a fine may go below the article's minimum (ст.41 ч.7,
+# ст.42 ч.6), but not to nothing: 0.01 МРП is a few tenge.  Below it (0, 1e-320) the record says
+# «штраф 0 МРП», which is no sentence
+MIN_AMOUNT = 0.01
+# community service: at most 1,200 hours (ст.43 ч.2); bound 100,000 hours
+MAX_HOURS = 100_000
+# arrest: at most 50 days (ст.45 ч.2, ст.58 ч.2); bound 10,000 days
+MAX_ARREST_DAYS = 10_000
+# damage in tenge: no single offence comes near the country's yearly GDP (~1.2·10^14 tenge);
+# bound 10^15 tenge.  0 is allowed (no damage)
+MAX_DAMAGE_KZT = 10**15
+
 UNITS = ("term", "mrp", "hours", "days", "multiple")
 UNIT_RU = {"mrp": "МРП", "hours": "ч.", "days": "сут.", "multiple": "-кратн."}
 
@@ -235,18 +269,23 @@ class Term(Quantity):
     # pydantic integration: validated as a typed dict so error paths reach `.years` etc.
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        part = core_schema.int_schema(ge=0, le=10_000, strict=True)
+        def part(le: int) -> core_schema.CoreSchema:
+            return core_schema.int_schema(ge=0, le=le, strict=True)
+
         td = core_schema.typed_dict_schema(
             {
-                "years": core_schema.typed_dict_field(part, required=False),
-                "months": core_schema.typed_dict_field(part, required=False),
-                "days": core_schema.typed_dict_field(part, required=False),
+                "years": core_schema.typed_dict_field(part(MAX_TERM_YEARS), required=False),
+                "months": core_schema.typed_dict_field(part(MAX_TERM_MONTHS), required=False),
+                "days": core_schema.typed_dict_field(part(MAX_TERM_DAYS), required=False),
             },
             extra_behavior="forbid",
         )
 
         def build(d: dict[str, int]) -> "Term":
-            return cls(d.get("years", 0), d.get("months", 0), d.get("days", 0))
+            t = cls(d.get("years", 0), d.get("months", 0), d.get("days", 0))
+            if t.value > MAX_TERM_MONTHS:  # each part within bounds, the sum not
+                raise ValueError(f"срок больше, чем может содержать приговор (не более {MAX_TERM_YEARS} лет)")
+            return t
 
         def validate(v: Any, handler: Any) -> "Term":
             return v if isinstance(v, cls) else build(handler(v))
@@ -259,12 +298,15 @@ class Term(Quantity):
 
     @classmethod
     def __get_pydantic_json_schema__(cls, cs: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
-        n = {"type": "integer", "minimum": 0}
+        def n(le: int) -> dict[str, Any]:
+            return {"type": "integer", "minimum": 0, "maximum": le}
+
         return {
             "type": "object",
             "title": "Term",
-            "description": "A term: years, months, days (missing ones are 0; 1 year = 12 months)",
-            "properties": {"years": n, "months": n, "days": n},
+            "description": f"A term: years, months, days (missing ones are 0; 1 year = 12 months; "
+                           f"in all at most {MAX_TERM_YEARS} years)",
+            "properties": {"years": n(MAX_TERM_YEARS), "months": n(MAX_TERM_MONTHS), "days": n(MAX_TERM_DAYS)},
             "additionalProperties": False,
         }
 

@@ -27,25 +27,30 @@ from .enums import (
     Sex,
     Stage,
 )
-from .values import ArticleRef, Term
+from .values import (
+    MAX_ARREST_DAYS, MAX_DAMAGE_KZT, MAX_HOURS, MAX_MRP, MAX_MULTIPLE, MIN_AMOUNT, ArticleRef, Term,
+)
 
 FORMAT_TAG = "legality.verdict/1"
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits only and matched whole: `\d` takes Arabic-Indic digits and `$` a trailing newline
+_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _iso_date(v: Any) -> Any:
     if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
         return v
-    if not isinstance(v, str) or not _ISO.match(v):
-        raise ValueError("дата должна быть строкой в формате ГГГГ-ММ-ДД")
+    if not isinstance(v, str) or not _ISO.fullmatch(v):
+        raise ValueError("дата должна быть строкой в формате ГГГГ-ММ-ДД (цифры 0–9)")
     try:
         return dt.date.fromisoformat(v)
     except ValueError:
-        raise ValueError(f"такой даты нет в календаре: {v}") from None
+        # the value is not repeated: a birth date is personal data (messages reach logs and the store)
+        raise ValueError("такой даты нет в календаре: проверьте месяц и число") from None
 
 
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
-Amount = Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
+# bounds: see "what no verdict can contain" in values.py
+Amount = Annotated[float, Field(ge=MIN_AMOUNT, allow_inf_nan=False, strict=True)]
 NonEmpty = Annotated[str, Field(min_length=1, strict=True)]
 
 
@@ -97,10 +102,10 @@ class Defendant(_Model):
 
 class Penalty(_Model):
     kind: PenaltyKind
-    mrp: Amount | None = None
-    multiple: Amount | None = None
-    hours: StrictInt | None = Field(default=None, gt=0)
-    days: StrictInt | None = Field(default=None, gt=0)
+    mrp: Annotated[Amount, Field(le=MAX_MRP)] | None = None
+    multiple: Annotated[Amount, Field(le=MAX_MULTIPLE)] | None = None
+    hours: StrictInt | None = Field(default=None, gt=0, le=MAX_HOURS)
+    days: StrictInt | None = Field(default=None, gt=0, le=MAX_ARREST_DAYS)
     term: Term | None = None
     lifelong: StrictBool | None = None
 
@@ -137,7 +142,7 @@ class Offence(_Model):
     role: Role = Role.perpetrator
     mitigating: list[str] = Field(default_factory=list)
     aggravating: list[str] = Field(default_factory=list)
-    damage_kzt: Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)] | None = None
+    damage_kzt: Annotated[float, Field(ge=0, le=MAX_DAMAGE_KZT, allow_inf_nan=False, strict=True)] | None = None
     damage_compensated: StrictBool | None = None
     sentence: Sentence
 

@@ -17,7 +17,7 @@ import orjson
 
 from ..report.model import ReportLine
 from ..scan.context import RecordContext
-from .jsonable import to_jsonable
+from .jsonable import safe_dumps
 
 
 @dataclass(slots=True)
@@ -70,9 +70,13 @@ class Collecting(Formatter):
 
 
 def dumps(obj: Any, *, indent: bool = False) -> bytes:
-    """JSON bytes as every format writes them: UTF-8, exact engine values via `to_jsonable`."""
+    """JSON bytes as every format writes them: UTF-8, exact engine values via `to_jsonable`.
+
+    Never fails on an integer beyond 64 bits (written as its decimal string, see `report.jsonable`):
+    one record with an absurd amount must not cost the whole report.
+    """
     opt = orjson.OPT_NON_STR_KEYS | (orjson.OPT_INDENT_2 if indent else 0)
-    return orjson.dumps(obj, default=to_jsonable, option=opt)
+    return safe_dumps(obj, opt)
 
 
 # name -> (module, class); imported on use so `legality scan -f jsonl` never loads jinja2 or rich tables

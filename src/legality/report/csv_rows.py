@@ -1,8 +1,9 @@
 """CSV for spreadsheets: one row per candidate (an invalid record: one row with its errors).
 
 Why these choices: Excel opens UTF-8 correctly only with a BOM; in Russian locales it expects `;`
-(`--csv-delimiter ';'`); cells starting with `=`, `+`, `-`, `@` are prefixed with `'` so that text
-from a record can never run as a formula.  Streaming: rows are written as lines arrive.
+(`--csv-delimiter ';'`); a cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, their
+fullwidth forms, also after leading blanks or line breaks) is prefixed with `'` so that text from a
+record can never run as a formula, while plain numbers such as `-1` stay numbers (`spreadsheet_safe`).  Streaming: rows are written as lines arrive.
 """
 
 from __future__ import annotations

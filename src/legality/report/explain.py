@@ -12,7 +12,7 @@ from typing import Any
 from ..eval.trace import (
     EXCEPTED, FAULT, FIRED, MISSING, NOT_APPLICABLE, NOT_IN_FORCE, OVERRIDDEN, PASSED, STATUS_RU, Trace,
 )
-from .text import SEVERITY_RU, value_ru
+from .text import SEVERITY_RU, safe_text, value_ru
 from .verdict_text import verdict_particulars
 
 EXPLAIN_TAG = "legality.explain/1"
@@ -93,4 +93,5 @@ def explain_text(item: Any, evaluation: Any, rules: list[Any], rules_version: st
             where = f"эпизод {f.scope}: " if f.scope else ""
             val = "нет данных" if f.missing else value_ru(f.value)
             out.append(f"  {where}{f.name} = {val}")
-    return "\n".join(out) + "\n"
+    # each entry is one line: a newline or an escape sequence from the record is shown, not obeyed
+    return "\n".join(safe_text(line) for line in out) + "\n"

@@ -2,29 +2,86 @@
 
 Why exact: a fraction like 3/4 is written as the string "3/4", a term as {"years","months","days"},
 so that what a report says equals what the engine compared, byte for byte in every run.
+
+Why big integers become strings: amounts are exact, so a product of a huge (or hostile) input can be
+any size, and orjson writes only 64-bit integers.  An integer in [-2**63, 2**64 - 1] (what orjson
+writes) stays a JSON number, exactly as before; any other is written as the string of its exact
+decimal digits ("-9223372036854775809", "100000000000000000000"), and a fraction as
+"numerator/denominator" in the same digits.  The form depends on the value only, and every value
+that could be written before keeps its bytes and its fingerprint; nothing is rounded.  One bad
+record must cost at most that record, never the report.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 from typing import Any
 
+import orjson
+
 from ..model.values import ArticleRef, Citation, Quantity
+
+JSON_INT_MIN = -(2**63)  # the integers orjson writes as numbers
+JSON_INT_MAX = 2**64 - 1
+
+
+def digits(n: int) -> str:
+    """Exact decimal digits of any int (str() refuses beyond Python's 4300-digit safety limit)."""
+    try:
+        return str(n)
+    except ValueError:
+        return format(Decimal(n), "f")
+
+
+def json_int(n: int) -> int | str:
+    return n if JSON_INT_MIN <= n <= JSON_INT_MAX else digits(n)
+
+
+def json_safe(x: Any) -> Any:
+    """The same data with every integer JSON cannot carry as its decimal string (see module docstring)."""
+    if isinstance(x, bool):
+        return x
+    if isinstance(x, int):
+        return json_int(x)
+    if isinstance(x, dict):
+        return {(json_int(k) if isinstance(k, int) and not isinstance(k, bool) else k): json_safe(v)
+                for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [json_safe(v) for v in x]
+    return x
+
+
+def safe_dumps(obj: Any, option: int = 0) -> bytes:
+    """orjson.dumps that never fails on a big integer: the fast path, then the converted copy."""
+    try:
+        return orjson.dumps(obj, default=to_jsonable, option=option)
+    except TypeError:  # "Integer exceeds 64-bit range" (or any other type orjson refuses)
+        return orjson.dumps(json_safe(obj), default=to_jsonable, option=option)
+
+
+def _fraction(v: Fraction) -> int | str:
+    return json_int(v.numerator) if v.denominator == 1 else f"{digits(v.numerator)}/{digits(v.denominator)}"
 
 
 def to_jsonable(v: Any) -> Any:
-    if v is None or isinstance(v, (bool, str, int)):
+    if v is None or isinstance(v, (bool, str)):
         return v
+    if isinstance(v, int) and not isinstance(v, Enum):
+        return json_int(v)
     if isinstance(v, Enum):
         return v.value
     if isinstance(v, Quantity):
-        return v.to_json()
+        try:
+            return json_safe(v.to_json())
+        except OverflowError:  # a non-integer amount too large for a float: exact instead
+            return {v.unit: _fraction(v.value)}
     if isinstance(v, Fraction):
-        return int(v) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
+        return _fraction(v)
     if isinstance(v, float):
-        return int(v) if v.is_integer() else v
+        return json_int(int(v)) if v.is_integer() else v
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, (ArticleRef, Citation)):
@@ -37,9 +94,9 @@ def to_jsonable(v: Any) -> Any:
     if isinstance(v, (list, tuple)):
         return [to_jsonable(x) for x in v]
     if hasattr(v, "to_json"):
-        return v.to_json()
+        return json_safe(v.to_json())
     if hasattr(v, "model_dump"):
-        return v.model_dump(mode="json", exclude_none=True)
+        return json_safe(v.model_dump(mode="json", exclude_none=True))
     return str(v)
 
 
@@ -54,7 +111,9 @@ def to_ru(v: Any) -> str:
     if isinstance(v, Quantity):
         return v.ru()
     if isinstance(v, Fraction):
-        return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
+        return digits(v.numerator) if v.denominator == 1 else f"{digits(v.numerator)}/{digits(v.denominator)}"
+    if isinstance(v, int) and not isinstance(v, Enum):
+        return digits(v)
     if isinstance(v, dt.date):
         return v.strftime("%d.%m.%Y")
     if hasattr(v, "kind") and hasattr(v, "lifelong") and hasattr(v, "term"):  # a penalty of the verdict model

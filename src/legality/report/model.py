@@ -13,6 +13,8 @@ from typing import Any, Literal
 import orjson
 from pydantic import BaseModel, ConfigDict
 
+from .jsonable import safe_dumps, to_jsonable
+
 REPORT_TAG = "legality.report/1"
 SUMMARY_TAG = "legality.summary/1"
 SEVERITIES = ("high", "medium", "low")
@@ -20,8 +22,12 @@ SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
 
 
 def fingerprint(case_id: str | None, rule: str, offence: str | None, actual: Any) -> str:
-    """Stable hash of (case_id, rule, offence, actual): the same finding, the same fingerprint."""
-    payload = orjson.dumps([case_id, rule, offence, actual], option=orjson.OPT_SORT_KEYS)
+    """Stable hash of (case_id, rule, offence, actual): the same finding, the same fingerprint.
+
+    `actual` goes through the same exact JSON conversion as the report (`to_jsonable`, which leaves
+    its own output unchanged), so a huge amount hashes like the decimal string the report shows.
+    """
+    payload = safe_dumps([case_id, rule, offence, to_jsonable(actual)], orjson.OPT_SORT_KEYS)
     return hashlib.sha256(payload).hexdigest()[:24]
 
 
@@ -58,7 +64,7 @@ class ReportLine:
     case_id: str | None
     file: str
     line: int
-    status: str  # flagged / clean / invalid
+    status: str  # flagged / clean / invalid / partial (a rule faulted, no candidate: not fully checked)
     candidates: list[Candidate] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
     faults: list[dict[str, Any]] = field(default_factory=list)
@@ -119,7 +125,7 @@ class ReportLineModel(BaseModel):
     format: Literal["legality.report/1"]
     case_id: str | None
     source: SourceModel
-    status: Literal["flagged", "clean", "invalid"]
+    status: Literal["flagged", "clean", "invalid", "partial"]
     candidates: list[CandidateModel]
     errors: list[ErrorModel]
     faults: list[dict[str, Any]] | None = None
@@ -132,6 +138,7 @@ class SummaryModel(BaseModel):
     clean: int
     flagged: int
     invalid: int
+    partial: int = 0  # records not fully checked (a rule faulted, no candidate); older summaries lack it
     candidates: int
     by_rule: dict[str, int]
     rules_version: str

@@ -13,10 +13,12 @@ itself — «изменить»; when a finding gives no lawful value, the sente
 
 from __future__ import annotations
 
+import io
+import re
 from typing import Any, BinaryIO
 
 from .html import template_env
-from .text import SEVERITY_RU, cites_ru, value_ru
+from .text import SEVERITY_RU, cites_ru, plain_text, value_ru
 from .verdict_text import verdict_particulars
 
 CHANGE, RETRIAL = "change", "retrial"
@@ -58,11 +60,28 @@ def render_markdown(ctx: dict[str, Any]) -> str:
     return env.get_template("protest.md.j2").render(**ctx)
 
 
+# every ASCII punctuation character that starts or ends markup somewhere in CommonMark, GFM or
+# the common extensions (strike-through ~~, math $, footnotes [^, attributes {}); `-`, `+`, `=`, `.`
+# only act at the start of a line and are escaped there (below)
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|#~$!(){}&@])")
+_MD_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
+
+
 def md_escape(s: Any) -> str:
-    """Text from a record must not turn into Markdown markup (links, emphasis, tables)."""
-    out = str(s)
-    for ch in "\\`*_[]<>|#":
-        out = out.replace(ch, "\\" + ch)
+    """Text from a record stays plain text in the Markdown draft, wherever the template puts it.
+
+    Why so much: the draft is rendered by whatever Markdown viewer the prosecutor uses, so record
+    text must not become a link, an image, emphasis, a heading, a list, a quote, a table, a
+    setext heading (`---`, `===`) or an autolink.  Newlines become spaces (a newline would leave
+    the `>` addressee block or start a block of its own); leading blanks go (four of them make a
+    code block); `://`, `www.` and `@` are escaped so that URLs and e-mail addresses are not
+    linked.  Backslash escapes render as the character itself, so the text reads unchanged.
+    """
+    out = _MD_INLINE.sub(r"\\\1", plain_text(s).strip())
+    out = out.replace("://", "\\:\\/\\/").replace("www.", "www\\.")
+    m = _MD_LINE_START.match(out)
+    if m:  # `- x`, `+ x`, `=== `, `1. x`: escaped so the value never starts a list or a heading
+        out = out[:m.end()] + "\\" + out[m.end():] if m.group(1)[0].isdigit() else "\\" + out
     return out
 
 
@@ -79,7 +98,8 @@ def write_docx(ctx: dict[str, Any], out: BinaryIO) -> None:
 
     def para(text: str = "", *, bold: bool = False, align: Any = None) -> None:
         p = doc.add_paragraph()
-        run = p.add_run(text)
+        # one run of plain text: python-docx turns \n into a line break and rejects control bytes
+        run = p.add_run(plain_text(text))
         run.bold = bold
         if align is not None:
             p.alignment = align
@@ -110,7 +130,11 @@ def write_docx(ctx: dict[str, Any], out: BinaryIO) -> None:
     para("Прокурор ____________________  (подпись)        «___» ____________ 20__ г.")
     para()
     para(ctx["footer"])
-    doc.save(out)
+    # built in memory, then written: a failing write (full disk) leaves no half-closed zip behind
+    # (python-docx's ZipFile would complain from its finaliser)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    out.write(buffer.getvalue())
 
 
 def region_court(v: dict[str, Any]) -> str:

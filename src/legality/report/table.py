@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .base import Collecting
-from .text import SEVERITY_RU, cites_ru
+from .text import SEVERITY_RU, cites_ru, safe_text as _s
 
 STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 
@@ -43,25 +43,28 @@ class TableFormatter(Collecting):
             if n:
                 t.add_section()
             case = Text()  # a Text's own style would cover everything appended; style each piece
-            case.append(line.case_id or "—", style="bold")
-            case.append(f"\n{ctx.court}\n{ctx.verdict_date}" if ctx else "")
-            case.append(f"\n{line.file}:{line.line}", style="dim")
+            # every piece from a record or a file name goes through safe_text: rich keeps ESC and
+            # OSC sequences, which would clear the screen, retitle the window or forge a link
+            case.append(_s(line.case_id or "—"), style="bold")
+            case.append(f"\n{_s(ctx.court)}\n{_s(ctx.verdict_date)}" if ctx else "")
+            case.append(f"\n{_s(line.file)}:{line.line}", style="dim")
             rows: list[tuple[Text, Text, str]] = []
             if line.status == "invalid":
-                errs = "\n".join(f"{e['path']}: {e['message']}" for e in line.errors)
+                errs = "\n".join(f"{_s(e['path'])}: {_s(e['message'])}" for e in line.errors)
                 rows.append((Text("некорректная запись", style="magenta"), Text(errs), ""))
             for c in line.candidates:
                 rule = Text()
                 rule.append(SEVERITY_RU.get(c.severity, c.severity), style=STYLE.get(c.severity, ""))
-                rule.append(f"\n{c.rule}")
-                where = f" [эпизод {c.offence}]" if c.offence else ""
+                rule.append(f"\n{_s(c.rule)}")
+                where = f" [эпизод {_s(c.offence)}]" if c.offence else ""
                 text = Text()
-                text.append(f"{c.title}{where}", style="bold")
-                text.append(f"\n{c.message}")
-                rows.append((rule, text, cites_ru(c.citations)))
+                text.append(f"{_s(c.title)}{where}", style="bold")
+                text.append(f"\n{_s(c.message)}")
+                rows.append((rule, text, _s(cites_ru(c.citations))))
             for f in line.faults:
-                rows.append((Text(f"ошибка правила\n{f.get('code', '')}", style="magenta"),
-                             Text(str(f.get("message", ""))), ""))
+                label = "проверена не полностью: ошибка правила" if line.status == "partial" else "ошибка правила"
+                rows.append((Text(f"{label}\n{_s(f.get('code', ''))}", style="magenta"),
+                             Text(_s(f.get("message", ""))), ""))
             for i, (rule, text, cites) in enumerate(rows):
                 t.add_row(case if i == 0 else "", rule, text, cites)
         return t
@@ -70,7 +73,8 @@ class TableFormatter(Collecting):
         sev = s.get("by_severity", {})
         out = Text()
         out.append(f"Записей: {s['records']}  без нарушений: {s['clean']}  с нарушениями: {s['flagged']}  "
-                   f"некорректных: {s['invalid']}\n")
+                   f"некорректных: {s['invalid']}"
+                   + (f"  проверены не полностью: {s['partial']}" if s.get("partial") else "") + "\n")
         out.append(f"Кандидатов: {s['candidates']}  (")
         for i, k in enumerate(("high", "medium", "low")):
             out.append(("" if i == 0 else ", ") + f"{SEVERITY_RU[k]}: {sev.get(k, 0)}", style=STYLE[k])

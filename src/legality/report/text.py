@@ -6,13 +6,15 @@ scans, the HTML report and the draft protest built from it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..model.enums import ENUMS
 from ..model.values import ArticleRef
 
 SEVERITY_RU = {"high": "высокая", "medium": "средняя", "low": "низкая"}
-STATUS_RU = {"flagged": "нарушения", "clean": "без нарушений", "invalid": "некорректная запись"}
+STATUS_RU = {"flagged": "нарушения", "clean": "без нарушений", "invalid": "некорректная запись",
+             "partial": "проверена не полностью"}
 
 
 def cite_ru(c: dict[str, Any] | str) -> str:
@@ -75,6 +77,64 @@ def _unique_codes() -> dict[str, str]:
 CODE_RU = _unique_codes()  # export codes with one meaning («maximum»); an ambiguous one («medium») stays a code
 
 
+# Characters a terminal, a viewer or a word processor acts on instead of showing: C0 controls, DEL,
+# C1 controls (ESC-less CSI/OSC on some terminals) and the bidi embeddings, overrides and isolates
+# that reorder what a reader sees.
+_BIDI = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+_CONTROLS = (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0))
+
+
+def _escape_table(keep: str) -> dict[int, str]:
+    table = {c: f"\\x{c:02x}" for c in _CONTROLS if chr(c) not in keep}
+    table.update({c: f"\\u{c:04x}" for c in _BIDI})
+    return table
+
+
+_SAFE_LINE = _escape_table("")
+_SAFE_BLOCK = _escape_table("\n\t")
+
+
+def safe_text(s: Any, *, multiline: bool = False) -> str:
+    """Text from a record or a file name as every human output shows it: no control character.
+
+    Why escapes rather than dropping: an ESC in a case id is a sign of a damaged or hostile export
+    that the reader should see (`\\x1b`), but it must never reach a terminal as a command (clear
+    the screen, retitle the window, forge a link).  `multiline` keeps newlines and tabs, for
+    outputs whose layout is made of them.
+    """
+    return str(s).translate(_SAFE_BLOCK if multiline else _SAFE_LINE)
+
+
+_NEWLINES = {c: " " for c in (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029)}
+_PLAIN = {**{c: None for c in (*_CONTROLS, *_BIDI, 0xFFFE, 0xFFFF)}, **_NEWLINES}
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def plain_text(s: Any) -> str:
+    """Record text for a document (Markdown, .docx): one line, nothing a word processor rejects.
+
+    Why dropped here and escaped in `safe_text`: a draft protest is edited and filed by a
+    prosecutor, so stray control bytes are removed; a newline from a record would otherwise open a
+    new paragraph (or break out of a quote block) in the prosecutor's text.
+    """
+    return _SURROGATES.sub("", str(s).translate(_PLAIN))
+
+
+_FORMULA_START = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")  # and the fullwidth ＝＋－＠ Excel also accepts
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?%?")
+
+
 def spreadsheet_safe(s: str) -> str:
-    """Keep a spreadsheet from running a cell as a formula (text from records is untrusted)."""
-    return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
+    """Keep a spreadsheet from running a cell as a formula (text from records is untrusted).
+
+    A cell is prefixed with `'` when its first visible character would start a formula, looking
+    past leading blanks, line breaks and NULs (spreadsheets skip them), and when it starts with a
+    tab or CR (OWASP); NULs are dropped (no spreadsheet keeps them).  A plain number such as `-1`
+    or `+7,5` is left alone: it is read as a number, not run.
+    """
+    s = s.replace("\x00", "")
+    if _PLAIN_NUMBER.fullmatch(s):
+        return s
+    if s[:1] in ("\t", "\r") or s.lstrip(" \t\r\n\x0b\x0c\xa0\u3000")[:1] in _FORMULA_START:
+        return "'" + s
+    return s

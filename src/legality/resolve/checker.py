@@ -121,8 +121,15 @@ class Checker:
                                                  hint="rule ids are stable identifiers: give each rule its own"))
                     continue
                 self.rules_ast[r.id] = (r, f.path)
+        deep = False
         for name in self.defines:
-            self._fact(name, None)
+            try:
+                self._fact(name, None)
+            except RecursionError:
+                deep = True
+                self._fact_deep(name)
+        if deep:  # facts abandoned half-way were checked again: report each problem once
+            self.diags = list(dict.fromkeys(self.diags))
         rules: dict[str, RuleDef] = {}
         for rid, (r, path) in self.rules_ast.items():
             rd = self._rule(r, path)
@@ -161,6 +168,32 @@ class Checker:
         self._fact_law[name] = set(ctx.deps_law)
         self.facts[name] = fd
         return fd
+
+    def _fact_deep(self, name: str) -> None:
+        """Resolve a fact that sits on a very long chain of facts defined before the facts they use.
+
+        Why: resolving a fact resolves the facts it names first, recursively; a chain of a few hundred
+        facts written "backwards" exhausts Python's stack (a crash, not a diagnostic).  Here the chain
+        is walked without recursion and resolved from its far end, so each step finds its
+        dependencies done.  Only taken after a RecursionError: ordinary rule sets resolve (and so
+        are numbered and planned) exactly as before.
+        """
+        order: list[str] = []
+        seen = {name}
+        stack: list[tuple[str, list[str]]] = [(name, _names_used(self.defines[name][0].expr, self.defines))]
+        while stack:
+            cur, todo = stack[-1]
+            while todo and (todo[-1] in seen or todo[-1] in self.facts):
+                todo.pop()
+            if todo:
+                nxt = todo.pop()
+                seen.add(nxt)
+                stack.append((nxt, _names_used(self.defines[nxt][0].expr, self.defines)))
+            else:
+                stack.pop()
+                order.append(cur)
+        for n in order:
+            self._fact(n, None)
 
     def _fact_type(self, name: str, ctx: _Ctx) -> T:
         fd = self._fact(name, ctx)
@@ -780,6 +813,26 @@ def _unique_enum(names: list[str]) -> EnumT | None:
 
 def _all_enum_values() -> list[str]:
     return sorted({m.name for e in ENUMS.values() for m in e})
+
+
+def _names_used(e: A.Expr, defines: dict) -> list[str]:
+    """Names of facts an expression mentions (before any resolution; walked without recursion)."""
+    import dataclasses
+
+    out: list[str] = []
+    stack: list = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (A.Name, A.Member)) and x.name in defines:
+            out.append(x.name)
+        if dataclasses.is_dataclass(x) and not isinstance(x, type):
+            for f in dataclasses.fields(x):
+                v = getattr(x, f.name)
+                if isinstance(v, A.Expr):
+                    stack.append(v)
+                elif isinstance(v, tuple):
+                    stack.extend(y for y in v if isinstance(y, A.Expr))
+    return list(dict.fromkeys(out))
 
 
 def _leaves(n: Node) -> list[tuple[str, Node]]:

@@ -17,6 +17,9 @@ class RecordContext:
     court_name: str
     verdict_date: str
     articles: tuple[tuple[str, str], ...]   # (offence id, «п.1 ч.3 ст.188»), in record order
+    # the export's pseudonymous defendant id: the store tells co-defendants of one case apart by it
+    # (not shown in the human formats, not kept with the context in the store)
+    person_id: str | None = None
 
     @property
     def court(self) -> str:
@@ -38,4 +41,5 @@ def context_of(verdict: Any) -> RecordContext:
         court_name=verdict.court.name or "",
         verdict_date=verdict.verdict_date.isoformat(),
         articles=tuple((o.id, str(o.ref)) for o in verdict.offences),
+        person_id=verdict.defendant.person_id,
     )

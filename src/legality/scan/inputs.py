@@ -19,7 +19,9 @@ EXIT_USAGE = 2
 
 
 def fail(message: str) -> None:
-    click.echo(f"legality: {message}", err=True)
+    from ..report.text import safe_text  # a path or case id typed or found may hold escape sequences
+
+    click.echo(f"legality: {safe_text(message)}", err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -38,10 +40,11 @@ def writable_or_exit(path: str | None, what: str) -> None:
 
 def resolve_or_exit(paths: Sequence[str]) -> list[Any]:
     from ..io.reader import resolve_inputs
+    from ..report.text import safe_text
 
     sources, errors = resolve_inputs(list(paths))
     for e in errors:
-        click.echo(f"legality: {e.path}: {e.message}", err=True)
+        click.echo(f"legality: {safe_text(e.path)}: {safe_text(e.message)}", err=True)
     if errors:
         fail("входные данные недоступны: проверьте путь и права на чтение")
     if not sources:
@@ -73,7 +76,9 @@ def find_case(paths: Sequence[str], case_id: str) -> Any:
     """The decoded record (`RecordItem`) of `case_id`, or exit 2 saying where it was looked for.
 
     Only records whose bytes mention the id are decoded, so looking up one case in a large batch
-    costs little more than reading it.
+    costs little more than reading it.  A record with any JSON escape is decoded too: the id may
+    be written escaped (`"1-123\\/2024"` by PHP, `\\"`, `\\\\`, `\\uXXXX`), and then its bytes do not
+    show it.
     """
     from ..io.reader import decode, iter_raw
 
@@ -81,7 +86,7 @@ def find_case(paths: Sequence[str], case_id: str) -> Any:
     needle = case_id.encode("utf-8")
     found = []
     for raw in iter_raw(sources):
-        if raw.data is None or (needle not in raw.data and b"\\u" not in raw.data):  # \uXXXX escapes
+        if raw.data is None or (needle not in raw.data and b"\\" not in raw.data):
             continue
         item = decode(raw)
         if item.case_id == case_id:
@@ -91,6 +96,8 @@ def find_case(paths: Sequence[str], case_id: str) -> Any:
              f"проверьте --case (идентификатор записи case_id)")
     if len(found) > 1:
         where = ", ".join(f"{i.file}:{i.line}" for i in found)
-        click.echo(f"legality: дело {case_id} встречается {len(found)} раз ({where}); используется первая запись",
-                   err=True)
+        from ..report.text import safe_text
+
+        click.echo(safe_text(f"legality: дело {case_id} встречается {len(found)} раз ({where}); "
+                             "используется первая запись"), err=True)
     return found[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing as mp
+import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ..report.model import ReportLine
 from .context import RecordContext, context_of
+from .lifeline import die_with_parent
 from .state import SKIP, NoState, ScanState
 
 CHUNK = 256          # records per task sent to a worker
@@ -44,7 +46,12 @@ class Scanned:
 
 
 def evaluate_raw(engine: Any, raw: Any) -> tuple[ReportLine, RecordContext | None, str]:
-    """Decode and evaluate one raw record; never raises (a bad record is a result, not an error)."""
+    """Decode and evaluate one raw record; never raises (a bad record is a result, not an error).
+
+    A record on which a rule faulted is never `clean`: with candidates it stays `flagged` (and
+    carries `faults`), without them it is `partial` — nobody may read "no violation" into a check
+    that did not finish.
+    """
     from ..io.reader import decode
 
     item = decode(raw)
@@ -54,14 +61,18 @@ def evaluate_raw(engine: Any, raw: Any) -> tuple[ReportLine, RecordContext | Non
     verdict = item.verdict
     try:
         ev = engine.evaluate(verdict)
-        candidates, faults = ev.candidates, [f.to_json() for f in ev.faults]
+        candidates, faults = list(ev.candidates), [f.to_json() for f in ev.faults]
     except Exception as exc:  # an engine bug must cost one record, not the batch
         candidates = []
         faults = [{"code": "E501", "severity": "error",
                    "message": f"внутренняя ошибка при проверке записи ({type(exc).__name__}); сообщите разработчикам"}]
-    status = "flagged" if candidates else "clean"
-    line = ReportLine(verdict.case_id, item.file, item.line, status, candidates=list(candidates), faults=faults)
-    return line, context_of(verdict), item.content_hash
+    try:
+        context = context_of(verdict)
+    except Exception:  # noqa: BLE001 - the context only decorates the human formats
+        context = None
+    status = "flagged" if candidates else "partial" if faults else "clean"
+    line = ReportLine(verdict.case_id, item.file, item.line, status, candidates=candidates, faults=faults)
+    return line, context, item.content_hash
 
 
 # ---- worker side: one engine per process (inherited by fork, or built by the pool initializer)
@@ -69,8 +80,9 @@ def evaluate_raw(engine: Any, raw: Any) -> tuple[ReportLine, RecordContext | Non
 _ENGINE: Any = None
 
 
-def _init_worker(factory: EngineFactory | None, rules_dir: Any) -> None:
+def _init_worker(factory: EngineFactory | None, rules_dir: Any, parent_pid: int | None = None) -> None:
     global _ENGINE
+    die_with_parent(parent_pid)  # a worker outliving a killed scan would hold its stderr pipe and store
     if factory is not None:
         _ENGINE = factory(rules_dir)
 
@@ -129,9 +141,9 @@ class Pipeline:
         ctx = mp.get_context(self.start_method)
         if self.start_method == "fork":
             _ENGINE = self.engine  # inherited by the forked workers
-            args: tuple[Any, Any] = (None, None)
+            args: tuple[Any, Any, int] = (None, None, os.getpid())
         else:
-            args = (self.factory, self.rules_dir)
+            args = (self.factory, self.rules_dir, os.getpid())
         self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker, initargs=args)
         if self.start_method == "fork":
             gc.freeze()  # workers never collect the inherited objects, so their pages stay shared

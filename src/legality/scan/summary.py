@@ -1,8 +1,9 @@
 """Counts of a scan run: the `legality.summary/1` document and its human (Russian) rendering.
 
 Why one counter: the exit code, the stderr summary, `--summary FILE` and the progress bar all read
-the same numbers, so they can never disagree.  `records == clean + flagged + invalid` by
-construction; records the state store reports unchanged are counted apart (`unchanged`).
+the same numbers, so they can never disagree.  `records == clean + flagged + invalid + partial` by
+construction: a record on which a rule faulted and nothing fired is `partial` (not fully checked),
+never `clean`; records the state store reports unchanged are counted apart (`unchanged`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Summary:
     clean: int = 0
     flagged: int = 0
     invalid: int = 0
+    partial: int = 0
     unchanged: int = 0
     candidates: int = 0
     faults: int = 0
@@ -36,7 +38,7 @@ class Summary:
 
     @property
     def records(self) -> int:
-        return self.clean + self.flagged + self.invalid
+        return self.clean + self.flagged + self.invalid + self.partial
 
     def add(self, line: ReportLine | None) -> None:
         if line is None:
@@ -46,6 +48,8 @@ class Summary:
             self.flagged += 1
         elif line.status == "invalid":
             self.invalid += 1
+        elif line.status == "partial":
+            self.partial += 1
         else:
             self.clean += 1
         self.faults += len(line.faults)
@@ -66,6 +70,7 @@ class Summary:
             "clean": self.clean,
             "flagged": self.flagged,
             "invalid": self.invalid,
+            "partial": self.partial,
             "candidates": self.candidates,
             "by_rule": dict(sorted(self.by_rule.items())),
             "rules_version": self.rules_version,
@@ -85,16 +90,20 @@ class Summary:
 
     def render_ru(self) -> str:
         """The few lines a prosecutor reads on stderr at the end of a run."""
+        partial = f", проверены не полностью: {self.partial}" if self.partial else ""
         sev = ", ".join(f"{SEVERITY_RU[s]}: {self.by_severity.get(s, 0)}" for s in SEVERITIES)
         lines = [
             f"Проверено записей: {self.records} (без нарушений: {self.clean}, с нарушениями: {self.flagged}, "
-            f"некорректных: {self.invalid})",
+            f"некорректных: {self.invalid}{partial})",
             f"Кандидатов в протест: {self.candidates} ({sev})",
         ]
         if self.unchanged:
             lines.append(f"Не изменились с прошлого запуска: {self.unchanged}")
         if self.faults:
             lines.append(f"Ошибок правил при проверке: {self.faults} (см. поле faults в отчёте)")
+        if self.partial:
+            lines.append(f"Проверены не полностью: {self.partial} (правило не смогло проверить запись, "
+                         "нарушений не найдено; эти записи есть в отчёте)")
         if self.by_rule:
             top = ", ".join(f"{r}: {n}" for r, n in sorted(self.by_rule.items(), key=lambda kv: (-kv[1], kv[0])))
             lines.append(f"По правилам: {top}")

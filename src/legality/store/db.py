@@ -8,7 +8,9 @@ killed process (kill -9) without losing committed batches, which is what `--resu
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+import urllib.parse
 from pathlib import Path
 
 from .schema import LATEST, MIGRATIONS
@@ -43,30 +45,105 @@ def now() -> str:
 
 
 def normalize_time(value: str) -> str:
-    """An ISO 8601 time from elsewhere (an imported decision) in the store's own form."""
+    """An ISO 8601 time from elsewhere (an imported decision) in the store's own form.
+
+    Raises ValueError for anything that is not a time the store can hold, including times that
+    only overflow once shifted to UTC (year 1 at +14:00): one bad line must not stop an import.
+    """
     text = value.strip()
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
-    t = dt.datetime.fromisoformat(text)
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.timezone.utc)
-    return t.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    try:
+        t = dt.datetime.fromisoformat(text)
+        if t.tzinfo is None:
+            t = t.replace(tzinfo=dt.timezone.utc)
+        t = t.astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError) as e:
+        raise ValueError(str(e)) from None
+    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def connect(path: str | Path, *, create: bool = False) -> sqlite3.Connection:
-    """An open, migrated store.  Without `create`, a missing file is an error (reading never creates)."""
+# ---- what went wrong, in words the user can act on
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_FULL, _READONLY, _CANTOPEN, _CORRUPT, _NOTADB, _IOERR, _BUSY, _LOCKED, _PERM = 13, 8, 14, 11, 26, 10, 5, 6, 3
+
+
+def _is_sqlite(p: Path) -> bool:
+    try:
+        with open(p, "rb") as fh:
+            return fh.read(16) == _SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def describe(e: sqlite3.Error, p: Path) -> str:
+    """One line naming the real problem (damaged, disk full, no write permission, …), not SQLite's code."""
+    code = (getattr(e, "sqlite_errorcode", None) or 0) & 0xFF
+    text = str(e)
+    if code == _FULL or "disk is full" in text:
+        return f"нет места на диске для хранилища {p}; освободите место и повторите"
+    if code in (_READONLY, _PERM) or "readonly" in text:
+        return _no_write(p)
+    if code == _CORRUPT or "malformed" in text:
+        return (f"хранилище {p} повреждено ({text}); восстановите его из резервной копии "
+                "или укажите другой --db")
+    if code == _NOTADB or "not a database" in text:
+        if _is_sqlite(p):
+            return (f"хранилище {p} повреждено (файл SQLite не читается: {text}); восстановите его "
+                    "из резервной копии или укажите другой --db")
+        return f"{p} не является хранилищем legality (это не файл SQLite); укажите другой --db"
+    if code in (_BUSY, _LOCKED):
+        return f"хранилище {p} занято другим процессом слишком долго ({text}); повторите позже"
+    if code == _CANTOPEN:
+        if not os.access(p.parent if str(p.parent) else ".", os.W_OK):
+            return _no_write(p)
+        return f"не удаётся открыть хранилище {p} ({text})"
+    if code == _IOERR:
+        return f"ошибка чтения или записи хранилища {p} ({text}); проверьте диск"
+    return f"ошибка хранилища {p}: {text}"
+
+
+def _no_write(p: Path) -> str:
+    folder = p.parent if str(p.parent) else Path(".")
+    if os.access(folder, os.W_OK) and p.exists() and not os.access(p, os.W_OK):
+        return f"нет прав на запись в файл хранилища {p}; запустите от имени его владельца или укажите другой --db"
+    return (f"нет прав на запись в каталог {folder} (рядом с хранилищем создаются служебные файлы журнала); "
+            "запустите от имени владельца каталога или укажите другой --db")
+
+
+def writable(p: Path) -> bool:
+    """Can this process write the store and create its journal files beside it?"""
+    folder = p.parent if str(p.parent) else Path(".")
+    return os.access(folder, os.W_OK) and (not p.exists() or os.access(p, os.W_OK))
+
+
+def connect(path: str | Path, *, create: bool = False, readonly: bool = False) -> sqlite3.Connection:
+    """An open, migrated store.  Without `create`, a missing file is an error (reading never creates).
+
+    `readonly` (the listing commands): a store this process cannot write — a folder of another user,
+    a read-only mount — is opened read-only instead of failing; see `_open_readonly`.
+    """
     p = Path(path)
-    if not create and not p.exists():
+    try:
+        exists = p.exists()
+    except OSError as e:
+        raise StoreError(f"не удаётся открыть хранилище {p}: {e.strerror}") from None
+    if not create and not exists:
         raise NoStore(f"хранилище {p} не найдено; его создаёт `legality scan ... --db {p}`")
-    if p.exists() and p.is_dir():
+    if exists and p.is_dir():
         raise NotAStore(f"{p} — каталог; --db ожидает путь к файлу")
     if create and not p.parent.exists():
         raise NoStore(f"не удаётся создать хранилище {p}: каталога {p.parent} нет")
+    if readonly and exists and not writable(p):
+        return _open_readonly(p)
+    if not writable(p):
+        raise StoreError(_no_write(p))
     try:
         conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                check_same_thread=False)
     except sqlite3.Error as e:
-        raise NotAStore(f"не удаётся открыть хранилище {p}: {e}") from None
+        raise StoreError(describe(e, p)) from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
@@ -76,10 +153,58 @@ def connect(path: str | Path, *, create: bool = False) -> sqlite3.Connection:
         migrate(conn, where=str(p))
     except sqlite3.DatabaseError as e:
         conn.close()
-        raise NotAStore(f"{p} не является хранилищем legality ({e}); укажите другой --db") from None
+        raise NotAStore(describe(e, p)) from None
     except StoreError:
         conn.close()
         raise
+    return conn
+
+
+def _open_readonly(p: Path) -> sqlite3.Connection:
+    """Read a store without writing anything beside it.
+
+    A WAL store is read through its `-shm` index.  When a writer is active (or its `-shm` is left)
+    SQLite's `mode=ro` uses it.  When the `-wal` journal is absent or empty, every committed page
+    is in the main file, so it is opened `immutable` (no locks, no `-shm`: nothing is created in a
+    folder that is not ours).  The one case that cannot be read safely — a non-empty journal without
+    its index — is explained instead of guessed at.
+    """
+    wal, shm = Path(f"{p}-wal"), Path(f"{p}-shm")
+    try:
+        wal_size = wal.stat().st_size if wal.exists() else 0
+    except OSError:
+        wal_size = 0
+    if wal_size and not shm.exists():
+        raise StoreError(
+            f"хранилище {p} нельзя прочитать без прав на запись: последние изменения ещё в журнале {wal}; "
+            "откройте хранилище один раз от имени его владельца (например, `legality runs`)")
+    quoted = urllib.parse.quote(str(p.absolute()))
+    uri = f"file:{quoted}?mode=ro" if wal_size else f"file:{quoted}?immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               check_same_thread=False)
+    except sqlite3.Error as e:
+        raise StoreError(describe(e, p)) from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = schema_version(conn)
+        foreign = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").fetchone()[0]
+    except sqlite3.Error as e:
+        conn.close()
+        raise NotAStore(describe(e, p)) from None
+    if version == 0:
+        conn.close()
+        raise NotAStore(f"{p} — файл SQLite, но не хранилище legality; укажите другой --db" if foreign
+                        else f"{p} — пустой файл, а не хранилище legality; укажите другой --db")
+    if version > LATEST:
+        conn.close()
+        raise SchemaTooNew(f"{p}: версия схемы хранилища {version} новее поддерживаемой ({LATEST}); "
+                           "обновите legality или укажите другой --db")
+    if version < LATEST:
+        conn.close()
+        raise StoreError(f"хранилище {p} записано прежней версией legality и должно быть обновлено, а прав на "
+                         "запись нет; откройте его один раз от имени владельца (например, `legality runs`)")
     return conn
 
 

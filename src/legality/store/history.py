@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-COUNTS = ("records", "clean", "flagged", "invalid", "unchanged", "candidates", "new", "resolved")
+COUNTS = ("records", "clean", "flagged", "invalid", "partial", "unchanged", "candidates", "new", "resolved")
 
 
 def list_runs(conn: sqlite3.Connection, *, limit: int | None = None) -> list[dict[str, Any]]:
@@ -33,14 +33,23 @@ def list_runs(conn: sqlite3.Connection, *, limit: int | None = None) -> list[dic
 
 
 def run_counts(conn: sqlite3.Connection, run_id: int) -> dict[str, int]:
-    """Counts of a run from its committed records (`records` is what was evaluated, not `unchanged`)."""
+    """Counts of a run from its committed records (`records` is what was evaluated, not `unchanged`).
+
+    `records == clean + flagged + invalid + partial` (partial: a rule faulted and nothing fired)."""
     row = conn.execute(
         "SELECT count(*) FILTER (WHERE status != 'unchanged'), count(*) FILTER (WHERE status = 'clean'),"
         " count(*) FILTER (WHERE status = 'flagged'), count(*) FILTER (WHERE status = 'invalid'),"
-        " count(*) FILTER (WHERE status = 'unchanged'), coalesce(sum(n_candidates), 0),"
+        " count(*) FILTER (WHERE status = 'partial'), count(*) FILTER (WHERE status = 'unchanged'), coalesce(sum(n_candidates), 0),"
         " coalesce(sum(n_new), 0), coalesce(sum(n_resolved), 0) FROM run_records WHERE run_id = ?",
         (run_id,)).fetchone()
     return dict(zip(COUNTS, (int(x) for x in row)))
+
+
+def duplicate_cases(conn: sqlite3.Connection, run_id: int) -> list[tuple[str, int]]:
+    """Case ids that more than one record of the run carries (co-defendants, or a re-export), with counts."""
+    return [(c, int(n)) for c, n in conn.execute(
+        "SELECT case_id, count(*) FROM run_records WHERE run_id = ? AND case_id IS NOT NULL"
+        " GROUP BY case_id HAVING count(*) > 1 ORDER BY case_id", (run_id,))]
 
 
 def rule_stats(conn: sqlite3.Connection) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ import logging
 import os
 import sqlite3
 import sys
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import click
@@ -18,7 +19,7 @@ from rich.console import Console
 
 from ..report.model import ReportLine
 from ..scan.context import RecordContext
-from .db import DEFAULT_DB, StoreError, connect
+from .db import DEFAULT_DB, StoreError, connect, describe
 from .scanstate import BATCH_RECORDS, StoreState
 
 EXIT_USAGE = 2
@@ -32,19 +33,20 @@ class DbError(click.ClickException):
 
 
 @contextlib.contextmanager
-def store_errors() -> Iterator[None]:
+def store_errors(path: str | os.PathLike[str] | None = None) -> Iterator[None]:
     """A store problem (missing, newer schema, locked for too long, disk full) → one line, exit 2."""
     try:
         yield
     except StoreError as e:
         raise DbError(str(e)) from None
     except sqlite3.Error as e:
-        raise DbError(f"ошибка хранилища: {e}") from None
+        raise DbError(describe(e, Path(path)) if path is not None else f"ошибка хранилища: {e}") from None
 
 
-def open_store(path: str, *, create: bool = False) -> sqlite3.Connection:
-    with store_errors():
-        return connect(path, create=create)
+def open_store(path: str, *, create: bool = False, readonly: bool = False) -> sqlite3.Connection:
+    """`readonly`: the command only reads, so a store this user cannot write is still shown."""
+    with store_errors(path):
+        return connect(path, create=create, readonly=readonly)
 
 
 db_option = click.option(
@@ -73,10 +75,23 @@ def console() -> Console:
     return out
 
 
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is now, not the one of the first command in this process
+    (the handler is installed once; later commands, e.g. under click's test runner, swap stderr)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def _log_to_stderr() -> None:
     logger = logging.getLogger("legality.store")
     if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _CurrentStderr()
         handler.setFormatter(logging.Formatter("legality: %(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
@@ -87,20 +102,20 @@ class CliStoreState(StoreState):
     """`StoreState` whose store problems end the command with a message and exit 2."""
 
     def open(self, *, rules_version: str, inputs: list[str], options: dict[str, Any]) -> None:
-        with store_errors():
+        with store_errors(self.path):
             super().open(rules_version=rules_version, inputs=inputs, options=options)
 
     def lookup(self, file: str, line: int, content_hash: str) -> ReportLine | str | None:
-        with store_errors():
+        with store_errors(self.path):
             return super().lookup(file, line, content_hash)
 
     def record(self, result: ReportLine, content_hash: str,
                context: RecordContext | None = None) -> ReportLine | None:
-        with store_errors():
+        with store_errors(self.path):
             return super().record(result, content_hash, context)
 
     def close(self, summary: dict[str, Any], *, completed: bool) -> None:
-        with store_errors():
+        with store_errors(self.path):
             super().close(summary, completed=completed)
 
 

@@ -4,10 +4,16 @@ Why an append-only log: a dismissal is a legal judgement by a named person; the 
 what, when and why, and every later decision (or an imported one) is added, never overwritten.  A
 candidate's reviewer status is the action of its latest decision (by time), so importing another
 office's log resolves conflicts by timestamp and is idempotent.
+
+"Latest" is by `effective`: a decision's time, but never later than the moment it reached this store.
+An imported decision dated in the future (a clock ahead, or a forged file) therefore cannot outrank a
+decision a reviewer makes here afterwards; ties go to the later insertion.  Times more than a day
+ahead are refused at import: no honest clock is that wrong.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -21,6 +27,8 @@ DECISION_TAG = "legality.decision/1"
 ACTIONS = {"dismiss": "dismissed", "confirm": "confirmed"}
 STATUSES = ("new", "known", "dismissed", "confirmed", "resolved")
 MIN_PREFIX = 8
+CLOCK_SKEW = dt.timedelta(days=1)  # how far ahead of this clock an imported decision may be dated
+_ORDER = "ORDER BY effective DESC, id DESC"
 _HEX = re.compile(r"^[0-9a-f]+$")
 _SEVERITY_ORDER = "CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END"
 
@@ -84,15 +92,15 @@ def decide(conn: sqlite3.Connection, fingerprint: str, action: str, *, by: str, 
     with transaction(conn):
         fp = resolve_fingerprint(conn, fingerprint)
         decision = Decision(fp, action, reason, by, at or now())
-        conn.execute("INSERT INTO decisions (fingerprint, action, reason, by, at) VALUES (?, ?, ?, ?, ?)",
-                     (fp, action, reason, by, decision.at))
+        conn.execute("INSERT INTO decisions (fingerprint, action, reason, by, at, effective) VALUES (?, ?, ?, ?, ?, ?)",
+                     (fp, action, reason, by, decision.at, min(decision.at, now())))
         _apply_latest(conn, fp)
     return decision
 
 
 def _latest(conn: sqlite3.Connection, fp: str) -> Decision | None:
     row = conn.execute("SELECT fingerprint, action, reason, by, at FROM decisions WHERE fingerprint = ?"
-                       " ORDER BY at DESC, id DESC LIMIT 1", (fp,)).fetchone()
+                       f" {_ORDER} LIMIT 1", (fp,)).fetchone()
     return None if row is None else Decision(*row)
 
 
@@ -156,10 +164,7 @@ class Conflict:
     fingerprint: str
     local: Decision
     imported: Decision
-
-    @property
-    def kept(self) -> str:
-        return "imported" if (self.imported.at, 1) > (self.local.at, 0) else "local"
+    kept: str = "local"  # which one is in effect after the import: "imported" or "local"
 
 
 @dataclass(slots=True)
@@ -176,7 +181,7 @@ def parse_decision(text: str) -> Decision:
     try:
         d = orjson.loads(text)
     except orjson.JSONDecodeError as e:
-        raise ValueError(f"не JSON ({e})") from None
+        raise ValueError(f"строка не является корректным JSON (ошибка около символа {e.pos + 1})") from None
     if not isinstance(d, dict):
         raise ValueError("ожидается JSON-объект")
     if d.get("format", DECISION_TAG) != DECISION_TAG:
@@ -197,13 +202,15 @@ def parse_decision(text: str) -> Decision:
     try:
         at = normalize_time(d["at"])
     except ValueError:
-        raise ValueError(f"at: {d['at']!r} — не время ISO 8601") from None
+        raise ValueError(f"at: {d['at'][:40]!r} — не время ISO 8601 (например, 2024-05-01T10:00:00Z)") from None
     return Decision(fp, action, reason, by, at)
 
 
 def import_decisions(conn: sqlite3.Connection, lines: Iterable[tuple[int, str]]) -> ImportResult:
     """Add the decisions not yet here; a decision already present is counted, never duplicated."""
     result = ImportResult()
+    arrived = now()
+    latest_allowed = (dt.datetime.now(dt.timezone.utc) + CLOCK_SKEW).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     with transaction(conn):
         for lineno, text in lines:
             if not text.strip():
@@ -213,16 +220,22 @@ def import_decisions(conn: sqlite3.Connection, lines: Iterable[tuple[int, str]])
             except ValueError as e:
                 result.rejected.append((lineno, str(e)))
                 continue
+            if dec.at > latest_allowed:
+                result.rejected.append((lineno, f"at: {dec.at} — время решения в будущем (позже текущего больше "
+                                                "чем на сутки); проверьте часы в том ведомстве, откуда файл"))
+                continue
             before = _latest(conn, dec.fingerprint)
-            cur = conn.execute("INSERT OR IGNORE INTO decisions (fingerprint, action, reason, by, at, origin)"
-                               " VALUES (?, ?, ?, ?, ?, 'import')",
-                               (dec.fingerprint, dec.action, dec.reason, dec.by, dec.at))
+            cur = conn.execute("INSERT OR IGNORE INTO decisions (fingerprint, action, reason, by, at, origin,"
+                               " effective) VALUES (?, ?, ?, ?, ?, 'import', ?)",
+                               (dec.fingerprint, dec.action, dec.reason, dec.by, dec.at, min(dec.at, arrived)))
             if cur.rowcount == 0:
                 result.present += 1
                 continue
             result.added += 1
             if before is not None and before.action != dec.action:
-                result.conflicts.append(Conflict(dec.fingerprint, before, dec))
+                after = _latest(conn, dec.fingerprint)
+                kept = "imported" if after is not None and after == dec else "local"
+                result.conflicts.append(Conflict(dec.fingerprint, before, dec, kept))
             known = conn.execute("SELECT 1 FROM candidates WHERE fingerprint = ?", (dec.fingerprint,)).fetchone()
             if known:
                 _apply_latest(conn, dec.fingerprint)

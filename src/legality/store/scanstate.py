@@ -4,8 +4,11 @@ Why the decisions are made here and not in the scan: the scan only asks "evaluat
 and "what do I output for this result?"; everything about history lives in one place.
 
 Life of a candidate (by fingerprint): first seen → `new` (its `first_run` is this run); seen again in
-a later run → `known`; a reviewer's `dismissed` / `confirmed` stays; a record of the same case that is
-evaluated again and no longer shows it → `resolved` (seen again later → `known`).  A candidate first
+a later run → `known`; a reviewer's `dismissed` / `confirmed` stays; a record of the same case and the
+same defendant (`person_id`: co-defendants share the case id) that is evaluated again, with the rule
+running to the end, and no longer shows it → `resolved` (seen again later → `known`).  What a record of
+this run showed is never resolved by another record of the same run: the batch may hold an old and a
+corrected export of one verdict, and the report has just delivered the finding.  A candidate first
 seen by a run that never completed was never delivered, so the next run to see it reports it as new.
 
 Resume: every committed record leaves a row in `run_records` (position, content hash, what was
@@ -28,11 +31,12 @@ from typing import Any
 import orjson
 
 from .. import __version__
+from ..report.jsonable import safe_dumps
 from ..report.model import Candidate, ReportLine
 from ..scan.context import RecordContext
 from ..scan.state import SKIP
 from .db import StoreBusy, StoreError, connect, now
-from .history import COUNTS, run_counts
+from .history import COUNTS, duplicate_cases, run_counts
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +45,13 @@ BATCH_SECONDS = 2.0
 OPEN_STATUSES = ("new", "known")  # what a re-scan may resolve; reviewer decisions stay
 REVIEWED = ("dismissed", "confirmed")
 _LATEST_DECISION = ("SELECT CASE action WHEN 'dismiss' THEN 'dismissed' ELSE 'confirmed' END FROM decisions"
-                    " WHERE fingerprint = ? ORDER BY at DESC, id DESC LIMIT 1")
+                    " WHERE fingerprint = ? ORDER BY effective DESC, id DESC LIMIT 1")
 
 
 def line_to_json(line: ReportLine) -> str:
-    return orjson.dumps(line.to_json()).decode()
+    """Never fails on a huge exact amount (its decimal string, as in the report): a record the store
+    cannot save would stop every `--resume` at the same place."""
+    return safe_dumps(line.to_json()).decode()
 
 
 def line_from_json(text: str | bytes) -> ReportLine:
@@ -76,6 +82,7 @@ class _Cand:
     status: str
     first_run: int
     case_id: str | None
+    person_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -114,7 +121,6 @@ class StoreState:
         # the batch not yet committed: statements in order, and what they will have changed
         self._ops: list[tuple[str, tuple]] = []
         self._cands: dict[str, _Cand] = {}
-        self._case_fps: dict[str | None, set[str]] = {}
         self._pending = 0
         self._batch_start = 0.0
         self._record_mark = -1  # index in _ops where the record being written began (-1: none)
@@ -174,11 +180,11 @@ class StoreState:
         if self.rescan:
             return None
         row = self._db.execute(
-            "SELECT rules_version, scanned_run, status, report FROM records WHERE content_hash = ?",
+            "SELECT rules_version, scanned_run, status, report, case_id FROM records WHERE content_hash = ?",
             (content_hash,)).fetchone()
         if row is None or row[0] != self._evaluator or row[1] not in self._completed:
             return None
-        self._mark_unchanged(file, line, content_hash, row[2], row[3])
+        self._mark_unchanged(file, line, content_hash, row[2], row[3], row[4])
         return SKIP
 
     def replay(self, result: ReportLine, content_hash: str) -> tuple[ReportLine | None, RecordContext | None]:
@@ -193,12 +199,13 @@ class StoreState:
         if done is not None and done.content_hash == content_hash and done.status != "unchanged":
             return self.replay(result, content_hash)[0]  # committed before the interruption
         self._record_mark = len(self._ops)
+        person = getattr(context, "person_id", None)
         fresh: list[Candidate] = []
         for cand in result.candidates:
-            is_fresh, status = self._see(cand, result.case_id)
+            is_fresh, status = self._see(cand, result.case_id, person)
             if is_fresh and status != "dismissed":
                 fresh.append(cand)
-        n_resolved = self._resolve(result)
+        n_resolved = self._resolve(result, person)
         output = self._output(result, fresh)
         report = line_to_json(result)
         self._ops.append((
@@ -211,7 +218,8 @@ class StoreState:
              self.run_id, result.status, report)))
         out_json = None if output is None else (report if output is result else line_to_json(output))
         self._progress(result.file, result.line, content_hash, result.status,
-                       len(result.candidates), len(fresh), n_resolved, out_json, context_to_json(context))
+                       len(result.candidates), len(fresh), n_resolved, out_json, context_to_json(context),
+                       case_id=result.case_id)
         return output
 
     def close(self, summary: dict[str, Any], *, completed: bool) -> None:
@@ -225,9 +233,10 @@ class StoreState:
             for sql, args in self._ops:
                 conn.execute(sql, args)
             counts = run_counts(conn, self.run_id)
+            duplicates = duplicate_cases(conn, self.run_id)
             conn.execute(
                 "UPDATE runs SET status = ?, finished = ?, summary = ?, records = ?, clean = ?, flagged = ?,"
-                " invalid = ?, unchanged = ?, candidates = ?, new = ?, resolved = ? WHERE id = ?",
+                " invalid = ?, partial = ?, unchanged = ?, candidates = ?, new = ?, resolved = ? WHERE id = ?",
                 ("completed" if completed else "interrupted", now(),
                  orjson.dumps(summary, option=orjson.OPT_SORT_KEYS, default=str).decode(),
                  *(counts[k] for k in COUNTS), self.run_id))
@@ -240,6 +249,12 @@ class StoreState:
             conn.close()
             self.conn = None
             self._ops.clear()
+        if duplicates:
+            shown = ", ".join(c for c, _ in duplicates[:10]) + (", …" if len(duplicates) > 10 else "")
+            log.warning("номера дел, которые встречаются в нескольких записях партии: %d (записей: %d): %s. "
+                        "Находки каждой записи учитываются по её подсудимому; если это повторная выгрузка "
+                        "одного приговора, проверьте, какая запись верна", len(duplicates),
+                        sum(n for _, n in duplicates), shown)
         log.info("хранилище %s: запуск %d %s: проверено %d, без изменений %d, кандидатов %d, новых %d, "
                  "устранено %d", self.path, self.run_id, "завершён" if completed else "прерван", counts["records"],
                  counts["unchanged"], counts["candidates"], counts["new"], counts["resolved"])
@@ -301,7 +316,6 @@ class StoreState:
             raise
         self._ops.clear()
         self._cands.clear()
-        self._case_fps.clear()
         self._pending = 0
 
     def _maybe_flush(self) -> None:
@@ -310,11 +324,13 @@ class StoreState:
             self.flush()
 
     def _progress(self, file: str, line: int, content_hash: str, status: str, n_candidates: int,
-                  n_new: int, n_resolved: int, output: str | None, context: str | None = None) -> None:
+                  n_new: int, n_resolved: int, output: str | None, context: str | None = None, *,
+                  case_id: str | None = None) -> None:
         self._ops.append((
             "INSERT OR REPLACE INTO run_records (run_id, file, line, content_hash, status, n_candidates,"
-            " n_new, n_resolved, output, context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (self.run_id, file, line, content_hash, status, n_candidates, n_new, n_resolved, output, context)))
+            " n_new, n_resolved, output, context, case_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (self.run_id, file, line, content_hash, status, n_candidates, n_new, n_resolved, output, context,
+             case_id)))
         if self._pending == 0:
             self._batch_start = time.monotonic()
         self._pending += 1
@@ -335,15 +351,14 @@ class StoreState:
         cand = self._cands.get(fp)
         if cand is not None:
             return cand
-        row = self._db.execute("SELECT status, first_run, case_id FROM candidates WHERE fingerprint = ?",
+        row = self._db.execute("SELECT status, first_run, case_id, person_id FROM candidates WHERE fingerprint = ?",
                                (fp,)).fetchone()
         return None if row is None else _Cand(*row)
 
     def _remember(self, fp: str, cand: _Cand) -> None:
         self._cands[fp] = cand
-        self._case_fps.setdefault(cand.case_id, set()).add(fp)
 
-    def _see(self, cand: Candidate, case_id: str | None) -> tuple[bool, str]:
+    def _see(self, cand: Candidate, case_id: str | None, person_id: str | None = None) -> tuple[bool, str]:
         """Insert or update one candidate; (first seen by this run?, its status now).
 
         The statements re-check reviewer statuses when they run: a reviewer may decide between this
@@ -356,11 +371,11 @@ class StoreState:
             status = self._decided(fp) or "new"
             self._ops.append((
                 "INSERT INTO candidates (fingerprint, case_id, rule, offence, severity, first_run, last_run,"
-                " first_seen, last_seen, status, candidate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                f" coalesce(({_LATEST_DECISION}), 'new'), ?)",
+                " first_seen, last_seen, status, candidate, person_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                f" coalesce(({_LATEST_DECISION}), 'new'), ?, ?)",
                 (fp, case_id, cand.rule, cand.offence, cand.severity, run, run, self._started, self._started,
-                 fp, body)))
-            self._remember(fp, _Cand(status, run, case_id))
+                 fp, body, person_id)))
+            self._remember(fp, _Cand(status, run, case_id, person_id))
             return True, status
         status, first = current.status, current.first_run
         if first != run and first not in self._completed:
@@ -370,9 +385,9 @@ class StoreState:
         self._ops.append((
             "UPDATE candidates SET status = CASE WHEN status IN ('dismissed', 'confirmed') THEN status ELSE ? END,"
             " first_seen = CASE WHEN first_run = ? THEN first_seen ELSE ? END, first_run = ?, last_run = ?,"
-            " last_seen = ?, severity = ?, candidate = ? WHERE fingerprint = ?",
-            (status, first, self._started, first, run, self._started, cand.severity, body, fp)))
-        self._remember(fp, _Cand(status, first, case_id))
+            " last_seen = ?, severity = ?, candidate = ?, person_id = coalesce(?, person_id) WHERE fingerprint = ?",
+            (status, first, self._started, first, run, self._started, cand.severity, body, person_id, fp)))
+        self._remember(fp, _Cand(status, first, case_id, person_id or current.person_id))
         return first == run, status
 
     def _decided(self, fp: str) -> str | None:
@@ -380,21 +395,29 @@ class StoreState:
         row = self._db.execute(_LATEST_DECISION, (fp,)).fetchone()
         return None if row is None else row[0]
 
-    def _resolve(self, result: ReportLine) -> int:
-        """Open candidates of this case that the new evaluation no longer shows become `resolved`."""
+    def _resolve(self, result: ReportLine, person_id: str | None = None) -> int:
+        """Open candidates of this defendant that the new evaluation no longer shows become `resolved`.
+
+        Only what the evaluation could check again: nothing from an invalid record, nothing of a rule
+        that faulted on it (a fault naming no rule: nothing at all), and nothing this run has seen
+        (another record of the batch shows it).  A candidate recorded before defendants were told
+        apart (no `person_id`) waits until its record shows it again.
+        """
         if result.case_id is None or result.status == "invalid":
             return 0  # an unreadable re-export proves nothing about a fix
+        faulted = {f.get("rule") if isinstance(f, dict) else None for f in result.faults}
+        if None in faulted:
+            return 0  # a check a rule could not finish, and we do not know which rule: proves nothing
         current = {c.fingerprint for c in result.candidates}
-        open_now = {fp: _Cand(st, first, result.case_id) for fp, st, first in self._db.execute(
-            f"SELECT fingerprint, status, first_run FROM candidates WHERE case_id = ? AND status IN {OPEN_STATUSES}",
-            (result.case_id,))}
-        for fp in self._case_fps.get(result.case_id, ()):
-            open_now[fp] = self._cands[fp]
-        gone = sorted(fp for fp, c in open_now.items() if c.status in OPEN_STATUSES and fp not in current)
-        for fp in gone:
+        gone = sorted(
+            (fp, first_run) for fp, rule, first_run, last_run in self._db.execute(
+                "SELECT fingerprint, rule, first_run, last_run FROM candidates WHERE case_id = ? AND person_id IS ?"
+                f" AND status IN {OPEN_STATUSES}", (result.case_id, person_id))
+            if fp not in current and fp not in self._cands and last_run != self.run_id and rule not in faulted)
+        for fp, first_run in gone:
             self._ops.append((f"UPDATE candidates SET status = 'resolved' WHERE fingerprint = ?"
                               f" AND status IN {OPEN_STATUSES}", (fp,)))
-            self._remember(fp, _Cand("resolved", open_now[fp].first_run, result.case_id))
+            self._remember(fp, _Cand("resolved", first_run, result.case_id, person_id))
         return len(gone)
 
     def _output(self, result: ReportLine, fresh: list[Candidate]) -> ReportLine | None:
@@ -407,7 +430,8 @@ class StoreState:
         return ReportLine(case_id=result.case_id, file=result.file, line=result.line, status=result.status,
                           candidates=fresh, errors=result.errors, faults=result.faults)
 
-    def _mark_unchanged(self, file: str, line: int, content_hash: str, status: str, report: str) -> None:
+    def _mark_unchanged(self, file: str, line: int, content_hash: str, status: str, report: str,
+                        case_id: str | None = None) -> None:
         """An unchanged record still shows its candidates: they are seen again (→ known)."""
         self._record_mark = len(self._ops)
         self._ops.append(("UPDATE records SET last_run = ?, file = ?, line = ? WHERE content_hash = ?",
@@ -416,7 +440,7 @@ class StoreState:
             stored = line_from_json(report)
             for cand in stored.candidates:
                 self._see(cand, stored.case_id)
-        self._progress(file, line, content_hash, "unchanged", 0, 0, 0, None)
+        self._progress(file, line, content_hash, "unchanged", 0, 0, 0, None, case_id=case_id)
 
 
 def _alive(pid: int) -> bool:

@@ -93,6 +93,18 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
         "CREATE INDEX decisions_fingerprint ON decisions (fingerprint, at)",
         "CREATE UNIQUE INDEX decisions_identity ON decisions (fingerprint, action, by, at)",
     )),
+    # person_id: co-defendants share a case id, so a record resolves only its own defendant's
+    # candidates (NULL: seen before this step; such a candidate is claimed when it is seen again).
+    # effective: when a decision can take effect here, at most when it arrived: an imported decision
+    # dated in the future never outranks a decision made here later.  Existing rows: at most now.
+    (3, "candidates by defendant, partial records, duplicate case ids, when a decision took effect", (
+        "ALTER TABLE candidates ADD COLUMN person_id TEXT",
+        "ALTER TABLE run_records ADD COLUMN case_id TEXT",
+        "ALTER TABLE runs ADD COLUMN partial INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE decisions ADD COLUMN effective TEXT",
+        "UPDATE decisions SET effective = min(at, strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z')",
+        "CREATE INDEX decisions_effective ON decisions (fingerprint, effective)",
+    )),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -19,16 +19,39 @@ from ..paths import GRAMMAR_FILE
 from . import ast as A
 
 
+_LARK_OPTIONS = dict(parser="lalr", start=["start", "expr"], propagate_positions=True, maybe_placeholders=True)
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(
-        GRAMMAR_FILE.read_text(encoding="utf-8"),
-        parser="lalr",
-        start=["start", "expr"],
-        propagate_positions=True,
-        maybe_placeholders=True,
-        cache=True,  # grammar tables cached on disk between runs (keyed by grammar hash)
-    )
+    """The LALR parser, its tables reused from the per-user cache (`legality.cache`) when present.
+
+    Why a cache at all: building the tables takes ~0.15 s, loading them ~0.015 s, and every command
+    and every scan worker builds a parser.  Why not Lark's own `cache=True`: it loads a pickle from a
+    predictable name in the shared temp folder, written by anyone (red-team F01).
+    """
+    import io
+    import sys
+
+    import lark
+
+    from .. import cache
+
+    text = GRAMMAR_FILE.read_text(encoding="utf-8")
+    store = cache.Cache.open()
+    name = cache.entry_name("grammar", text, lark.__version__, sys.version, repr(sorted(_LARK_OPTIONS.items())))
+    blob = store.get(name) if store is not None else None
+    if blob is not None:
+        try:
+            return Lark.load(io.BytesIO(blob))
+        except Exception:  # noqa: BLE001 - a verified entry from another lark build: rebuild it
+            pass
+    parser = Lark(text, cache=False, **_LARK_OPTIONS)
+    if store is not None:
+        buf = io.BytesIO()
+        parser.save(buf)
+        store.put(name, buf.getvalue())
+    return parser
 
 
 class _Bad(Exception):
@@ -47,10 +70,33 @@ def _span(file: str, meta_or_tok) -> Span:
 
 def _unquote(tok: Token, file: str) -> str:
     try:
-        return json.loads(str(tok))
+        text = json.loads(str(tok))
     except ValueError:
         raise _Bad(Diagnostic("E006", f"invalid string literal {tok}", _span(file, tok),
                               hint='strings use double quotes; escape a quote as \\" and a backslash as \\\\'))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # json.loads accepts "\ud800"; no report, file or terminal can write such a string (F06)
+        raise _Bad(Diagnostic("E006", "the string holds half of a character (a lone \\uD800–\\uDFFF escape)",
+                              _span(file, tok),
+                              hint="write the character itself; \\uD800–\\uDFFF escapes are valid only as a pair"))
+    return text
+
+
+MAX_DIGITS = 15  # far above any term, amount or count in the Code; keeps every value exact in JSON and floats
+
+
+def _digits(tok: Token, file: str, text: str | None = None) -> str:
+    s = str(tok) if text is None else text
+    if any(len(part) > MAX_DIGITS for part in s.split(".")):
+        raise _Bad(Diagnostic("E006", f"number too long: {len(s.replace('.', ''))} digits", _span(file, tok),
+                              hint=f"numbers in rules have at most {MAX_DIGITS} digits before and after the point"))
+    return s
+
+
+def _int(tok: Token, file: str) -> int:
+    return int(_digits(tok, file))
 
 
 def _date(tok: Token, file: str) -> dt.date:
@@ -58,6 +104,47 @@ def _date(tok: Token, file: str) -> dt.date:
         return dt.date.fromisoformat(str(tok))
     except ValueError:
         raise _Bad(Diagnostic("E006", f"no such date: {tok}", _span(file, tok), hint="dates are written YYYY-MM-DD"))
+
+
+# ---- nesting limit
+
+MAX_NESTING = 100
+# quantifiers inside quantifiers: the work per record grows as (items per list) ** depth, so a deep
+# nest over a record's offences never finishes; 4 covers every real pairing/triple of offences
+MAX_QUANT_NESTING = 4
+# tree nodes that are not a level of an expression (statements, clauses, argument lists)
+_NOT_LEVELS = frozenset({
+    "start", "import_stmt", "define_stmt", "scope", "rule_stmt", "title", "severity", "cite", "cite_item",
+    "in_force", "by_date", "tags", "let", "when", "unless", "overrides", "violation", "actual", "allowed",
+    "allowed_map", "allowed_entry", "message", "facts", "args", "term_lit", "expr",
+})
+
+
+def _too_deep(tree: Tree, file: str, base: Span | None = None) -> Diagnostic | None:
+    """The first place (in reading order) where an expression is nested more than MAX_NESTING levels.
+
+    Why a limit: every later pass (tree transform, checker, code generation, formatter) walks an
+    expression recursively; without a limit a deep enough rule ends in a Python RecursionError with no
+    position.  Measured here, on the parse tree, before any of them runs.
+    """
+    stack: list[tuple[Tree, int, int]] = [(tree, 0, 0)]
+    while stack:
+        t, depth, quants = stack.pop()
+        if str(t.data) not in _NOT_LEVELS:
+            depth += 1
+            if depth > MAX_NESTING:
+                span = base or _span(file, t.meta)
+                return Diagnostic("E009", f"expression nested too deeply (more than {MAX_NESTING} levels)", span,
+                                  hint="split it: give inner parts their own names with `define` or `let`")
+        if t.data == "quant":  # `any x in list: …`; `max(a, b)` is a call, not a loop
+            quants += 1
+            if quants > MAX_QUANT_NESTING:
+                span = base or _span(file, t.meta)
+                return Diagnostic("E009", f"quantifiers nested too deeply (more than {MAX_QUANT_NESTING} inside "
+                                  "each other): the work grows as the number of items to that power", span,
+                                  hint="compute the inner quantifier once with `define … for offence` and use its name")
+        stack.extend((c, depth, quants) for c in reversed(t.children) if isinstance(c, Tree))
+    return None
 
 
 CLAUSES = ("title", "severity", "cite", "in_force", "tags", "let", "when", "unless", "overrides",
@@ -195,12 +282,16 @@ class _ToAst(Transformer):
                     parts.append(buf)
                     buf = ""
                 hole = raw[i + 1:j].strip()
+                deep = None
                 try:
                     tree = _parser().parse(hole, start="expr")
-                    expr = _ToAst(self.file, hole).transform(tree)
+                    deep = _too_deep(tree, self.file, _span(self.file, tok))
+                    expr = None if deep else _ToAst(self.file, hole).transform(tree)
                 except (UnexpectedInput, VisitError, _Bad):
                     raise _Bad(Diagnostic("E113", f"cannot read `{{{hole}}}` in message", _span(self.file, tok),
                                           hint="a hole holds an expression such as {cap} or {offence.sentence.principal.term}"))
+                if deep is not None:
+                    raise _Bad(deep)
                 expr = _respan(expr, _span(self.file, tok))
                 parts.append(expr)
                 i = j + 1
@@ -288,27 +379,28 @@ class _ToAst(Transformer):
         return A.Quant(str(kind), str(var), iterable, body, self.sp(meta))
 
     def int_lit(self, meta, tok):
-        return A.Literal(int(tok), None, self.sp(meta))
+        return A.Literal(_int(tok, self.file), None, self.sp(meta))
 
     def dec_lit(self, meta, tok):
-        return A.Literal(Fraction(str(tok)), None, self.sp(meta))
+        return A.Literal(Fraction(_digits(tok, self.file)), None, self.sp(meta))
 
     @v_args(meta=True, inline=False)
     def term_lit(self, meta, toks):
         y = m = d = 0
-        for n, unit in zip(toks[::2], toks[1::2]):
+        for tok, unit in zip(toks[::2], toks[1::2]):
+            n = _int(tok, self.file)
             u = str(unit)
             if u.startswith("year"):
-                y += int(n)
+                y += n
             elif u.startswith("month"):
-                m += int(n)
+                m += n
             else:
-                d += int(n)
+                d += n
         return A.Literal((y, m, d), "term", self.sp(meta))
 
     def qty_lit(self, meta, n, unit):
         u = str(unit)
-        return A.Literal(int(n), "hours" if u.startswith("hour") else u, self.sp(meta))
+        return A.Literal(_int(n, self.file), "hours" if u.startswith("hour") else u, self.sp(meta))
 
     def str_lit(self, meta, tok):
         return A.Literal(_unquote(tok, self.file), None, self.sp(meta))
@@ -405,7 +497,10 @@ def parse_text(source: str, file: str = "<text>") -> tuple[A.RuleFile | None, li
     except UnexpectedInput as err:
         return None, [_syntax_diag(file, err, source)]
     except RecursionError:
-        return None, [Diagnostic("E001", "expression nested too deeply", Span(file, 1, 1))]
+        return None, [_deep_anyway(file)]
+    deep = _too_deep(tree, file)
+    if deep is not None:
+        return None, [deep]
     try:
         return _ToAst(file, source).transform(tree), []
     except VisitError as err:
@@ -416,12 +511,21 @@ def parse_text(source: str, file: str = "<text>") -> tuple[A.RuleFile | None, li
     except _Bad as bad:
         return None, [bad.diag]
     except RecursionError:
-        return None, [Diagnostic("E001", "expression nested too deeply", Span(file, 1, 1))]
+        return None, [_deep_anyway(file)]
+
+
+def _deep_anyway(file: str) -> Diagnostic:
+    """Last guard: the nesting limit should stop this first; there is no position to give."""
+    return Diagnostic("E009", "expression nested too deeply", Span(file, 1, 1),
+                      hint="split it: give inner parts their own names with `define` or `let`")
 
 
 def parse_expr(source: str, file: str = "<expr>") -> tuple[A.Expr | None, list[Diagnostic]]:
     try:
         tree = _parser().parse(source, start="expr")
+        deep = _too_deep(tree, file)
+        if deep is not None:
+            return None, [deep]
         return _ToAst(file, source).transform(tree), []
     except UnexpectedInput as err:
         return None, [_syntax_diag(file, err, source)]
@@ -431,7 +535,7 @@ def parse_expr(source: str, file: str = "<expr>") -> tuple[A.Expr | None, list[D
             return None, [inner.diag]
         return None, [Diagnostic("E001", str(inner), Span(file, 1, 1))]
     except RecursionError:
-        return None, [Diagnostic("E001", "expression nested too deeply", Span(file, 1, 1))]
+        return None, [_deep_anyway(file)]
 
 
 def is_tree(x) -> bool:  # pragma: no cover - debugging helper
