@@ -18,7 +18,7 @@ import orjson
 from legality.engine import Engine
 from legality.model import validate_record
 from legality.model.enums import Category, PenaltyKind, Sex, Stage
-from legality.resolve.schema import penalty_amount
+from legality.model.verdict import penalty_amount
 
 HERE = Path(__file__).parent
 FIXTURES = HERE.parent / "fixtures" / "verdicts"

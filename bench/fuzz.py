@@ -48,7 +48,7 @@ def main() -> int:
         n = min(RECORD_BATCH, args.records - done)
         stats = run_record_fuzz(n, seed, jobs=args.jobs)
         for key, value in stats.items():
-            if isinstance(value, int) and not isinstance(value, bool):
+            if isinstance(value, int) and not isinstance(value, bool) and key != "exit_code":
                 totals[key] = totals.get(key, 0) + value
         if stats.get("crashes") or stats.get("conservation_violations") or stats.get("malformed_lines"):
             failed = True

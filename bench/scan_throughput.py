@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from legality.paths import RULES_DIR
-from legality.scan.synth import write_batch
+from support.synth import write_batch
 
 READ_ONLY = """
 import sys

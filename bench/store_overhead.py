@@ -30,7 +30,7 @@ from legality.io.sources import resolve_inputs
 from legality.paths import RULES_DIR
 from legality.scan.run import run_scan
 from legality.scan.state import NoState
-from legality.scan.synth import write_batch
+from support.synth import write_batch
 from legality.store.db import migrate, now
 from legality.store.scanstate import StoreState
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from legality.diagnostics import CODES
-from legality.eval.compiler import run_stages
+from legality.driver import run_stages
 from legality.paths import LAW_DIR
 
 BAD = Path(__file__).parent / "dsl" / "bad"

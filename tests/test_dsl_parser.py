@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from legality.diagnostics import Diagnostic
-from legality.eval.compiler import compile_sources
+from legality.driver import compile_sources
 from legality.law import Catalogue
 from legality.syntax import ast as A
 from legality.syntax.parser import parse_expr, parse_text
@@ -183,7 +183,7 @@ def test_rules_cannot_reach_python(catalogue, snippet, code):
 
 
 def test_import_cannot_leave_the_rules_directory(tmp_path):
-    from legality.eval.compiler import run_stages
+    from legality.driver import run_stages
     from legality.paths import LAW_DIR
 
     rules = tmp_path / "rules"

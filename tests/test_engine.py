@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from legality.eval.compiler import compile_sources
-from legality.eval import trace as T
+from legality.driver import compile_sources
+from legality.result import trace as T
 from legality.law import Catalogue
 from legality.model import validate_record
 from legality.report.model import CandidateModel

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from legality.cli import main
-from legality.eval.trace import FIRED, STATUS_RU
+from legality.result.trace import FIRED, STATUS_RU
 from legality.paths import FIXTURES_DIR, RULES_DIR
-from legality.scan.testing import first_flagged
+from support.fakes import first_flagged
 
 RULES = os.environ.get("LEGALITY_TEST_RULES", str(RULES_DIR))
 PLANTED = str(FIXTURES_DIR / "verdicts" / "planted")

@@ -14,13 +14,15 @@ import pytest
 from click.testing import CliRunner
 
 from legality.cli import main
-from legality.engine import Engine, Evaluation
+from legality.engine import Engine
+from legality.result.candidate import Evaluation
 from legality.io.reader import RawRecord
 from legality.model import validate_record
 from legality.model.values import Quantity, Term
 from legality.report.base import dumps
-from legality.report.jsonable import to_jsonable, to_ru
-from legality.report.model import Candidate, ReportLine, ReportLineModel, SummaryModel, fingerprint
+from legality.model.jsonable import to_jsonable, to_ru
+from legality.result.candidate import Candidate, fingerprint
+from legality.report.model import ReportLine, ReportLineModel, SummaryModel
 from legality.scan.pipeline import evaluate_raw
 from legality.scan.run import run_scan
 from legality.store.scanstate import line_from_json, line_to_json

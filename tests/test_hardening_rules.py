@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from legality.cache import Cache, entry_name
 from legality.cli import main
 from legality.eval import codegen
-from legality.eval.compiler import compile_sources
+from legality.driver import compile_sources
 from legality.law import Catalogue
 from legality.model import validate_record
 from legality.paths import GRAMMAR_FILE

@@ -26,9 +26,10 @@ from click.testing import CliRunner
 
 from legality.cli import main
 from legality.paths import FIXTURES_DIR
-from legality.report.model import Candidate, ReportLine, fingerprint
-from legality.scan.context import RecordContext
-from legality.scan.synth import generate
+from legality.result.candidate import Candidate, fingerprint
+from legality.report.model import ReportLine
+from legality.report.context import RecordContext
+from support.synth import generate
 from legality.store import review
 from legality.store.db import connect, describe, migrate
 from legality.store.scanstate import StoreState

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from legality.cli import main
 from legality.paths import FIXTURES_DIR, RULES_DIR
 from legality.report.text import cite_ru
-from legality.scan.testing import first_flagged
+from support.fakes import first_flagged
 
 RULES = os.environ.get("LEGALITY_TEST_RULES", str(RULES_DIR))
 PLANTED = str(FIXTURES_DIR / "verdicts" / "planted")

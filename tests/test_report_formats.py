@@ -12,7 +12,7 @@ from legality.io.reader import RawRecord
 from legality.report.base import FORMATS, FormatOptions
 from legality.report.model import ReportLineModel
 from legality.scan.run import run_scan
-from legality.scan.testing import FakeEngine, record
+from support.fakes import FakeEngine, record
 
 HOSTILE_COURT = '<script>alert("x")</script> & «суд»'
 

@@ -16,7 +16,7 @@ import pytest
 from legality.io.reader import RawRecord
 from legality.scan.run import run_scan
 
-from legality.scan.testing import FakeEngine, record
+from support.fakes import FakeEngine, record
 
 pytestmark = pytest.mark.browser
 

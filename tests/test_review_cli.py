@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from legality.cli import main
-from legality.report.model import fingerprint
+from legality.result.candidate import fingerprint
 from legality.store.db import connect
 from legality.store.schema import LATEST
 from test_store import batch, run_scan

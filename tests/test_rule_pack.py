@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from legality.engine import Engine
-from legality.eval.compiler import display_path
+from legality.driver import display_path
 from legality.model import validate_record
 from legality.paths import FIXTURES_DIR, RULES_DIR
 from legality.ruletest import KINDS, coverage, load_tests, run_test

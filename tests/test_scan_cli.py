@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from legality.cli import main
 from legality.paths import FIXTURES_DIR, RULES_DIR
 from legality.report.model import ReportLineModel, SummaryModel
-from legality.scan.synth import fixture_records, write_batch
+from support.synth import fixture_records, write_batch
 
 VERDICTS = FIXTURES_DIR / "verdicts"
 LEGALITY = str(Path(sys.executable).with_name("legality"))

@@ -11,7 +11,7 @@ from legality.report.model import ReportLine
 from legality.scan.pipeline import Pipeline
 from legality.scan.run import run_scan
 from legality.scan.state import SKIP
-from legality.scan.testing import FakeEngine, fake_factory, record
+from support.fakes import FakeEngine, fake_factory, record
 
 
 def batch(n: int) -> list[RawRecord]:

@@ -12,7 +12,8 @@ import sqlite3
 import orjson
 import pytest
 
-from legality.report.model import Candidate, ReportLine, fingerprint
+from legality.result.candidate import Candidate, fingerprint
+from legality.report.model import ReportLine
 from legality.scan.state import SKIP, NoState
 from legality.store import review
 from legality.store.db import NoStore, NotAStore, SchemaTooNew, StoreBusy, connect, migrate, schema_version

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from legality.cli import main
-from legality.scan.synth import write_batch
+from support.synth import write_batch
 from legality.store.db import connect
 from legality.store.schema import LATEST
 

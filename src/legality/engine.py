@@ -14,27 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import CompileError, Diagnostic, has_errors
-from .eval.trace import Trace
-from .report.model import Candidate
-
-
-@dataclass(frozen=True, slots=True)
-class RuleInfo:
-    id: str
-    title: str
-    severity: str
-    citations: tuple[str, ...]
-    tags: tuple[str, ...]
-    scope: str
-    file: str
-    line: int
-
-
-@dataclass(slots=True)
-class Evaluation:
-    candidates: list[Candidate]
-    faults: list[Diagnostic] = field(default_factory=list)
-    trace: Trace | None = None
+from .result.candidate import Evaluation, RuleInfo
 
 
 _CACHE: dict[str, tuple] = {}
@@ -67,7 +47,7 @@ class Engine:
 
     @classmethod
     def compile(cls, rules_dir: str | Path | None = None, *, catalogue=None) -> tuple["Engine | None", list[Diagnostic]]:
-        from .eval.compiler import compile_program
+        from .driver import compile_program
 
         key = _content_key(rules_dir) if catalogue is None else None
         if key is not None and key in _CACHE:

@@ -29,7 +29,7 @@ import orjson
 import yaml
 
 from .diagnostics import Diagnostic, Span
-from .eval import trace as T
+from .result import trace as T
 from .model import validate_record
 
 KINDS = ("violation", "boundary", "not_applicable")

@@ -317,12 +317,12 @@ def _records(limit: int) -> list[Any]:
 def _compiler(catalogue: Any, common: str):
     """`compile_sources({"common.legal": common, "fuzz.legal": text})`, with common.legal parsed once.
 
-    The same stages in the same order (legality.eval.compiler.STAGES after `load`; imports made
+    The same stages in the same order (legality.driver.STAGES after `load`; imports made
     visible as compile_sources does); only the parse of the unchanging common.legal is reused, which
     is most of the time of a case.
     """
     from legality.diagnostics import sort_diagnostics
-    from legality.eval.compiler import STAGES, Unit
+    from legality.driver import STAGES, Unit
     from legality.syntax.parser import parse_text
 
     common_ast, common_diags = parse_text(common, "common.legal")

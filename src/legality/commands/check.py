@@ -29,7 +29,7 @@ def _print_diags(diags, sources, fmt: str) -> None:
 @click.option("--timings", is_flag=True, help="print how long each compiler stage took")
 def check_cmd(rules_dir, strict, fmt, dump, timings):
     """Compile and lint a rule set. Exit 0 clean, 1 warnings with --strict, 2 errors."""
-    from ..eval.compiler import run_stages
+    from ..driver import run_stages
     from ..syntax.printer import rule_file
 
     u = run_stages(rules_dir)
@@ -66,7 +66,7 @@ def check_cmd(rules_dir, strict, fmt, dump, timings):
 @click.option("--dot", is_flag=True, help="Graphviz DOT instead of text")
 def graph_cmd(rules_dir, dot):
     """Print the dependency graph of facts and rules in evaluation order."""
-    from ..eval.compiler import run_stages
+    from ..driver import run_stages
 
     u = run_stages(rules_dir)
     errs = [d for d in u.diags if d.is_error]

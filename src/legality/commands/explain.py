@@ -15,7 +15,7 @@ from ..paths import RULES_DIR
 from ..report.base import dumps
 from ..report.explain import explain_json, explain_text
 from ..report.text import safe_text
-from ..scan.inputs import compile_or_exit, fail, find_case
+from ._inputs import compile_or_exit, fail, find_case
 
 
 def evaluable_case(paths: tuple[str, ...], case_id: str, rules_dir: str, rule: str | None = None):

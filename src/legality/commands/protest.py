@@ -15,7 +15,7 @@ from ..paths import RULES_DIR
 from ..report.atomic import atomic_binary, os_error_ru, output_conflict, output_problem, writes_through
 from ..report.protest import protest_context, render_markdown, write_docx
 from ..report.text import safe_text
-from ..scan.inputs import fail
+from ._inputs import fail
 from .explain import evaluable_case
 
 

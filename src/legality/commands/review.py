@@ -17,7 +17,7 @@ from rich.table import Table
 from ..report.atomic import atomic_binary
 from ..report.text import SEVERITY_RU
 from ..store import review as decisions
-from ..store.options import DbError, console, db_option, open_store, store_errors
+from ._store import DbError, console, db_option, open_store, store_errors
 
 STATUS_RU = {"new": "новый", "known": "известный", "dismissed": "отклонён", "confirmed": "подтверждён",
              "resolved": "устранён"}

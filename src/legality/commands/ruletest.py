@@ -17,7 +17,7 @@ def test_cmd(rules_dir, match, no_coverage, verbose):
     from pathlib import Path
 
     from ..engine import Engine
-    from ..eval.compiler import display_path
+    from ..driver import display_path
     from ..paths import RULES_DIR
     from ..ruletest import KINDS, coverage, load_tests, run_test
 

@@ -14,7 +14,7 @@ import orjson
 from rich.table import Table
 
 from ..store.history import list_runs, rule_stats
-from ..store.options import console, db_option, open_store, store_errors
+from ._store import console, db_option, open_store, store_errors
 
 RUN_STATUS_RU = {"running": "выполняется", "completed": "завершён", "interrupted": "прерван"}
 COUNT_RU = {"records": "Провер.", "flagged": "Наруш.", "invalid": "Некорр.", "partial": "Неполн.", "unchanged": "Без изм.",

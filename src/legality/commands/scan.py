@@ -22,12 +22,12 @@ import click
 from ..paths import RULES_DIR
 from ..report.atomic import atomic_binary, os_error_ru, output_conflict, output_problem, write_atomic, writes_through
 from ..report.base import FORMATS, FormatOptions, dumps
-from ..report.model import SEVERITIES
+from ..result.candidate import SEVERITIES
 from ..scan.run import run_scan
 from ..scan.state import NoState, ScanState
-from ..store.options import SCAN_OPTIONS as STORE_SCAN_OPTIONS, make_store_state
+from ._store import SCAN_OPTIONS as STORE_SCAN_OPTIONS, make_store_state
 from ..scan.summary import Summary, now_iso
-from ..scan.inputs import compile_or_exit, fail, resolve_or_exit
+from ._inputs import compile_or_exit, fail, resolve_or_exit
 from ..report.text import safe_text
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2

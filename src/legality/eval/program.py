@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..engine import Evaluation
+from ..result.candidate import Evaluation
 from ..model.values import Citation
-from ..report.jsonable import to_jsonable, to_ru
-from ..report.model import Candidate, fingerprint
+from ..model.jsonable import to_jsonable, to_ru
+from ..result.candidate import Candidate, fingerprint
 from ..resolve.ir import Clause, FactDef, RuleDef
-from . import trace as T
+from ..result import trace as T
 from .closures import MISSING, Fault, FaultError, compile_node
 from .codegen import STATUS, Gen, Miss
 
@@ -332,7 +332,7 @@ class Program:
         self._steps = [(n.split(":", 1)[0], n.split(":", 1)[1]) for n in order]  # the explaining path
 
     def rule_infos(self) -> list:
-        from ..engine import RuleInfo
+        from ..result.candidate import RuleInfo
 
         out = []
         for r in sorted(self.rules.values(), key=lambda r: r.id):

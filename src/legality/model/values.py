@@ -408,3 +408,10 @@ class Citation:
     def __str__(self) -> str:
         """The usual Russian form: «ч.3 ст.56 УК РК»."""
         return f"{self.ref} {self.act}"
+
+
+def as_fraction(x: Any) -> Fraction | None:
+    """An amount of the export (int, float or Fraction) as an exact Fraction; floats by their decimal text."""
+    if x is None:
+        return None
+    return Fraction(str(x)) if isinstance(x, float) else Fraction(x)

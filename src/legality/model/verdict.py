@@ -28,7 +28,8 @@ from .enums import (
     Stage,
 )
 from .values import (
-    MAX_ARREST_DAYS, MAX_DAMAGE_KZT, MAX_HOURS, MAX_MRP, MAX_MULTIPLE, MIN_AMOUNT, ArticleRef, Term,
+    MAX_ARREST_DAYS, MAX_DAMAGE_KZT, MAX_HOURS, MAX_MRP, MAX_MULTIPLE, MIN_AMOUNT, ArticleRef, Quantity, Term,
+    as_fraction,
 )
 
 FORMAT_TAG = "legality.verdict/1"
@@ -161,3 +162,18 @@ class Verdict(_Model):
     defendant: Defendant
     offences: list[Offence] = Field(min_length=1)
     final_sentence: FinalSentence
+
+
+def penalty_amount(p: Penalty) -> Quantity | None:
+    """The amount of a penalty in its own unit: a term, МРП, a multiple, hours or days."""
+    if p.term is not None:
+        return p.term
+    if p.mrp is not None:
+        return Quantity(as_fraction(p.mrp), "mrp")
+    if p.multiple is not None:
+        return Quantity(as_fraction(p.multiple), "multiple")
+    if p.hours is not None:
+        return Quantity(p.hours, "hours")
+    if p.days is not None:
+        return Quantity(p.days, "days")
+    return None

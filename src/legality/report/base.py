@@ -16,8 +16,8 @@ from typing import Any, BinaryIO, ClassVar
 import orjson
 
 from ..report.model import ReportLine
-from ..scan.context import RecordContext
-from .jsonable import safe_dumps
+from .context import RecordContext
+from ..model.jsonable import safe_dumps
 
 
 @dataclass(slots=True)
@@ -72,7 +72,7 @@ class Collecting(Formatter):
 def dumps(obj: Any, *, indent: bool = False) -> bytes:
     """JSON bytes as every format writes them: UTF-8, exact engine values via `to_jsonable`.
 
-    Never fails on an integer beyond 64 bits (written as its decimal string, see `report.jsonable`):
+    Never fails on an integer beyond 64 bits (written as its decimal string, see `model.jsonable`):
     one record with an absurd amount must not cost the whole report.
     """
     opt = orjson.OPT_NON_STR_KEYS | (orjson.OPT_INDENT_2 if indent else 0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ..scan.context import RecordContext
+from .context import RecordContext
 from .base import Formatter, dumps
 from .model import ReportLine
 from .text import cites_ru, spreadsheet_safe

@@ -2,15 +2,24 @@
 
 Why grouped by outcome: the reader asks first «what is wrong», then «what was checked and found
 lawful», then «what did not apply and why»; within a group the rules keep the engine's order.
-The trace is data (`legality.eval.trace`); this module only renders it.
+The trace is data (`legality.result.trace`); this module only renders it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..eval.trace import (
-    EXCEPTED, FAULT, FIRED, MISSING, NOT_APPLICABLE, NOT_IN_FORCE, OVERRIDDEN, PASSED, STATUS_RU, Trace,
+from ..result.trace import (
+    EXCEPTED,
+    FAULT,
+    FIRED,
+    MISSING,
+    NOT_APPLICABLE,
+    NOT_IN_FORCE,
+    OVERRIDDEN,
+    PASSED,
+    STATUS_RU,
+    Trace,
 )
 from .text import SEVERITY_RU, safe_text, value_ru
 from .verdict_text import verdict_particulars

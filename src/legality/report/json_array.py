@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..scan.context import RecordContext
+from .context import RecordContext
 from .base import Formatter, dumps
 from .model import ReportLine
 

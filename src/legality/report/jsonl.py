@@ -5,7 +5,7 @@ Streaming: each line is written as it arrives, so memory does not grow with the 
 
 from __future__ import annotations
 
-from ..scan.context import RecordContext
+from .context import RecordContext
 from .base import Formatter, dumps
 from .model import ReportLine
 

@@ -6,59 +6,15 @@ models below them describe the same shapes for the JSON Schema and for tests tha
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import orjson
 from pydantic import BaseModel, ConfigDict
 
-from .jsonable import safe_dumps, to_jsonable
+from ..result.candidate import Candidate
 
 REPORT_TAG = "legality.report/1"
 SUMMARY_TAG = "legality.summary/1"
-SEVERITIES = ("high", "medium", "low")
-SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
-
-
-def fingerprint(case_id: str | None, rule: str, offence: str | None, actual: Any) -> str:
-    """Stable hash of (case_id, rule, offence, actual): the same finding, the same fingerprint.
-
-    `actual` goes through the same exact JSON conversion as the report (`to_jsonable`, which leaves
-    its own output unchanged), so a huge amount hashes like the decimal string the report shows.
-    """
-    payload = safe_dumps([case_id, rule, offence, to_jsonable(actual)], orjson.OPT_SORT_KEYS)
-    return hashlib.sha256(payload).hexdigest()[:24]
-
-
-@dataclass(slots=True)
-class Candidate:
-    rule: str
-    severity: str
-    title: str
-    message: str
-    citations: list[dict[str, Any]]
-    offence: str | None
-    actual: Any
-    allowed: Any
-    facts: dict[str, Any]
-    fingerprint: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "severity": self.severity,
-            "title": self.title,
-            "message": self.message,
-            "citations": self.citations,
-            "offence": self.offence,
-            "actual": self.actual,
-            "allowed": self.allowed,
-            "facts": self.facts,
-            "fingerprint": self.fingerprint,
-        }
-
-
 @dataclass(slots=True)
 class ReportLine:
     case_id: str | None

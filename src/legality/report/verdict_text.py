@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model.enums import PenaltyKind, Role, Stage
-from ..report.jsonable import to_ru
+from ..model.jsonable import to_ru
 
 
 def date_ru(d: Any) -> str:

@@ -13,7 +13,8 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from ..model import enums as E
-from ..model.values import ArticleRef, Quantity, Term
+from ..model.values import ArticleRef, Quantity, Term, as_fraction
+from ..model.verdict import penalty_amount
 from .types import (
     AMOUNT, BOOL, DATE, INT, NUM, STR, TERM, EnumT, ListT, RecT, SetT, T,
 )
@@ -47,29 +48,8 @@ def _e(enum: type) -> EnumT:
     return EnumT(enum.__name__, enum)
 
 
-def _num(x: Any) -> Fraction | None:
-    if x is None:
-        return None
-    return Fraction(str(x)) if isinstance(x, float) else Fraction(x)
-
-
 def _code(article: str, part: int | None, paragraph: int | None) -> str:
     return ".".join([article] + [str(x) for x in (part, paragraph) if x is not None])
-
-
-def penalty_amount(p: Any) -> Quantity | None:
-    """The amount of a penalty in its own unit: a term, МРП, a multiple, hours or days."""
-    if p.term is not None:
-        return p.term
-    if p.mrp is not None:
-        return Quantity(_num(p.mrp), "mrp")
-    if p.multiple is not None:
-        return Quantity(_num(p.multiple), "multiple")
-    if p.hours is not None:
-        return Quantity(p.hours, "hours")
-    if p.days is not None:
-        return Quantity(p.days, "days")
-    return None
 
 
 def _attr(name: str) -> Getter:
@@ -135,7 +115,7 @@ MEMBERS: dict[str, dict[str, Member]] = {
         }),
         "mitigating": Member(SetT("set", STR), lambda o, rt: frozenset(o.mitigating), "codes 53.1.N / 53.2"),
         "aggravating": Member(SetT("set", STR), lambda o, rt: frozenset(o.aggravating), "codes 54.1.N"),
-        "damage_kzt": Member(NUM, lambda o, rt: _num(o.damage_kzt), "damage in tenge"),
+        "damage_kzt": Member(NUM, lambda o, rt: as_fraction(o.damage_kzt), "damage in tenge"),
         "ref": Member(REF, lambda o, rt: o.ref, "article reference п.N ч.N ст.N"),
         "code": Member(STR, lambda o, rt: _code(o.article, o.part, o.paragraph),
                        "the provision as a catalogue code: \"189.3.2\" (article.part.item), \"99.2\", \"188\""),
@@ -154,8 +134,8 @@ MEMBERS: dict[str, dict[str, Member]] = {
             "term": (TERM, "term (imprisonment, restriction of liberty, ban on office)"),
             "lifelong": (BOOL, "lifelong (ban on office)"),
         }),
-        "mrp": Member(AMOUNT, lambda o, rt: None if o.mrp is None else Quantity(_num(o.mrp), "mrp"), "amount in МРП"),
-        "multiple": Member(AMOUNT, lambda o, rt: None if o.multiple is None else Quantity(_num(o.multiple), "multiple"), "multiple of the bribe/damage"),
+        "mrp": Member(AMOUNT, lambda o, rt: None if o.mrp is None else Quantity(as_fraction(o.mrp), "mrp"), "amount in МРП"),
+        "multiple": Member(AMOUNT, lambda o, rt: None if o.multiple is None else Quantity(as_fraction(o.multiple), "multiple"), "multiple of the bribe/damage"),
         "hours": Member(AMOUNT, lambda o, rt: None if o.hours is None else Quantity(o.hours, "hours"), "hours of community service"),
         "days": Member(AMOUNT, lambda o, rt: None if o.days is None else Quantity(o.days, "days"), "days of arrest"),
         "amount": Member(AMOUNT, lambda o, rt: penalty_amount(o), "the amount in the penalty's own unit"),

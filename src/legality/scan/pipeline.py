@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from ..report.model import ReportLine
-from .context import RecordContext, context_of
+from ..report.context import RecordContext, context_of
 from .lifeline import die_with_parent
 from .state import SKIP, NoState, ScanState
 

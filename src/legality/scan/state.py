@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from ..report.model import ReportLine
-from .context import RecordContext
+from ..report.context import RecordContext
 
 SKIP = "skip"  # sentinel returned by `lookup` for an unchanged record (counted as `unchanged`)
 

@@ -13,7 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..report.model import SEVERITIES, SEVERITY_RANK, SUMMARY_TAG, ReportLine
+from ..result.candidate import SEVERITIES, SEVERITY_RANK
+from ..report.model import SUMMARY_TAG, ReportLine
 from ..report.text import SEVERITY_RU
 
 

@@ -31,9 +31,10 @@ from typing import Any
 import orjson
 
 from .. import __version__
-from ..report.jsonable import safe_dumps
-from ..report.model import Candidate, ReportLine
-from ..scan.context import RecordContext
+from ..model.jsonable import safe_dumps
+from ..result.candidate import Candidate
+from ..report.model import ReportLine
+from ..report.context import RecordContext
 from ..scan.state import SKIP
 from .db import StoreBusy, StoreError, connect, now
 from .history import COUNTS, duplicate_cases, run_counts

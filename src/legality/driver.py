@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..diagnostics import Diagnostic, Span, has_errors, sort_diagnostics
-from ..paths import LAW_DIR, RULES_DIR
-from ..syntax import ast as A
-from ..syntax.parser import parse_text
+from .diagnostics import Diagnostic, Span, has_errors, sort_diagnostics
+from .paths import LAW_DIR, RULES_DIR
+from .syntax import ast as A
+from .syntax.parser import parse_text
 
 
 def display_path(p: Path) -> str:
@@ -103,7 +103,7 @@ def _imports(u: Unit) -> None:
 def _catalogue(u: Unit) -> None:
     if u.catalogue is not None:
         return
-    from ..law import Catalogue, CatalogueError
+    from .law import Catalogue, CatalogueError
 
     law_dir = u.rules_dir / "law"
     try:
@@ -113,7 +113,7 @@ def _catalogue(u: Unit) -> None:
 
 
 def _check(u: Unit) -> None:
-    from ..resolve.checker import Checker
+    from .resolve.checker import Checker
 
     if u.catalogue is None:
         return
@@ -123,7 +123,7 @@ def _check(u: Unit) -> None:
 
 
 def _plan(u: Unit) -> None:
-    from ..plan.graph import build
+    from .plan.graph import build
 
     if has_errors(u.diags):
         return
@@ -132,8 +132,8 @@ def _plan(u: Unit) -> None:
 
 
 def _compile(u: Unit) -> None:
-    from .codegen import CodegenError
-    from .program import Program
+    from .eval.codegen import CodegenError
+    from .eval.program import Program
 
     if has_errors(u.diags) or u.plan is None:
         return

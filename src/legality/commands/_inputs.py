@@ -19,7 +19,7 @@ EXIT_USAGE = 2
 
 
 def fail(message: str) -> None:
-    from ..report.text import safe_text  # a path or case id typed or found may hold escape sequences
+    from ..report.text import safe_text
 
     click.echo(f"legality: {safe_text(message)}", err=True)
     sys.exit(EXIT_USAGE)

@@ -18,9 +18,9 @@ import click
 from rich.console import Console
 
 from ..report.model import ReportLine
-from ..scan.context import RecordContext
-from .db import DEFAULT_DB, StoreError, connect, describe
-from .scanstate import BATCH_RECORDS, StoreState
+from ..report.context import RecordContext
+from ..store.db import DEFAULT_DB, StoreError, connect, describe
+from ..store.scanstate import BATCH_RECORDS, StoreState
 
 EXIT_USAGE = 2
 

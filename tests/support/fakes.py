@@ -13,9 +13,9 @@ from typing import Any
 
 import orjson
 
-from legality.engine import Evaluation, RuleInfo
-from legality.eval.trace import FIRED, NOT_APPLICABLE, PASSED, RuleTrace, Trace
-from legality.report.model import Candidate, fingerprint
+from legality.result.candidate import Evaluation, RuleInfo
+from legality.result.trace import FIRED, NOT_APPLICABLE, PASSED, RuleTrace, Trace
+from legality.result.candidate import Candidate, fingerprint
 
 BASE: dict[str, Any] = {
     "format": "legality.verdict/1",

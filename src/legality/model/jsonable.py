@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from ..model.values import ArticleRef, Citation, Quantity
+from .values import ArticleRef, Citation, Quantity
 
 JSON_INT_MIN = -(2**63)  # the integers orjson writes as numbers
 JSON_INT_MAX = 2**64 - 1
@@ -117,7 +117,7 @@ def to_ru(v: Any) -> str:
     if isinstance(v, dt.date):
         return v.strftime("%d.%m.%Y")
     if hasattr(v, "kind") and hasattr(v, "lifelong") and hasattr(v, "term"):  # a penalty of the verdict model
-        from ..resolve.schema import penalty_amount
+        from .verdict import penalty_amount
 
         amount = penalty_amount(v)
         text = getattr(v.kind, "ru", str(v.kind))

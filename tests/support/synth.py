@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 import orjson
 
-from ..paths import FIXTURES_DIR
+from legality.paths import FIXTURES_DIR
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
