@@ -23,8 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from legality.paths import RULES_DIR
-from support.synth import write_batch
+from legality.resources import RULES_DIR
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from support.synth import write_batch  # noqa: E402  (the fixtures' batch generator, a test helper)
 
 READ_ONLY = """
 import sys

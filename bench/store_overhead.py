@@ -18,6 +18,7 @@ import argparse
 import io
 import os
 import shutil
+import sys
 import sqlite3
 import tempfile
 import time
@@ -27,10 +28,11 @@ import orjson
 
 from legality.engine import Engine
 from legality.io.sources import resolve_inputs
-from legality.paths import RULES_DIR
+from legality.resources import RULES_DIR
 from legality.scan.run import run_scan
 from legality.scan.state import NoState
-from support.synth import write_batch
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from support.synth import write_batch  # noqa: E402  (the fixtures' batch generator, a test helper)
 from legality.store.db import migrate, now
 from legality.store.scanstate import StoreState
 

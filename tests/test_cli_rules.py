@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from legality.cli import main
-from legality.paths import LAW_DIR
+from legality.resources import LAW_DIR
 
 GOOD = """define smax "максимум" for offence = offence.sanction.max(imprisonment)
 rule over-max for offence {

@@ -12,7 +12,7 @@ import pytest
 
 from legality.diagnostics import CODES
 from legality.driver import run_stages
-from legality.paths import LAW_DIR
+from legality.resources import LAW_DIR
 
 BAD = Path(__file__).parent / "dsl" / "bad"
 EXPECT = re.compile(r"#\s*expect:\s*(\w+)\s+(\d+):(\d+)")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from legality.engine import Engine
-from legality.paths import LAW_DIR, PROJECT_ROOT
+from legality.resources import LAW_DIR
 
-DOC = PROJECT_ROOT / "docs" / "dsl.md"
+DOC = Path(__file__).resolve().parents[1] / "docs" / "dsl.md"
 BLOCK = re.compile(r"```(legal(?:-error (\w+))?)\n(.*?)```", re.S)
 
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from legality.diagnostics import Diagnostic
-from legality.driver import compile_sources
+from legality.driver import compile as compile_rules
 from legality.law import Catalogue
 from legality.syntax import ast as A
 from legality.syntax.parser import parse_expr, parse_text
@@ -34,7 +34,7 @@ def _golden_text(path: Path, cat) -> str:
     text = path.read_text(encoding="utf-8")
     f, diags = parse_text(text, path.name)
     assert not diags, [d.header() for d in diags]
-    u = compile_sources({path.name: text}, catalogue=cat)
+    u = compile_rules(sources={path.name: text}, catalogue=cat)
     errors = [d.header() for d in u.diags if d.is_error]
     assert not errors, errors
     out = ["# canonical form", rule_file(f), "# checked IR"]
@@ -149,7 +149,7 @@ def _mutate(text: str, ops: list[tuple[int, int, str]]) -> str:
     st.text(max_size=200),
 ))
 def test_compiler_only_returns_diagnostics(catalogue, text):
-    u = compile_sources({"fuzz.legal": text}, catalogue=catalogue)
+    u = compile_rules(sources={"fuzz.legal": text}, catalogue=catalogue)
     assert all(isinstance(d, Diagnostic) for d in u.diags)
     # a rule set either compiles, or says why not with at least one error carrying a location
     if u.program is None:
@@ -177,14 +177,14 @@ SANDBOX = {
 def test_rules_cannot_reach_python(catalogue, snippet, code):
     text = (f'rule s-x for offence {{\n title "x"\n severity low\n cite "УК РК ст.46"\n'
             f' violation {snippet} = 1\n message "x"\n}}\n')
-    u = compile_sources({"s.legal": text}, catalogue=catalogue)
+    u = compile_rules(sources={"s.legal": text}, catalogue=catalogue)
     assert u.program is None
     assert code in {d.code for d in u.diags}, [d.header() for d in u.diags]
 
 
 def test_import_cannot_leave_the_rules_directory(tmp_path):
     from legality.driver import run_stages
-    from legality.paths import LAW_DIR
+    from legality.resources import LAW_DIR
 
     rules = tmp_path / "rules"
     rules.mkdir()

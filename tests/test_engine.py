@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from legality.driver import compile_sources
+from legality.driver import compile as compile_rules
 from legality.result import trace as T
 from legality.law import Catalogue
 from legality.model import validate_record
@@ -22,7 +22,7 @@ def cat():
 
 
 def program(cat, text: str):
-    u = compile_sources({"t.legal": text}, catalogue=cat)
+    u = compile_rules(sources={"t.legal": text}, catalogue=cat)
     errors = [d.render(u.sources) for d in u.diags if d.is_error]
     assert u.program is not None, "\n".join(errors)
     return u.program

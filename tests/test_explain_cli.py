@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from legality.cli import main
 from legality.result.trace import FIRED, STATUS_RU
-from legality.paths import FIXTURES_DIR, RULES_DIR
+from legality.resources import RULES_DIR
+from support.synth import FIXTURES_DIR
 from support.fakes import first_flagged
 
 RULES = os.environ.get("LEGALITY_TEST_RULES", str(RULES_DIR))

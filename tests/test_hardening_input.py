@@ -23,7 +23,8 @@ from legality.io import framing
 from legality.io.reader import RawRecord, decode, iter_raw, resolve_inputs
 from legality.io.schema import export_schema
 from legality.model.validate import validate_record
-from legality.paths import FIXTURES_DIR, RULES_DIR
+from legality.resources import RULES_DIR
+from support.synth import FIXTURES_DIR
 from verdict_samples import record
 
 LEGALITY = str(Path(sys.executable).with_name("legality"))

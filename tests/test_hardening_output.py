@@ -26,7 +26,8 @@ from markdown_it import MarkdownIt
 
 from legality import cli
 from legality.cli import main
-from legality.paths import FIXTURES_DIR, RULES_DIR
+from legality.resources import RULES_DIR
+from support.synth import FIXTURES_DIR
 from legality.report import atomic
 from legality.report.text import plain_text, safe_text, spreadsheet_safe
 

@@ -22,10 +22,10 @@ from click.testing import CliRunner
 from legality.cache import Cache, entry_name
 from legality.cli import main
 from legality.eval import codegen
-from legality.driver import compile_sources
+from legality.driver import compile as compile_rules
 from legality.law import Catalogue
 from legality.model import validate_record
-from legality.paths import GRAMMAR_FILE
+from legality.resources import GRAMMAR_FILE
 from legality.syntax import parser as parser_module
 
 from verdict_samples import record
@@ -52,7 +52,7 @@ def check_dir(tmp_path: Path, text: str, name: str = "x.legal"):
 
 
 def compiled(cat, text: str):
-    return compile_sources({"x.legal": text}, catalogue=cat)
+    return compile_rules(sources={"x.legal": text}, catalogue=cat)
 
 
 # ---------------------------------------------------------------- F01: no untrusted pickles

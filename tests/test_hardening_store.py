@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from legality.cli import main
-from legality.paths import FIXTURES_DIR
+from support.synth import FIXTURES_DIR
 from legality.result.candidate import Candidate, fingerprint
 from legality.report.model import ReportLine
 from legality.report.context import RecordContext

@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from legality.cli import main
-from legality.paths import FIXTURES_DIR, RULES_DIR
+from legality.resources import RULES_DIR
+from support.synth import FIXTURES_DIR
 from legality.report.text import cite_ru
 from support.fakes import first_flagged
 

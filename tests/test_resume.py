@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from legality.paths import FIXTURES_DIR, RULES_DIR
+from legality.resources import RULES_DIR
+from support.synth import FIXTURES_DIR
 from legality.store.db import connect
 from legality.store.history import snapshot
 

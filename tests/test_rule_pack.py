@@ -11,7 +11,8 @@ import pytest
 from legality.engine import Engine
 from legality.driver import display_path
 from legality.model import validate_record
-from legality.paths import FIXTURES_DIR, RULES_DIR
+from legality.resources import RULES_DIR
+from support.synth import FIXTURES_DIR
 from legality.ruletest import KINDS, coverage, load_tests, run_test
 
 ENGINE, DIAGS = Engine.compile(RULES_DIR)

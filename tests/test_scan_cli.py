@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from legality.cli import main
-from legality.paths import FIXTURES_DIR, RULES_DIR
+from legality.resources import RULES_DIR
+from support.synth import FIXTURES_DIR
 from legality.report.model import ReportLineModel, SummaryModel
 from support.synth import fixture_records, write_batch
 

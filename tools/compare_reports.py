@@ -67,7 +67,7 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=10_000, help="records in the generated batch")
     args = ap.parse_args()
 
-    sys.path.insert(0, str(ROOT / "src"))
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
     from support.synth import write_batch
 
     with tempfile.TemporaryDirectory(prefix="legality-compare-") as tmp:

@@ -1,17 +1,16 @@
 """legality: a rule-based engine that finds legality errors in criminal verdicts.
 
-The pipeline (data flows one way; every intermediate form can be printed):
+Data flows one way, and every package imports only packages below it (tests/test_layers.py):
 
-    grammar/legality.lark ──► syntax/   Lark tree → surface AST with spans        (legality.syntax)
-    rules/**/*.legal          resolve/  names, types, scopes, exceptions → IR      (legality.resolve)
-                              plan/     networkx dependency graph → order          (legality.plan)
-    rules/law/*.yaml ───────► law/      dated law catalogue (sanctions, General Part parameters)
-                              eval/     compiled closures; evaluate(record) → candidates + trace
-    verdicts (.jsonl/.json) ► io/       streaming reader → model/ (pydantic) or RecordErrors
-                              report/   one module per output format (jsonl, json, csv, sarif, html, table)
-                              store/    SQLite state for nightly runs (new/known/dismissed, resume)
+    rule text   grammar/ ─► syntax/ ─► resolve/ ─► plan/ ─► lint/ ─► eval/ (codegen) ─┐  driver.py runs
+                (surface AST)  (typed IR)  (order)  (W-codes)  (generated Python)      │  these passes
+    law         rules/law/ ─► law/ (dated catalogue) ──────────────────────────────────┤
+    a record    io/ (reader) ─► model/ (pydantic) ─► eval/ (fast or traced) ─► result/ ─► report/
+                                                           engine.py = driver + Program
+    the batch   scan/ (pipeline, workers) ─► store/ (SQLite)      commands/ + cli.py: the command line
 
-`legality.engine.Engine` ties compile and evaluate together; `legality.cli` is the command line.
+`resources` finds the grammar and the shipped rules (package data in a wheel, the top-level folders in
+a checkout).
 """
 
 __version__ = "0.1.0"

@@ -95,9 +95,9 @@ def _where(exc: BaseException) -> str:
     """`report/base.py:77`: the innermost frame in legality's own code (else the innermost one)."""
     frames = traceback.extract_tb(exc.__traceback__)
     ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(PACKAGE_DIR)]
-    frame = (ours or frames or [None])[-1]
-    if frame is None:
+    if not (ours or frames):
         return "неизвестном месте"
+    frame = (ours or frames)[-1]
     path = Path(frame.filename)
     shown = path.resolve().relative_to(PACKAGE_DIR).as_posix() if ours else path.name
     return f"{shown}:{frame.lineno}"

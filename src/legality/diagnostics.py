@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 
 class Severity(str, Enum):
@@ -84,7 +84,7 @@ class Span:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "column": self.column,
                 "end_line": self.end_line, "end_column": self.end_column}
 
@@ -106,7 +106,7 @@ class Diagnostic:
     def is_error(self) -> bool:
         return self.level is Severity.error
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str, str]:
         s = self.span
         return (s.file if s else "", s.line if s else 0, s.column if s else 0, self.code, self.message)
 
@@ -134,7 +134,7 @@ class Diagnostic:
             lines.append(f"  = hint: {self.hint}")
         return "\n".join(lines)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "severity": self.level.value,

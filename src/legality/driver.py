@@ -1,4 +1,4 @@
-"""The compiler pipeline as a table of stages: load → parse → imports → catalogue → check → plan → compile.
+"""The compiler pipeline as a table of stages: load → parse → imports → catalogue → check → plan → lint → compile.
 
 Why a table (OPA's habit): each stage is named and timed (`legality check --timings`), and every
 stage collects all its diagnostics before the pipeline stops, so a rule author sees every problem
@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from .diagnostics import Diagnostic, Span, has_errors, sort_diagnostics
-from .paths import LAW_DIR, RULES_DIR
+from .resources import LAW_DIR, RULES_DIR
+from .resolve.ir import FactDef, RuleDef
 from .syntax import ast as A
 from .syntax.parser import parse_text
+
+if TYPE_CHECKING:
+    from .eval.codegen import CodegenError
 
 
 def display_path(p: Path) -> str:
@@ -33,17 +38,21 @@ class Unit:
     rules_dir: Path
     catalogue: Any = None
     sources: dict[str, str] = field(default_factory=dict)  # display path -> text
+    inside: dict[str, str] = field(default_factory=dict)  # display path -> path inside rules_dir
     files: list[A.RuleFile] = field(default_factory=list)
     visible: dict[str, set[str]] = field(default_factory=dict)
-    facts: dict = field(default_factory=dict)
-    rules: dict = field(default_factory=dict)
+    facts: dict[str, FactDef] = field(default_factory=dict)
+    rules: dict[str, RuleDef] = field(default_factory=dict)
     plan: Any = None
     program: Any = None
     diags: list[Diagnostic] = field(default_factory=list)
     timings: list[tuple[str, float]] = field(default_factory=list)
+    in_memory: bool = False  # sources given as text (tests, the fuzzer, editors): no directory to read
 
 
 def _load(u: Unit) -> None:
+    if u.in_memory:
+        return
     if not u.rules_dir.is_dir():
         u.diags.append(Diagnostic("E005", f"rules directory not found: {u.rules_dir}", None,
                                   hint="pass --rules DIR with the folder that holds the .legal files"))
@@ -52,6 +61,7 @@ def _load(u: Unit) -> None:
         name = display_path(p)
         try:
             u.sources[name] = p.read_bytes().decode("utf-8-sig")
+            u.inside[name] = p.relative_to(u.rules_dir).as_posix()
         except (OSError, UnicodeDecodeError) as e:
             u.diags.append(Diagnostic("E005", f"cannot read rule file {name}: {e}", Span(name, 1, 1),
                                       hint="rule files are UTF-8 text"))
@@ -75,13 +85,17 @@ def _imports(u: Unit) -> None:
         direct[f.path] = set()
         base = Path(f.path).parent
         for imp in f.imports:
-            target = (base / imp.path)
-            name = display_path(target.resolve()) if target.exists() else target.as_posix()
-            ok = imp.path.endswith(".legal") and target.exists()
-            try:
-                inside = target.resolve().is_relative_to(root)
-            except OSError:
-                inside = False
+            if u.in_memory:
+                name, exists, inside = _in_memory_target(u, f.path, imp.path)
+            else:
+                target = (base / imp.path)
+                name = display_path(target.resolve()) if target.exists() else target.as_posix()
+                exists = target.exists()
+                try:
+                    inside = target.resolve().is_relative_to(root)
+                except OSError:
+                    inside = False
+            ok = imp.path.endswith(".legal") and exists
             if not ok or not inside:
                 why = "is outside the rules directory" if ok and not inside else "does not exist"
                 u.diags.append(Diagnostic("E004", f"import {imp.path!r}: {name} {why}", imp.span,
@@ -98,6 +112,13 @@ def _imports(u: Unit) -> None:
                     seen.add(nxt)
                     stack.append(nxt)
         u.visible[f.path] = seen
+
+
+def _in_memory_target(u: Unit, importer: str, path: str) -> tuple[str, bool, bool]:
+    """(name, exists, inside the rule set) of an import between sources held as text."""
+    name = posixpath.normpath(posixpath.join(posixpath.dirname(importer), path))
+    inside = not (name == ".." or name.startswith("../") or posixpath.isabs(name))
+    return name, name in u.sources, inside
 
 
 def _catalogue(u: Unit) -> None:
@@ -131,15 +152,25 @@ def _plan(u: Unit) -> None:
     u.diags.extend(diags)
 
 
+def _lint(u: Unit) -> None:
+    from .lint import lint
+
+    if u.catalogue is None:
+        return
+    u.diags.extend(lint(u.facts, u.rules, u.catalogue, planned=u.plan is not None))
+
+
 def _compile(u: Unit) -> None:
     from .eval.codegen import CodegenError
     from .eval.program import Program
 
     if has_errors(u.diags) or u.plan is None:
         return
+    # the rules version hashes content and names inside the rules directory only: the display
+    # names depend on the cwd, and the same rules must get the same version from any folder
     digest = hashlib.sha256()
-    for name in sorted(u.sources):
-        digest.update(name.encode())
+    for inside, name in sorted((u.inside.get(n, n), n) for n in u.sources):
+        digest.update(inside.encode())
         digest.update(b"\0")
         digest.update(u.sources[name].encode())
     try:
@@ -148,7 +179,7 @@ def _compile(u: Unit) -> None:
         u.diags.append(_too_complex(u, e))
 
 
-def _too_complex(u: Unit, e) -> Diagnostic:
+def _too_complex(u: Unit, e: CodegenError) -> Diagnostic:
     """Name the rule (or fact) whose generated code Python refused, from the generated function's name."""
     import re
 
@@ -166,12 +197,21 @@ def _too_complex(u: Unit, e) -> Diagnostic:
 
 STAGES: list[tuple[str, Callable[[Unit], None]]] = [
     ("load", _load), ("parse", _parse), ("imports", _imports), ("catalogue", _catalogue),
-    ("check", _check), ("plan", _plan), ("compile", _compile),
+    ("check", _check), ("plan", _plan), ("lint", _lint), ("compile", _compile),
 ]
 
 
-def run_stages(rules_dir: str | Path | None = None, *, catalogue: Any = None, until: str | None = None) -> Unit:
-    u = Unit(Path(rules_dir) if rules_dir is not None else RULES_DIR, catalogue)
+def compile(rules_dir: str | Path | None = None, *, sources: Mapping[str, str] | None = None,
+            catalogue: Any = None, until: str | None = None) -> Unit:
+    """Run the stages on a rules directory, or on `sources` (display name -> rule text) held in memory.
+
+    Sources in memory go through the same stages as files, `imports` included: an import names
+    another source relative to the importing one, and a file sees only what it imports.
+    """
+    if sources is not None:
+        u = Unit(Path(rules_dir) if rules_dir is not None else Path("."), catalogue, dict(sources), in_memory=True)
+    else:
+        u = Unit(Path(rules_dir) if rules_dir is not None else RULES_DIR, catalogue)
     for name, stage in STAGES:
         t0 = time.perf_counter()
         stage(u)
@@ -184,20 +224,9 @@ def run_stages(rules_dir: str | Path | None = None, *, catalogue: Any = None, un
     return u
 
 
-def compile_program(rules_dir: str | Path | None = None, *, catalogue: Any = None):
-    u = run_stages(rules_dir, catalogue=catalogue)
+run_stages = compile  # the name `legality check` and `graph` call it by
+
+
+def compile_program(rules_dir: str | Path | None = None, *, catalogue: Any = None) -> tuple[Any, list[Diagnostic]]:
+    u = compile(rules_dir, catalogue=catalogue)
     return u.program, u.diags
-
-
-def compile_sources(sources: dict[str, str], *, catalogue: Any) -> Unit:
-    """Compile rule text held in memory (tests, the fuzzer, editors): the same stages after `load`."""
-    u = Unit(Path("."), catalogue, dict(sources))
-    for name, stage in STAGES[1:]:
-        if name == "imports":
-            u.visible = {f.path: {g.path for g in u.files} for f in u.files}
-            continue
-        t0 = time.perf_counter()
-        stage(u)
-        u.timings.append((name, time.perf_counter() - t0))
-    u.diags = sort_diagnostics(u.diags)
-    return u

@@ -12,59 +12,74 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diagnostics import CompileError, Diagnostic, has_errors
+from .resources import RULES_DIR
 from .result.candidate import Evaluation, RuleInfo
 
+if TYPE_CHECKING:
+    from .eval.program import Program
+    from .law import Catalogue
+    from .model.verdict import Verdict
 
-_CACHE: dict[str, tuple] = {}
+
+_CACHE: dict[str, tuple["Engine | None", list[Diagnostic]]] = {}
 
 
 def _content_key(rules_dir: str | Path | None) -> str | None:
-    """A digest of every rule and law file: an engine compiled from the same bytes is reused in-process."""
-    import hashlib
-    import os
+    """The in-process cache key of an engine: the bytes of its rule and law files, and how it shows paths.
 
-    from .paths import RULES_DIR
+    Why not the bytes alone: a compiled engine carries the display paths of its spans (relative to
+    the cwd, as diagnostics and reports print them) and the folder as given (in law diagnostics), so
+    two folders with the same bytes share an engine only when they would print the same.  Where the
+    folder lives is no part of it, and the engine's `version` is the content alone (driver `_compile`).
+    """
+    import hashlib
+
+    from .driver import display_path
 
     root = Path(rules_dir) if rules_dir is not None else RULES_DIR
     if not root.is_dir():
         return None
-    h = hashlib.sha256(str(root.resolve()).encode() + os.getcwd().encode())
+    h = hashlib.sha256()
     for p in sorted(root.rglob("*")):
         if p.suffix in (".legal", ".yaml", ".yml") and p.is_file():
-            h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes())
+            h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    h.update(b"\0shown as\0" + str(root).encode() + b"\0" + display_path(root).encode())
     return h.hexdigest()
 
 
 class Engine:
-    def __init__(self, program, diagnostics: list[Diagnostic]):
+    def __init__(self, program: Program, diagnostics: list[Diagnostic]) -> None:
         self._program = program
         self.diagnostics = diagnostics  # warnings of a successful compile
         self.version: str = program.version
         self.rules: list[RuleInfo] = program.rule_infos()
-        self.catalogue = program.catalogue
+        self.catalogue: Catalogue = program.catalogue
 
     @classmethod
-    def compile(cls, rules_dir: str | Path | None = None, *, catalogue=None) -> tuple["Engine | None", list[Diagnostic]]:
+    def compile(cls, rules_dir: str | Path | None = None, *,
+                catalogue: Catalogue | None = None) -> tuple["Engine | None", list[Diagnostic]]:
         from .driver import compile_program
 
         key = _content_key(rules_dir) if catalogue is None else None
         if key is not None and key in _CACHE:
             return _CACHE[key]
         program, diags = compile_program(rules_dir, catalogue=catalogue)
+        result: tuple[Engine | None, list[Diagnostic]]
         result = (None, diags) if program is None or has_errors(diags) else (cls(program, diags), diags)
         if key is not None:
             _CACHE[key] = result
         return result
 
     @classmethod
-    def load(cls, rules_dir: str | Path | None = None, *, catalogue=None) -> "Engine":
+    def load(cls, rules_dir: str | Path | None = None, *, catalogue: Catalogue | None = None) -> "Engine":
         engine, diags = cls.compile(rules_dir, catalogue=catalogue)
         if engine is None:
             raise CompileError([d for d in diags if d.is_error])
         return engine
 
-    def evaluate(self, verdict, *, trace: bool = False, only_rule: str | None = None) -> Evaluation:
+    def evaluate(self, verdict: Verdict, *, trace: bool = False, only_rule: str | None = None) -> Evaluation:
         """Candidates in a deterministic order (record-level rules, then per offence in record order)."""
         return self._program.evaluate(verdict, trace=trace, only_rule=only_rule)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ import yaml
 
 from .diagnostics import Diagnostic, Span
 from .result import trace as T
+from .result.evaluator import Evaluator
 from .model import validate_record
 
 KINDS = ("violation", "boundary", "not_applicable")
@@ -130,7 +132,7 @@ def _jsonish(x: Any) -> Any:
     return x
 
 
-def load_tests(rules_dir: Path, display: callable = str) -> tuple[list[RuleTest], list[Diagnostic]]:
+def load_tests(rules_dir: Path, display: Callable[[Path], str] = str) -> tuple[list[RuleTest], list[Diagnostic]]:
     tests: list[RuleTest] = []
     diags: list[Diagnostic] = []
     tdir = rules_dir / "tests"
@@ -197,14 +199,16 @@ def load_tests(rules_dir: Path, display: callable = str) -> tuple[list[RuleTest]
     return tests, diags
 
 
-def run_test(engine: Any, t: RuleTest) -> Result:
+def run_test(engine: Evaluator, t: RuleTest) -> Result:
     v = validate_record(t.record)
     if isinstance(v, list):
         errs = "; ".join(f"{e.path}: {e.message}" for e in v)
         return Result(t, False, f"the test record is not a valid verdict: {errs}")
     ev = engine.evaluate(v, trace=True)
+    trace = ev.trace
+    assert trace is not None, "asked for with trace=True"
     statuses: dict[str, str] = {}
-    for r in ev.trace.rules:
+    for r in trace.rules:
         key = r.rule if r.scope is None else f"{r.rule}@{r.scope}"
         statuses[key] = r.status
     fired = sorted({c.rule for c in ev.candidates})
@@ -212,7 +216,7 @@ def run_test(engine: Any, t: RuleTest) -> Result:
     if ev.faults:
         problems.append("rule faults: " + "; ".join(f.message for f in ev.faults))
     if t.rule is not None and t.kind is not None:
-        mine = [r for r in ev.trace.rules if r.rule == t.rule]
+        mine = [r for r in trace.rules if r.rule == t.rule]
         if not mine:
             problems.append(f"rule {t.rule} does not exist in this rule set")
         else:

@@ -315,11 +315,11 @@ def _records(limit: int) -> list[Any]:
 
 
 def _compiler(catalogue: Any, common: str):
-    """`compile_sources({"common.legal": common, "fuzz.legal": text})`, with common.legal parsed once.
+    """`driver.compile(sources={"common.legal": common, "fuzz.legal": text})`, with common.legal parsed once.
 
-    The same stages in the same order (legality.driver.STAGES after `load`; imports made
-    visible as compile_sources does); only the parse of the unchanging common.legal is reused, which
-    is most of the time of a case.
+    The same stages in the same order (legality.driver.STAGES after `parse`, `imports` included, so
+    a file sees common.legal only if it imports it); only the parse of the unchanging common.legal is
+    reused, which is most of the time of a case.
     """
     from legality.diagnostics import sort_diagnostics
     from legality.driver import STAGES, Unit
@@ -329,15 +329,14 @@ def _compiler(catalogue: Any, common: str):
     assert common_ast is not None and not common_diags, "rules/pack/common.legal does not parse"
 
     def compile_text(text: str) -> Any:
-        u = Unit(Path("."), catalogue, {"common.legal": common, "fuzz.legal": text})
+        u = Unit(Path("."), catalogue, {"common.legal": common, "fuzz.legal": text}, in_memory=True)
         u.files.append(common_ast)
         f, diags = parse_text(text, "fuzz.legal")
         u.diags.extend(diags)
         if f is not None:
             u.files.append(f)
-        u.visible = {x.path: {y.path for y in u.files} for x in u.files}
         for name, stage in STAGES:
-            if name not in ("load", "parse", "imports"):
+            if name not in ("load", "parse"):
                 stage(u)
         u.diags = sort_diagnostics(u.diags)
         return u
@@ -349,7 +348,7 @@ def run_rule_fuzz(n: int, seed: int, *, records: int = 3, timeout_s: int = 10) -
     """Compile n mutated rule files (each with rules/pack/common.legal, as `legality check` would see a
     rule set) and run what compiles on a few fixture records.  Returns counts and crash examples."""
     from legality.law import Catalogue
-    from legality.paths import LAW_DIR
+    from legality.resources import LAW_DIR
     from legality.report.base import dumps
 
     cat = Catalogue.load(LAW_DIR)

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 import orjson
 
-from legality.paths import FIXTURES_DIR
+FIXTURES_DIR = Path(__file__).resolve().parents[2] / "fixtures"  # test data, not package data
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -9,16 +9,21 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, NoReturn, Sequence
 
 import click
 
 from ..diagnostics import sort_diagnostics
 
+if TYPE_CHECKING:  # annotations only: the engine and the reader load lazily, when a command needs them
+    from ..engine import Engine
+    from ..io.reader import RecordItem
+    from ..io.sources import Source
+
 EXIT_USAGE = 2
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     from ..report.text import safe_text
 
     click.echo(f"legality: {safe_text(message)}", err=True)
@@ -38,7 +43,7 @@ def writable_or_exit(path: str | None, what: str) -> None:
         fail(f"{what} {path}: это каталог, а нужен путь к файлу")
 
 
-def resolve_or_exit(paths: Sequence[str]) -> list[Any]:
+def resolve_or_exit(paths: Sequence[str]) -> list[Source]:
     from ..io.reader import resolve_inputs
     from ..report.text import safe_text
 
@@ -52,7 +57,7 @@ def resolve_or_exit(paths: Sequence[str]) -> list[Any]:
     return sources
 
 
-def compile_or_exit(rules_dir: str | Path) -> Any:
+def compile_or_exit(rules_dir: str | Path) -> Engine:
     """The compiled engine; on compile errors print every diagnostic with its source line and exit 2."""
     from ..engine import Engine
 
@@ -72,7 +77,7 @@ def compile_or_exit(rules_dir: str | Path) -> Any:
     return engine
 
 
-def find_case(paths: Sequence[str], case_id: str) -> Any:
+def find_case(paths: Sequence[str], case_id: str) -> RecordItem:
     """The decoded record (`RecordItem`) of `case_id`, or exit 2 saying where it was looked for.
 
     Only records whose bytes mention the id are decoded, so looking up one case in a large batch

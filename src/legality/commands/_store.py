@@ -79,7 +79,7 @@ class _CurrentStderr(logging.StreamHandler):
     """Writes to whatever `sys.stderr` is now, not the one of the first command in this process
     (the handler is installed once; later commands, e.g. under click's test runner, swap stderr)."""
 
-    @property  # type: ignore[override]
+    @property  # type: ignore[override, unused-ignore]  # older mypy: a property over an attribute
     def stream(self) -> Any:
         return sys.stderr
 

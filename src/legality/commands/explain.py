@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from ..paths import RULES_DIR
+from ..resources import RULES_DIR
 from ..report.base import dumps
 from ..report.explain import explain_json, explain_text
 from ..report.text import safe_text

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..paths import RULES_DIR
+from ..resources import RULES_DIR
 from ..report.atomic import atomic_binary, os_error_ru, output_conflict, output_problem, writes_through
 from ..report.protest import protest_context, render_markdown, write_docx
 from ..report.text import safe_text

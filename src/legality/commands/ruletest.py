@@ -18,7 +18,7 @@ def test_cmd(rules_dir, match, no_coverage, verbose):
 
     from ..engine import Engine
     from ..driver import display_path
-    from ..paths import RULES_DIR
+    from ..resources import RULES_DIR
     from ..ruletest import KINDS, coverage, load_tests, run_test
 
     rdir = Path(rules_dir) if rules_dir else RULES_DIR

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO, Callable, Iterator
 
 import click
 
-from ..paths import RULES_DIR
+from ..resources import RULES_DIR
 from ..report.atomic import atomic_binary, os_error_ru, output_conflict, output_problem, write_atomic, writes_through
 from ..report.base import FORMATS, FormatOptions, dumps
 from ..result.candidate import SEVERITIES

@@ -9,6 +9,11 @@ and every value written in a rule (numbers, texts, dates, rule ids, parameter na
 the constants table `K` — the source only says `K[7]`.  `compile()` runs on this source, never `eval`
 on rule text.
 
+Two variants of the same code: `run` and the `rN_decide` functions are the fast path; `run_traced`
+and `rN_decide_traced` are generated from the same IR with one call to a tracer (`tr`) wherever a
+rule is decided, and each clause's explanation leaves are generated functions too — so `explain`
+shows what the scan computed, not a second implementation's idea of it.
+
 Missing values: a member that is None, a missing law parameter or catalogue entry raises a fresh
 `Miss()` (zero-cost when nothing is missing; never a shared instance, whose traceback would keep every
 record alive); `and`/`or`, `is missing`, quantifiers and `default()` catch it
@@ -17,23 +22,12 @@ where the language's Kleene logic says so.
 
 from __future__ import annotations
 
-from fractions import Fraction
-from typing import Any
+from typing import Any, Callable
 
-from ..model.enums import Category
-from ..model.values import Quantity
 from ..resolve import schema as S
-from ..resolve.ir import Node
+from ..resolve.ir import Node, RuleDef
 from ..resolve.types import EnumT
-from .closures import MISSING, Fault, add_term, age_on
-
-
-STATUS = ("not_in_force", "not_applicable", "missing", "excepted", "overridden", "passed", "fired")
-STATUS_CODE = {s: i for i, s in enumerate(STATUS)}
-
-
-class Miss(Exception):
-    """A value the expression needs is missing in the record."""
+from .runtime import FIRED, RUNTIME, STATUS_CODE
 
 
 class CodegenError(Exception):
@@ -54,22 +48,6 @@ MAX_PARENS = 40
 _INLINE_OPS = frozenset({"lit", "enum", "root", "var", "fired"})
 
 
-def _rank(x: Any) -> Any:
-    return x.rank if isinstance(x, Category) else x
-
-
-def _of(k: Any, y: Any) -> Any:
-    return y.scale(k) if isinstance(y, Quantity) else Fraction(k) * y
-
-
-def _div(x: Any, y: Any) -> Any:
-    return Fraction(x) / Fraction(y)
-
-
-def _key(k: Any) -> str:
-    return str(getattr(k, "value", k))
-
-
 # arithmetic IR operators → Python (a, b: the operands' expressions)
 _ARITH = {
     "+": "({a} + {b})", "-": "({a} - {b})", "*": "({a} * {b})", "/": "_div({a}, {b})", "of": "_of({a}, {b})",
@@ -77,19 +55,11 @@ _ARITH = {
     "date+": "add_term({a}, {b}, 1)", "date-": "add_term({a}, {b}, -1)",
 }
 
-RUNTIME = {
-    "Miss": Miss, "M": MISSING, "Fault": Fault, "_rank": _rank, "_of": _of, "_div": _div, "_key": _key,
-    "add_term": add_term, "age_on": age_on, "Fraction": Fraction, "frozenset": frozenset, "len": len,
-    "min": min, "max": max,
-}
-
-_SCOPE_ROOT = {"offence": "o", "sentence_offence": "o.sentence"}
-
 
 class Gen:
     def __init__(self) -> None:
         self.consts: list[Any] = []
-        self._const_ids: dict[tuple, int] = {}
+        self._const_ids: dict[tuple[str, str], int] = {}
         self.getters: list[Any] = []
         self.n = 0
         self.lines: list[str] = []
@@ -153,7 +123,7 @@ class Gen:
             return {"verdict": "v", "defendant": "v.defendant", "offences": "v.offences", "final": "v.final_sentence",
                     "final_sentence": "v.final_sentence", "procedure": "v.procedure"}[name]
         if op == "var":
-            return qvars[n.data]
+            return qvars[n.data] if n.data in qvars else f"_unbound({self.const(n.data)})"
         if op == "let":
             return self._checked(f"env.let({self.const(n.data)})", out, ind, missing_is="M")
         if op == "fact":
@@ -367,70 +337,102 @@ class Gen:
         self.lines.append("")
         return name
 
-    def decide(self, name: str, r: Any, overridden_by: list[str]) -> str:
-        """The whole decision of one rule on one scope instance, returning a status code (see STATUS)."""
+    def decide(self, name: str, r: RuleDef, idx: int, overridden_by: list[str], *, traced: bool = False) -> str:
+        """The whole decision of one rule on one scope instance, returning a status code (see STATUS).
+
+        `R[idx]` is the rule's `CompiledRule`; its `clauses` are numbered in decision order (whens,
+        unlesses, the violation), and a failing clause hands its number to `env.fault`.  The traced
+        variant is the same code with a parameter `tr` told, at every return, what decided.
+        """
         self.owner = name
         try:
-            return self._decide(name, r, overridden_by)
+            return self._decide(name, r, idx, overridden_by, traced)
         except RecursionError:
             raise CodegenError(name, "RecursionError") from None
 
-    def _decide(self, name: str, r: Any, overridden_by: list[str]) -> str:
+    def _decide(self, name: str, r: RuleDef, idx: int, overridden_by: list[str], traced: bool) -> str:
         sc = r.scope
+        rule = f"R[{idx}]"
+
+        def ret(code: str, at: int | None = None) -> str:
+            c = STATUS_CODE[code]
+            if not traced:
+                return f"return {c}"
+            return f"return tr.clause({rule}, {at}, {c})" if at is not None else f"return tr.not_in_force({rule}, {c})"
+
         L: list[str] = []
-        L.append(f"def {name}(env, v, o, rt):")
+        L.append(f"def {name}(env, v, o, rt{', tr' if traced else ''}):")
         if r.in_force is not None:
             start, until, basis = r.in_force
             date = "v.verdict_date" if basis == "verdict" else "env.ref_date"
             cond = f"{date} < {self.const(start)}" + (f" or {date} >= {self.const(until)}" if until else "")
             L.append(f"    if {cond}:")
-            L.append(f"        return {STATUS_CODE['not_in_force']}")
-        for kind, clauses, fail in (("when", r.whens, "not"), ("unless", r.unlesses, "")):
-            for c in clauses:
-                body: list[str] = []
-                e = self.expr(c.expr, body, "        ", sc, {})
-                t = self.tmp()
-                L.append("    try:")
-                L.extend(body)
-                L.append(f"        {t} = {e}")
-                L.append("    except Miss:")
-                L.append(f"        return {STATUS_CODE['missing']}")
-                L.append(f"    if {fail} {t}:" if fail else f"    if {t}:")
-                L.append(f"        return {STATUS_CODE['not_applicable' if kind == 'when' else 'excepted']}")
+            L.append(f"        {ret('not_in_force')}")
+        clauses = r.whens + r.unlesses
+        for at, c in enumerate(clauses):
+            t = self._clause(c.expr, sc, at, rule, L, ret)
+            if at < len(r.whens):  # a false `when`: the rule does not apply
+                L.append(f"    if not {t}:")
+                L.append(f"        {ret('not_applicable', at)}")
+            else:  # a true `unless`: an exception holds
+                L.append(f"    if {t}:")
+                L.append(f"        {ret('excepted', at)}")
         if overridden_by:
-            L.append(f"    if env.overridden({self.const(tuple(overridden_by))}):")
-            L.append(f"        return {STATUS_CODE['overridden']}")
-        body = []
-        e = self.expr(r.violation.expr, body, "        ", sc, {})
+            if traced:  # one by one: the trace names the overriding rule that applied
+                for j, s in enumerate(overridden_by):
+                    L.append(f"    if env.overridden({self.const((s,))}):")
+                    L.append(f"        return tr.overridden({rule}, {j}, {STATUS_CODE['overridden']})")
+            else:
+                L.append(f"    if env.overridden({self.const(tuple(overridden_by))}):")
+                L.append(f"        return {STATUS_CODE['overridden']}")
+        at = len(clauses)
+        t = self._clause(r.violation.expr, sc, at, rule, L, ret)
+        L.append(f"    if {t}:")
+        L.append(f"        {ret('fired', at)}")
+        L.append(f"    {ret('passed', at)}")
+        L.append("")
+        self.lines.extend(L)
+        return name
+
+    def _clause(self, n: Node, scope: str, at: int, rule: str, L: list[str],
+                ret: Callable[[str, int | None], str]) -> str:
+        """Evaluate clause number `at` into a temporary: a missing value decides `missing`, an error faults."""
+        body: list[str] = []
+        e = self.expr(n, body, "        ", scope, {})
         t = self.tmp()
         L.append("    try:")
         L.extend(body)
         L.append(f"        {t} = {e}")
         L.append("    except Miss:")
-        L.append(f"        return {STATUS_CODE['missing']}")
-        L.append(f"    return {STATUS_CODE['fired']} if {t} else {STATUS_CODE['passed']}")
-        L.append("")
-        self.lines.extend(L)
-        return name
+        L.append(f"        {ret('missing', at)}")
+        L.append("    except Exception as e:")
+        L.append(f"        return env.fault({rule}, e, {at})")
+        return t
 
-    def driver(self, steps: list[tuple[str, str, str, Any]], reads_other: dict[str, set[str]]) -> str:
+    def driver(self, steps: list[tuple[str, str, str, Any]], reads_other: dict[str, set[str]], *,
+               traced: bool = False) -> str:
         """One function evaluating a record in plan order: (kind, name, scope, info) per step.
 
         For a fact, info is its function name; for a rule, (decide function, rule index, has lets,
         needs outcome).  Consecutive offence-level steps share one loop over the offences, unless a
-        step reads (through another offence) a fact computed in the same run of steps.  Faults and
-        fired rules are handed to `env` (which builds candidates).
+        step reads (through another offence) a fact computed in the same run of steps.  Fired
+        rules and faults are handed to `env`, which builds candidates and diagnostics.
+
+        The traced variant (`run_traced(env, v, rt, tr)`) gives every step its own loop, so the
+        trace lists each fact and rule for all offences in turn, and tells `tr` each fact's value
+        and each rule instance's final status.
         """
+        name = "run_traced" if traced else "run"
         L = self.lines
-        L.append("def run(env, v, rt):")
+        L.append(f"def {name}(env, v, rt{', tr' if traced else ''}):")
         L.append("    offs = v.offences")
         L.append("    M_ = M")
         segments: list[list[tuple[str, str, str, Any]]] = []
         for st in steps:
-            kind, name, scope, info = st
+            kind, name_, scope, info = st
             cur = segments[-1] if segments else None
-            if cur and scope == "offence" and cur[0][2] == "offence" and \
-                    not (reads_other.get(name, set()) & {n for k, n, _, _ in cur if k == "fact"}):
+            if cur and not traced and scope == "offence" and cur[0][2] == "offence" and \
+                    not (reads_other.get(name_, set()) & {n for k, n, _, _ in cur if k == "fact"}):
                 cur.append(st)
             else:
                 segments.append([st])
@@ -442,8 +444,8 @@ class Gen:
                 L.append(f"{ind}env.offence = o; env.scope_key = o.id; env.ref_date = o.committed_on; env.cur = env.ofacts[id(o)]")
             else:
                 L.append("    o = None; env.offence = None; env.scope_key = None; env.ref_date = env.latest; env.cur = None")
-            for kind, name, scope, info in seg:
-                k = self.const(name)
+            for kind, name_, scope, info in seg:
+                k = self.const(name_)
                 if kind == "fact":
                     L.append(f"{ind}try:")
                     L.append(f"{ind}    x = {info}(env, v, o, rt)")
@@ -453,29 +455,33 @@ class Gen:
                     L.append(f"{ind}    x = env.fault_value(e)")
                     target = f"env.cur[{k}]" if loop else f"env.facts[{k}]"
                     L.append(f"{ind}{target} = x")
+                    if traced:
+                        L.append(f"{ind}tr.fact({k}, o, x)")
                 else:
                     decide, idx, has_lets, needs_outcome = info
-                    L.append(f"{ind}env._let_fns = LETS[{idx}]")
+                    L.append(f"{ind}env.let_fns = LETS[{idx}]")
                     if has_lets:
-                        L.append(f"{ind}env._lets = {{}}")
+                        L.append(f"{ind}env.lets = {{}}")
                     L.append(f"{ind}try:")
-                    L.append(f"{ind}    st = {decide}(env, v, o, rt)")
+                    L.append(f"{ind}    st = {decide}(env, v, o, rt{', tr' if traced else ''})")
                     L.append(f"{ind}except Exception as e:")
-                    L.append(f"{ind}    st = env.fault({idx}, e)")
+                    L.append(f"{ind}    st = env.fault(R[{idx}], e)")
                     if needs_outcome:
                         L.append(f"{ind}env.outcomes.setdefault({k}, {{}})[env.scope_key] = STATUS[st]")
-                    L.append(f"{ind}if st == {STATUS_CODE['fired']}:")
-                    L.append(f"{ind}    env.fire({idx})")
+                    L.append(f"{ind}if st == {FIRED}:")
+                    L.append(f"{ind}    {'st = ' if traced else ''}env.fire(R[{idx}])")
+                    if traced:
+                        L.append(f"{ind}tr.rule(R[{idx}], st)")
         L.append("")
-        return "run"
+        return name
 
     def build(self) -> dict[str, Any]:
         src = "\n".join(self.lines + self.helper_lines)
         ns: dict[str, Any] = dict(RUNTIME)
         ns["K"] = self.consts
         ns["G"] = self.getters
-        ns["STATUS"] = STATUS + ("fault",)
-        ns.setdefault("LETS", [])
+        ns["LETS"] = []  # filled by the evaluator: per rule index, its `let` functions
+        ns["R"] = []     # filled by the evaluator: per rule index, its CompiledRule
         try:
             code = compile(src, "<legality generated rules>", "exec")
         except (SyntaxError, RecursionError, MemoryError, ValueError) as e:

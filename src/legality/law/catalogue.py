@@ -21,10 +21,11 @@ from pydantic import ValidationError
 
 from ..diagnostics import Diagnostic, Span, sort_diagnostics
 from ..model.values import ArticleRef, Citation, Quantity, Term
+from ..resources import LAW_DIR
 from .params import ParamSpec, ParamValue, check_type, parse_value
 from .sanction import AdditionalOption, PenaltyOption, Sanction
 from .schema import ArticleFile, EntrySpec, ParamsFile, PrincipalSpec, TermSpec
-from .yamlread import YamlProblem, line_of, load_with_lines
+from .yamlread import Path_, YamlProblem, line_of, load_with_lines
 
 CODE_IN_FORCE = date(2015, 1, 1)  # УК РК 03.07.2014 № 226-V took effect on 01.01.2015
 
@@ -81,8 +82,6 @@ class Catalogue:
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> "Catalogue":
-        from ..paths import LAW_DIR
-
         root = Path(path) if path is not None else LAW_DIR
         cat = cls()
         cat.path = root
@@ -135,7 +134,8 @@ class Catalogue:
                                     "or `params:` (General-Part parameters)", Span(name, 1, 1)))
 
     @staticmethod
-    def _validation_diags(name: str, err: ValidationError, lines: dict, prefix: tuple = ()) -> list[Diagnostic]:
+    def _validation_diags(name: str, err: ValidationError, lines: dict[Path_, int],
+                          prefix: Path_ = ()) -> list[Diagnostic]:
         out = []
         for e in err.errors():
             loc = prefix + tuple(e["loc"])
@@ -143,7 +143,7 @@ class Catalogue:
             out.append(Diagnostic("E301", f"{where}: {e['msg']}", Span(name, line_of(lines, loc) or 1, 1)))
         return out
 
-    def _load_article(self, name: str, data: dict, lines: dict, diags: list[Diagnostic]) -> None:
+    def _load_article(self, name: str, data: dict[str, Any], lines: dict[Path_, int], diags: list[Diagnostic]) -> None:
         try:
             art = ArticleFile.model_validate(data)
         except ValidationError as err:
@@ -167,7 +167,7 @@ class Catalogue:
                     continue
                 self._sanctions.setdefault(key, []).append(replace(s, paragraph=item, corruption=True))
 
-    def _load_params(self, name: str, data: dict, lines: dict, diags: list[Diagnostic]) -> None:
+    def _load_params(self, name: str, data: dict[str, Any], lines: dict[Path_, int], diags: list[Diagnostic]) -> None:
         try:
             pf = ParamsFile.model_validate(data)
         except ValidationError as err:
@@ -224,12 +224,12 @@ class Catalogue:
                         related=(("other edition", Span(a.file, a.line, 1)),),
                         hint="set valid_to of the older edition to the day before the newer one takes effect"))
         for pname, eds in self._params.items():
-            es = sorted((e[0] for e in eds), key=lambda p: p.valid_from)
-            for a, b in zip(es, es[1:]):
-                if overlap(a.valid_from, a.valid_to, b.valid_from, b.valid_to):
+            pes = sorted((e[0] for e in eds), key=lambda p: p.valid_from)
+            for pa, pb in zip(pes, pes[1:]):
+                if overlap(pa.valid_from, pa.valid_to, pb.valid_from, pb.valid_to):
                     diags.append(Diagnostic(
-                        "E302", f"parameter {pname}: editions overlap ({_span_ru(a.valid_from, a.valid_to)} and "
-                        f"{_span_ru(b.valid_from, b.valid_to)})", None,
+                        "E302", f"parameter {pname}: editions overlap ({_span_ru(pa.valid_from, pa.valid_to)} and "
+                        f"{_span_ru(pb.valid_from, pb.valid_to)})", None,
                         hint="set valid_to of the older edition to the day before the newer one takes effect"))
 
     # ------------------------------------------------------------------ lookups

@@ -76,7 +76,7 @@ class Sanction:
     notes: str = ""
     file: str = ""
     line: int = 0
-    _by_kind: dict = field(default_factory=dict, compare=False, repr=False)
+    _by_kind: dict[PenaltyKind, PenaltyOption] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_kind.update({o.kind: o for o in self.principal})

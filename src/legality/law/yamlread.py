@@ -7,7 +7,7 @@ from it, and keep a map from path to the line where that path's node starts.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -43,7 +43,7 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
     return data, lines
 
 
-def _raise(msg: str, mark: Any) -> Any:
+def _raise(msg: str, mark: yaml.Mark | None) -> NoReturn:
     if mark is None:
         raise YamlProblem(msg, None, None)
     raise YamlProblem(msg, mark.line + 1, mark.column + 1)

@@ -7,19 +7,23 @@ export and the rule language use.
 from __future__ import annotations
 
 from enum import Enum
+from typing import Self
 
 
 class CodedEnum(str, Enum):
     """A code with a Russian label (`.ru`)."""
 
-    def __new__(cls, code: str, ru: str = ""):
+    _value_: str
+    ru: str
+
+    def __new__(cls, code: str, ru: str = "") -> Self:
         obj = str.__new__(cls, code)
         obj._value_ = code
-        obj.ru = ru or code  # type: ignore[attr-defined]
+        obj.ru = ru or code
         return obj
 
     def __str__(self) -> str:
-        return self.value
+        return self._value_
 
 
 class Procedure(CodedEnum):

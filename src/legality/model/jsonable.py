@@ -107,7 +107,8 @@ def to_ru(v: Any) -> str:
     if isinstance(v, bool):
         return "да" if v else "нет"
     if isinstance(v, Enum):
-        return getattr(v, "ru", v.value)
+        label: str = getattr(v, "ru", v.value)  # every enum here is a str enum; coded ones carry .ru
+        return label
     if isinstance(v, Quantity):
         return v.ru()
     if isinstance(v, Fraction):

@@ -8,12 +8,14 @@ export, in Russian.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from fractions import Fraction
 
@@ -91,7 +93,7 @@ def _shown(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _enum_message(err: dict[str, Any]) -> str:
+def _enum_message(err: ErrorDetails) -> str:
     expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " или ").replace("'", '"')
     return f"недопустимое значение; допустимые: {expected}"
 
@@ -100,7 +102,7 @@ def _number(v: Any) -> str:
     return _num_ru(Fraction(str(v))) if isinstance(v, (int, float)) else str(v)
 
 
-def _translate(err: dict[str, Any]) -> str:
+def _translate(err: ErrorDetails) -> str:
     t = err["type"]
     if t in ("enum", "literal_error"):
         return _enum_message(err)
@@ -159,7 +161,7 @@ def _json_type(obj: Any) -> str:
     )
 
 
-def _age(born, on) -> int:
+def _age(born: dt.date, on: dt.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 

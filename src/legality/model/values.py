@@ -89,6 +89,8 @@ class Quantity:
     """
 
     __slots__ = ("value", "unit")
+    value: Fraction  # exact amount in `unit`; set once in __init__ (the type is immutable)
+    unit: str
 
     def __init__(self, value: Any, unit: str):
         if unit not in UNITS:
@@ -99,7 +101,7 @@ class Quantity:
     def __setattr__(self, name: str, value: Any) -> None:  # immutability
         raise AttributeError("Quantity is immutable")
 
-    def __reduce__(self) -> tuple:  # pickling (worker processes): rebuild through __init__, not setattr
+    def __reduce__(self) -> tuple[Any, ...]:  # pickling (worker processes): rebuild through __init__, not setattr
         return (Quantity, (self.value, self.unit))
 
     @classmethod
@@ -170,6 +172,9 @@ class Term(Quantity):
     """
 
     __slots__ = ("years", "months", "days")
+    years: int
+    months: int
+    days: Number  # a Fraction only when computed (3/4 of a term), never in a record
 
     def __init__(self, years: int = 0, months: int = 0, days: Number = 0):
         if type(days) is int:  # the common case: one Fraction, no intermediate ones
@@ -182,7 +187,7 @@ class Term(Quantity):
         object.__setattr__(self, "months", months)
         object.__setattr__(self, "days", days)
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.years, self.months, self.days))
 
     @classmethod
@@ -380,7 +385,7 @@ class ArticleRef:
         bits.append(f"ст.{self.article}")
         return " ".join(bits)
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[int, int, int, int]:
         main, _, sub = self.article.partition("-")
         return (int(main), int(sub or 0), self.part or 0, self.paragraph or 0)
 

@@ -26,7 +26,7 @@ def rule_node(rid: str) -> str:
 
 @dataclass
 class Plan:
-    graph: nx.DiGraph
+    graph: nx.DiGraph[str]
     order: list[str]  # node ids in evaluation order
 
     def to_text(self) -> str:
@@ -57,7 +57,7 @@ class Plan:
 
 
 def build(facts: dict[str, FactDef], rules: dict[str, RuleDef]) -> tuple[Plan | None, list[Diagnostic]]:
-    g = nx.DiGraph()
+    g: nx.DiGraph[str] = nx.DiGraph()
     for f in facts.values():
         g.add_node(fact_node(f.name), kind="fact", scope=f.scope, span=f.span, where=str(f.span))
     for r in rules.values():
@@ -97,13 +97,8 @@ def build(facts: dict[str, FactDef], rules: dict[str, RuleDef]) -> tuple[Plan | 
                                 hint="a fact or rule cannot depend on itself, directly or through others"))
     if diags:
         return None, diags
-    for f in facts.values():
-        n = fact_node(f.name)
-        if g.out_degree(n) == 0:
-            diags.append(Diagnostic("W201", f"fact `{f.name}` is not used by any rule or fact", f.span,
-                                    hint="remove it, or use it in a rule's `facts` to show it in findings"))
 
-    def key(n: str) -> tuple:
+    def key(n: str) -> tuple[str, int, int, str]:
         sp = g.nodes[n]["span"]
         return (sp.file, sp.line, sp.column, n)
 

@@ -18,6 +18,7 @@ import orjson
 from ..report.model import ReportLine
 from .context import RecordContext
 from ..model.jsonable import safe_dumps
+from ..result.candidate import RuleInfo
 
 
 @dataclass(slots=True)
@@ -26,7 +27,7 @@ class RunMeta:
 
     tool_version: str
     rules_version: str
-    rules: list[Any] = field(default_factory=list)       # engine.RuleInfo
+    rules: list[RuleInfo] = field(default_factory=list)
     inputs: list[str] = field(default_factory=list)
 
 

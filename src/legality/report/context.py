@@ -8,7 +8,8 @@ Only public particulars of the verdict are kept here — never the defendant's d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from ..model.verdict import Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class RecordContext:
         return "по совокупности"
 
 
-def context_of(verdict: Any) -> RecordContext:
+def context_of(verdict: Verdict) -> RecordContext:
     return RecordContext(
         court_code=verdict.court.code,
         court_name=verdict.court.name or "",

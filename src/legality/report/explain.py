@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..result.candidate import Evaluation, RuleInfo
 from ..result.trace import (
     EXCEPTED,
     FAULT,
@@ -38,7 +39,7 @@ HEADINGS = {
 }
 
 
-def explain_json(item: Any, evaluation: Any, rules: list[Any], rules_version: str) -> dict[str, Any]:
+def explain_json(item: Any, evaluation: Evaluation, rules: list[RuleInfo], rules_version: str) -> dict[str, Any]:
     trace: Trace = evaluation.trace or Trace()
     return {
         "format": EXPLAIN_TAG,
@@ -52,7 +53,7 @@ def explain_json(item: Any, evaluation: Any, rules: list[Any], rules_version: st
     }
 
 
-def explain_text(item: Any, evaluation: Any, rules: list[Any], rules_version: str) -> str:
+def explain_text(item: Any, evaluation: Evaluation, rules: list[RuleInfo], rules_version: str) -> str:
     v = verdict_particulars(item.verdict)
     titles = {r.id: r.title for r in rules}
     trace: Trace = evaluation.trace or Trace()
@@ -94,8 +95,8 @@ def explain_text(item: Any, evaluation: Any, rules: list[Any], rules_version: st
                 out.append(f"    Нормы: {'; '.join(r.citations)}")
             if r.file:
                 out.append(f"    Правило: {r.file}:{r.line}")
-    for f in evaluation.faults:
-        out.append(f"Ошибка правила: {f.header()}")
+    for fault in evaluation.faults:
+        out.append(f"Ошибка правила: {fault.header()}")
     if trace.facts:
         out += ["", "Факты, которые использовали правила", "──────────────────────────────────"]
         for f in trace.facts:

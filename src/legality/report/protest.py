@@ -17,6 +17,8 @@ import io
 import re
 from typing import Any, BinaryIO
 
+from ..model.verdict import Verdict
+from ..result.candidate import Candidate
 from .html import template_env
 from .text import SEVERITY_RU, cites_ru, plain_text, value_ru
 from .verdict_text import verdict_particulars
@@ -24,7 +26,7 @@ from .verdict_text import verdict_particulars
 CHANGE, RETRIAL = "change", "retrial"
 
 
-def protest_context(verdict: Any, candidates: list[Any], rules_version: str) -> dict[str, Any]:
+def protest_context(verdict: Verdict, candidates: list[Candidate], rules_version: str) -> dict[str, Any]:
     v = verdict_particulars(verdict)
     offences = {o["id"]: o for o in v["offences"]}
     findings = []

@@ -6,17 +6,19 @@ what a protest may carry: court, dates, case id, the pseudonymous `person_id` �
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ..model.enums import PenaltyKind, Role, Stage
 from ..model.jsonable import to_ru
+from ..model.verdict import Offence, Penalty, Sentence, Verdict
 
 
-def date_ru(d: Any) -> str:
+def date_ru(d: dt.date) -> str:
     return to_ru(d)
 
 
-def offence_ru(o: Any) -> str:
+def offence_ru(o: Offence) -> str:
     text = f"{o.ref} УК РК"
     notes = []
     if o.stage != Stage.completed:
@@ -26,7 +28,7 @@ def offence_ru(o: Any) -> str:
     return text + (f" ({', '.join(notes)})" if notes else "")
 
 
-def penalty_ru(p: Any) -> str:
+def penalty_ru(p: Penalty) -> str:
     kind = p.kind.ru
     if p.term is not None:
         return f"{kind} на срок {p.term.ru()}"
@@ -43,7 +45,7 @@ def penalty_ru(p: Any) -> str:
     return kind
 
 
-def sentence_ru(s: Any) -> str:
+def sentence_ru(s: Sentence) -> str:
     text = penalty_ru(s.principal)
     if s.additional:
         text += "; дополнительное наказание: " + ", ".join(penalty_ru(a) for a in s.additional)
@@ -62,7 +64,7 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x).replace(".", ",")
 
 
-def verdict_particulars(v: Any) -> dict[str, Any]:
+def verdict_particulars(v: Verdict) -> dict[str, Any]:
     """The verdict as the protest and the explanation show it (all strings, Russian)."""
     return {
         "case_id": v.case_id,

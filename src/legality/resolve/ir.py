@@ -1,14 +1,20 @@
 """The checked intermediate form: every name resolved, every node typed.
 
 Why a separate form: the evaluator compiles this (never the surface AST), so anything that reaches
-evaluation has passed the whitelist of `schema.py` and the type rules of `checker.py`.  `str(node)`
-prints it as an S-expression with types (`legality check --dump ir`).
+evaluation has passed the whitelist of `schema.py` and the type rules of the resolve passes.
+`str(node)` prints it as an S-expression with types (`legality check --dump ir`).
+
+Why frozen: the passes (names → enum inference → typing) hand nodes on and build new ones instead
+of patching old ones, so a node a later stage reads is the node a pass returned, and a shared
+sub-tree cannot change under another owner.  The node kinds are a closed `Op` table; `Op` is a
+`str` enum, so `node.op == "and"` and `{"and": …}[node.op]` read as they always did.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from ..diagnostics import Span
@@ -16,14 +22,51 @@ from ..model.values import Citation
 from .types import T
 
 
-@dataclass(eq=False)
+class Op(StrEnum):
+    """Every kind of IR node (what `data` holds, for the kinds that use it)."""
+
+    LIT = "lit"          # a constant value (None after an error)
+    ENUM = "enum"        # a bare name whose enum type its context decides (only before inference ends)
+    ROOT = "root"        # a record root: verdict, defendant, offence, …
+    VAR = "var"          # a quantifier's variable
+    LET = "let"          # a rule's `let`
+    FACT = "fact"        # a `define`d fact
+    OFACT = "ofact"      # an offence-level fact read through an offence: o.fact
+    MEMBER = "member"    # a whitelisted field: (record type, field)
+    METHOD = "method"    # a whitelisted method: (record type, method)
+    INDEX = "index"      # a law table looked up by key
+    LAW = "law"          # a law parameter (or a namespace of them): its dotted path
+    FIRED = "fired"      # fired(rule): the rule id
+    CALL = "call"        # a built-in function: its name
+    QUANT = "quant"      # any/all/count/sum/max/min: (kind, variable)
+    SET = "set"
+    NOT = "not"
+    NEG = "neg"
+    PRESENT = "present"
+    MISSING = "missing"
+    AND = "and"
+    OR = "or"
+    IF = "if"
+    EQ = "eq"
+    NE = "ne"
+    IN = "in"            # data "text": a code or number against a list of text codes
+    NOTIN = "notin"
+    CMP = "cmp"          # the comparison operator
+    ARITH = "arith"      # the arithmetic operator (+ - * / of scale ratio qdiv date+ date-)
+
+
+@dataclass(eq=False, frozen=True)
 class Node:
-    op: str
+    op: Op
     type: T
     span: Span
     args: tuple["Node", ...] = ()
     data: Any = None
     text: str = ""  # the surface text (for traces and messages)
+
+    def __post_init__(self) -> None:
+        if type(self.op) is not Op:  # a kind spelled as text: checked against the table once, here
+            object.__setattr__(self, "op", Op(self.op))
 
     def __str__(self) -> str:
         head = self.op if self.data is None else f"{self.op} {self.data!r}"
@@ -31,7 +74,7 @@ class Node:
         return f"({head}{(' ' + inner) if inner else ''} : {self.type})"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, frozen=True)
 class FactDef:
     name: str
     label: str | None
@@ -40,11 +83,12 @@ class FactDef:
     file: str
     span: Span
     type: T
-    deps_facts: set[str] = field(default_factory=set)
-    deps_rules: set[str] = field(default_factory=set)
+    deps_facts: frozenset[str] = frozenset()
+    deps_rules: frozenset[str] = frozenset()
+    deps_law: frozenset[str] = frozenset()  # law parameters its expression reads directly
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, frozen=True)
 class LetDef:
     name: str
     label: str | None
@@ -52,15 +96,15 @@ class LetDef:
     span: Span
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, frozen=True)
 class Clause:
-    kind: str  # when / unless
+    kind: str  # when / unless / violation
     expr: Node
     text: str
     leaves: list[tuple[str, Node]]  # sub-expressions whose values explain the clause
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, frozen=True)
 class RuleDef:
     id: str
     scope: str
@@ -82,8 +126,9 @@ class RuleDef:
     facts: list[str]
     file: str
     span: Span
-    deps_facts: set[str] = field(default_factory=set)
-    deps_rules: set[str] = field(default_factory=set)  # via fired()
+    deps_facts: frozenset[str] = frozenset()
+    deps_rules: frozenset[str] = frozenset()  # via fired()
+    deps_law: frozenset[str] = frozenset()  # law parameters its own clauses read (not through facts)
 
     def dump(self) -> str:
         lines = [f"rule {self.id} [{self.scope}] {self.severity} @ {self.span}"]

@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from ..model import enums as E
-from ..model.values import ArticleRef, Quantity, Term, as_fraction
+from ..model.values import ArticleRef, Quantity, as_fraction
 from ..model.verdict import penalty_amount
 from .types import (
     AMOUNT, BOOL, DATE, INT, NUM, STR, TERM, EnumT, ListT, RecT, SetT, T,
@@ -209,10 +209,6 @@ ENUM_TYPES: dict[str, EnumT] = {name: _e(cls) for name, cls in E.ENUMS.items()}
 
 def member_names(rec: str) -> list[str]:
     return sorted(set(MEMBERS.get(rec, {})) | set(METHODS.get(rec, {})))
-
-
-def json_term(t: Term) -> dict:
-    return t.to_json()
 
 
 __all__ = ["MEMBERS", "METHODS", "ROOTS", "SCOPE_ROOTS", "ENUM_TYPES", "Member", "MethodSpec", "ArticleRef"]

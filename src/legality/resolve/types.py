@@ -122,7 +122,7 @@ def join(a: T, b: T) -> T | None:
     if is_num(a) and is_num(b):
         return NUM
     if qty_compatible(a, b):
-        return a if a.unit is not None else b  # type: ignore[union-attr]
+        return a if isinstance(a, QtyT) and a.unit is not None else b
     return None
 
 

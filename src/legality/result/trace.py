@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..diagnostics import Span
+
 # rule statuses, in the order a rule is decided
 NOT_IN_FORCE = "not_in_force"      # offence date outside the rule's `in force` dates
 NOT_APPLICABLE = "not_applicable"  # a `when` condition is false
@@ -56,6 +58,7 @@ class RuleTrace:
     citations: list[str] = field(default_factory=list)
     file: str = ""
     line: int = 0
+    span: Span | None = None             # the deciding (or failing) clause, when one decided; not in JSON
 
     def to_json(self) -> dict[str, Any]:
         return {"rule": self.rule, "offence": self.scope, "status": self.status, "reason": self.reason,

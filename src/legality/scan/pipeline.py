@@ -18,18 +18,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from ..io.reader import RawRecord
 from ..report.model import ReportLine
 from ..report.context import RecordContext, context_of
+from ..result.evaluator import Evaluator
 from .lifeline import die_with_parent
 from .state import SKIP, NoState, ScanState
 
 CHUNK = 256          # records per task sent to a worker
 IN_FLIGHT = 4        # chunks in flight per worker: enough to keep workers busy, bounded memory
 
-EngineFactory = Callable[[Any], Any]
+RulesDir = str | Path | None
+EngineFactory = Callable[[RulesDir], Evaluator]
 
 
-def load_engine(rules_dir: str | Path | None) -> Any:
+def load_engine(rules_dir: RulesDir) -> Evaluator:
     """Default engine factory (module level so worker processes can be told to call it)."""
     from ..engine import Engine
 
@@ -45,7 +48,7 @@ class Scanned:
     context: RecordContext | None  # court, date and offence articles, for the human formats
 
 
-def evaluate_raw(engine: Any, raw: Any) -> tuple[ReportLine, RecordContext | None, str]:
+def evaluate_raw(engine: Evaluator, raw: RawRecord) -> tuple[ReportLine, RecordContext | None, str]:
     """Decode and evaluate one raw record; never raises (a bad record is a result, not an error).
 
     A record on which a rule faulted is never `clean`: with candidates it stays `flagged` (and
@@ -77,17 +80,18 @@ def evaluate_raw(engine: Any, raw: Any) -> tuple[ReportLine, RecordContext | Non
 
 # ---- worker side: one engine per process (inherited by fork, or built by the pool initializer)
 
-_ENGINE: Any = None
+_ENGINE: Evaluator | None = None
 
 
-def _init_worker(factory: EngineFactory | None, rules_dir: Any, parent_pid: int | None = None) -> None:
+def _init_worker(factory: EngineFactory | None, rules_dir: RulesDir, parent_pid: int | None = None) -> None:
     global _ENGINE
     die_with_parent(parent_pid)  # a worker outliving a killed scan would hold its stderr pipe and store
     if factory is not None:
         _ENGINE = factory(rules_dir)
 
 
-def _work(raws: list[Any]) -> list[tuple[ReportLine, RecordContext | None, str]]:
+def _work(raws: list[RawRecord]) -> list[tuple[ReportLine, RecordContext | None, str]]:
+    assert _ENGINE is not None, "set by fork or by _init_worker"
     return [evaluate_raw(_ENGINE, r) for r in raws]
 
 
@@ -98,7 +102,7 @@ def _work(raws: list[Any]) -> list[tuple[ReportLine, RecordContext | None, str]]
 class _Slot:
     """One input record's place in a chunk: decided in the main process, or waiting for a worker."""
 
-    raw: Any
+    raw: RawRecord
     line: ReportLine | None = None   # resumed from the state store
     skip: bool = False               # unchanged
 
@@ -113,7 +117,7 @@ class Pipeline:
     builds an engine with `factory(rules_dir)` in every worker.
     """
 
-    def __init__(self, engine: Any, *, rules_dir: Any, jobs: int = 1, state: ScanState | None = None,
+    def __init__(self, engine: Evaluator, *, rules_dir: RulesDir, jobs: int = 1, state: ScanState | None = None,
                  factory: EngineFactory = load_engine, chunk: int = CHUNK, start_method: str | None = None):
         self.engine = engine
         self.rules_dir = rules_dir
@@ -141,7 +145,7 @@ class Pipeline:
         ctx = mp.get_context(self.start_method)
         if self.start_method == "fork":
             _ENGINE = self.engine  # inherited by the forked workers
-            args: tuple[Any, Any, int] = (None, None, os.getpid())
+            args: tuple[EngineFactory | None, RulesDir, int] = (None, None, os.getpid())
         else:
             args = (self.factory, self.rules_dir, os.getpid())
         self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker, initargs=args)
@@ -150,7 +154,7 @@ class Pipeline:
             self._pool.submit(int)  # the first submit forks every worker (3.11+), while this process has one thread
             gc.unfreeze()
 
-    def _chunks(self, raws: Iterable[Any]) -> Iterator[list[_Slot]]:
+    def _chunks(self, raws: Iterable[RawRecord]) -> Iterator[list[_Slot]]:
         lookup = None if isinstance(self.state, NoState) else self.state.lookup
         buf: list[_Slot] = []
         pending = 0
@@ -183,7 +187,7 @@ class Pipeline:
                 line, ctx, content_hash = next(it)
                 yield Scanned(line, self.state.record(line, content_hash, ctx), ctx)
 
-    def run(self, raws: Iterable[Any]) -> Iterator[Scanned]:
+    def run(self, raws: Iterable[RawRecord]) -> Iterator[Scanned]:
         window: deque[tuple[list[_Slot], Any]] = deque()
         limit = self.jobs * IN_FLIGHT
         for slots in self._chunks(raws):

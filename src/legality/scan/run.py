@@ -6,20 +6,23 @@ codes); this owns the run, so tests and the benchmark drive exactly what `legali
 
 from __future__ import annotations
 
-from typing import Any, BinaryIO, Iterable
+from typing import BinaryIO, Iterable
 
 from .. import __version__
+from ..io.reader import RawRecord
+from ..io.sources import Source
 from ..report.base import FormatOptions, RunMeta, formatter_class
-from .pipeline import EngineFactory, Pipeline, load_engine
+from ..result.evaluator import Evaluator
+from .pipeline import EngineFactory, Pipeline, RulesDir, load_engine
 from .progress import progress_for
 from .state import NoState, ScanState
 from .summary import Summary, now_iso
 
 
-def run_scan(sources: Iterable[Any], engine: Any, out: BinaryIO, *, fmt: str = "jsonl", rules_dir: Any = None,
+def run_scan(sources: Iterable[Source], engine: Evaluator, out: BinaryIO, *, fmt: str = "jsonl", rules_dir: RulesDir = None,
              jobs: int = 1, include_all: bool = False, state: ScanState | None = None,
              options: FormatOptions | None = None, progress: bool = False,
-             factory: EngineFactory = load_engine, raws: Iterable[Any] | None = None,
+             factory: EngineFactory = load_engine, raws: Iterable[RawRecord] | None = None,
              summary: Summary | None = None, start_method: str | None = None) -> Summary:
     """Scan and write the report in `fmt` to `out`; returns the summary (timestamps set).
 

@@ -189,14 +189,15 @@ def parse_decision(text: str) -> Decision:
     fp = d.get("fingerprint")
     if not isinstance(fp, str) or len(fp) < 16 or not _HEX.match(fp):
         raise ValueError("fingerprint: ожидается полный отпечаток (шестнадцатеричная строка)")
-    action = d.get("action")
+    raw_action = d.get("action")
+    action = raw_action if isinstance(raw_action, str) else repr(raw_action)  # refused below unless an action
     for key in ("by", "at"):
         if not isinstance(d.get(key), str):
             raise ValueError(f"{key}: ожидается строка")
     if d.get("reason") is not None and not isinstance(d["reason"], str):
         raise ValueError("reason: ожидается строка или null")
     try:
-        by, reason = check_decision(action if isinstance(action, str) else repr(action), d["by"], d.get("reason"))
+        by, reason = check_decision(action, d["by"], d.get("reason"))
     except StoreError as e:
         raise ValueError(str(e)) from None
     try:

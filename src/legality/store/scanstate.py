@@ -160,7 +160,8 @@ class StoreState:
                     (self._started, rules_version, orjson.dumps(list(inputs)).decode(),
                      orjson.dumps(options, option=orjson.OPT_SORT_KEYS, default=str).decode(),
                      socket.gethostname(), os.getpid()))
-                self.run_id = int(cur.lastrowid)
+                assert cur.lastrowid is not None  # set by every INSERT
+                self.run_id = cur.lastrowid
                 self._retire_interrupted()
             self._completed = {r[0] for r in conn.execute("SELECT id FROM runs WHERE status = 'completed'")}
             conn.execute("COMMIT")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Span
 
@@ -26,7 +27,11 @@ def _span() -> Span:
 
 @dataclass(frozen=True)
 class Expr:
-    pass
+    if TYPE_CHECKING:
+        # every node kind declares its own `span` field (last, with a default); declared here for
+        # the type checker only, since a dataclass field on the base would come before theirs
+        @property
+        def span(self) -> Span: ...
 
 
 @dataclass(frozen=True)

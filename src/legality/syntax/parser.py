@@ -10,16 +10,18 @@ import datetime as dt
 import json
 from fractions import Fraction
 from functools import lru_cache
+from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.tree import Meta
 
 from ..diagnostics import Diagnostic, Span
-from ..paths import GRAMMAR_FILE
+from ..resources import GRAMMAR_FILE
 from . import ast as A
 
 
-_LARK_OPTIONS = dict(parser="lalr", start=["start", "expr"], propagate_positions=True, maybe_placeholders=True)
+_LARK_OPTIONS: dict[str, Any] = dict(parser="lalr", start=["start", "expr"], propagate_positions=True, maybe_placeholders=True)
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +61,7 @@ class _Bad(Exception):
         self.diag = diag
 
 
-def _span(file: str, meta_or_tok) -> Span:
+def _span(file: str, meta_or_tok: Meta | Token) -> Span:
     m = meta_or_tok
     if isinstance(m, Token):
         return Span(file, m.line or 0, m.column or 0, m.end_line, m.end_column)
@@ -70,7 +72,7 @@ def _span(file: str, meta_or_tok) -> Span:
 
 def _unquote(tok: Token, file: str) -> str:
     try:
-        text = json.loads(str(tok))
+        text: str = json.loads(str(tok))
     except ValueError:
         raise _Bad(Diagnostic("E006", f"invalid string literal {tok}", _span(file, tok),
                               hint='strings use double quotes; escape a quote as \\" and a backslash as \\\\'))
@@ -120,14 +122,14 @@ _NOT_LEVELS = frozenset({
 })
 
 
-def _too_deep(tree: Tree, file: str, base: Span | None = None) -> Diagnostic | None:
+def _too_deep(tree: Tree[Token], file: str, base: Span | None = None) -> Diagnostic | None:
     """The first place (in reading order) where an expression is nested more than MAX_NESTING levels.
 
     Why a limit: every later pass (tree transform, checker, code generation, formatter) walks an
     expression recursively; without a limit a deep enough rule ends in a Python RecursionError with no
     position.  Measured here, on the parse tree, before any of them runs.
     """
-    stack: list[tuple[Tree, int, int]] = [(tree, 0, 0)]
+    stack: list[tuple[Tree[Token], int, int]] = [(tree, 0, 0)]
     while stack:
         t, depth, quants = stack.pop()
         if str(t.data) not in _NOT_LEVELS:
@@ -150,37 +152,39 @@ def _too_deep(tree: Tree, file: str, base: Span | None = None) -> Diagnostic | N
 CLAUSES = ("title", "severity", "cite", "in_force", "tags", "let", "when", "unless", "overrides",
            "violation", "actual", "allowed", "message", "facts")
 _SINGLE = {"title", "severity", "in_force", "violation", "actual", "allowed", "message"}
+# what a clause method hands to `rule_stmt`: (kind, value, where the clause stood)
+_Clause = tuple[str, Any, Span]
 
 
 @v_args(meta=True, inline=True)
-class _ToAst(Transformer):
-    def __init__(self, file: str, source: str):
+class _ToAst(Transformer[Token, Any]):
+    def __init__(self, file: str, source: str) -> None:
         super().__init__()
         self.file = file
         self.source = source
 
-    def sp(self, meta) -> Span:
+    def sp(self, meta: Meta) -> Span:
         return _span(self.file, meta)
 
     # ---- file
     @v_args(meta=True, inline=False)
-    def start(self, meta, items):
+    def start(self, meta: Meta, items: list[A.Import | A.Define | A.Rule]) -> A.RuleFile:
         return A.RuleFile(self.file, tuple(items))
 
-    def import_stmt(self, meta, s):
+    def import_stmt(self, meta: Meta, s: Token) -> A.Import:
         return A.Import(_unquote(s, self.file), self.sp(meta))
 
-    def define_stmt(self, meta, name, label, scope, expr):
+    def define_stmt(self, meta: Meta, name: Token, label: Token | None, scope: str | None, expr: A.Expr) -> A.Define:
         return A.Define(str(name), _unquote(label, self.file) if label else None, scope or "record", expr, self.sp(meta))
 
-    def scope(self, meta, tok):
+    def scope(self, meta: Meta, tok: Token) -> str:
         return str(tok)
 
     @v_args(meta=True, inline=False)
-    def rule_stmt(self, meta, children):
+    def rule_stmt(self, meta: Meta, children: list[Any]) -> A.Rule:
         rid, scope, *clauses = children
-        fields: dict = {"lets": [], "whens": [], "unlesses": [], "cites": [], "tags": [], "overrides": [], "facts": []}
-        spans = []
+        fields: dict[str, Any] = {"lets": [], "whens": [], "unlesses": [], "cites": [], "tags": [], "overrides": [], "facts": []}
+        spans: list[tuple[str, Span]] = []
         for kind, value, span in clauses:
             spans.append((kind, span))
             if kind in _SINGLE:
@@ -201,70 +205,70 @@ class _ToAst(Transformer):
         return A.Rule(str(rid), scope or "record", span=self.sp(meta), clause_spans=tuple(spans), **fields)
 
     # ---- clauses: (kind, value, span)
-    def title(self, meta, s):
+    def title(self, meta: Meta, s: Token) -> _Clause:
         return ("title", _unquote(s, self.file), self.sp(meta))
 
-    def severity(self, meta, tok):
+    def severity(self, meta: Meta, tok: Token) -> _Clause:
         return ("severity", str(tok), self.sp(meta))
 
     @v_args(meta=True, inline=False)
-    def cite(self, meta, items):
+    def cite(self, meta: Meta, items: list[A.Expr]) -> _Clause:
         return ("cite", [i for i in items], self.sp(meta))
 
-    def cite_item(self, meta, expr):
+    def cite_item(self, meta: Meta, expr: A.Expr) -> A.Expr:
         return expr
 
-    def in_force(self, meta, _kw, start, until, basis):
+    def in_force(self, meta: Meta, _kw: Token, start: Token, until: Token | None, basis: str | None) -> _Clause:
         s = _date(start, self.file)
         u = _date(until, self.file) if until else None
         return ("in_force", A.InForce(s, u, basis or "offence", self.sp(meta)), self.sp(meta))
 
-    def by_date(self, meta, tok):
+    def by_date(self, meta: Meta, tok: Token) -> str:
         return str(tok)
 
     @v_args(meta=True, inline=False)
-    def tags(self, meta, toks):
+    def tags(self, meta: Meta, toks: list[Token]) -> _Clause:
         return ("tags", [A.Ident(str(t), _span(self.file, t)) for t in toks], self.sp(meta))
 
-    def let(self, meta, name, label, expr):
+    def let(self, meta: Meta, name: Token, label: Token | None, expr: A.Expr) -> _Clause:
         return ("let", A.Let(str(name), _unquote(label, self.file) if label else None, expr, self.sp(meta)), self.sp(meta))
 
-    def when(self, meta, e):
+    def when(self, meta: Meta, e: A.Expr) -> _Clause:
         return ("when", e, self.sp(meta))
 
-    def unless(self, meta, e):
+    def unless(self, meta: Meta, e: A.Expr) -> _Clause:
         return ("unless", e, self.sp(meta))
 
     @v_args(meta=True, inline=False)
-    def overrides(self, meta, toks):
+    def overrides(self, meta: Meta, toks: list[Token]) -> _Clause:
         return ("overrides", [A.Ident(str(t), _span(self.file, t)) for t in toks], self.sp(meta))
 
-    def violation(self, meta, e):
+    def violation(self, meta: Meta, e: A.Expr) -> _Clause:
         return ("violation", e, self.sp(meta))
 
-    def actual(self, meta, e):
+    def actual(self, meta: Meta, e: A.Expr) -> _Clause:
         return ("actual", e, self.sp(meta))
 
-    def allowed(self, meta, body):
+    def allowed(self, meta: Meta, body: A.Expr | tuple[tuple[str, A.Expr], ...]) -> _Clause:
         return ("allowed", body, self.sp(meta))
 
     @v_args(meta=True, inline=False)
-    def allowed_map(self, meta, entries):
+    def allowed_map(self, meta: Meta, entries: list[tuple[str, A.Expr]]) -> tuple[tuple[str, A.Expr], ...]:
         return tuple(entries)
 
-    def allowed_entry(self, meta, key, e):
+    def allowed_entry(self, meta: Meta, key: Token, e: A.Expr) -> tuple[str, A.Expr]:
         return (str(key), e)
 
-    def message(self, meta, s):
+    def message(self, meta: Meta, s: Token) -> _Clause:
         return ("message", self._template(s), self.sp(meta))
 
     @v_args(meta=True, inline=False)
-    def facts(self, meta, toks):
+    def facts(self, meta: Meta, toks: list[Token]) -> _Clause:
         return ("facts", [A.Ident(str(t), _span(self.file, t)) for t in toks], self.sp(meta))
 
     def _template(self, tok: Token) -> A.Template:
         raw = _unquote(tok, self.file)
-        parts: list = []
+        parts: list[str | A.Expr] = []
         i = 0
         buf = ""
         while i < len(raw):
@@ -286,14 +290,14 @@ class _ToAst(Transformer):
                 try:
                     tree = _parser().parse(hole, start="expr")
                     deep = _too_deep(tree, self.file, _span(self.file, tok))
-                    expr = None if deep else _ToAst(self.file, hole).transform(tree)
+                    if deep is None:
+                        expr: A.Expr = _ToAst(self.file, hole).transform(tree)
                 except (UnexpectedInput, VisitError, _Bad):
                     raise _Bad(Diagnostic("E113", f"cannot read `{{{hole}}}` in message", _span(self.file, tok),
                                           hint="a hole holds an expression such as {cap} or {offence.sentence.principal.term}"))
                 if deep is not None:
                     raise _Bad(deep)
-                expr = _respan(expr, _span(self.file, tok))
-                parts.append(expr)
+                parts.append(_respan(expr, _span(self.file, tok)))
                 i = j + 1
             elif c == "}" and raw.startswith("}}", i):
                 buf += "}"
@@ -306,86 +310,86 @@ class _ToAst(Transformer):
         return A.Template(raw, tuple(parts), _span(self.file, tok))
 
     # ---- expressions
-    def if_expr(self, meta, c, a, b):
+    def if_expr(self, meta: Meta, c: A.Expr, a: A.Expr, b: A.Expr) -> A.If:
         return A.If(c, a, b, self.sp(meta))
 
-    def or_op(self, meta, a, b):
+    def or_op(self, meta: Meta, a: A.Expr, b: A.Expr) -> A.Binary:
         return A.Binary("or", a, b, self.sp(meta))
 
-    def and_op(self, meta, a, b):
+    def and_op(self, meta: Meta, a: A.Expr, b: A.Expr) -> A.Binary:
         return A.Binary("and", a, b, self.sp(meta))
 
-    def not_op(self, meta, a):
+    def not_op(self, meta: Meta, a: A.Expr) -> A.Unary:
         return A.Unary("not", a, self.sp(meta))
 
-    def compare(self, meta, a, op, b):
+    def compare(self, meta: Meta, a: A.Expr, op: Token, b: A.Expr) -> A.Binary:
         return A.Binary(str(op), a, b, self.sp(meta))
 
-    def eq(self, meta, a, b):
+    def eq(self, meta: Meta, a: A.Expr, b: A.Expr) -> A.Binary:
         return A.Binary("=", a, b, self.sp(meta))
 
-    def in_op(self, meta, a, b):
+    def in_op(self, meta: Meta, a: A.Expr, b: A.Expr) -> A.Binary:
         return A.Binary("in", a, b, self.sp(meta))
 
-    def not_in_op(self, meta, a, b):
+    def not_in_op(self, meta: Meta, a: A.Expr, b: A.Expr) -> A.Binary:
         return A.Binary("not in", a, b, self.sp(meta))
 
-    def is_missing(self, meta, a):
+    def is_missing(self, meta: Meta, a: A.Expr) -> A.Presence:
         return A.Presence(a, False, self.sp(meta))
 
-    def is_present(self, meta, a):
+    def is_present(self, meta: Meta, a: A.Expr) -> A.Presence:
         return A.Presence(a, True, self.sp(meta))
 
-    def add(self, meta, a, b):
+    def add(self, meta: Meta, a: A.Expr, b: A.Expr) -> A.Binary:
         return A.Binary("+", a, b, self.sp(meta))
 
-    def sub(self, meta, a, b):
+    def sub(self, meta: Meta, a: A.Expr, b: A.Expr) -> A.Binary:
         return A.Binary("-", a, b, self.sp(meta))
 
-    def of_op(self, meta, a, b):
+    def of_op(self, meta: Meta, a: A.Expr, b: A.Expr) -> A.Binary:
         return A.Binary("of", a, b, self.sp(meta))
 
-    def mul(self, meta, a, b):
+    def mul(self, meta: Meta, a: A.Expr, b: A.Expr) -> A.Binary:
         return A.Binary("*", a, b, self.sp(meta))
 
-    def div(self, meta, a, b):
+    def div(self, meta: Meta, a: A.Expr, b: A.Expr) -> A.Binary:
         return A.Binary("/", a, b, self.sp(meta))
 
-    def neg(self, meta, a):
+    def neg(self, meta: Meta, a: A.Expr) -> A.Unary:
         return A.Unary("-", a, self.sp(meta))
 
-    def member(self, meta, obj, name):
+    def member(self, meta: Meta, obj: A.Expr, name: Token) -> A.Member:
         return A.Member(obj, str(name), self.sp(meta))
 
-    def method(self, meta, obj, name, args):
+    def method(self, meta: Meta, obj: A.Expr, name: Token, args: list[A.Expr] | None) -> A.Method:
         return A.Method(obj, str(name), tuple(args or ()), self.sp(meta))
 
-    def index(self, meta, obj, key):
+    def index(self, meta: Meta, obj: A.Expr, key: A.Expr) -> A.Index:
         return A.Index(obj, key, self.sp(meta))
 
-    def name(self, meta, tok):
+    def name(self, meta: Meta, tok: Token) -> A.Name:
         return A.Name(str(tok), self.sp(meta))
 
-    def call(self, meta, tok, args):
+    def call(self, meta: Meta, tok: Token, args: list[A.Expr] | None) -> A.Call:
         return A.Call(str(tok), tuple(args or ()), self.sp(meta))
 
-    def qcall(self, meta, tok, args):
+    def qcall(self, meta: Meta, tok: Token, args: list[A.Expr] | None) -> A.Call:
         return A.Call(str(tok), tuple(args or ()), self.sp(meta))
 
-    def fired(self, meta, tok):
+    def fired(self, meta: Meta, tok: Token) -> A.Fired:
         return A.Fired(str(tok), self.sp(meta))
 
-    def quant(self, meta, kind, var, iterable, body):
+    def quant(self, meta: Meta, kind: Token, var: Token, iterable: A.Expr, body: A.Expr) -> A.Quant:
         return A.Quant(str(kind), str(var), iterable, body, self.sp(meta))
 
-    def int_lit(self, meta, tok):
+    def int_lit(self, meta: Meta, tok: Token) -> A.Literal:
         return A.Literal(_int(tok, self.file), None, self.sp(meta))
 
-    def dec_lit(self, meta, tok):
+    def dec_lit(self, meta: Meta, tok: Token) -> A.Literal:
         return A.Literal(Fraction(_digits(tok, self.file)), None, self.sp(meta))
 
     @v_args(meta=True, inline=False)
-    def term_lit(self, meta, toks):
+    def term_lit(self, meta: Meta, toks: list[Token]) -> A.Literal:
         y = m = d = 0
         for tok, unit in zip(toks[::2], toks[1::2]):
             n = _int(tok, self.file)
@@ -398,37 +402,35 @@ class _ToAst(Transformer):
                 d += n
         return A.Literal((y, m, d), "term", self.sp(meta))
 
-    def qty_lit(self, meta, n, unit):
+    def qty_lit(self, meta: Meta, n: Token, unit: Token) -> A.Literal:
         u = str(unit)
         return A.Literal(_int(n, self.file), "hours" if u.startswith("hour") else u, self.sp(meta))
 
-    def str_lit(self, meta, tok):
+    def str_lit(self, meta: Meta, tok: Token) -> A.Literal:
         return A.Literal(_unquote(tok, self.file), None, self.sp(meta))
 
-    def date_lit(self, meta, tok):
+    def date_lit(self, meta: Meta, tok: Token) -> A.Literal:
         return A.Literal(_date(tok, self.file), None, self.sp(meta))
 
-    def true_lit(self, meta):
+    def true_lit(self, meta: Meta) -> A.Literal:
         return A.Literal(True, None, self.sp(meta))
 
-    def false_lit(self, meta):
+    def false_lit(self, meta: Meta) -> A.Literal:
         return A.Literal(False, None, self.sp(meta))
 
-    def set_lit(self, meta, args):
+    def set_lit(self, meta: Meta, args: list[A.Expr] | None) -> A.SetLit:
         return A.SetLit(tuple(args or ()), self.sp(meta))
 
     @v_args(meta=True, inline=False)
-    def args(self, meta, items):
+    def args(self, meta: Meta, items: list[A.Expr]) -> list[A.Expr]:
         return list(items)
 
 
-def _respan(expr, span: Span):
+def _respan(expr: A.Expr, span: Span) -> A.Expr:
     """Holes of a message template point at the message string (their own offsets are relative)."""
     import dataclasses
 
-    if not dataclasses.is_dataclass(expr):
-        return expr
-    changes = {}
+    changes: dict[str, object] = {}
     for f in dataclasses.fields(expr):
         v = getattr(expr, f.name)
         if f.name == "span":
@@ -461,13 +463,15 @@ def _syntax_diag(file: str, err: UnexpectedInput, source: str) -> Diagnostic:
     line = getattr(err, "line", 0) or 0
     col = getattr(err, "column", 0) or 0
     span = Span(file, line, col, line, col + 1)
+    hint: str | None
     if isinstance(err, UnexpectedEOF):
         rows = source.splitlines() or [""]
         span = Span(file, len(rows), len(rows[-1]) + 1)
         return Diagnostic("E002", "the file ends in the middle of a statement", span,
                           hint="a rule's clauses are enclosed in { … }: is a closing `}` or a quote missing?")
     if isinstance(err, UnexpectedCharacters):
-        ch = source[err.pos_in_stream] if 0 <= err.pos_in_stream < len(source) else "?"
+        pos = err.pos_in_stream  # lark declares it None at class level; the lexer always sets it
+        ch = source[pos] if pos is not None and 0 <= pos < len(source) else "?"
         hint = "names use latin letters, digits and `_`; Russian text goes in double quotes"
         if ch == "'":
             hint = "strings use double quotes \"…\""
@@ -538,5 +542,5 @@ def parse_expr(source: str, file: str = "<expr>") -> tuple[A.Expr | None, list[D
         return None, [_deep_anyway(file)]
 
 
-def is_tree(x) -> bool:  # pragma: no cover - debugging helper
+def is_tree(x: object) -> bool:  # pragma: no cover - debugging helper
     return isinstance(x, Tree)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from fractions import Fraction
+from typing import cast
 
 from . import ast as A
 
@@ -43,7 +44,7 @@ def expr(e: A.Expr, ctx: int = 0) -> str:
 def _lit(e: A.Literal) -> str:
     v = e.value
     if e.unit == "term":
-        y, m, d = v  # type: ignore[misc]
+        y, m, d = cast("tuple[int, int, int]", v)  # a term literal's value is (years, months, days)
         parts = [f"{n} {u}" for n, u in ((y, "years"), (m, "months"), (d, "days")) if n]
         return " ".join(parts) or "0 months"
     if e.unit in ("mrp", "hours"):

@@ -1,0 +1,187 @@
+"""What generated rule code reads and calls while it evaluates one record.
+
+Why a separate object: the generated functions are plain Python over the model; everything that
+is not the model — computed facts, `let` values, law parameters, other rules' outcomes, and where
+candidates and faults go — is reached through `Env`.  Its attributes and methods below are the
+whole interface the generated code uses (`codegen` writes nothing else), so the evaluator's
+internals can change without touching the code generator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..diagnostics import Diagnostic, Span
+from ..resolve.ir import Clause, RuleDef
+from ..result import trace as T
+from ..result.candidate import Candidate
+from .runtime import FAULT, FIRED, MISSING, Fault, FaultError, Miss, fault_reason
+
+Fn = Callable[..., Any]  # a generated function: (env, v, o, rt) -> value, raising Miss when missing
+APPLICABLE = (T.PASSED, T.FIRED)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFault(Diagnostic):
+    """An E501 that names its rule in the report (`faults[].rule`): the store keeps that rule's
+    earlier findings open instead of resolving them, since the rule could not check again.
+
+    `reason` and `clause` (the span of the clause that failed, when one did) are carried for tools
+    and the trace; the report shows only the message."""
+
+    rule: str = ""
+    reason: str = ""
+    clause: Span | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {**Diagnostic.to_json(self), "rule": self.rule}
+
+
+def fault_diagnostic(r: RuleDef, scope_key: str | None, case_id: str, reason: str,
+                     clause: Span | None = None) -> RuleFault:
+    where = f" (эпизод {scope_key})" if scope_key is not None else ""
+    return RuleFault("E501", f"правило {r.id}{where} не смогло проверить дело {case_id}: {reason}", r.span,
+                     hint="guard the value with `is present`, or report this rule to its author", rule=r.id,
+                     reason=reason, clause=clause)
+
+
+@dataclass(eq=False)
+class CompiledRule:
+    """A rule with its generated functions: what the hooks of `Env` and the tracer are handed."""
+
+    d: RuleDef
+    lets: dict[str, Fn]
+    clauses: list[Clause]                      # in decision order: whens, unlesses, the violation
+    leaves: list[list[tuple[str, Fn]]]         # per clause: the values a trace shows
+    actual: Fn | None
+    allowed: list[tuple[str, Fn]] | Fn | None
+    message: list[str | Fn]
+    dyn_cites: list[Fn]
+    overridden_by: list[str] = field(default_factory=list)
+
+
+class Runtime:
+    """Per-record access to the law catalogue, memoised (lookups are per offence, not per rule)."""
+
+    __slots__ = ("catalogue", "_sanctions", "_params", "lookups")
+
+    def __init__(self, catalogue: Any):
+        self.catalogue = catalogue
+        self._sanctions: dict[int, Any] = {}
+        self._params: dict[tuple[str, dt.date], Any] = {}
+        self.lookups: dict[int, Any] = {}
+
+    def sanction(self, offence: Any) -> Any:
+        key = id(offence)
+        if key not in self._sanctions:
+            lk = self.catalogue.sanction(offence.ref, offence.committed_on)
+            self.lookups[key] = lk
+            self._sanctions[key] = lk.sanction if lk.status == "found" else None
+        return self._sanctions[key]
+
+    def param(self, name: str, on: dt.date) -> Any:
+        key = (name, on)
+        if key not in self._params:
+            pv = self.catalogue.param(name, on)
+            self._params[key] = MISSING if pv is None else pv.value
+        return self._params[key]
+
+
+class Env:
+    """The state of one record's evaluation.
+
+    The generated driver sets the scope (`offence`, `scope_key`, `ref_date`, `cur`) when it enters
+    a scope instance, and `let_fns` / `lets` when it starts a rule; it hands fired rules to `fire`
+    and failures to `fault`.  `build` makes a rule's candidate (the evaluator's, injected).
+    """
+
+    __slots__ = ("verdict", "offence", "rt", "ref_date", "facts", "ofacts", "lets", "let_fns", "outcomes",
+                 "scope_key", "latest", "cur", "candidates", "faults", "positions", "build")
+
+    def __init__(self, verdict: Any, rt: Runtime, build: Callable[[CompiledRule, "Env"], Candidate]):
+        self.verdict = verdict
+        self.offence: Any = None
+        self.rt = rt
+        self.latest: dt.date = max(o.committed_on for o in verdict.offences)
+        self.ref_date: dt.date = self.latest
+        self.facts: dict[str, Any] = {}
+        self.ofacts: dict[int, dict[str, Any]] = {id(o): {} for o in verdict.offences}
+        self.lets: dict[str, Any] = {}
+        self.let_fns: dict[str, Fn] = {}
+        self.outcomes: dict[str, dict[str | None, str]] = {}
+        self.scope_key: str | None = None
+        self.cur: dict[str, Any] | None = None
+        self.candidates: list[tuple[tuple[int, str], Candidate]] = []
+        self.faults: list[Diagnostic] = []
+        self.positions: dict[str, int] = {o.id: i for i, o in enumerate(verdict.offences)}
+        self.build = build
+
+    # ---- values
+    def fact(self, name: str) -> Any:
+        if self.offence is not None and name in self.ofacts[id(self.offence)]:
+            v = self.ofacts[id(self.offence)][name]
+        else:
+            v = self.facts[name]
+        if type(v) is Fault:
+            raise FaultError(f"fact `{name}`: {v.message}")
+        return v
+
+    def offence_fact(self, offence: Any, name: str) -> Any:
+        v = self.ofacts[id(offence)][name]
+        if type(v) is Fault:
+            raise FaultError(f"fact `{name}` of offence {offence.id}: {v.message}")
+        return v
+
+    def let(self, name: str) -> Any:
+        if name not in self.lets:
+            try:
+                self.lets[name] = self.let_fns[name](self, self.verdict, self.offence, self.rt)
+            except Miss:
+                self.lets[name] = MISSING
+        return self.lets[name]
+
+    def param(self, name: str) -> Any:
+        return self.rt.param(name, self.ref_date)
+
+    def fired(self, rid: str) -> bool:
+        out = self.outcomes.get(rid, {})
+        if self.scope_key is not None and self.scope_key in out:
+            return out[self.scope_key] == T.FIRED
+        if not out:
+            return False
+        return any(s == T.FIRED for s in out.values())
+
+    def overridden(self, by: tuple[str, ...]) -> bool:
+        for s in by:
+            st = self.outcomes.get(s, {})
+            hit = st.get(self.scope_key) if self.scope_key in st else st.get(None)
+            if hit in APPLICABLE:
+                return True
+        return False
+
+    # ---- hooks of the generated code
+    def fire(self, rule: CompiledRule) -> int:
+        """The rule's violation holds: its candidate, or a fault when no report could hold it."""
+        try:
+            cand = self.build(rule, self)
+        except Exception as e:  # noqa: BLE001 - the rule faults, the record goes on
+            rid = rule.d.id
+            self.fault(rule, e)
+            if rid in self.outcomes:  # rules reading fired(rid) see what `explain` shows: a fault
+                self.outcomes[rid][self.scope_key] = T.FAULT
+            return FAULT
+        pos = -1 if self.offence is None else self.positions[self.offence.id]
+        self.candidates.append(((pos, rule.d.id), cand))
+        return FIRED
+
+    def fault(self, rule: CompiledRule, e: BaseException, at: int | None = None) -> int:
+        """The rule failed on this scope instance (in clause `at` of `rule.clauses`, when known)."""
+        clause = rule.clauses[at].expr.span if at is not None else None
+        self.faults.append(fault_diagnostic(rule.d, self.scope_key, self.verdict.case_id, fault_reason(e), clause))
+        return FAULT
+
+    @staticmethod
+    def fault_value(e: BaseException) -> Fault:
+        return Fault(fault_reason(e))

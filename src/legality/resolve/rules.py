@@ -1,0 +1,208 @@
+"""A rule, surface → checked `RuleDef`: its required clauses, citations, lets, conditions and `facts`.
+
+Why apart from expression typing: these are the rules about a rule's shape (E008 a clause is
+missing, E103 a citation cannot be read, E105 `overrides` names no rule, E114 an empty period) and
+the order in which its names come into scope (lets before the clauses that read them).  A rule
+with any error yields no `RuleDef`, so later stages never see half a rule.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from ..model.values import Citation
+from ..syntax import ast as A
+from ..syntax.printer import expr as print_expr
+from . import schema as S
+from .errors import Fail, Reporter, suggest
+from .ir import Clause, FactDef, LetDef, Node, Op, RuleDef
+from .leaves import leaves
+from .names import SCOPES, Ctx, Names
+from .typecheck import Typer
+from .types import ANY, BOOL
+
+SEVERITIES = ("high", "medium", "low")
+REQUIRED = {
+    "title": 'add: title "…" (one line, in Russian)',
+    "severity": "add: severity high | medium | low",
+    "violation": "add: violation <condition under which the sentence is unlawful>",
+    "message": 'add: message "… {value} …" (what is wrong and what the law allows)',
+}
+
+
+class RuleCheck:
+    """Checks one rule; `ok` turns False at its first error (and every error is still reported)."""
+
+    def __init__(self, r: A.Rule, path: str, typer: Typer, facts: Mapping[str, FactDef]):
+        self.r, self.path, self.typer, self.facts = r, path, typer, facts
+        self.names: Names = typer.names
+        self.rep: Reporter = typer.rep
+        self.ctx = Ctx(r.scope, path, owner=r.id)
+        self.ok = True
+
+    def run(self) -> RuleDef | None:
+        r, err = self.r, self.rep.err
+        if r.scope not in SCOPES:
+            err("E109", f"unknown scope `{r.scope}`", r.span, "scopes: record, offence, final_sentence")
+            return None
+        self._required()
+        if r.in_force and r.in_force.until and r.in_force.until <= r.in_force.start:
+            err("E114", f"`until` {r.in_force.until} is not after `from` {r.in_force.start}", r.in_force.span)
+        static_cites, dyn, order = self._cites()
+        lets = self._lets()
+        whens = [self._clause("when", e) for e in r.whens]
+        unlesses = [self._clause("unless", e) for e in r.unlesses]
+        viol = self._clause("violation", r.violation) if r.violation is not None else None
+        actual = self._opt(r.actual)
+        allowed = self._allowed()
+        message = self._message()
+        self._overrides()
+        facts = self._listed_facts()
+        if r.severity is not None and r.severity not in SEVERITIES:
+            err("E001", f"unknown severity {r.severity}", r.span, "high, medium or low")
+        if not self.ok or viol is None:
+            return None
+        ctx = self.ctx
+        if not facts:  # default: the facts and lets the rule reads, in first-use order
+            facts = [n for n in ctx.lets] + sorted(ctx.deps_facts - set(ctx.lets))
+            facts = [f for f in facts if f in ctx.lets or self.facts[f].scope == r.scope or self.facts[f].scope != "offence"]
+        in_force = (r.in_force.start, r.in_force.until, r.in_force.basis) if r.in_force else None
+        return RuleDef(
+            id=r.id, scope=r.scope, title=r.title or "", severity=r.severity or "medium",
+            static_cites=static_cites, dynamic_cites=dyn, cite_order=order, in_force=in_force,
+            tags=[t.value for t in r.tags], lets=lets,
+            whens=[c for c in whens if c is not None], unlesses=[c for c in unlesses if c is not None],
+            overrides=[o.value for o in r.overrides], violation=viol, actual=actual, allowed=allowed,
+            message=message, facts=facts, file=self.path, span=r.span,
+            deps_facts=frozenset(ctx.deps_facts), deps_rules=frozenset(ctx.deps_rules), deps_law=frozenset(ctx.deps_law),
+        )
+
+    def _required(self) -> None:
+        r = self.r
+        for clause, hint in REQUIRED.items():
+            if getattr(r, clause) is None:
+                self.rep.err("E008", f"rule {r.id} has no `{clause}`", r.span, hint)
+                self.ok = False
+        if not r.cites:
+            self.rep.err("E008", f"rule {r.id} cites no provision", r.span, 'add: cite "УК РК ст.N ч.N" (the general norm first)')
+            self.ok = False
+
+    def _cites(self) -> tuple[list[Citation], list[Node], list[tuple[str, int]]]:
+        static_cites: list[Citation] = []
+        dyn: list[Node] = []
+        order: list[tuple[str, int]] = []
+        for c in self.r.cites:
+            if isinstance(c, A.Literal) and isinstance(c.value, str) and c.unit is None:
+                try:
+                    static_cites.append(Citation.parse(c.value))
+                    order.append(("s", len(static_cites) - 1))
+                except ValueError as e:
+                    self.rep.err("E103", f"cannot read citation {c.value!r}: {e}", c.span,
+                                 'write it as "УК РК ст.56 ч.3" (act, then ст., ч., п.)')
+                    self.ok = False
+            else:
+                try:
+                    n = self.typer.closed(c, self.ctx)
+                    if n.type not in (S.REF, ANY):
+                        self.rep.fail("E102", f"a citation must be a text or an article reference, not {n.type}", c.span,
+                                      "e.g. cite \"УК РК ст.56 ч.3\", offence.ref")
+                    dyn.append(n)
+                    order.append(("d", len(dyn) - 1))
+                except Fail:
+                    self.ok = False
+        return static_cites, dyn, order
+
+    def _lets(self) -> list[LetDef]:
+        ctx, out = self.ctx, []
+        for lt in self.r.lets:
+            if lt.name in ctx.lets or lt.name in self.names.defines or lt.name in S.ROOTS:
+                self.rep.err("E104", f"`let {lt.name}` hides another name", lt.span, "choose another name")
+                self.ok = False
+                continue
+            try:
+                n = self.typer.closed(lt.expr, ctx)
+            except Fail:
+                n = Node(Op.LIT, ANY, lt.span)
+                self.ok = False
+            ld = LetDef(lt.name, lt.label, n, lt.span)
+            ctx.lets[lt.name] = ld
+            out.append(ld)
+        return out
+
+    def _clause(self, kind: str, e: A.Expr) -> Clause | None:
+        try:
+            n = self.typer.closed(e, self.ctx, BOOL, f"`{kind}` needs a condition (true/false)")
+        except Fail:
+            self.ok = False
+            return None
+        return Clause(kind, n, print_expr(e), leaves(n))
+
+    def _opt(self, e: A.Expr | None) -> Node | None:
+        if e is None:
+            return None
+        try:
+            return self.typer.closed(e, self.ctx)
+        except Fail:
+            return None
+
+    def _allowed(self) -> Node | list[tuple[str, Node]] | None:
+        allowed = self.r.allowed
+        if not isinstance(allowed, tuple):
+            return self._opt(allowed)
+        out: list[tuple[str, Node]] = []
+        for k, e in allowed:
+            n = self._opt(e)
+            if n is None:
+                self.ok = False
+            else:
+                out.append((k, n))
+        return out
+
+    def _message(self) -> list[str | Node]:
+        message: list[str | Node] = []
+        if self.r.message is not None:
+            for part in self.r.message.parts:
+                if isinstance(part, str):
+                    message.append(part)
+                else:
+                    n = self._opt(part)
+                    if n is None:
+                        self.ok = False
+                    else:
+                        message.append(n)
+        return message
+
+    def _overrides(self) -> None:
+        r = self.r
+        for o in r.overrides:
+            if o.value not in self.names.rules_ast:
+                self.rep.err("E105", f"`overrides {o.value}`: no such rule", o.span, suggest(o.value, self.names.rules_ast))
+                self.ok = False
+            elif o.value == r.id:
+                self.rep.err("E105", "a rule cannot override itself", o.span)
+                self.ok = False
+
+    def _listed_facts(self) -> list[str]:
+        r, ctx, names, out = self.r, self.ctx, self.names, []
+        for f in r.facts:
+            if f.value in ctx.lets:
+                out.append(f.value)
+            elif f.value in names.defines:
+                if not names.is_visible(f.value, ctx):
+                    path = names.defines[f.value][1]
+                    self.rep.err("E101", f"fact `{f.value}` is defined in {path}, which this file does not import",
+                                 f.span, f'add: import "{path}"')
+                    self.ok = False
+                    continue
+                fd = self.facts.get(f.value)
+                if fd and fd.scope == "offence" and r.scope != "offence":
+                    self.rep.err("E109", f"offence-level fact `{f.value}` in a {r.scope}-level rule", f.span)
+                    self.ok = False
+                    continue
+                ctx.deps_facts.add(f.value)
+                out.append(f.value)
+            else:
+                self.rep.err("E101", f"`facts {f.value}`: unknown fact", f.span,
+                             suggest(f.value, list(names.defines) + list(ctx.lets)))
+                self.ok = False
+        return out

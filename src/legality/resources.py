@@ -1,0 +1,29 @@
+"""Where the grammar, the default rule pack and the law catalogue are read from.
+
+Why not a path relative to the source tree: an installed wheel has no source tree.  The top-level
+`grammar/` and `rules/` folders stay the single copy in the repository; building the wheel (setup.py)
+copies them into the package as `legality/_data/`, found here through `importlib.resources`.  A
+checkout or an editable install has no `_data/` and reads the top-level folders themselves.
+
+Only packages installed as files are supported (pip always installs them so): the compiler walks
+these folders with `pathlib`, so a zip import would need them extracted first.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+
+def _data_root() -> Path:
+    """`legality/_data` of an installed wheel, else the repository root of a checkout."""
+    data = files("legality") / "_data"
+    if isinstance(data, Path) and data.is_dir():
+        return data
+    return Path(__file__).resolve().parents[2]
+
+
+DATA_ROOT = _data_root()
+GRAMMAR_FILE = DATA_ROOT / "grammar" / "legality.lark"
+RULES_DIR = DATA_ROOT / "rules"
+LAW_DIR = RULES_DIR / "law"
