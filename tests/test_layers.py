@@ -115,3 +115,15 @@ def test_the_layer_test_sees_a_violation(tmp_path):
     found = _imports("legality.model.bad", src / "bad.py", {"legality.report.table": Path(), "legality.engine": Path()})
     assert found == {"legality.report.table", "legality.engine"}
     assert all(FLOOR[_unit(t)] > FLOOR["model"] for t in found)
+
+
+def test_cli_glue_only_under_commands():
+    """click (options, exit codes, echo) belongs to the command line; the library below it returns values or raises."""
+    users = set()
+    for name, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            mods = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                    else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            if any(m == "click" or m.startswith("click.") for m in mods):
+                users.add(_unit(name))
+    assert users <= {"commands", "cli"}, sorted(users)

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..model.values import Citation, Quantity, Term
+from .dated import in_force, text_verified
 
 SCALAR_TYPES = ("int", "fraction", "term", "mrp", "hours", "days", "date", "bool", "set", "str")
 
@@ -96,11 +97,7 @@ class ParamValue:
     verified_from: date | None = None
 
     def text_verified_on(self, on: date) -> bool:
-        if not self.verified:
-            return False
-        if self.verified_from is not None and on < self.verified_from:
-            return False
-        return self.verified_until is None or on <= self.verified_until
+        return text_verified(self, on)
 
     def covers(self, on: date) -> bool:
-        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+        return in_force(self, on)

@@ -11,6 +11,7 @@ from datetime import date
 
 from ..model.enums import Category, Intent, PenaltyKind
 from ..model.values import ArticleRef, Citation, Quantity
+from .dated import in_force, text_verified
 
 # Art. 40: the order of severity of principal penalties (most severe first).
 SEVERITY_ORDER: tuple[PenaltyKind, ...] = (
@@ -109,12 +110,7 @@ class Sanction:
         return tuple(a for a in self.additional if a.mandatory)
 
     def covers(self, on: date) -> bool:
-        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+        return in_force(self, on)
 
     def text_verified_on(self, on: date) -> bool:
-        """True when the text read covers `on`: verified, and `on` inside [verified_from, verified_until]."""
-        if not self.verified:
-            return False
-        if self.verified_from is not None and on < self.verified_from:
-            return False
-        return self.verified_until is None or on <= self.verified_until
+        return text_verified(self, on)
