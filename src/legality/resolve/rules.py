@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from ..model.values import Citation
+from ..result.candidate import SEVERITIES
 from ..syntax import ast as A
 from ..syntax.printer import expr as print_expr
 from . import schema as S
@@ -21,7 +22,6 @@ from .names import SCOPES, Ctx, Names
 from .typecheck import Typer
 from .types import ANY, BOOL
 
-SEVERITIES = ("high", "medium", "low")
 REQUIRED = {
     "title": 'add: title "…" (one line, in Russian)',
     "severity": "add: severity high | medium | low",
