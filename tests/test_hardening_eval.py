@@ -15,13 +15,12 @@ from click.testing import CliRunner
 
 from legality.cli import main
 from legality.engine import Engine
-from legality.result.candidate import Evaluation
 from legality.io.reader import RawRecord
 from legality.model import validate_record
 from legality.model.values import Quantity, Term
 from legality.report.base import dumps
 from legality.model.jsonable import to_jsonable, to_ru
-from legality.result.candidate import Candidate, fingerprint
+from legality.result.candidate import Candidate, Evaluation, fingerprint
 from legality.report.model import ReportLine, ReportLineModel, SummaryModel
 from legality.scan.pipeline import evaluate_raw
 from legality.scan.run import run_scan

@@ -13,9 +13,8 @@ from typing import Any
 
 import orjson
 
-from legality.result.candidate import Evaluation, RuleInfo
+from legality.result.candidate import Candidate, Evaluation, RuleInfo, fingerprint
 from legality.result.trace import FIRED, NOT_APPLICABLE, PASSED, RuleTrace, Trace
-from legality.result.candidate import Candidate, fingerprint
 
 BASE: dict[str, Any] = {
     "format": "legality.verdict/1",
