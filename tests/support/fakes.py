@@ -14,23 +14,20 @@ from typing import Any
 import orjson
 
 from legality.result.candidate import Candidate, Evaluation, RuleInfo, fingerprint
+from verdict_samples import record as sample_record
 from legality.result.trace import FIRED, NOT_APPLICABLE, PASSED, RuleTrace, Trace
 
-BASE: dict[str, Any] = {
-    "format": "legality.verdict/1",
-    "case_id": "2024-0153-17",
-    "court": {"code": "ALM-AUEZ-01", "name": "Ауэзовский районный суд г. Алматы", "region": "Алматы"},
-    "judge_id": "J-0412",
-    "verdict_date": "2024-03-15",
-    "procedure": "general",
-    "defendant": {"person_id": "P-88213", "sex": "M", "birth_date": "1991-06-02"},
-    "offences": [
-        {"id": "1", "article": "188", "part": 3, "paragraph": 1, "committed_on": "2023-11-02", "stage": "attempt",
-         "sentence": {"principal": {"kind": "imprisonment", "term": {"years": 4, "months": 6}}}}
-    ],
-    "final_sentence": {"combination": "single", "principal": {"kind": "imprisonment", "term": {"years": 4, "months": 6}},
-                       "regime": "medium", "probation": None},
-}
+def _base() -> dict[str, Any]:
+    """The format's example record (tests/verdict_samples.py) without priors, circumstances or damage:
+    the fake rules read only the term, the stage and the regime."""
+    r = sample_record()
+    del r["defendant"]["prior_convictions"]
+    for key in ("mitigating", "aggravating", "damage_kzt", "damage_compensated"):
+        del r["offences"][0][key]
+    return r
+
+
+BASE: dict[str, Any] = _base()
 
 
 def record(case_id: str, *, years: int = 4, stage: str = "attempt", regime: str = "medium",
