@@ -140,6 +140,24 @@ class EntrySpec(_Strict):
         return self
 
 
+class AmendmentSpec(_Strict):
+    """One amending law named in an article's footnote («Сноска. Статья N с изменениями, внесенными …»).
+
+    Why structured: editions are dated by these laws; the exact day a law took effect is often not in the
+    Code's text («по истечении десяти календарных дней после дня его первого официального опубликования»),
+    so the text's own words are kept beside what could be computed from them.
+    """
+
+    law: str                                # «Закон РК от 21.01.2019 № 217-VI», as printed
+    signed: date                            # the law's date
+    number: str = ""                        # «217-VI»
+    restated: bool = False                  # «в редакции Закона …»: the article (or `parts`) restated
+    parts: list[str] = []                   # the parts/items the footnote names, when it names them («ч.3», «п.2 ч.2»)
+    in_force_from: date | None = None       # an exact day stated in the text («вводится в действие с 01.07.2018»)
+    in_force_after_days: int | None = None  # «по истечении десяти календарных дней после … опубликования» → 10
+    in_force_rule: str = ""                 # the footnote's own words on entry into force
+
+
 class ArticleFile(_Strict):
     article: str = Field(pattern=r"^\d+(-\d+)?$")
     title: str
@@ -153,6 +171,7 @@ class ArticleFile(_Strict):
     verified_until: date | None = None
     repealed: str | None = None  # «исключена Законом ...»: why no entry covers later dates
     amendments: list[str] = []
+    footnotes: list[AmendmentSpec] = []     # the amending laws of the «Сноска», read from the text (law import)
     later_changes: list[dict[str, Any]] = []
     notes: str = ""
     entries: list[EntrySpec] = []
