@@ -179,8 +179,8 @@ REQUIRED = {
     "probation.juvenile_min": Term, "probation.juvenile_max": Term, "juvenile.max_imprisonment": Term,
     "set_of_petty.max_fine": Quantity, "set_of_petty.max_community_service": Quantity,
     "set_of_petty.max_arrest": Quantity, "death_penalty.abolished_on": date, "regime.reform_date": date,
-    "restriction.excluded_persons": frozenset, "community_service.excluded_persons": frozenset,
-    "arrest.excluded_persons": frozenset, "probation.excluded_articles": frozenset,
+    "community_service.excluded_persons": frozenset, "arrest.excluded_persons": frozenset,
+    "terrorist.articles": frozenset, "extremist.articles": frozenset,
 }
 TIERS = {"petty_offense", "minor", "medium", "grave", "grave_life_health", "especially_grave",
          "especially_grave_life_health"}
@@ -211,7 +211,7 @@ def test_parameter_values_read_in_the_code(cat: Catalogue) -> None:
     assert set(cat.param("leniency.agreement_fraction", on).value) == TIERS
     assert cat.param("limitation.period", on).value["especially_grave"] == Term(15)
     assert "military" in cat.param("community_service.excluded_persons", on).value
-    assert "366" in cat.param("probation.excluded_articles", on).value
+    assert "366" in cat.param("corruption.list", on).value and "255" in cat.param("terrorist.articles", on).value
 
 
 def test_parameter_editions_by_date(cat: Catalogue) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from legality.driver import compile as compile_rules
 from legality.result import trace as T
 from legality.law import Catalogue
 from legality.model import validate_record
 from legality.report.model import CandidateModel
 
+from support.compiled import program
 from verdict_samples import record
 
 HEAD = 'title "t"\n  severity high\n  cite "УК РК ст.56 ч.3", offence.ref'
@@ -21,11 +21,6 @@ def cat():
     return Catalogue.load()
 
 
-def program(cat, text: str):
-    u = compile_rules(sources={"t.legal": text}, catalogue=cat)
-    errors = [d.render(u.sources) for d in u.diags if d.is_error]
-    assert u.program is not None, "\n".join(errors)
-    return u.program
 
 
 def verdict(**patch):
@@ -112,11 +107,13 @@ def test_not_applicable_reason_names_the_condition(cat):
 
 
 def test_missing_catalogue_entry_never_fires(cat):
-    # an article the catalogue does not hold: the sanction is missing, the rule does not fire
+    # an article the catalogue does not hold: the sanction is missing, the rule does not fire; it was
+    # not checked either, which the record's coverage says (tests/test_coverage.py)
     ev = program(cat, ATTEMPT).evaluate(verdict(offences__0__article="999",
                                                offences__0__sentence__principal__term={"years": 30}), trace=True)
     assert ev.candidates == [] and ev.faults == []
-    assert statuses(ev)[("cap-check", "1")] == T.MISSING
+    assert statuses(ev)[("cap-check", "1")] == T.UNDETERMINED
+    assert [g.reason for g in ev.coverage.gaps] == ["unknown_article"]
 
 
 def test_missing_optional_field_means_not_applied_not_flagged(cat):

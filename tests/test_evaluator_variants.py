@@ -27,7 +27,8 @@ from verdict_samples import record
 SRC = Path(__file__).resolve().parents[1] / "src" / "legality"
 ENGINE = Engine.load(RULES_DIR)
 PROGRAM = ENGINE._program
-STATUSES = {T.NOT_IN_FORCE, T.NOT_APPLICABLE, T.MISSING, T.EXCEPTED, T.OVERRIDDEN, T.PASSED, T.FIRED, T.FAULT}
+STATUSES = {T.NOT_IN_FORCE, T.NOT_APPLICABLE, T.MISSING, T.EXCEPTED, T.OVERRIDDEN, T.PASSED, T.FIRED, T.FAULT,
+            T.UNDETERMINED}
 
 
 def _verdicts(raw: list[dict]) -> list:

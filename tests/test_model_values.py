@@ -100,6 +100,6 @@ def test_article_ref_examples():
     assert sorted([ArticleRef("218-1"), ArticleRef("99", 2), ArticleRef("218")], key=ArticleRef.sort_key) == [
         ArticleRef("99", 2), ArticleRef("218"), ArticleRef("218-1")]
     assert str(Citation.parse("УК РК ст.56 ч.3")) == "ч.3 ст.56 УК РК"
-    for bad in ("", "ч.2", "ст.188 ст.189", "статья сто", "ч.2-1 ст.188"):
+    for bad in ("", "ч.2", "ст.188 ст.189", "статья сто", "п.2-1 ст.188", "ч.0-1 ст.188"):  # ч.2-1 is a sub-part (test_subparts)
         with pytest.raises(ValueError):
             ArticleRef.parse(bad)

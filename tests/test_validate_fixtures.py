@@ -1,4 +1,6 @@
-"""fixtures/invalid/: every record fails with exactly the expected field paths (expected.yaml).
+"""fixtures/invalid/: every record fails with exactly the expected field paths (expected.yaml); the
+valid fixtures pass validation and the schema; the real cases (fixtures/verdicts/real/) are flagged
+by exactly the rule their real error breaks.
 
 Tests as data: adding a case is a line in a `.jsonl` and an entry in `expected.yaml`; a record
 without an expectation (or the reverse) fails the suite.
@@ -29,9 +31,10 @@ CASES = [(f"{file}:{line}", file, line, spec) for file, rows in EXPECTED.items()
 # cross-field facts JSON Schema cannot state; only `legality validate` catches these records
 SCHEMA_CANNOT = {
     "offence ids not unique", "committed_on after verdict_date", "defendant born after the offence",
-    "defendant born after the verdict", "defendant under 14 at the offence", "zero term",
+    "defendant born after the verdict", "zero term",
     "prior conviction after this verdict", "release before the prior verdict",
-    "prior_unserved verdict after this verdict",
+    "prior_unserved verdict after this verdict", "prior in force before its own verdict",
+    "evasion starts before the offence", "evasion ends before it starts", "zero probation period of a prior",
 }
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 
@@ -95,3 +98,38 @@ def test_valid_fixtures_pass_validation_and_the_schema(path):
     for n, raw in enumerate(path.read_bytes().splitlines(), 1):
         if raw.strip() and path.suffix == ".jsonl":
             assert list(v.iter_errors(orjson.loads(raw))) == [], f"{path.name}:{n}"
+
+
+# ---- real cases (issue 10 §6): fixtures/verdicts/real/, each flagged for its real reason
+
+ALL_EXPECTED = yaml.safe_load((FIXTURES / "expected.yaml").read_text(encoding="utf-8"))["cases"]
+REAL = [e for e in ALL_EXPECTED if e["file"].startswith("verdicts/real/")]
+REAL_RECORDS = {item.case_id: item for item in read_records([str(VALID / "real")])} if (VALID / "real").is_dir() else {}
+
+
+def test_every_real_case_has_a_record_and_back():
+    assert len(REAL) == 3
+    assert sorted(REAL_RECORDS) == sorted(e["case_id"] for e in REAL)
+    assert {e["rule"] for e in REAL} == {"forced-payment-before-law", "amnesty-after-prior-clemency",
+                                         "recidivism-on-expunged-priors"}
+
+
+@pytest.mark.parametrize("entry", REAL, ids=[e["case_id"] for e in REAL])
+def test_real_case_why_cites_the_norms_a_prosecutor_would(entry):
+    assert entry["expect"] == "flag" and entry["family"] == "real"
+    assert re.search(r"ст\.\s?\d+", entry["why"]) and "реальное дело" in entry["why"]
+    assert REAL_RECORDS[entry["case_id"]].valid
+
+
+@pytest.fixture(scope="module")
+def engine():
+    from legality.engine import Engine
+    return Engine.load()
+
+
+@pytest.mark.parametrize("entry", REAL, ids=[e["case_id"] for e in REAL])
+def test_real_case_is_flagged_by_its_rule_and_nothing_else(entry, engine):
+    ev = engine.evaluate(REAL_RECORDS[entry["case_id"]].verdict)
+    got = sorted({(c.rule, c.offence) for c in ev.candidates})
+    assert [r for r, _ in got] == [entry["rule"]], (entry["case_id"], got)
+    assert all(o in (entry["offence"], None) for _, o in got), got

@@ -70,6 +70,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     # lints
     "W101": (Severity.warning, "rule without violation message values"),
     "W102": (Severity.warning, "unverified law used above medium severity"),
+    "W103": (Severity.warning, "law parameter read by no rule"),
 }
 
 

@@ -48,6 +48,7 @@ class Unit:
     diags: list[Diagnostic] = field(default_factory=list)
     timings: list[tuple[str, float]] = field(default_factory=list)
     in_memory: bool = False  # sources given as text (tests, the fuzzer, editors): no directory to read
+    own_catalogue: bool = False  # the catalogue was loaded from the rule set's own law/ folder (lint W103)
 
 
 def _load(u: Unit) -> None:
@@ -131,6 +132,9 @@ def _catalogue(u: Unit) -> None:
         u.catalogue = Catalogue.load(law_dir if law_dir.is_dir() else LAW_DIR)
     except CatalogueError as e:
         u.diags.extend(e.diagnostics)
+        return
+    # a law/ that links to a catalogue elsewhere (a test borrowing the shipped one) is not this rule set's own
+    u.own_catalogue = law_dir.is_dir() and law_dir.resolve().is_relative_to(u.rules_dir.resolve())
 
 
 def _check(u: Unit) -> None:
@@ -157,7 +161,7 @@ def _lint(u: Unit) -> None:
 
     if u.catalogue is None:
         return
-    u.diags.extend(lint(u.facts, u.rules, u.catalogue, planned=u.plan is not None))
+    u.diags.extend(lint(u.facts, u.rules, u.catalogue, planned=u.plan is not None, own_catalogue=u.own_catalogue))
 
 
 def _compile(u: Unit) -> None:

@@ -80,6 +80,15 @@ class Engine:
             raise CompileError([d for d in diags if d.is_error])
         return engine
 
+    def with_catalogue(self, catalogue: Catalogue) -> "Engine":
+        """The same compiled rules over another catalogue: rule tests of editions the shipped text lacks
+        (`law:` in a rule test file).  The rules read the catalogue only when they evaluate."""
+        import copy
+
+        program = copy.copy(self._program)
+        program.catalogue = catalogue
+        return Engine(program, self.diagnostics)
+
     def evaluate(self, verdict: Verdict, *, trace: bool = False, only_rule: str | None = None) -> Evaluation:
         """Candidates in a deterministic order (record-level rules, then per offence in record order)."""
         return self._program.evaluate(verdict, trace=trace, only_rule=only_rule)

@@ -25,5 +25,6 @@ def _data_root() -> Path:
 
 DATA_ROOT = _data_root()
 GRAMMAR_FILE = DATA_ROOT / "grammar" / "legality.lark"
+SANCTION_GRAMMAR_FILE = DATA_ROOT / "grammar" / "sanction.lark"  # the Code's sanction sentences
 RULES_DIR = DATA_ROOT / "rules"
 LAW_DIR = RULES_DIR / "law"

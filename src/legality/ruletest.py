@@ -9,12 +9,16 @@ rule silently stopped applying.
     tests:
       - name: покушение ровно на 3/4 — законно
         rule: attempt-term-cap
-        kind: boundary                     # violation | boundary | not_applicable
+        kind: boundary                     # violation | boundary | not_applicable | undetermined
         patch:                             # JSON paths into the base record
           offences[0].stage: attempt
           offences[0].sentence.principal.term: {years: 3, months: 9}
         unset: [offences[0].mitigating]    # optional: remove fields
         expect: [attempt-term-cap]         # optional: exactly these rules fire (or `none`)
+
+A file may add `law: law/<folder>` (relative to it): article files loaded into the catalogue beside the
+shipped one for its tests, for editions the shipped text does not hold (two editions of one article).
+Files under `tests/law/` are catalogue files, not tests.
 """
 
 from __future__ import annotations
@@ -34,8 +38,11 @@ from .result import trace as T
 from .result.evaluator import Evaluator
 from .model import validate_record
 
+# the kinds every rule needs a test of (`legality test` coverage)
 KINDS = ("violation", "boundary", "not_applicable")
-_NOT_APPLIED = {T.NOT_IN_FORCE, T.NOT_APPLICABLE, T.MISSING, T.EXCEPTED, T.OVERRIDDEN}
+# undetermined: the rule applies but the record lacks a value it `needs` (or the catalogue lacks the
+# article): it must neither fire nor pass, and the record must carry a coverage gap naming it
+ALL_KINDS = KINDS + ("undetermined",)
 _PATH = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 
 
@@ -48,6 +55,7 @@ class RuleTest:
     kind: str | None
     record: dict[str, Any]
     expect: list[str] | None
+    law: str | None = None  # file-level `law: DIR`: article files added to the catalogue for these tests
 
 
 @dataclass
@@ -137,6 +145,8 @@ def load_tests(rules_dir: Path, display: Callable[[Path], str] = str) -> tuple[l
     diags: list[Diagnostic] = []
     tdir = rules_dir / "tests"
     for f in sorted(tdir.rglob("*.yaml")) if tdir.is_dir() else []:
+        if "law" in f.relative_to(tdir).parts[:-1]:
+            continue  # tests/law/…: catalogue files named by a test file's `law:`, not tests
         name = display(f)
         try:
             doc = yaml.load(f.read_text(encoding="utf-8"), Loader=_Loader)
@@ -149,6 +159,13 @@ def load_tests(rules_dir: Path, display: Callable[[Path], str] = str) -> tuple[l
             diags.append(Diagnostic("E601", "a rule test file needs a `tests:` list", Span(name, 1, 1)))
             continue
         base_cache: dict[str, Any] = {}
+        law = doc.get("law")
+        if law is not None:
+            law_dir = f.parent / str(law)
+            if not law_dir.is_dir():
+                diags.append(Diagnostic("E601", f"`law`: no catalogue folder {law}", Span(name, 1, 1)))
+                continue
+            law = str(law_dir)
 
         def base_of(ref: str | None, line: int) -> dict | None:
             if ref is None:
@@ -169,8 +186,8 @@ def load_tests(rules_dir: Path, display: Callable[[Path], str] = str) -> tuple[l
                 diags.append(Diagnostic("E601", "each test needs a `name`", Span(name, line, 1)))
                 continue
             kind = t.get("kind")
-            if kind is not None and kind not in KINDS:
-                diags.append(Diagnostic("E601", f"unknown kind {kind!r}", Span(name, line, 1), hint="violation, boundary or not_applicable"))
+            if kind is not None and kind not in ALL_KINDS:
+                diags.append(Diagnostic("E601", f"unknown kind {kind!r}", Span(name, line, 1), hint="violation, boundary, not_applicable or undetermined"))
                 continue
             if kind is not None and not t.get("rule"):
                 diags.append(Diagnostic("E601", "a test with a `kind` names its `rule`", Span(name, line, 1)))
@@ -195,8 +212,21 @@ def load_tests(rules_dir: Path, display: Callable[[Path], str] = str) -> tuple[l
                 except (ValueError, KeyError, IndexError, TypeError) as e:
                     diags.append(Diagnostic("E601", f"cannot apply patch: {e}", Span(name, line, 1)))
                     continue
-            tests.append(RuleTest(name, line, str(t["name"]), t.get("rule"), kind, record, expect))
+            tests.append(RuleTest(name, line, str(t["name"]), t.get("rule"), kind, record, expect, law))
     return tests, diags
+
+
+_WITH_LAW: dict[tuple[int, str], Any] = {}
+
+
+def _with_law(engine: Any, law: str) -> Any:
+    """The engine over its catalogue plus the test file's `law:` folder (loaded once per engine and folder)."""
+    from .law import Catalogue
+
+    key = (id(engine), law)
+    if key not in _WITH_LAW:
+        _WITH_LAW[key] = engine.with_catalogue(Catalogue.load(getattr(engine.catalogue, "path", None), extra=[law]))
+    return _WITH_LAW[key]
 
 
 def run_test(engine: Evaluator, t: RuleTest) -> Result:
@@ -204,6 +234,8 @@ def run_test(engine: Evaluator, t: RuleTest) -> Result:
     if isinstance(v, list):
         errs = "; ".join(f"{e.path}: {e.message}" for e in v)
         return Result(t, False, f"the test record is not a valid verdict: {errs}")
+    if t.law is not None:
+        engine = _with_law(engine, t.law)
     ev = engine.evaluate(v, trace=True)
     trace = ev.trace
     assert trace is not None, "asked for with trace=True"
@@ -225,8 +257,12 @@ def run_test(engine: Evaluator, t: RuleTest) -> Result:
                 problems.append(f"expected {t.rule} to fire; " + _why(mine))
             elif t.kind == "boundary" and (T.PASSED not in st or T.FIRED in st):
                 problems.append(f"expected {t.rule} to apply and pass (lawful at the boundary); " + _why(mine))
-            elif t.kind == "not_applicable" and (st & {T.PASSED, T.FIRED}):
+            elif t.kind == "not_applicable" and (st & {T.PASSED, T.FIRED, T.UNDETERMINED}):
                 problems.append(f"expected {t.rule} not to apply; " + _why(mine))
+            elif t.kind == "undetermined" and (T.UNDETERMINED not in st or st & {T.PASSED, T.FIRED}):
+                problems.append(f"expected {t.rule} to be undetermined (a value it needs is missing); " + _why(mine))
+            elif t.kind == "undetermined" and not any(t.rule in g.rules for g in ev.coverage.gaps):
+                problems.append(f"expected the record's coverage to name {t.rule} among the rules not checked")
     if t.expect is not None and sorted(set(t.expect)) != fired:
         exp = set(t.expect)
         missing = sorted(exp - set(fired))

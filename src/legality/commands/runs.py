@@ -22,6 +22,26 @@ COUNT_RU = {"records": "Провер.", "flagged": "Наруш.", "invalid": "Н
 TABLE_COUNTS = tuple(COUNT_RU)
 
 
+def _coverage_cell(r: dict) -> str:
+    """Share of the evaluated records checked fully; a run before coverage was recorded: «—»."""
+    n = r.get("checked_full", 0) + r.get("checked_partial", 0) + r.get("checked_none", 0)
+    if not n:
+        return "—"
+    return f"{100 * r['checked_full'] / n:.1f} %".replace(".", ",")
+
+
+def _edition_note(runs: list[dict]) -> str:
+    """The warning of the newest run whose offences were dated after the Code's edition in the catalogue."""
+    for r in runs:
+        after = (r.get("coverage") or {}).get("after_edition")
+        if after:
+            ed = after.get("edition") or ""
+            ed_ru = f"{ed[8:10]}.{ed[5:7]}.{ed[0:4]}" if len(ed) == 10 else "?"
+            return (f"Внимание: в запуске №{r['id']} {after.get('records', 0)} записей с деянием позже редакции Кодекса "
+                    f"от {ed_ru}, загруженной в каталог (проверены по ней)")
+    return ""
+
+
 def _inputs(paths: list[str]) -> str:
     return paths[0] + (f" (+{len(paths) - 1})" if len(paths) > 1 else "") if paths else "—"
 
@@ -48,18 +68,22 @@ def runs_cmd(db: str, limit: int, fmt: str) -> None:
     if fmt == "json":
         _json_out({"format": "legality.runs/1", "runs": runs})
         return
+    note = _edition_note(runs)
     table = Table(title=f"Запуски ({db})", caption="Провер. = без нарушений + с нарушениями + некорр. + неполн. "
-                  "(правило не смогло проверить запись); Без изм. — пропущены как не изменившиеся; подробнее: --format json")
+                  "(правило не смогло проверить запись или не хватило данных); Полнота — доля проверенных полностью; "
+                  "Без изм. — пропущены как не изменившиеся; подробнее (причины, статьи): --format json"
+                  + (f"\n{note}" if note else ""))
     table.add_column("№", justify="right")
     table.add_column("Начат (UTC)", no_wrap=True)
     table.add_column("Статус")
     for key in TABLE_COUNTS:
         table.add_column(COUNT_RU[key], justify="right", no_wrap=True)
+    table.add_column("Полнота", justify="right", no_wrap=True)
     table.add_column("Входные данные", overflow="fold")
     for r in runs:
         status = RUN_STATUS_RU[r["status"]] + (f" (продолжен ×{r['resumed']})" if r["resumed"] else "")
         table.add_row(str(r["id"]), r["started"][:16].replace("T", " "), status,
-                      *(str(r[k]) for k in TABLE_COUNTS), _inputs(r["inputs"]))
+                      *(str(r[k]) for k in TABLE_COUNTS), _coverage_cell(r), _inputs(r["inputs"]))
     console().print(table)
 
 
@@ -71,6 +95,8 @@ def stats_cmd(db: str, fmt: str) -> None:
 
     Precision = confirmed / (confirmed + dismissed): of the candidates reviewers decided on, the
     share that were real legality errors. "—" until a candidate of the rule has been reviewed.
+    «Не проверено»: records of the latest completed run the rule could not check (a value it needs was
+    missing in the record, or the catalogue lacked the article).
     """
     conn = open_store(db, readonly=True)
     with store_errors(db):
@@ -80,12 +106,12 @@ def stats_cmd(db: str, fmt: str) -> None:
         return
     table = Table(title=f"Правила: срабатывания и решения проверяющих ({db})")
     for header in ("Правило", "Кандидатов", "Новых", "Известных", "Подтверждено", "Отклонено", "Устранено",
-                   "Точность"):
+                   "Точность", "Не проверено"):
         table.add_column(header, justify="left" if header == "Правило" else "right")
     for s in stats:
         precision = "—" if s["precision"] is None else f"{s['precision'] * 100:.1f} %"
         table.add_row(s["rule"], *(str(s[k]) for k in ("fired", "new", "known", "confirmed", "dismissed",
-                                                       "resolved")), precision)
+                                                       "resolved")), precision, str(s.get("undetermined", 0)))
     console().print(table)
 
 

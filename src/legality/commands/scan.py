@@ -122,6 +122,9 @@ def _terminate(signum: int, frame: Any) -> None:
 @click.option("--all", "include_all", is_flag=True, help="Report clean records too (status clean).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit 1 if a candidate at or above this severity is found.")
+@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
+              help="Exit 1 if fewer than PERCENT % of the evaluated (valid) records were checked fully "
+                   "(the rest lacked data a rule needs, or their article/edition is not in the catalogue).")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="number of cores",
               help="Worker processes (0: number of cores). Output is identical for every value.")
 @click.option("--progress/--no-progress", default=None,
@@ -131,7 +134,7 @@ def _terminate(signum: int, frame: Any) -> None:
               help="CSV field separator (';' for Excel in Russian locales, 'tab').")
 @_state_options
 def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: str | None, summary_path: str | None,
-             include_all: bool, fail_on: str | None, jobs: int, progress: bool | None, strict: bool,
+             include_all: bool, fail_on: str | None, min_coverage: float | None, jobs: int, progress: bool | None, strict: bool,
              csv_delimiter: str, **state_opts: Any) -> None:
     """Scan verdict batches (.jsonl, .json, directories, - for stdin) for protest candidates.
 
@@ -142,7 +145,7 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
       legality scan export.jsonl -f csv --csv-delimiter ';' -o candidates.csv --fail-on high
 
     Exit codes: 0 scanned (no candidate at or above --fail-on); 1 candidates at or above --fail-on,
-    or with --strict invalid records / rule faults; 2 usage error, unreadable input path, rule
+    fewer records checked fully than --min-coverage, or with --strict invalid records / rule faults; 2 usage error, unreadable input path, rule
     files that do not compile, or a report / summary that cannot be written (e.g. a full disk);
     3 internal error.
     """
@@ -210,6 +213,11 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
                  f"{os_error_ru(exc)}"
                  + ("" if writes_through(summary_path) else "; прежняя версия сводки (если была) сохранена"))
     failed = (fail_on is not None and summary.worst_at_least(fail_on)) or (strict and (summary.invalid or summary.faults))
+    if min_coverage is not None and summary.fully_checked_percent < min_coverage:
+        click.echo(f"legality: проверено полностью {summary.fully_checked_percent:g} % записей — меньше порога "
+                   f"--min-coverage {min_coverage:g} % (причины — в сводке и в поле coverage отчёта)".replace(".", ","),
+                   err=True)
+        failed = True
     sys.exit(EXIT_FAIL if failed else EXIT_OK)
 
 

@@ -340,7 +340,7 @@ class Gen:
     def decide(self, name: str, r: RuleDef, idx: int, overridden_by: list[str], *, traced: bool = False) -> str:
         """The whole decision of one rule on one scope instance, returning a status code (see STATUS).
 
-        `R[idx]` is the rule's `CompiledRule`; its `clauses` are numbered in decision order (whens,
+        `R[idx]` is the rule's `CompiledRule`; its `clauses` are numbered in decision order (whens, needs,
         unlesses, the violation), and a failing clause hands its number to `env.fault`.  The traced
         variant is the same code with a parameter `tr` told, at every return, what decided.
         """
@@ -368,15 +368,29 @@ class Gen:
             cond = f"{date} < {self.const(start)}" + (f" or {date} >= {self.const(until)}" if until else "")
             L.append(f"    if {cond}:")
             L.append(f"        {ret('not_in_force')}")
-        clauses = r.whens + r.unlesses
-        for at, c in enumerate(clauses):
-            t = self._clause(c.expr, sc, at, rule, L, ret)
-            if at < len(r.whens):  # a false `when`: the rule does not apply
-                L.append(f"    if not {t}:")
-                L.append(f"        {ret('not_applicable', at)}")
-            else:  # a true `unless`: an exception holds
-                L.append(f"    if {t}:")
-                L.append(f"        {ret('excepted', at)}")
+        rule_missing = f"env.missing({rule})"
+
+        def ret_missing(at: str) -> str:
+            """A missing value: `env.missing` decides between `missing` and an automatic gap."""
+            return f"return tr.clause({rule}, {at}, {rule_missing})" if traced else f"return {rule_missing}"
+
+        # whens and unlesses in Kleene order: a false `when` or a true `unless` decides even after a
+        # clause that lacked a value; the first such clause is noted in `mw` and decides only at the end
+        mw = self.tmp()
+        L.append(f"    {mw} = None")
+        note = f"{mw} = {{at}} if {mw} is None else {mw}"  # remember the first clause that lacked a value
+        for at, c in enumerate(r.whens):
+            t = self._clause(c.expr, sc, at, rule, L, ret, on_miss=[note.format(at=at)], miss_value="True",
+                             traced=traced)
+            L.append(f"    if not {t}:")
+            L.append(f"        {ret('not_applicable', at)}")
+        base = len(r.whens) + len(r.needs)
+        for i, c in enumerate(r.unlesses):  # a true `unless`: an exception holds
+            at = base + i
+            t = self._clause(c.expr, sc, at, rule, L, ret, on_miss=[note.format(at=at)], miss_value="False",
+                             traced=traced)
+            L.append(f"    if {t}:")
+            L.append(f"        {ret('excepted', at)}")
         if overridden_by:
             if traced:  # one by one: the trace names the overriding rule that applied
                 for j, s in enumerate(overridden_by):
@@ -385,8 +399,15 @@ class Gen:
             else:
                 L.append(f"    if env.overridden({self.const(tuple(overridden_by))}):")
                 L.append(f"        return {STATUS_CODE['overridden']}")
-        at = len(clauses)
-        t = self._clause(r.violation.expr, sc, at, rule, L, ret)
+        for k, c in enumerate(r.needs):  # the rule applies: without this value it cannot decide
+            at = len(r.whens) + k
+            und = f"env.undetermined({rule}, {k})"
+            self._clause(c.expr, sc, at, rule, L, ret,
+                         on_miss_return=f"tr.clause({rule}, {at}, {und})" if traced else und, traced=traced)
+        L.append(f"    if {mw} is not None:")
+        L.append(f"        {ret_missing(mw)}")
+        at = base + len(r.unlesses)
+        t = self._clause(r.violation.expr, sc, at, rule, L, ret, traced=traced)
         L.append(f"    if {t}:")
         L.append(f"        {ret('fired', at)}")
         L.append(f"    {ret('passed', at)}")
@@ -395,8 +416,11 @@ class Gen:
         return name
 
     def _clause(self, n: Node, scope: str, at: int, rule: str, L: list[str],
-                ret: Callable[[str, int | None], str]) -> str:
-        """Evaluate clause number `at` into a temporary: a missing value decides `missing`, an error faults."""
+                ret: Callable[[str, int | None], str], *, on_miss: list[str] | None = None,
+                miss_value: str | None = None, on_miss_return: str | None = None, traced: bool = False) -> str:
+        """Evaluate clause number `at` into a temporary: a missing value decides (see `env.missing`),
+        an error faults.  A `when` instead notes the missing value (`on_miss`, `miss_value`) and goes on;
+        a `needs` returns `on_miss_return` (undetermined)."""
         body: list[str] = []
         e = self.expr(n, body, "        ", scope, {})
         t = self.tmp()
@@ -404,7 +428,15 @@ class Gen:
         L.extend(body)
         L.append(f"        {t} = {e}")
         L.append("    except Miss:")
-        L.append(f"        {ret('missing', at)}")
+        if on_miss is not None:
+            for line in on_miss:
+                L.append(f"        {line}")
+            L.append(f"        {t} = {miss_value}")
+        elif on_miss_return is not None:
+            L.append(f"        return {on_miss_return}")
+        else:
+            miss = f"env.missing({rule})"
+            L.append(f"        return tr.clause({rule}, {at}, {miss})" if traced else f"        return {miss}")
         L.append("    except Exception as e:")
         L.append(f"        return env.fault({rule}, e, {at})")
         return t

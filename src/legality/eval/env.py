@@ -16,11 +16,14 @@ from typing import Any, Callable
 from ..diagnostics import Diagnostic, Span
 from ..resolve.ir import Clause, RuleDef
 from ..result import trace as T
+from ..result import coverage as C
 from ..result.candidate import Candidate
-from .runtime import FAULT, FIRED, MISSING, Fault, FaultError, Miss, fault_reason
+from .runtime import FAULT, FIRED, MISSING, MISSING_CODE, UNDETERMINED, Fault, FaultError, Miss, fault_reason
 
 Fn = Callable[..., Any]  # a generated function: (env, v, o, rt) -> value, raising Miss when missing
-APPLICABLE = (T.PASSED, T.FIRED)
+# outcomes of an overriding rule that silence the general one: an undetermined specific rule applies
+# too (its `when`s held) — the record carries its gap instead of a finding the specific norm may exclude
+APPLICABLE = (T.PASSED, T.FIRED, T.UNDETERMINED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,8 @@ class CompiledRule:
     message: list[str | Fn]
     dyn_cites: list[Fn]
     overridden_by: list[str] = field(default_factory=list)
+    reads_sanction: bool = False                      # reads `offence.sanction`, itself or through facts
+    law_params: tuple[str, ...] = ()                  # law parameters it reads, itself or through facts
 
 
 class Runtime:
@@ -98,7 +103,7 @@ class Env:
     """
 
     __slots__ = ("verdict", "offence", "rt", "ref_date", "facts", "ofacts", "lets", "let_fns", "outcomes",
-                 "scope_key", "latest", "cur", "candidates", "faults", "positions", "build")
+                 "scope_key", "latest", "cur", "candidates", "faults", "positions", "build", "gaps", "last_gap")
 
     def __init__(self, verdict: Any, rt: Runtime, build: Callable[[CompiledRule, "Env"], Candidate]):
         self.verdict = verdict
@@ -117,6 +122,9 @@ class Env:
         self.faults: list[Diagnostic] = []
         self.positions: dict[str, int] = {o.id: i for i, o in enumerate(verdict.offences)}
         self.build = build
+        # (offence, reason, detail) -> rule ids, in the order first met
+        self.gaps: dict[tuple[str | None, str, str], list[str]] = {}
+        self.last_gap = ""  # the detail of the latest gap (the trace's reason for an undetermined rule)
 
     # ---- values
     def fact(self, name: str) -> Any:
@@ -181,6 +189,41 @@ class Env:
         clause = rule.clauses[at].expr.span if at is not None else None
         self.faults.append(fault_diagnostic(rule.d, self.scope_key, self.verdict.case_id, fault_reason(e), clause))
         return FAULT
+
+    def missing(self, rule: CompiledRule) -> int:
+        """A value the rule read is missing.  When the catalogue could not give what it read (the
+        offence's sanction, a law parameter on the date), the rule is undetermined — a coverage gap
+        with the catalogue's own reason; otherwise the record simply lacks an optional fact and the
+        rule does not apply (`missing`), as before."""
+        found = False
+        if rule.reads_sanction:
+            offs = [self.offence] if self.offence is not None else list(self.verdict.offences)
+            for o in offs:
+                self.rt.sanction(o)
+                lk = self.rt.lookups[id(o)]
+                if lk.status != "found":
+                    self._gap(o.id, lk.status if lk.status in C.REASON_RU else C.UNKNOWN_ARTICLE, lk.message, rule)
+                    found = True
+        for name in rule.law_params:
+            if self.rt.param(name, self.ref_date) is MISSING:
+                spec = self.rt.catalogue.param_spec(name)
+                what = f"«{spec.description}»" if spec is not None and spec.description else "нормы Общей части"
+                cite = f" ({spec.citation})" if spec is not None else ""
+                self._gap(self.scope_key, C.NO_LAW_PARAMETER,
+                          f"в каталоге нет редакции {what}{cite} на {self.ref_date:%d.%m.%Y}", rule)
+                found = True
+        return UNDETERMINED if found else MISSING_CODE
+
+    def undetermined(self, rule: CompiledRule, need: int) -> int:
+        """The rule's `needs` clause number `need` has no value in the record."""
+        self._gap(self.scope_key, C.MISSING_DATA, f"нет данных: {rule.d.need_labels[need]}", rule)
+        return UNDETERMINED
+
+    def _gap(self, offence: str | None, reason: str, detail: str, rule: CompiledRule) -> None:
+        rules = self.gaps.setdefault((offence, reason, detail), [])
+        if rule.d.id not in rules:
+            rules.append(rule.d.id)
+        self.last_gap = detail
 
     @staticmethod
     def fault_value(e: BaseException) -> Fault:

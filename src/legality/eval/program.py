@@ -13,12 +13,15 @@ rule in its own step, so only the faulting rules are lost.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any, Callable
 
 from ..model.jsonable import to_jsonable, to_ru
 from ..model.values import Citation
 from ..resolve.ir import FactDef, Node, RuleDef
+from ..resolve.types import LawT
+from ..result import coverage as C
 from ..result.candidate import Candidate, Evaluation, RuleInfo, fingerprint
 from .codegen import Gen
 from .env import CompiledRule, Env, Fn, Runtime
@@ -43,11 +46,70 @@ def _ofacts_read(n: Node | None) -> set[str]:
 
 
 def _rule_ofacts_read(r: RuleDef) -> set[str]:
-    nodes = [lt.expr for lt in r.lets] + [c.expr for c in r.whens + r.unlesses] + [r.violation.expr]
+    nodes = [lt.expr for lt in r.lets] + [c.expr for c in r.whens + r.needs + r.unlesses] + [r.violation.expr]
     out: set[str] = set()
     for n in nodes:
         out |= _ofacts_read(n)
     return out
+
+
+def _catalogue_reads(n: Node | None) -> tuple[bool, set[str]]:
+    """Whether an expression reads an offence's sanction, and which law parameters it reads."""
+    sanction, params = False, set[str]()
+    stack = [n]
+    while stack:
+        x = stack.pop()
+        if x is None:
+            continue
+        if x.op == "member" and tuple(x.data) == ("Offence", "sanction"):
+            sanction = True
+        elif x.op == "law" and not isinstance(x.type, LawT):
+            params.add(str(x.data))
+        stack.extend(x.args)
+    return sanction, params
+
+
+def catalogue_reads(facts: dict[str, FactDef], rules: dict[str, RuleDef]) -> dict[str, tuple[bool, tuple[str, ...]]]:
+    """Per rule: does it read a sanction, and which law parameters — itself or through any fact.
+
+    Why: a rule that stopped on a missing value it took from the catalogue was not checked (the
+    catalogue lacked the article, or the parameter on that date), which is a coverage gap, while a
+    missing optional fact of the record only means the rule does not apply."""
+    memo: dict[str, tuple[bool, frozenset[str]]] = {}
+
+    def fact(name: str, seen: frozenset[str]) -> tuple[bool, frozenset[str]]:
+        if name in memo:
+            return memo[name]
+        fd = facts.get(name)
+        if fd is None or name in seen:
+            return False, frozenset()
+        s, p = _catalogue_reads(fd.expr)
+        for d in fd.deps_facts:
+            s2, p2 = fact(d, seen | {name})
+            s, p = s or s2, p | set(p2)
+        memo[name] = (s, frozenset(p))
+        return memo[name]
+
+    out: dict[str, tuple[bool, tuple[str, ...]]] = {}
+    for rid, r in rules.items():
+        s, p = False, set[str]()
+        for n in [lt.expr for lt in r.lets] + [c.expr for c in r.whens + r.needs + r.unlesses] + [r.violation.expr]:
+            s2, p2 = _catalogue_reads(n)
+            s, p = s or s2, p | p2
+        for d in r.deps_facts:
+            fs, fp = fact(d, frozenset())
+            s, p = s or fs, p | fp
+        out[rid] = (s, tuple(sorted(p)))
+    return out
+
+
+def newest_edition(catalogue: Any) -> dt.date | None:
+    """The newest date up to which the catalogue's text was read (its newest `verified_until`)."""
+    try:
+        dates = [s.verified_until for s in catalogue.sanctions() if getattr(s, "verified_until", None)]
+    except Exception:  # noqa: BLE001 - a catalogue without sanctions (test doubles): no edition to name
+        return None
+    return max(dates) if dates else None
 
 
 def _call(fn: Fn, env: Env) -> Any:
@@ -120,7 +182,7 @@ class Program:
         for i, (rid, r) in enumerate(rules.items()):
             sc = r.scope
             by = sorted(overridden_by.get(rid, []))
-            clauses = r.whens + r.unlesses + [r.violation]
+            clauses = r.whens + r.needs + r.unlesses + [r.violation]
             plan[rid] = {
                 "lets": {lt.name: g.function(f"r{i}_let_{j}", lt.expr, sc) for j, lt in enumerate(r.lets)},
                 "leaves": [[(label, g.function(f"r{i}_leaf_{j}_{k}", n, sc)) for k, (label, n) in enumerate(c.leaves)]
@@ -164,6 +226,8 @@ class Program:
             return None if name is None else ns[name]
 
         self.compiled: dict[str, CompiledRule] = {}
+        reads = catalogue_reads(facts, rules)
+        self.edition: dt.date | None = newest_edition(catalogue)
         for rid, r in rules.items():
             pl = plan[rid]
             self.compiled[rid] = CompiledRule(
@@ -178,6 +242,8 @@ class Program:
                 message=[part if isinstance(orig, str) else ns[part] for part, orig in zip(pl["message"], r.message)],
                 dyn_cites=[ns[f] for f in pl["cites"]],
                 overridden_by=pl["by"],
+                reads_sanction=reads[rid][0],
+                law_params=reads[rid][1],
             )
         ns["R"][:] = [self.compiled[rid] for rid in rule_list]
         ns["LETS"][:] = [self.compiled[rid].lets for rid in rule_list]
@@ -211,4 +277,32 @@ class Program:
             cands = [c for c in cands if c.rule == only_rule]
             if trace_ is not None:
                 trace_.rules = [r for r in trace_.rules if r.rule == only_rule]
-        return Evaluation(cands, env.faults, trace_)
+        return Evaluation(cands, env.faults, trace_, self._coverage(env, verdict, only_rule))
+
+    def _coverage(self, env: Env, verdict: Any, only_rule: str | None) -> C.Coverage:
+        """The record's gaps: every rule instance that was undetermined, and every offence the catalogue
+        has no sanction for on its date — also when no rule got as far as reading it (e.g. every rule
+        is in force only from the 2014 Code, and the deed is older): nothing silently «clean»."""
+        if only_rule is None:
+            for o in verdict.offences:
+                env.rt.sanction(o)
+                lk = env.rt.lookups[id(o)]
+                if lk.status != "found":
+                    reason = lk.status if lk.status in C.REASON_RU else C.UNKNOWN_ARTICLE
+                    env.gaps.setdefault((o.id, reason, lk.message), [])
+        gaps = [C.Gap(off, reason, detail, list(rules)) for (off, reason, detail), rules in env.gaps.items()
+                if only_rule is None or only_rule in rules]
+        if only_rule is not None:
+            for g in gaps:
+                g.rules = [only_rule]
+        warnings: list[C.EditionWarning] = []
+        ed = self.edition
+        if ed is not None:
+            for o in verdict.offences:
+                if o.committed_on > ed:
+                    warnings.append(C.EditionWarning(
+                        o.id, C.AFTER_EDITION,
+                        f"дата деяния {o.committed_on:%d.%m.%Y} позже редакции Кодекса от {ed:%d.%m.%Y}, загруженной "
+                        "в каталог: проверено по этой редакции"))
+        level = C.checked_level(gaps, [o.id for o in verdict.offences])
+        return C.Coverage(level, gaps, warnings, ed.isoformat() if ed is not None and warnings else None)

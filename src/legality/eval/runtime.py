@@ -62,10 +62,12 @@ def fault_reason(e: BaseException) -> str:
 
 # decision codes: the index of the status in STATUS (the generated code compares small ints)
 STATUS: tuple[str, ...] = (T.NOT_IN_FORCE, T.NOT_APPLICABLE, T.MISSING, T.EXCEPTED, T.OVERRIDDEN, T.PASSED,
-                           T.FIRED, T.FAULT)
+                           T.FIRED, T.FAULT, T.UNDETERMINED)
 STATUS_CODE: dict[str, int] = {s: i for i, s in enumerate(STATUS)}
 FIRED = STATUS_CODE[T.FIRED]
 FAULT = STATUS_CODE[T.FAULT]
+MISSING_CODE = STATUS_CODE[T.MISSING]
+UNDETERMINED = STATUS_CODE[T.UNDETERMINED]
 
 
 def add_term(d: dt.date, t: Term, sign: int = 1) -> dt.date:

@@ -88,6 +88,8 @@ class Tracer:
             return f"применяется специальная норма {by}"
         if status == T.FIRED:
             return str(env.candidates[-1][1].message)
+        if status == T.UNDETERMINED:
+            return f"не удалось проверить: {env.last_gap}"
         assert c is not None
         return _REASONS[(str(c.kind), status)].format(text=c.text)
 
@@ -110,6 +112,7 @@ class Tracer:
 
 _REASONS = {
     ("when", T.MISSING): "нет данных для условия «{text}»",
+    ("needs", T.MISSING): "нет данных «{text}»",
     ("when", T.NOT_APPLICABLE): "условие не выполнено: «{text}»",
     ("unless", T.MISSING): "нет данных для исключения «{text}»",
     ("unless", T.EXCEPTED): "исключение: «{text}»",

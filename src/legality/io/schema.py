@@ -4,16 +4,16 @@ Why generated and then annotated here: the pydantic models are the single defini
 shape, so the schema cannot drift from what `legality validate` accepts; this module only adds what
 a court's IT department needs to read it (Russian titles and descriptions of every field, the
 meaning of every code) and the cross-field facts JSON Schema can express (a penalty's amount fields,
-regime and probation only with the right penalty, `single` with one offence, circumstance codes,
-ISO dates).  What it cannot express (dates in order, ages, unique offence ids) only `legality
-validate` checks; the top-level description says so.
+circumstance codes, ISO dates).  What it cannot express (dates in order, unique offence ids) only
+`legality validate` checks; the top-level description says so.  A court's errors (probation on a
+fine, a regime for a conditional sentence, a defendant under 14) are valid records: the rules flag them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..model.enums import ALL_AMOUNT_FIELDS, AMOUNT_FIELDS, ENUMS, PenaltyKind
+from ..model.enums import ALL_AMOUNT_FIELDS, AMOUNT_FIELDS, ENUMS
 from ..model.validate import AGGRAVATING_CODE, MITIGATING_CODE
 from ..model.verdict import FORMAT_TAG, Verdict
 
@@ -25,8 +25,9 @@ DESCRIPTION = (
     "Одна запись — приговор в отношении одного подсудимого по одному уголовному делу. Пакет — файл .jsonl "
     "(по одному объекту на строку, UTF-8), файл .json (объект или массив объектов) или каталог таких файлов. "
     "Неизвестные дополнительные поля допускаются и не учитываются. Схема проверяет форму записи; порядок дат "
-    "(деяние не позже приговора, рождение до деяния), возраст подсудимого (не менее 14 лет на дату деяния) и "
-    "уникальность идентификаторов эпизодов проверяет только команда `legality validate`."
+    "(деяние не позже приговора, рождение до деяния, уклонение между деянием и приговором) и уникальность "
+    "идентификаторов эпизодов проверяет только команда `legality validate`. Ошибки суда (например, условное "
+    "осуждение к штрафу) запись не портят: их находят правила проверки."
 )
 
 # model (as named in $defs, "Verdict" for the top level) -> field -> (title, description)
@@ -41,6 +42,8 @@ FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "defendant": ("Подсудимый", "Сведения о подсудимом (без ФИО и ИИН)."),
         "offences": ("Эпизоды", "Каждое уголовное правонарушение, за которое осуждён подсудимый; не менее одного."),
         "final_sentence": ("Окончательное наказание", "Наказание, назначенное окончательно (по совокупности — после сложения)."),
+        "forced_payment": ("Принудительный платёж", "Принудительный платёж в Фонд компенсации потерпевшим (ст.98-1, 98-2 УК РК), "
+                           "взысканный приговором, — одна сумма на приговор: {\"mrp\": N}. Нет поля — платёж не взыскан или не выгружен."),
     },
     "Court": {
         "code": ("Код суда", "Код суда в системе учёта, например \"ALM-AUEZ-01\"."),
@@ -69,16 +72,22 @@ FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "suspended": ("Условное осуждение", "true — наказание назначалось условно."),
         "expunged": ("Судимость погашена", "true — судимость погашена или снята к дате нового деяния."),
         "release_date": ("Дата освобождения", "Дата полного отбытия наказания, ГГГГ-ММ-ДД."),
+        "in_force_date": ("Дата вступления в законную силу", "Дата вступления прежнего приговора в законную силу, ГГГГ-ММ-ДД: "
+                          "с этого дня лицо считается судимым (ст.79 ч.1 УК РК)."),
+        "probation": ("Испытательный срок", "Испытательный срок (пробационный контроль) по прежнему приговору, если наказание "
+                      "назначалось условно (ст.63 ч.3, ст.64 УК РК): годы, месяцы, дни."),
+        "clemency": ("Амнистия или помилование", "Применялись ли по прежнему приговору амнистия (amnesty) или помилование "
+                     "(pardon), ст.78 УК РК: акты об амнистии исключают лиц, вновь совершивших умышленное преступление."),
     },
     "ArticleRefModel": {
         "article": ("Статья", "Статья Особенной части УК РК, строкой: \"188\", \"218-1\"."),
-        "part": ("Часть", "Номер части статьи; null — статья без частей."),
+        "part": ("Часть", "Номер части статьи; часть, вставленная поправкой, — строкой: \"3-1\" для ч.3-1; null — статья без частей."),
         "paragraph": ("Пункт", "Номер пункта части, например 3 для п.3 ч.2 ст.188."),
     },
     "Offence": {
         "id": ("Идентификатор эпизода", "Уникален в пределах записи, например \"1\"."),
         "article": ("Статья", "Статья Особенной части УК РК, строкой: \"188\", \"218-1\"."),
-        "part": ("Часть", "Номер части статьи; null — статья без частей."),
+        "part": ("Часть", "Номер части статьи; часть, вставленная поправкой, — строкой: \"3-1\" для ч.3-1; null — статья без частей."),
         "paragraph": ("Пункт", "Номер пункта части, например 3 для п.3 ч.2 ст.188."),
         "committed_on": ("Дата совершения", "ГГГГ-ММ-ДД; для длящегося деяния — день окончания."),
         "stage": ("Стадия", "Стадия преступления; по умолчанию completed."),
@@ -87,18 +96,27 @@ FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "aggravating": ("Отягчающие обстоятельства", "Коды \"54.1.N\" (пункт N части 1 ст.54 УК РК)."),
         "damage_kzt": ("Ущерб, тенге", "Размер причинённого ущерба в тенге."),
         "damage_compensated": ("Ущерб возмещён", "true — ущерб добровольно возмещён полностью."),
+        "criminal_group": ("Преступной группой", "true — преступление совершено в составе преступной группы (организованная "
+                           "группа, преступная организация, преступное сообщество и др.; ст.3 п.24, ст.31 ч.3 УК РК)."),
+        "victim_age_group": ("Возраст потерпевшего", "Возрастная группа младшего потерпевшего на дату деяния: under_14 — малолетний, "
+                             "under_16 — 14–15 лет, under_18 — 16–17 лет (несовершеннолетний), adult — 18 лет и старше."),
+        "evasion": ("Уклонение от следствия или суда", "Период, когда лицо уклонялось от следствия или суда и течение давности "
+                    "приостанавливалось (ст.71 ч.4 УК РК): {\"from\": дата, \"to\": дата или null}."),
         "sentence": ("Наказание за эпизод", "Наказание, назначенное за это правонарушение."),
     },
     "Sentence": {
         "principal": ("Основное наказание", "Основное наказание."),
         "additional": ("Дополнительные наказания", "Дополнительные наказания; по умолчанию нет."),
         "exempted": ("Освобождение от наказания", "Основание, если суд, признав виновным, освободил от наказания."),
+        "amnesty_act": ("Акт амнистии", "Применённый акт амнистии (ст.78 УК РК), например \"Закон РК от 13.12.2016 «Об амнистии "
+                        "в связи с двадцатипятилетием Независимости Республики Казахстан»\": при освобождении (exempted = amnesty) "
+                        "или сокращении срока."),
     },
     "FinalSentence": {
         "combination": ("Порядок сложения", "Как сложены наказания по совокупности (ст.58 УК РК); single — одно преступление."),
         "prior_unserved": ("Неотбытое наказание", "Неотбытая часть наказания по прежнему приговору при назначении по совокупности приговоров (ст.60 УК РК)."),
-        "regime": ("Вид учреждения", "Вид учреждения уголовно-исполнительной системы; только при реальном лишении свободы."),
-        "probation": ("Условное осуждение", "Испытательный срок при условном осуждении; только к лишению или ограничению свободы."),
+        "regime": ("Вид учреждения", "Вид учреждения уголовно-исполнительной системы (при реальном лишении свободы)."),
+        "probation": ("Условное осуждение", "Испытательный срок при условном осуждении (ст.63 УК РК)."),
     },
     "PriorUnserved": {
         "verdict_date": ("Дата прежнего приговора", "ГГГГ-ММ-ДД."),
@@ -106,6 +124,13 @@ FIELDS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "Probation": {
         "period": ("Испытательный срок", "Срок: годы, месяцы, дни."),
+    },
+    "Evasion": {
+        "from": ("Начало уклонения", "Дата, с которой лицо уклонялось от следствия или суда, ГГГГ-ММ-ДД."),
+        "to": ("Конец уклонения", "Дата задержания или явки с повинной (ст.71 ч.4 УК РК); null — не указана."),
+    },
+    "ForcedPayment": {
+        "mrp": ("Размер, МРП", "Сумма принудительного платежа в месячных расчётных показателях (ст.98-2 УК РК)."),
     },
     "Penalty": {
         "kind": ("Вид наказания", "Код вида наказания; от него зависит, какое поле размера обязательно."),
@@ -129,6 +154,8 @@ MODELS: dict[str, tuple[str, str]] = {
     "FinalSentence": ("Окончательное наказание", "Окончательное наказание с порядком сложения, видом учреждения и условным осуждением."),
     "PriorUnserved": ("Неотбытое наказание по прежнему приговору", "Для совокупности приговоров (ст.60 УК РК)."),
     "Probation": ("Условное осуждение", "Испытательный срок."),
+    "Evasion": ("Уклонение от следствия или суда", "Период приостановления давности (ст.71 ч.4 УК РК)."),
+    "ForcedPayment": ("Принудительный платёж", "Взысканный приговором платёж в Фонд компенсации потерпевшим (ст.98-1 УК РК)."),
     "Penalty": ("Наказание", "Вид наказания и его размер: для каждого вида — ровно одно поле размера, см. поле kind."),
 }
 
@@ -144,11 +171,11 @@ ENUM_TITLES: dict[str, str] = {
     "Exemption": "Основание освобождения от наказания",
     "Combination": "Порядок сложения наказаний (ст.58 УК РК)",
     "Regime": "Вид учреждения уголовно-исполнительной системы",
+    "VictimAgeGroup": "Возрастная группа потерпевшего",
+    "Clemency": "Акт милосердия по прежнему приговору",
 }
 
 _AMOUNT_RU = {"mrp": "mrp", "multiple": "multiple", "hours": "hours", "days": "days", "term": "term", "lifelong": "lifelong: true"}
-_REAL_PRISON = [PenaltyKind.imprisonment.value, PenaltyKind.life_imprisonment.value]
-_PROBATION_KINDS = [PenaltyKind.imprisonment.value, PenaltyKind.restriction_of_liberty.value]
 
 
 def export_schema() -> dict[str, Any]:
@@ -172,8 +199,6 @@ def export_schema() -> dict[str, Any]:
             defs[name]["description"] = "; ".join(f"{m.value} — {m.ru}" for m in enum) + "."
     _patterns(schema, defs)
     defs["Penalty"]["allOf"] = _penalty_amounts()
-    defs["FinalSentence"]["allOf"] = _final_sentence_rules()
-    schema["allOf"] = [_single_combination()]
     out = {"$schema": DIALECT, "title": TITLE, "description": DESCRIPTION}
     out.update({k: v for k, v in schema.items() if k not in ("title", "description")})
     return out
@@ -222,33 +247,3 @@ def _penalty_amounts() -> list[dict[str, Any]]:
             "description": f"{kind.value} ({kind.ru}): {wanted}",
         })
     return rules
-
-
-def _non_null(field: str) -> dict[str, Any]:
-    return {"required": [field], "properties": {field: {"not": {"type": "null"}}}}
-
-
-def _final_sentence_rules() -> list[dict[str, Any]]:
-    return [
-        {
-            "description": "вид учреждения указывается только при реальном лишении свободы",
-            "if": _non_null("regime"),
-            "then": {"properties": {"principal": {"properties": {"kind": {"enum": _REAL_PRISON}}},
-                                    "probation": {"type": "null"}}},
-        },
-        {
-            "description": "условное осуждение — только к лишению или ограничению свободы",
-            "if": _non_null("probation"),
-            "then": {"properties": {"principal": {"properties": {"kind": {"enum": _PROBATION_KINDS}}}}},
-        },
-    ]
-
-
-def _single_combination() -> dict[str, Any]:
-    return {
-        "description": "combination \"single\" означает одно преступление",
-        "if": {"required": ["final_sentence"],
-               "properties": {"final_sentence": {"required": ["combination"],
-                                                 "properties": {"combination": {"const": "single"}}}}},
-        "then": {"properties": {"offences": {"maxItems": 1}}},
-    }

@@ -20,7 +20,7 @@ from typing import Any, Iterable
 from pydantic import ValidationError
 
 from ..diagnostics import Diagnostic, Span, sort_diagnostics
-from ..model.values import ArticleRef, Citation, Quantity, Term
+from ..model.values import ArticleRef, Citation, Part, Quantity, Term
 from ..resources import LAW_DIR
 from .params import ParamSpec, ParamValue, check_type, parse_value
 from .sanction import AdditionalOption, PenaltyOption, Sanction
@@ -29,7 +29,7 @@ from .yamlread import Path_, YamlProblem, line_of, load_with_lines
 
 CODE_IN_FORCE = date(2015, 1, 1)  # УК РК 03.07.2014 № 226-V took effect on 01.01.2015
 
-Key = tuple[str, int | None, int | None]
+Key = tuple[str, Part | None, int | None]
 
 
 class CatalogueError(Exception):
@@ -81,18 +81,22 @@ class Catalogue:
     # ------------------------------------------------------------------ loading
 
     @classmethod
-    def load(cls, path: Path | str | None = None) -> "Catalogue":
+    def load(cls, path: Path | str | None = None, *, extra: Iterable[Path | str] = ()) -> "Catalogue":
+        """The catalogue in `path` (default: the shipped one); `extra` folders add article files to it (rule
+        tests of editions the shipped text does not hold).  An article in two folders is an error, as in one."""
         root = Path(path) if path is not None else LAW_DIR
         cat = cls()
         cat.path = root
         diags: list[Diagnostic] = []
-        if not root.is_dir():
-            raise CatalogueError([Diagnostic("E301", f"law catalogue directory not found: {root}",
-                                             hint="pass the directory that holds sanctions/ and general.yaml")])
-        files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        roots = [root, *(Path(x) for x in extra)]
+        for r in roots:
+            if not r.is_dir():
+                raise CatalogueError([Diagnostic("E301", f"law catalogue directory not found: {r}",
+                                                 hint="pass the directory that holds sanctions/ and general.yaml")])
+        files = [(r, p) for r in roots for p in sorted(r.rglob("*")) if p.suffix in (".yaml", ".yml") and p.is_file()]
         digest = hashlib.sha256()
-        for f in files:
-            rel = f.relative_to(root).as_posix()
+        for r, f in files:
+            rel = f.relative_to(r).as_posix() if r == root else f"+{roots.index(r)}/{f.relative_to(r).as_posix()}"
             raw = f.read_bytes()
             digest.update(rel.encode() + b"\0" + raw + b"\0")
             cat._load_file(f, raw, diags)
@@ -189,7 +193,7 @@ class Catalogue:
                 diags.append(Diagnostic("E301", f"params.{pname}.type: {problem}",
                                         Span(name, lines.get(("params", pname, "type"), line), 1)))
                 continue
-            self._specs[pname] = ParamSpec(pname, spec.type, citation, spec.description)
+            self._specs[pname] = ParamSpec(pname, spec.type, citation, spec.description, spec.unused_reason, name, line)
             eds: list[tuple[ParamValue, ParamValue]] = []
             for i, ed in enumerate(spec.editions):
                 eline = lines.get(("params", pname, "editions", i, "value"), line)
@@ -249,7 +253,11 @@ class Catalogue:
                 if s.covers(on):
                     ok = s.text_verified_on(on)
                     msg = f"санкция {s.ref} УК РК в редакции на {on:%d.%m.%Y}"
-                    if not ok:
+                    if s.window:
+                        msg += (f" (на эту дату могла действовать как прежняя, так и новая редакция: закон о поправке "
+                                f"вступил в силу в период {_span_ru(s.valid_from, s.valid_to)}, точный день в тексте не "
+                                "указан; проверяется только то, в чём обе редакции совпадают)")
+                    elif not ok:
                         msg += " (текст этой редакции не сверен — проверьте по действующей редакции Кодекса)"
                     return Lookup("found", s, msg, ref, on, ok)
             return Lookup("unknown_edition", None, _unknown_edition_ru(ArticleRef(*key), on, entries,
@@ -265,6 +273,27 @@ class Catalogue:
             if art.repealed:
                 msg += f"; {art.repealed}"
         return Lookup("unknown_article", None, msg, ref, on)
+
+    def editions_between(self, ref: ArticleRef, after: date, until: date) -> list[Sanction]:
+        """Every edition of `ref`'s provision in force on some day of (after, until], oldest first."""
+        for key in ((ref.article, ref.part, ref.paragraph), (ref.article, ref.part, None), (ref.article, None, None)):
+            entries = self._sanctions.get(key)
+            if entries is not None:
+                return [s for s in entries if s.valid_from <= until and (s.valid_to is None or s.valid_to > after)]
+        return []
+
+    def milder_editions(self, ref: ArticleRef, on: date, until: date) -> list[Sanction] | None:
+        """The editions after the offence date `on`, up to `until` (the verdict date), milder than the one on `on`.
+
+        Why a list and not one edition: ст.6 ч.1 reaches every milder law in force after the offence, also
+        one replaced again before the verdict (an intermediate law; the rules say which reading they take).
+        None when the edition on `on` itself is unknown: then nothing can be compared.
+        """
+        base = self.sanction(ref, on)
+        if not base.found or base.sanction is None:
+            return None
+        return [s for s in self.editions_between(ref, on, until) if s is not base.sanction
+                and s.valid_from > on and s.milder_than(base.sanction)]
 
     def param(self, name: str, on: date) -> ParamValue | None:
         for plain, checked in self._params.get(name, ()):
@@ -291,6 +320,11 @@ class Catalogue:
     def articles(self) -> list[str]:
         return sorted(self._articles, key=lambda a: ArticleRef(a).sort_key())
 
+    def article_repealed(self, article: str) -> str | None:
+        """The text's words on the article's repeal («исключена Законом …»), or None."""
+        a = self._articles.get(article)
+        return a.repealed if a else None
+
     def article_title(self, article: str) -> str | None:
         a = self._articles.get(article)
         return a.title if a else None
@@ -315,7 +349,8 @@ def _principal(p: PrincipalSpec) -> PenaltyOption:
 def _build_sanction(art: ArticleFile, e: EntrySpec, file: str, line: int) -> Sanction:
     principal = tuple(_principal(p) for p in e.principal)
     additional = tuple(
-        AdditionalOption(a.kind, a.mandatory, a.lifelong, a.with_, _quantity(a.max, "term"), a.fixed, a.note)
+        AdditionalOption(a.kind, a.mandatory, a.lifelong, a.with_, _quantity(a.max, "term"), a.fixed, a.note,
+                         _quantity(a.min, "term"), a.lifelong_allowed)
         for a in e.additional
     )
     return Sanction(
@@ -323,9 +358,9 @@ def _build_sanction(art: ArticleFile, e: EntrySpec, file: str, line: int) -> San
         category=e.category, intent=e.intent or art.intent, corruption=e.corruption,
         against_life_or_health=art.against_life_or_health, economic=art.economic, chapter=art.chapter,
         principal=principal, additional=additional, valid_from=e.valid_from, valid_to=e.valid_to,
-        verified_from=art.verified_from, verified_until=art.verified_until, source=art.source,
-        edition=art.edition, verified=e.verified, notes="\n".join(x for x in (art.notes, e.notes) if x),
-        file=file, line=line,
+        verified_from=e.verified_from or art.verified_from, verified_until=e.verified_until or art.verified_until,
+        source=art.source, edition=art.edition, verified=e.verified,
+        notes="\n".join(x for x in (art.notes, e.notes) if x), file=file, line=line, window=e.window,
     )
 
 

@@ -79,6 +79,9 @@ class ParamSpec:
     type: str
     citation: Citation
     description: str
+    unused_reason: str = ""  # why no rule reads it (YAML `unused_reason`); lint W103 is silent then
+    file: str = ""           # where it is defined, for diagnostics about the parameter itself
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ class Procedure(CodedEnum):
     cooperation_agreement = ("cooperation_agreement", "соглашение о сотрудничестве")
     abbreviated = ("abbreviated", "сокращённый порядок")
     jury = ("jury", "с участием присяжных заседателей")
+    order = ("order", "приказное производство")
 
 
 class Sex(CodedEnum):
@@ -70,6 +71,7 @@ class PenaltyKind(CodedEnum):
     restriction_of_liberty = ("restriction_of_liberty", "ограничение свободы")
     imprisonment = ("imprisonment", "лишение свободы")
     life_imprisonment = ("life_imprisonment", "пожизненное лишение свободы")
+    death_penalty = ("death_penalty", "смертная казнь")  # ст.40 ч.2 п.5, ст.47 (≈2020 text); additive to v1
     expulsion = ("expulsion", "выдворение за пределы РК")
     confiscation = ("confiscation", "конфискация имущества")
     ban_on_office = ("ban_on_office", "лишение права занимать определённую должность или заниматься определённой деятельностью")
@@ -112,6 +114,22 @@ class Regime(CodedEnum):
     mixed = ("mixed", "учреждение смешанной безопасности")
 
 
+class Clemency(CodedEnum):
+    """Act of clemency applied to a prior conviction (ст.78): amnesty laws exclude persons shown it before."""
+
+    amnesty = ("amnesty", "амнистия")
+    pardon = ("pardon", "помилование")
+
+
+class VictimAgeGroup(CodedEnum):
+    """Age of the youngest victim at the offence, in the bands the Special Part distinguishes."""
+
+    under_14 = ("under_14", "малолетний (до 14 лет)")
+    under_16 = ("under_16", "не достигший 16 лет (14–15 лет)")
+    under_18 = ("under_18", "несовершеннолетний (16–17 лет)")
+    adult = ("adult", "совершеннолетний (18 лет и старше)")
+
+
 # penalty kind -> which amount fields it carries (exactly one group must be present)
 AMOUNT_FIELDS: dict[PenaltyKind, tuple[tuple[str, ...], ...]] = {
     PenaltyKind.fine: (("mrp",), ("multiple",)),
@@ -121,6 +139,7 @@ AMOUNT_FIELDS: dict[PenaltyKind, tuple[tuple[str, ...], ...]] = {
     PenaltyKind.restriction_of_liberty: (("term",),),
     PenaltyKind.imprisonment: (("term",),),
     PenaltyKind.life_imprisonment: ((),),
+    PenaltyKind.death_penalty: ((),),
     PenaltyKind.expulsion: ((),),
     PenaltyKind.confiscation: ((),),
     PenaltyKind.ban_on_office: (("term",), ("lifelong",)),
@@ -131,5 +150,6 @@ ALL_AMOUNT_FIELDS = ("mrp", "multiple", "hours", "days", "term", "lifelong")
 
 ENUMS: dict[str, type[CodedEnum]] = {
     e.__name__: e
-    for e in (Procedure, Sex, Citizenship, Category, Intent, PenaltyKind, Stage, Role, Exemption, Combination, Regime)
+    for e in (Procedure, Sex, Citizenship, Category, Intent, PenaltyKind, Stage, Role, Exemption, Combination, Regime,
+              VictimAgeGroup, Clemency)
 }

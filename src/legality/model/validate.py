@@ -1,5 +1,11 @@
 """Record validation: pydantic for shape, then the cross-field facts of the export format.
 
+The line drawn here: a record is invalid only when no verdict can contain it — a malformed date, an
+unknown code, a zero term, a defendant born after the deed, dates of one event in the wrong order.
+Whatever a court can get wrong (probation on a fine, a regime for a conditional sentence, a
+conviction below the age of liability, several offences sentenced as one) is a finding: it passes
+here so that the rules (rules/pack/record.legal) can flag it with the norm it breaks.
+
 Errors are values (`RecordError(path, message)`), never exceptions, so that one bad record is
 reported and the batch goes on.  Paths are JSON paths as the report format writes them
 (`offences[0].sentence.principal.term.years`); messages are for the court clerk who fixes the
@@ -19,11 +25,10 @@ from pydantic_core import ErrorDetails
 
 from fractions import Fraction
 
-from .enums import ALL_AMOUNT_FIELDS, AMOUNT_FIELDS, Combination, PenaltyKind
+from .enums import ALL_AMOUNT_FIELDS, AMOUNT_FIELDS
 from .values import _num_ru
-from .verdict import FinalSentence, Penalty, Sentence, Verdict
+from .verdict import FinalSentence, Offence, Penalty, Sentence, Verdict
 
-MIN_AGE = 14  # Art. 15 УК РК: general age of criminal liability (see rules/law/general.yaml)
 # matched whole (fullmatch); the JSON Schema uses the same patterns (ASCII digits only, no newline)
 MITIGATING_CODE = re.compile(r"53\.(1\.[1-9][0-9]*|2)")
 AGGRAVATING_CODE = re.compile(r"54\.1\.[1-9][0-9]*")
@@ -112,7 +117,8 @@ def _translate(err: ErrorDetails) -> str:
     if field in _BOUNDED and t == "less_than_equal":
         return f"значение больше, чем может содержать приговор (не более {_number(err['ctx']['le'])})"
     if field in _BOUNDED and t == "greater_than_equal" and err["ctx"]["ge"] > 0:
-        return f"значение меньше, чем может содержать приговор (не менее {_number(err['ctx']['ge'])}): размер наказания не может быть нулевым"
+        what = "размер платежа" if err["loc"][:1] == ("forced_payment",) else "размер наказания"
+        return f"значение меньше, чем может содержать приговор (не менее {_number(err['ctx']['ge'])}): {what} не может быть нулевым"
     tmpl = _MESSAGES.get(t)
     if tmpl is None:
         return _FALLBACK
@@ -161,10 +167,6 @@ def _json_type(obj: Any) -> str:
     )
 
 
-def _age(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 def _penalty_errors(p: Penalty, path: str) -> list[RecordError]:
     allowed = AMOUNT_FIELDS[p.kind]
     present = tuple(f for f in ALL_AMOUNT_FIELDS if getattr(p, f) is not None)
@@ -193,6 +195,23 @@ def _sentence_errors(s: Sentence, path: str) -> list[RecordError]:
     return errs
 
 
+def _evasion_errors(o: Offence, verdict_date: dt.date, p: str) -> list[RecordError]:
+    """Evasion (ст.71 ч.4) is of an investigation or trial of this deed: it lies between the deed and the verdict."""
+    e = o.evasion
+    if e is None:
+        return []
+    errs = []
+    if e.from_ < o.committed_on:
+        errs.append(RecordError(f"{p}.evasion.from", "уклонение от следствия или суда не может начаться раньше деяния"))
+    elif e.from_ > verdict_date:
+        errs.append(RecordError(f"{p}.evasion.from", "уклонение от следствия или суда не может начаться позже приговора"))
+    if e.to is not None and e.to < e.from_:
+        errs.append(RecordError(f"{p}.evasion.to", "окончание уклонения раньше его начала"))
+    elif e.to is not None and e.to > verdict_date:
+        errs.append(RecordError(f"{p}.evasion.to", "окончание уклонения позже приговора"))
+    return errs
+
+
 def cross_field_errors(v: Verdict) -> list[RecordError]:
     errs: list[RecordError] = []
     seen_ids: dict[str, int] = {}
@@ -209,12 +228,7 @@ def cross_field_errors(v: Verdict) -> list[RecordError]:
             errs.append(RecordError(f"{p}.committed_on", f"дата совершения {o.committed_on} позже даты приговора {v.verdict_date}"))
         if born >= o.committed_on:
             errs.append(RecordError("defendant.birth_date", f"подсудимый родился не раньше совершения деяния {p} ({o.committed_on})"))
-        elif _age(born, o.committed_on) < MIN_AGE:
-            errs.append(RecordError(
-                "defendant.birth_date",
-                f"на дату деяния {p} ({o.committed_on}) подсудимому не было {MIN_AGE} лет, "
-                f"а уголовная ответственность наступает с {MIN_AGE} лет (ст.15 УК РК)",
-            ))
+        errs += _evasion_errors(o, v.verdict_date, p)
         for j, c in enumerate(o.mitigating):
             if not MITIGATING_CODE.fullmatch(c):
                 errs.append(RecordError(f"{p}.mitigating[{j}]", "код смягчающего обстоятельства не по форме «53.1.N» или «53.2»"))
@@ -227,16 +241,17 @@ def cross_field_errors(v: Verdict) -> list[RecordError]:
             errs.append(RecordError(f"defendant.prior_convictions[{i}].verdict_date", "прежний приговор позже настоящего"))
         if pc.release_date is not None and pc.release_date < pc.verdict_date:
             errs.append(RecordError(f"defendant.prior_convictions[{i}].release_date", "дата освобождения раньше даты прежнего приговора"))
+        if pc.in_force_date is not None and pc.in_force_date < pc.verdict_date:
+            errs.append(RecordError(f"defendant.prior_convictions[{i}].in_force_date",
+                                    "дата вступления в законную силу раньше даты самого прежнего приговора"))
+        if pc.probation is not None and pc.probation.value == 0:
+            errs.append(RecordError(f"defendant.prior_convictions[{i}].probation", "испытательный срок не может быть нулевым"))
     fs: FinalSentence = v.final_sentence
     errs += _sentence_errors(fs, "final_sentence")
-    real_prison = fs.principal.kind in (PenaltyKind.imprisonment, PenaltyKind.life_imprisonment) and fs.probation is None
-    if fs.regime is not None and not real_prison:
-        why = "наказание условное" if fs.probation is not None else f"основное наказание — {fs.principal.kind.ru}"
-        errs.append(RecordError("final_sentence.regime", f"вид учреждения указывается только при реальном лишении свободы, а {why}"))
-    if fs.probation is not None and fs.principal.kind not in (PenaltyKind.imprisonment, PenaltyKind.restriction_of_liberty):
-        errs.append(RecordError("final_sentence.probation", f"условное осуждение возможно только к лишению или ограничению свободы, а назначено: {fs.principal.kind.ru}"))
-    if fs.combination == Combination.single and len(v.offences) != 1:
-        errs.append(RecordError("final_sentence.combination", f"«single» означает одно преступление, а эпизодов {len(v.offences)}"))
+    # a regime or probation with the wrong penalty and `single` with several offences are a court's
+    # errors, flagged by rules (record.legal, consistency.legal), not a malformed record
+    if fs.probation is not None and fs.probation.period.value == 0:
+        errs.append(RecordError("final_sentence.probation.period", "испытательный срок не может быть нулевым"))
     if fs.prior_unserved is not None:
         errs += _penalty_errors(fs.prior_unserved.principal, "final_sentence.prior_unserved.principal")
         if fs.prior_unserved.verdict_date > v.verdict_date:

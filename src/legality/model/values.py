@@ -320,21 +320,63 @@ class Term(Quantity):
 # Article references
 
 _REF_TOKEN = re.compile(
-    r"(?P<kind>ст\.?|статья|статьи|ч\.?|часть|части|п\.?|пункт|пункта)\s*(?P<val>\d+(?:-\d+)?)", re.IGNORECASE
+    r"(?P<kind>ст\.?|статья|статьи|ч\.?|часть|части|п\.?|пункт|пункта)\s*(?P<val>[0-9]+(?:-[0-9]+)?)", re.IGNORECASE
 )
+# a sub-part inserted by an amendment between two parts: «ч.3-1 ст.120» (after ч.3, before ч.4)
+SUBPART = re.compile(r"[1-9][0-9]*-[1-9][0-9]*")
+
+Part = int | str  # 3, or "3-1" for a sub-part
 
 
-@dataclass(frozen=True, slots=True, order=True)
+def part_value(v: Any) -> Part | None:
+    """A part as the export and the catalogue write it: an int, or a string "N-M" for a sub-part.
+
+    A string of digits alone ("3") is the int 3, so `ч.3` is one key however it was written.
+    """
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        raise ValueError(f"not a part: {v!r}")
+    if isinstance(v, int):
+        if v < 1:
+            raise ValueError(f"a part is a positive number, got {v}")
+        return v
+    if isinstance(v, str):
+        t = v.strip()
+        if t.isascii() and t.isdigit() and int(t) >= 1:
+            return int(t)
+        if SUBPART.fullmatch(t):
+            return t
+    raise ValueError(f"a part is a number (3) or a sub-part written «3-1», got {v!r}")
+
+
+def part_key(v: Part | None) -> tuple[int, int]:
+    """Order of parts as the Code prints them: 3 < 3-1 < 3-2 < 4 (no part: first)."""
+    if v is None:
+        return (0, 0)
+    if isinstance(v, int):
+        return (v, 0)
+    main, _, sub = v.partition("-")
+    return (int(main), int(sub))
+
+
+@total_ordering
+@dataclass(frozen=True, slots=True)
 class ArticleRef:
     """`п.3 ч.2 ст.188`: article (a string: "218-1"), optional part and item (пункт).
 
     Parsed in any order of its pieces (`ч.2 ст.188 п.3`, `ст.188 ч.2 п.3`); printed in the usual
-    Russian order, item first: `п.3 ч.2 ст.188`.
+    Russian order, item first: `п.3 ч.2 ст.188`.  A part is an int or, for a sub-part an amendment
+    inserted («ч.3-1»), the string "3-1"; refs order as the Code prints them (ч.3 < ч.3-1 < ч.4).
     """
 
     article: str
-    part: int | None = None
+    part: Part | None = None
     paragraph: int | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.part, str):
+            object.__setattr__(self, "part", part_value(self.part))
 
     @classmethod
     def parse(cls, text: str) -> "ArticleRef":
@@ -344,7 +386,9 @@ class ArticleRef:
                 s = s[len(prefix):]
             if s.upper().endswith(prefix):
                 s = s[: -len(prefix)]
-        art = part = par = None
+        art: str | None = None
+        part: Part | None = None
+        par: int | None = None
         pos = 0
         s = s.strip()
         for m in _REF_TOKEN.finditer(s):
@@ -357,9 +401,12 @@ class ArticleRef:
                     raise ValueError(f"two articles in {text!r}")
                 art = v
             elif k.startswith("ч"):
-                if part is not None or "-" in v:
+                if part is not None:
                     raise ValueError(f"bad part in {text!r}")
-                part = int(v)
+                try:
+                    part = part_value(v)
+                except ValueError:
+                    raise ValueError(f"bad part in {text!r}") from None
             else:
                 if par is not None or "-" in v:
                     raise ValueError(f"bad item in {text!r}")
@@ -371,7 +418,7 @@ class ArticleRef:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "ArticleRef":
-        return cls(str(d["article"]), d.get("part"), d.get("paragraph"))
+        return cls(str(d["article"]), part_value(d.get("part")), d.get("paragraph"))
 
     def to_json(self) -> dict[str, Any]:
         return {"article": self.article, "part": self.part, "paragraph": self.paragraph}
@@ -385,9 +432,14 @@ class ArticleRef:
         bits.append(f"ст.{self.article}")
         return " ".join(bits)
 
-    def sort_key(self) -> tuple[int, int, int, int]:
+    def sort_key(self) -> tuple[int, int, int, int, int]:
         main, _, sub = self.article.partition("-")
-        return (int(main), int(sub or 0), self.part or 0, self.paragraph or 0)
+        return (int(main), int(sub or 0), *part_key(self.part), self.paragraph or 0)
+
+    def __lt__(self, other: Any) -> bool:
+        if not isinstance(other, ArticleRef):
+            return NotImplemented
+        return self.sort_key() < other.sort_key()
 
 
 @dataclass(frozen=True, slots=True)

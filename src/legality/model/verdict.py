@@ -2,8 +2,10 @@
 
 This module (with `enums`, `values` and `validate`) is the only code that knows the export format:
 the engine, rules and reports see these objects, never raw JSON.  Shape and types are checked by
-pydantic; cross-field facts a court export can get wrong are checked in `validate.py`, which knows
-the JSON path of every field it complains about.
+pydantic; cross-field facts no verdict can contain are checked in `validate.py`, which knows the JSON
+path of every field it complains about.  A court's own errors pass both: the rules flag them.
+The optional fields after the v1 baseline (docs/format.md) are what rules need and exports may lack:
+missing, a rule reports the check as not done rather than assume a value.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, StrictBool, StrictInt, WithJsonSchema
 
 from .enums import (
     Category,
     Citizenship,
+    Clemency,
     Combination,
     Exemption,
     Intent,
@@ -26,6 +29,7 @@ from .enums import (
     Role,
     Sex,
     Stage,
+    VictimAgeGroup,
 )
 from .values import (
     MAX_ARREST_DAYS, MAX_DAMAGE_KZT, MAX_HOURS, MAX_MRP, MAX_MULTIPLE, MIN_AMOUNT, ArticleRef, Quantity, Term,
@@ -53,6 +57,24 @@ Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 # bounds: see "what no verdict can contain" in values.py
 Amount = Annotated[float, Field(ge=MIN_AMOUNT, allow_inf_nan=False, strict=True)]
 NonEmpty = Annotated[str, Field(min_length=1, strict=True)]
+_SUBPART = re.compile(r"[1-9][0-9]*-[1-9][0-9]*")
+
+
+def _part(v: Any) -> Any:
+    """A part: a number ≥ 1, or a sub-part an amendment inserted, written as text «3-1» (ст.120 ч.3-1)."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        if v < 1:
+            raise ValueError("номер части должен быть не меньше 1")
+        return v
+    if isinstance(v, str) and _SUBPART.fullmatch(v):
+        return v
+    raise ValueError("часть статьи — целое число (3) или строка вида \"3-1\" для части 3-1")
+
+
+PartNo = Annotated[int | str, PlainValidator(_part), WithJsonSchema({"oneOf": [
+    {"type": "integer", "minimum": 1},
+    {"type": "string", "pattern": "^[1-9][0-9]*-[1-9][0-9]*$", "description": "часть, вставленная поправкой: «3-1»"},
+]})]
 
 
 class _Model(BaseModel):
@@ -68,7 +90,7 @@ class Court(_Model):
 
 class ArticleRefModel(_Model):
     article: NonEmpty
-    part: StrictInt | None = Field(default=None, ge=1)
+    part: PartNo | None = None
     paragraph: StrictInt | None = Field(default=None, ge=1)
 
     @property
@@ -87,6 +109,12 @@ class PriorConviction(_Model):
     suspended: StrictBool | None = None
     expunged: StrictBool
     release_date: Date | None = None
+    # ст.79 ч.1: a person is «судимым со дня вступления обвинительного приговора суда в законную силу»
+    in_force_date: Date | None = None
+    # ст.63 ч.3, ст.64: the probation period of a conditional prior sentence (its end decides revocation)
+    probation: Term | None = None
+    # ст.78: amnesty or pardon applied under that prior verdict (amnesty acts exclude such persons if they reoffend)
+    clemency: Clemency | None = None
 
 
 class Defendant(_Model):
@@ -115,10 +143,26 @@ class Sentence(_Model):
     principal: Penalty
     additional: list[Penalty] = Field(default_factory=list)
     exempted: Exemption | None = None
+    # ст.78: the act of amnesty applied — a full release (`exempted: amnesty`) or a cut of the term
+    amnesty_act: NonEmpty | None = None
 
 
 class Probation(_Model):
     period: Term
+
+
+class Evasion(_Model):
+    """ст.71 ч.4: the limitation period stops while the person evades investigation or trial."""
+
+    from_: Date = Field(alias="from")
+    to: Date | None = None  # still evading / not stated
+    model_config = ConfigDict(extra="ignore", frozen=True, revalidate_instances="never", populate_by_name=True)
+
+
+class ForcedPayment(_Model):
+    """ст.98-1, 98-2: a fixed sum collected by the verdict for the Victims' Compensation Fund."""
+
+    mrp: Annotated[Amount, Field(le=MAX_MRP)]
 
 
 class PriorUnserved(_Model):
@@ -136,7 +180,7 @@ class FinalSentence(Sentence):
 class Offence(_Model):
     id: NonEmpty
     article: NonEmpty
-    part: StrictInt | None = Field(default=None, ge=1)
+    part: PartNo | None = None
     paragraph: StrictInt | None = Field(default=None, ge=1)
     committed_on: Date
     stage: Stage = Stage.completed
@@ -145,6 +189,9 @@ class Offence(_Model):
     aggravating: list[str] = Field(default_factory=list)
     damage_kzt: Annotated[float, Field(ge=0, le=MAX_DAMAGE_KZT, allow_inf_nan=False, strict=True)] | None = None
     damage_compensated: StrictBool | None = None
+    criminal_group: StrictBool | None = None  # ст.3 п.24, ст.31 ч.3: committed by a criminal group
+    victim_age_group: VictimAgeGroup | None = None
+    evasion: Evasion | None = None
     sentence: Sentence
 
     @property
@@ -162,6 +209,7 @@ class Verdict(_Model):
     defendant: Defendant
     offences: list[Offence] = Field(min_length=1)
     final_sentence: FinalSentence
+    forced_payment: ForcedPayment | None = None
 
 
 def penalty_amount(p: Penalty) -> Quantity | None:

@@ -1,4 +1,5 @@
-"""CSV for spreadsheets: one row per candidate (an invalid record: one row with its errors).
+"""CSV for spreadsheets: one row per candidate (an invalid or partial record: one row with its errors
+and what could not be checked, in `errors`).
 
 Why these choices: Excel opens UTF-8 correctly only with a BOM; in Russian locales it expects `;`
 (`--csv-delimiter ';'`); a cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, their
@@ -14,7 +15,7 @@ import io
 from .context import RecordContext
 from .base import Formatter, dumps
 from .model import ReportLine
-from .text import cites_ru, spreadsheet_safe
+from .text import cites_ru, coverage_text, spreadsheet_safe
 
 COLUMNS = ("case_id", "file", "line", "status", "rule", "severity", "title", "message", "offence",
            "citations", "actual", "allowed", "fingerprint", "errors")
@@ -36,6 +37,8 @@ class CsvFormatter(Formatter):
         errors = "; ".join(f"{e['path']}: {e['message']}" for e in line.errors)
         errors += ("; " if errors and line.faults else "") + "; ".join(
             f"{f.get('code', '')}: {f.get('message', '')}" for f in line.faults)
+        gaps = coverage_text(line)
+        errors += ("; " if errors and gaps else "") + gaps
         if not line.candidates:
             self._row(*head, "", "", "", "", "", "", "", "", "", errors)
             return

@@ -20,16 +20,18 @@ from ..result.trace import (
     OVERRIDDEN,
     PASSED,
     STATUS_RU,
+    UNDETERMINED,
     Trace,
 )
 from .text import SEVERITY_RU, safe_text, value_ru
 from .verdict_text import verdict_particulars
 
 EXPLAIN_TAG = "legality.explain/1"
-ORDER = (FIRED, FAULT, PASSED, EXCEPTED, OVERRIDDEN, MISSING, NOT_APPLICABLE, NOT_IN_FORCE)
+ORDER = (FIRED, FAULT, UNDETERMINED, PASSED, EXCEPTED, OVERRIDDEN, MISSING, NOT_APPLICABLE, NOT_IN_FORCE)
 HEADINGS = {
     FIRED: "Нарушения (кандидаты в протест)",
     FAULT: "Ошибки правил",
+    UNDETERMINED: "Не удалось проверить: нет данных в записи или в каталоге",
     PASSED: "Проверено — нарушения нет",
     EXCEPTED: "Не применено: действует исключение",
     OVERRIDDEN: "Не применено: вытеснено специальной нормой",
@@ -49,8 +51,26 @@ def explain_json(item: Any, evaluation: Evaluation, rules: list[RuleInfo], rules
         "verdict": verdict_particulars(item.verdict),
         "candidates": [c.to_json() for c in evaluation.candidates],
         "faults": [f.to_json() for f in evaluation.faults],
+        "coverage": evaluation.coverage.to_json(),
         "trace": trace.to_json(),
     }
+
+
+def coverage_lines(evaluation: Evaluation) -> list[str]:
+    """What could not be checked, for the prosecutor: each gap with its offence and the rules it cost."""
+    cov = evaluation.coverage
+    out: list[str] = []
+    if cov.gaps:
+        level = ("ни один эпизод не удалось сверить с санкцией статьи" if cov.checked == "none"
+                 else "запись проверена не полностью")
+        out.append(f"Проверка неполная — {level}:")
+        for g in cov.gaps:
+            where = f"эпизод {g.offence}: " if g.offence else ""
+            out.append(f"  {where}{g.detail} (правил не проверено: {len(g.rules)})")
+    for w in cov.warnings:
+        where = f"эпизод {w.offence}: " if w.offence else ""
+        out.append(f"Внимание: {where}{w.detail}")
+    return out
 
 
 def explain_text(item: Any, evaluation: Evaluation, rules: list[RuleInfo], rules_version: str) -> str:
@@ -69,8 +89,10 @@ def explain_text(item: Any, evaluation: Evaluation, rules: list[RuleInfo], rules
     out.append(f"Окончательное наказание: {v['final_sentence']}")
     counts = {s: sum(1 for r in trace.rules if r.status == s) for s in ORDER}
     out.append("")
-    out.append(f"Итог: нарушений — {counts[FIRED]}, нарушения нет — {counts[PASSED]}, "
-               f"не применялось — {len(trace.rules) - counts[FIRED] - counts[PASSED]}.")
+    undetermined = f"не удалось проверить — {counts[UNDETERMINED]}, " if counts[UNDETERMINED] else ""
+    out.append(f"Итог: нарушений — {counts[FIRED]}, нарушения нет — {counts[PASSED]}, {undetermined}"
+               f"не применялось — {len(trace.rules) - counts[FIRED] - counts[PASSED] - counts[UNDETERMINED]}.")
+    out += coverage_lines(evaluation)
     for status in ORDER:
         group = [r for r in trace.rules if r.status == status]
         if not group:

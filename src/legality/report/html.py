@@ -18,7 +18,7 @@ from typing import Any, Callable
 import jinja2
 
 from .base import Collecting
-from .text import SEVERITY_RU, STATUS_RU, cites_ru, safe_text, value_ru
+from .text import coverage_summary_ru, SEVERITY_RU, STATUS_RU, cites_ru, safe_text, value_ru
 
 CHART_WIDTH = 640
 LABEL_WIDTH = 260
@@ -109,13 +109,15 @@ class HtmlFormatter(Collecting):
                              "fingerprint": c.fingerprint})
             groups.append({"case_id": line.case_id or "—", "file": line.file, "line": line.line, "court": court,
                            "date": date, "status": line.status, "status_ru": STATUS_RU.get(line.status, line.status),
-                           "rows": rows, "faults": line.faults})
+                           "rows": rows, "faults": line.faults,
+                           "gaps": [{"offence": g.offence or "", "detail": g.detail, "rules": len(g.rules)}
+                                    for g in (line.coverage.gaps if line.coverage is not None else ())]})
         charts = [chart("Кандидаты по правилам", "rule", by_rule),
                   chart("Кандидаты по судам", "court", by_court),
                   chart("Кандидаты по статьям УК РК", "article", by_article)]
         html = template_env(_printable).get_template("report.html.j2").render(
             meta=self.meta, summary=summary, groups=groups, invalid=invalid, charts=charts,
-            severity_ru=SEVERITY_RU, csp=CSP_PLACEHOLDER)
+            severity_ru=SEVERITY_RU, coverage=coverage_summary_ru(summary.get("coverage")), csp=CSP_PLACEHOLDER)
         # the policy comes first in the page, before any text from a record
         html = html.replace(CSP_PLACEHOLDER, content_security_policy(html), 1)
         self.out.write(html.encode("utf-8"))

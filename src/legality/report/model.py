@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from ..result.candidate import Candidate
+from ..result.coverage import Coverage
 
 REPORT_TAG = "legality.report/1"
 SUMMARY_TAG = "legality.summary/1"
@@ -20,10 +21,11 @@ class ReportLine:
     case_id: str | None
     file: str
     line: int
-    status: str  # flagged / clean / invalid / partial (a rule faulted, no candidate: not fully checked)
+    status: str  # flagged / clean / invalid / partial (a rule faulted or a coverage gap, no candidate)
     candidates: list[Candidate] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
     faults: list[dict[str, Any]] = field(default_factory=list)
+    coverage: Coverage | None = None  # None: not evaluated (invalid) or a line of an older run
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -36,6 +38,8 @@ class ReportLine:
         }
         if self.faults:  # additive field: rule faults on this record (see README, report format)
             out["faults"] = self.faults
+        if self.coverage is not None and self.coverage.gaps:  # additive: what could not be checked
+            out["coverage"] = self.coverage.to_json()
         return out
 
 
@@ -46,7 +50,7 @@ class CitationModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
     act: str
     article: str
-    part: int | None
+    part: int | str | None  # a sub-part: "3-1"
     paragraph: int | None
 
 
@@ -76,6 +80,31 @@ class ErrorModel(BaseModel):
     message: str
 
 
+class GapModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    offence: str | None
+    reason: Literal["missing_data", "unknown_article", "unknown_edition", "no_law_parameter"]
+    detail: str
+    rules: list[str]
+
+
+class CoverageWarningModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    offence: str | None
+    reason: Literal["after_edition"]
+    detail: str
+
+
+class CoverageModel(BaseModel):
+    """Present when something could not be checked (`gaps` non-empty); absent means fully checked."""
+
+    model_config = ConfigDict(extra="forbid")
+    checked: Literal["full", "partial", "none"]
+    gaps: list[GapModel]
+    warnings: list[CoverageWarningModel] | None = None
+    edition: str | None = None  # the newest edition of the Code in the catalogue, when a warning names it
+
+
 class ReportLineModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
     format: Literal["legality.report/1"]
@@ -85,6 +114,7 @@ class ReportLineModel(BaseModel):
     candidates: list[CandidateModel]
     errors: list[ErrorModel]
     faults: list[dict[str, Any]] | None = None
+    coverage: CoverageModel | None = None
 
 
 class SummaryModel(BaseModel):
@@ -94,7 +124,7 @@ class SummaryModel(BaseModel):
     clean: int
     flagged: int
     invalid: int
-    partial: int = 0  # records not fully checked (a rule faulted, no candidate); older summaries lack it
+    partial: int = 0  # records not fully checked (a rule faulted or a gap, no candidate); older summaries lack it
     candidates: int
     by_rule: dict[str, int]
     rules_version: str

@@ -76,6 +76,11 @@ class SarifFormatter(Collecting):
             for f in line.faults:
                 notes.append({"level": "error", "message": {"text": f"ошибка правила: {f.get('message', '')}"},
                               "locations": [loc], "descriptor": {"id": str(f.get("code", "E501"))}})
+            for g in line.coverage.gaps if line.coverage is not None else ():
+                where = f"эпизод {g.offence}: " if g.offence else ""
+                notes.append({"level": "warning", "message": {"text": f"не проверено: {where}{g.detail}"},
+                              "locations": [loc], "descriptor": {"id": f"coverage/{g.reason}"},
+                              "properties": {"offence": g.offence, "reason": g.reason, "rules": g.rules}})
         log = {
             "$schema": SARIF_SCHEMA,
             "version": "2.1.0",

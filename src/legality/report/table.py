@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .base import Collecting
-from .text import SEVERITY_RU, cites_ru, safe_text as _s
+from .text import SEVERITY_RU, cites_ru, coverage_summary_ru, safe_text as _s
 
 STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 
@@ -65,6 +65,10 @@ class TableFormatter(Collecting):
                 label = "проверена не полностью: ошибка правила" if line.status == "partial" else "ошибка правила"
                 rows.append((Text(f"{label}\n{_s(f.get('code', ''))}", style="magenta"),
                              Text(_s(f.get("message", ""))), ""))
+            for g in line.coverage.gaps if line.coverage is not None else ():
+                where = f"эпизод {_s(g.offence)}: " if g.offence else ""
+                rows.append((Text("не проверено", style="magenta"),
+                             Text(f"{where}{_s(g.detail)} (правил: {len(g.rules)})"), ""))
             for i, (rule, text, cites) in enumerate(rows):
                 t.add_row(case if i == 0 else "", rule, text, cites)
         return t
@@ -81,4 +85,6 @@ class TableFormatter(Collecting):
         out.append(")")
         if s.get("faults"):
             out.append(f"\nОшибок правил: {s['faults']}", style="magenta")
+        for row in coverage_summary_ru(s.get("coverage")):
+            out.append(f"\n{row}", style="magenta" if row.startswith("Внимание") else "")
         return out

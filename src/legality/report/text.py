@@ -138,3 +138,48 @@ def spreadsheet_safe(s: str) -> str:
     if s[:1] in ("\t", "\r") or s.lstrip(" \t\r\n\x0b\x0c\xa0\u3000")[:1] in _FORMULA_START:
         return "'" + s
     return s
+
+
+def coverage_text(line: Any) -> str:
+    """What a report line could not check, one clause per gap: «не проверено: эпизод 1: …»."""
+    cov = getattr(line, "coverage", None)
+    if cov is None or not cov.gaps:
+        return ""
+    return "; ".join(f"не проверено: {'эпизод ' + g.offence + ': ' if g.offence else ''}{g.detail}" for g in cov.gaps)
+
+
+_REASON_RU = {
+    "missing_data": "нет данных в записи",
+    "unknown_article": "статьи/части нет в каталоге",
+    "unknown_edition": "нет редакции статьи на дату деяния",
+    "no_law_parameter": "нет редакции нормы Общей части на дату",
+}
+
+
+def _pct(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " %"
+
+
+def coverage_summary_ru(cov: dict[str, Any] | None) -> list[str]:
+    """A run's coverage (`summary.coverage`) in a prosecutor's words: how many records were checked
+    fully, why not the rest, on which articles; and the warning that names the Code's edition."""
+    if not cov:
+        return []
+    n = cov.get("full", 0) + cov.get("partial", 0) + cov.get("none", 0)
+    out: list[str] = []
+    if n and (cov.get("partial") or cov.get("none")):
+        out.append(f"Полнота проверки: полностью {cov.get('full', 0)} из {n} ({_pct(cov.get('percent_full', 0.0))}), "
+                   f"частично {cov.get('partial', 0)}, не сверено ни с одной санкцией {cov.get('none', 0)}")
+        reasons = ", ".join(f"{_REASON_RU.get(r, r)}: {k}" for r, k in sorted((cov.get("by_reason") or {}).items()))
+        if reasons:
+            out.append(f"Причины: {reasons}")
+        arts = list((cov.get("by_article") or {}).items())[:10]
+        if arts:
+            out.append("Не проверено по статьям: " + ", ".join(f"ст.{a}: {k}" for a, k in arts))
+    after = cov.get("after_edition")
+    if after:
+        ed = after.get("edition") or ""
+        ed_ru = f"{ed[8:10]}.{ed[5:7]}.{ed[0:4]}" if len(ed) == 10 else "?"
+        out.append(f"Внимание: в {after.get('records', 0)} записях деяние совершено позже редакции Кодекса от {ed_ru}, "
+                   "загруженной в каталог; они проверены по этой редакции — загрузите действующий текст Кодекса")
+    return out

@@ -129,6 +129,9 @@ class RuleDef:
     deps_facts: frozenset[str] = frozenset()
     deps_rules: frozenset[str] = frozenset()  # via fired()
     deps_law: frozenset[str] = frozenset()  # law parameters its own clauses read (not through facts)
+    # `needs` clauses (kind "needs"), decided after the whens; a missing value makes the rule undetermined
+    needs: list[Clause] = field(default_factory=list)
+    need_labels: list[str] = field(default_factory=list)  # per need: what was missing, in Russian
 
     def dump(self) -> str:
         lines = [f"rule {self.id} [{self.scope}] {self.severity} @ {self.span}"]
@@ -136,6 +139,8 @@ class RuleDef:
             lines.append(f"  let {lt.name} = {lt.expr}")
         for c in self.whens:
             lines.append(f"  when {c.expr}")
+        for c in self.needs:
+            lines.append(f"  needs {c.expr}")
         for c in self.unlesses:
             lines.append(f"  unless {c.expr}")
         if self.overrides:

@@ -16,6 +16,7 @@ from ..syntax import ast as A
 from ..syntax.printer import expr as print_expr
 from . import schema as S
 from .errors import Fail, Reporter, suggest
+from .field_labels import FIELD_RU
 from .ir import Clause, FactDef, LetDef, Node, Op, RuleDef
 from .leaves import leaves
 from .names import SCOPES, Ctx, Names
@@ -51,6 +52,7 @@ class RuleCheck:
         static_cites, dyn, order = self._cites()
         lets = self._lets()
         whens = [self._clause("when", e) for e in r.whens]
+        needs = [self._need(nd) for nd in r.needs]
         unlesses = [self._clause("unless", e) for e in r.unlesses]
         viol = self._clause("violation", r.violation) if r.violation is not None else None
         actual = self._opt(r.actual)
@@ -71,7 +73,10 @@ class RuleCheck:
             id=r.id, scope=r.scope, title=r.title or "", severity=r.severity or "medium",
             static_cites=static_cites, dynamic_cites=dyn, cite_order=order, in_force=in_force,
             tags=[t.value for t in r.tags], lets=lets,
-            whens=[c for c in whens if c is not None], unlesses=[c for c in unlesses if c is not None],
+            whens=[c for c in whens if c is not None],
+            needs=[c for c, _ in (n for n in needs if n is not None)],
+            need_labels=[lbl for _, lbl in (n for n in needs if n is not None)],
+            unlesses=[c for c in unlesses if c is not None],
             overrides=[o.value for o in r.overrides], violation=viol, actual=actual, allowed=allowed,
             message=message, facts=facts, file=self.path, span=r.span,
             deps_facts=frozenset(ctx.deps_facts), deps_rules=frozenset(ctx.deps_rules), deps_law=frozenset(ctx.deps_law),
@@ -136,6 +141,21 @@ class RuleCheck:
             self.ok = False
             return None
         return Clause(kind, n, print_expr(e), leaves(n))
+
+    def _need(self, nd: A.Need) -> tuple[Clause, str] | None:
+        """A `needs` clause: any value; its label says in Russian what the record lacked."""
+        try:
+            n = self.typer.closed(nd.expr, self.ctx)
+        except Fail:
+            self.ok = False
+            return None
+        label = nd.label or need_label(n, self.facts, self.ctx)
+        if not label:
+            self.rep.err("E008", "`needs`: cannot name this value for the report; add a label", nd.span,
+                         'write it as: needs EXPR "что именно отсутствует в записи (по-русски)"')
+            self.ok = False
+            return None
+        return Clause("needs", n, print_expr(nd.expr), leaves(n)), label
 
     def _opt(self, e: A.Expr | None) -> Node | None:
         if e is None:
@@ -206,3 +226,32 @@ class RuleCheck:
                              suggest(f.value, list(names.defines) + list(ctx.lets)))
                 self.ok = False
         return out
+
+
+def need_label(n: Node, facts: Mapping[str, FactDef], ctx: Ctx) -> str:
+    """What a `needs` expression reads, in Russian: the labels of its fields, facts and lets, in order."""
+    out: list[str] = []
+
+    def add(label: str | None) -> None:
+        if label and label not in out:
+            out.append(label)
+
+    stack = [n]
+    while stack:
+        x = stack.pop()
+        if x.op is Op.MEMBER:
+            add(FIELD_RU.get(tuple(x.data)))
+            continue
+        if x.op in (Op.FACT, Op.OFACT):
+            fd = facts.get(x.data)
+            add(fd.label if fd is not None else None)
+            continue
+        if x.op is Op.LET:
+            ld = ctx.lets.get(x.data)
+            add(ld.label if ld is not None else None)
+            continue
+        if x.op is Op.QUANT:  # a list is never missing: what can be is what the body reads of each item
+            stack.append(x.args[1])
+            continue
+        stack.extend(reversed(x.args))
+    return ", ".join(out)

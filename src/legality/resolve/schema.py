@@ -42,14 +42,29 @@ VERDICT, COURT, DEFENDANT, PRIOR = RecT("Verdict"), RecT("Court"), RecT("Defenda
 OFFENCE, SENTENCE, FINAL, PENALTY = RecT("Offence"), RecT("Sentence"), RecT("FinalSentence"), RecT("Penalty")
 PROBATION, UNSERVED, REF = RecT("Probation"), RecT("PriorUnserved"), RecT("ArticleRef")
 SANCTION, ADDITIONAL = RecT("Sanction"), RecT("AdditionalOption")
+EVASION = RecT("Evasion")
 
 
 def _e(enum: type) -> EnumT:
     return EnumT(enum.__name__, enum)
 
 
-def _code(article: str, part: int | None, paragraph: int | None) -> str:
+def _code(article: str, part: int | str | None, paragraph: int | None) -> str:
     return ".".join([article] + [str(x) for x in (part, paragraph) if x is not None])
+
+
+def _int_part(part: Any) -> int | None:
+    """A sub-part («3-1») is not part 3 nor any other number: a rule comparing part numbers gets missing for it."""
+    return part if isinstance(part, int) else None
+
+
+def _sanction_on(o: Any, rt: Any, on: Any) -> Any:
+    lk = rt.catalogue.sanction(o.ref, on)
+    return lk.sanction if lk.status == "found" else None
+
+
+def _milder(o: Any, rt: Any, until: Any) -> Any:
+    return rt.catalogue.milder_editions(o.ref, o.committed_on, until)
 
 
 def _attr(name: str) -> Getter:
@@ -74,6 +89,9 @@ MEMBERS: dict[str, dict[str, Member]] = {
             "offences": (ListT("list", OFFENCE), "offences of the verdict"),
             "final_sentence": (FINAL, "the final sentence"),
         }),
+        "forced_payment": Member(AMOUNT, lambda o, rt: None if o.forced_payment is None
+                                 else Quantity(as_fraction(o.forced_payment.mrp), "mrp"),
+                                 "принудительный платёж (ст.98-1), взысканный приговором, в МРП"),
     },
     "Court": _fields({"code": (STR, ""), "name": (STR, ""), "region": (STR, "")}),
     "Defendant": _fields({
@@ -98,6 +116,9 @@ MEMBERS: dict[str, dict[str, Member]] = {
             "suspended": (BOOL, "conditional sentence"),
             "expunged": (BOOL, "expunged or lifted by the new offence"),
             "release_date": (DATE, ""),
+            "in_force_date": (DATE, "дата вступления прежнего приговора в законную силу (ст.79 ч.1)"),
+            "probation": (TERM, "испытательный срок по прежнему приговору при условном осуждении (ст.63, 64)"),
+            "clemency": (_e(E.Clemency), "амнистия (amnesty) или помилование (pardon) по прежнему приговору (ст.78)"),
         }),
         "articles": Member(ListT("list", REF), lambda o, rt: [a.ref for a in o.articles], "articles of that verdict"),
     },
@@ -105,14 +126,17 @@ MEMBERS: dict[str, dict[str, Member]] = {
         **_fields({
             "id": (STR, "offence id within the record"),
             "article": (STR, "article of the Special Part"),
-            "part": (INT, ""),
             "paragraph": (INT, "item (пункт)"),
             "committed_on": (DATE, ""),
             "stage": (_e(E.Stage), "completed / attempt / preparation"),
             "role": (_e(E.Role), "perpetrator / organiser / instigator / accessory"),
             "damage_compensated": (BOOL, "damage voluntarily compensated in full"),
+            "criminal_group": (BOOL, "совершено преступной группой (ст.3 п.24, ст.31 ч.3)"),
+            "victim_age_group": (_e(E.VictimAgeGroup), "возраст младшего потерпевшего: under_14 / under_16 / under_18 / adult"),
+            "evasion": (EVASION, "уклонение от следствия или суда (ст.71 ч.4)"),
             "sentence": (SENTENCE, "sentence for this offence"),
         }),
+        "part": Member(INT, lambda o, rt: _int_part(o.part), "part number; missing for a sub-part «3-1» (read `code` or `ref`)"),
         "mitigating": Member(SetT("set", STR), lambda o, rt: frozenset(o.mitigating), "codes 53.1.N / 53.2"),
         "aggravating": Member(SetT("set", STR), lambda o, rt: frozenset(o.aggravating), "codes 54.1.N"),
         "damage_kzt": Member(NUM, lambda o, rt: as_fraction(o.damage_kzt), "damage in tenge"),
@@ -126,6 +150,7 @@ MEMBERS: dict[str, dict[str, Member]] = {
             "principal": (PENALTY, "principal penalty"),
             "additional": (ListT("list", PENALTY), "additional penalties"),
             "exempted": (_e(E.Exemption), "released from punishment (limitation, amnesty, ...)"),
+            "amnesty_act": (STR, "применённый акт амнистии (ст.78)"),
         }),
     },
     "Penalty": {
@@ -141,9 +166,14 @@ MEMBERS: dict[str, dict[str, Member]] = {
         "amount": Member(AMOUNT, lambda o, rt: penalty_amount(o), "the amount in the penalty's own unit"),
     },
     "Probation": _fields({"period": (TERM, "probation period")}),
+    "Evasion": {
+        "from": Member(DATE, _attr("from_"), "начало уклонения", attr="from_"),
+        "to": Member(DATE, _attr("to"), "задержание или явка с повинной; нет — не указано", attr="to"),
+    },
     "PriorUnserved": _fields({"verdict_date": (DATE, ""), "principal": (PENALTY, "unserved part of the earlier sentence")}),
     "ArticleRef": {
-        **_fields({"article": (STR, ""), "part": (INT, ""), "paragraph": (INT, "")}),
+        **_fields({"article": (STR, ""), "paragraph": (INT, "")}),
+        "part": Member(INT, lambda o, rt: _int_part(o.part), "part number; missing for a sub-part «3-1»"),
         "code": Member(STR, lambda o, rt: _code(o.article, o.part, o.paragraph), "catalogue code \"189.3.2\""),
     },
     "Sanction": {
@@ -156,16 +186,26 @@ MEMBERS: dict[str, dict[str, Member]] = {
             "chapter": (INT, "chapter of the Special Part"),
             "verified": (BOOL, "the sanction was read in a statutory text"),
             "title": (STR, "article title"),
+            "window": (BOOL, "an amendment's entry-into-force window: only what both editions agree on"),
+            "valid_from": (DATE, "first day this edition is in force"),
+            "valid_to": (DATE, "last day this edition is in force (missing: still in force)"),
         }),
         "kinds": Member(SetT("set", KIND), lambda o, rt: o.kinds(), "principal penalty kinds the sanction provides"),
         "most_severe": Member(KIND, lambda o, rt: o.most_severe(), "the most severe principal kind of the sanction"),
         "ref": Member(REF, lambda o, rt: o.ref, "the article reference of the sanction"),
         "mandatory_additional": Member(ListT("list", ADDITIONAL), lambda o, rt: list(o.mandatory_additional()),
                                        "additional penalties the sanction makes mandatory"),
+        "additional": Member(ListT("list", ADDITIONAL), lambda o, rt: list(o.additional),
+                             "every additional penalty the sanction provides"),
     },
     "AdditionalOption": {
-        **_fields({"kind": (KIND, ""), "mandatory": (BOOL, ""), "lifelong": (BOOL, "")}),
+        **_fields({"kind": (KIND, ""), "mandatory": (BOOL, ""), "lifelong": (BOOL, ""),
+                   "fixed": (BOOL, "a fixed term («сроком на десять лет»)")}),
         "with_kind": Member(KIND, lambda o, rt: o.with_kind, "the principal kind it is tied to, if any"),
+        "max": Member(TERM, lambda o, rt: o.max, "the term the sanction states (missing if none)"),
+        "min": Member(TERM, lambda o, rt: o.min, "the lower limit of the term the sanction states (missing if none)"),
+        "lifelong_allowed": Member(BOOL, lambda o, rt: o.lifelong_allowed,
+                                   "the term may reach a lifelong ban («от пяти лет до … пожизненно»)"),
     },
 }
 MEMBERS["FinalSentence"] = {
@@ -179,9 +219,28 @@ MEMBERS["FinalSentence"] = {
 }
 
 METHODS: dict[str, dict[str, MethodSpec]] = {
+    "Offence": {
+        "sanction_on": MethodSpec((DATE,), SANCTION, lambda o, rt, d: _sanction_on(o, rt, d),
+                                  "sanction of the offence's article/part in the edition in force on that date"),
+        "milder_sanctions": MethodSpec((DATE,), ListT("list", SANCTION), lambda o, rt, d: _milder(o, rt, d),
+                                       "editions in force after the offence date up to that date that are milder "
+                                       "than the one on the offence date (ст.6 ч.1)"),
+    },
     "Sanction": {
         "max": MethodSpec((KIND,), AMOUNT, lambda o, rt, k: o.max_of(k), "maximum of that kind in the sanction"),
         "min": MethodSpec((KIND,), AMOUNT, lambda o, rt, k: o.min_of(k), "minimum of that kind in the sanction (missing if none)"),
+        "additional_max": MethodSpec((KIND,), TERM, lambda o, rt, k: o.additional_max(k),
+                                     "longest term the sanction states for that additional penalty (missing if not "
+                                     "provided, lifelong, or no term stated)"),
+        "additional_min": MethodSpec((KIND,), TERM, lambda o, rt, k: o.additional_min(k),
+                                     "lower limit of the term the sanction states for that additional penalty "
+                                     "(missing if not provided, lifelong, or no lower limit stated)"),
+        "additional_fixed": MethodSpec((KIND,), BOOL, lambda o, rt, k: o.additional_fixed(k),
+                                       "the additional penalty is a fixed term (missing if not provided)"),
+        "additional_lifelong": MethodSpec((KIND,), BOOL, lambda o, rt, k: o.additional_lifelong(k),
+                                          "the additional penalty is lifelong (missing if not provided)"),
+        "additional_with": MethodSpec((KIND,), KIND, lambda o, rt, k: o.additional_with(k),
+                                      "the principal kind the additional penalty goes with (missing if any)"),
     },
 }
 

@@ -14,6 +14,7 @@ import orjson
 
 from ..diagnostics import Diagnostic
 from ..model.jsonable import safe_dumps, to_jsonable
+from .coverage import Coverage
 from .trace import Trace
 
 SEVERITIES = ("high", "medium", "low")
@@ -75,3 +76,4 @@ class Evaluation:
     candidates: list[Candidate]
     faults: list[Diagnostic] = field(default_factory=list)
     trace: Trace | None = None
+    coverage: Coverage = field(default_factory=Coverage)  # what could not be checked

@@ -20,6 +20,7 @@ OVERRIDDEN = "overridden"          # a more specific rule that overrides this on
 PASSED = "passed"                  # applicable, no violation
 FIRED = "fired"                    # violation: a candidate
 FAULT = "fault"                    # runtime error in the rule (reported as a diagnostic)
+UNDETERMINED = "undetermined"      # the rule may apply but a value it needs is missing: a coverage gap
 
 STATUS_RU = {
     NOT_IN_FORCE: "не действует на дату деяния",
@@ -30,6 +31,7 @@ STATUS_RU = {
     PASSED: "нарушения нет",
     FIRED: "НАРУШЕНИЕ",
     FAULT: "ошибка правила",
+    UNDETERMINED: "не удалось проверить",
 }
 
 

@@ -51,9 +51,10 @@ class Scanned:
 def evaluate_raw(engine: Evaluator, raw: RawRecord) -> tuple[ReportLine, RecordContext | None, str]:
     """Decode and evaluate one raw record; never raises (a bad record is a result, not an error).
 
-    A record on which a rule faulted is never `clean`: with candidates it stays `flagged` (and
-    carries `faults`), without them it is `partial` — nobody may read "no violation" into a check
-    that did not finish.
+    A record on which a rule faulted, or which has a coverage gap (an article the catalogue lacks,
+    a value a rule `needs`), is never `clean`: with candidates it stays `flagged` (and carries
+    `faults` / `coverage`), without them it is `partial` — nobody may read "no violation" into a
+    check that did not finish.
     """
     from ..io.reader import decode
 
@@ -65,16 +66,19 @@ def evaluate_raw(engine: Evaluator, raw: RawRecord) -> tuple[ReportLine, RecordC
     try:
         ev = engine.evaluate(verdict)
         candidates, faults = list(ev.candidates), [f.to_json() for f in ev.faults]
+        coverage = getattr(ev, "coverage", None)
     except Exception as exc:  # an engine bug must cost one record, not the batch
-        candidates = []
+        candidates, coverage = [], None
         faults = [{"code": "E501", "severity": "error",
                    "message": f"внутренняя ошибка при проверке записи ({type(exc).__name__}); сообщите разработчикам"}]
     try:
         context = context_of(verdict)
     except Exception:  # noqa: BLE001 - the context only decorates the human formats
         context = None
-    status = "flagged" if candidates else "partial" if faults else "clean"
-    line = ReportLine(verdict.case_id, item.file, item.line, status, candidates=candidates, faults=faults)
+    gaps = coverage is not None and bool(coverage.gaps)
+    status = "flagged" if candidates else "partial" if faults or gaps else "clean"
+    line = ReportLine(verdict.case_id, item.file, item.line, status, candidates=candidates, faults=faults,
+                      coverage=coverage)
     return line, context, item.content_hash
 
 

@@ -40,7 +40,7 @@ def run_scan(sources: Iterable[Source], engine: Evaluator, out: BinaryIO, *, fmt
             progress_for(progress, summary) as tick:
         formatter.begin()
         for item in pipe.run(iter_raw(sources) if raws is None else raws):
-            summary.add(item.result)
+            summary.add(item.result, item.context)
             line = item.output
             if line is not None and (include_all or line.status != "clean" or line.faults):
                 formatter.add(line, item.context)

@@ -9,13 +9,23 @@ never `clean`; records the state store reports unchanged are counted apart (`unc
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..result.candidate import SEVERITIES, SEVERITY_RANK
+from ..report.context import RecordContext
 from ..report.model import SUMMARY_TAG, ReportLine
-from ..report.text import SEVERITY_RU
+from ..report.text import SEVERITY_RU, coverage_summary_ru
+
+_ARTICLE = re.compile(r"ст\.(\S+)")
+
+
+def article_number(ref: str) -> str:
+    """«ч.1 ст.188-1» → «188-1»: coverage is counted by article."""
+    m = _ARTICLE.search(ref)
+    return m.group(1) if m else ref
 
 
 def now_iso() -> str:
@@ -36,12 +46,57 @@ class Summary:
     faults: int = 0
     by_rule: Counter = field(default_factory=Counter)
     by_severity: Counter = field(default_factory=Counter)
+    # coverage of the evaluated records (invalid ones are not evaluated): checked full / partial / none
+    checked: Counter = field(default_factory=Counter)
+    gap_reasons: Counter = field(default_factory=Counter)   # reason -> records with such a gap
+    gap_articles: Counter = field(default_factory=Counter)  # article -> records with a gap on it
+    gap_rules: Counter = field(default_factory=Counter)     # rule -> records it could not check
+    after_edition: int = 0                                   # records with an offence after the edition
+    edition: str | None = None                               # the newest edition of the Code (ISO)
 
     @property
     def records(self) -> int:
         return self.clean + self.flagged + self.invalid + self.partial
 
-    def add(self, line: ReportLine | None) -> None:
+    def _coverage(self, line: ReportLine, context: RecordContext | None) -> None:
+        if line.status == "invalid":
+            return
+        cov = line.coverage
+        if cov is None:  # an engine without coverage (or a line from an older run): nothing known missing
+            self.checked["full"] += 1
+            return
+        self.checked[cov.checked] += 1
+        for reason in sorted({g.reason for g in cov.gaps}):
+            self.gap_reasons[reason] += 1
+        for rule in sorted({r for g in cov.gaps for r in g.rules}):
+            self.gap_rules[rule] += 1
+        if context is not None:
+            for art in sorted({article_number(context.article_of(g.offence)) for g in cov.gaps if g.offence}):
+                self.gap_articles[art] += 1
+        if cov.warnings:
+            self.after_edition += 1
+            if cov.edition:
+                self.edition = cov.edition
+
+    @property
+    def fully_checked_percent(self) -> float:
+        """Share of the evaluated records checked fully (100 when none was evaluated)."""
+        n = sum(self.checked.values())
+        return 100.0 if n == 0 else round(100.0 * self.checked["full"] / n, 2)
+
+    def coverage_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "full": self.checked["full"], "partial": self.checked["partial"], "none": self.checked["none"],
+            "percent_full": self.fully_checked_percent,
+            "by_reason": dict(sorted(self.gap_reasons.items())),
+            "by_article": dict(sorted(self.gap_articles.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "by_rule": dict(sorted(self.gap_rules.items())),
+        }
+        if self.after_edition:
+            out["after_edition"] = {"records": self.after_edition, "edition": self.edition}
+        return out
+
+    def add(self, line: ReportLine | None, context: RecordContext | None = None) -> None:
         if line is None:
             self.unchanged += 1
             return
@@ -54,6 +109,7 @@ class Summary:
         else:
             self.clean += 1
         self.faults += len(line.faults)
+        self._coverage(line, context)
         for c in line.candidates:
             self.candidates += 1
             self.by_rule[c.rule] += 1
@@ -81,6 +137,7 @@ class Summary:
             "by_severity": {s: self.by_severity.get(s, 0) for s in SEVERITIES},
             "faults": self.faults,
             "unchanged": self.unchanged,
+            "coverage": self.coverage_json(),
         }
 
     def counts(self) -> dict[str, Any]:
@@ -88,6 +145,10 @@ class Summary:
         out = self.to_json()
         del out["started"], out["finished"]
         return out
+
+    def coverage_ru(self) -> list[str]:
+        """Coverage in a prosecutor's words: how many records were checked fully, and why not the rest."""
+        return coverage_summary_ru(self.coverage_json())
 
     def render_ru(self) -> str:
         """The few lines a prosecutor reads on stderr at the end of a run."""
@@ -103,10 +164,12 @@ class Summary:
         if self.faults:
             lines.append(f"Ошибок правил при проверке: {self.faults} (см. поле faults в отчёте)")
         if self.partial:
-            lines.append(f"Проверены не полностью: {self.partial} (правило не смогло проверить запись, "
-                         "нарушений не найдено; эти записи есть в отчёте)")
+            lines.append(f"Проверены не полностью: {self.partial} (правило не смогло проверить запись или в записи "
+                         "либо в каталоге нет нужных данных; нарушений не найдено; эти записи есть в отчёте)")
+        lines += self.coverage_ru()
         if self.by_rule:
             top = ", ".join(f"{r}: {n}" for r, n in sorted(self.by_rule.items(), key=lambda kv: (-kv[1], kv[0])))
             lines.append(f"По правилам: {top}")
         return "\n".join(lines)
+
 

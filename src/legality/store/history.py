@@ -11,19 +11,23 @@ from typing import Any
 
 import orjson
 
-COUNTS = ("records", "clean", "flagged", "invalid", "partial", "unchanged", "candidates", "new", "resolved")
+COUNTS = ("records", "clean", "flagged", "invalid", "partial", "unchanged", "candidates", "new", "resolved",
+          "checked_full", "checked_partial", "checked_none")
 
 
 def list_runs(conn: sqlite3.Connection, *, limit: int | None = None) -> list[dict[str, Any]]:
     """Newest first.  A run still running (or interrupted) is counted from what it has committed."""
-    sql = (f"SELECT id, started, finished, status, rules_version, inputs, resumed, {', '.join(COUNTS)}"
+    sql = (f"SELECT id, started, finished, status, rules_version, inputs, resumed, summary, {', '.join(COUNTS)}"
            " FROM runs ORDER BY id DESC")
     if limit:
         sql += f" LIMIT {int(limit)}"
     out = []
     for row in conn.execute(sql).fetchall():
-        run = dict(zip(("id", "started", "finished", "status", "rules_version", "inputs", "resumed", *COUNTS), row))
+        run = dict(zip(("id", "started", "finished", "status", "rules_version", "inputs", "resumed", "summary",
+                        *COUNTS), row))
         run["inputs"] = orjson.loads(run["inputs"])
+        summary = orjson.loads(run.pop("summary")) if run["summary"] else {}
+        run["coverage"] = summary.get("coverage") if isinstance(summary, dict) else None
         if run["status"] != "completed":
             live = run_counts(conn, run["id"])
             if live["records"] or live["unchanged"]:  # progress kept for resume; else the frozen counts
@@ -35,12 +39,16 @@ def list_runs(conn: sqlite3.Connection, *, limit: int | None = None) -> list[dic
 def run_counts(conn: sqlite3.Connection, run_id: int) -> dict[str, int]:
     """Counts of a run from its committed records (`records` is what was evaluated, not `unchanged`).
 
-    `records == clean + flagged + invalid + partial` (partial: a rule faulted and nothing fired)."""
+    `records == clean + flagged + invalid + partial` (partial: a rule faulted or a coverage gap, and
+    nothing fired); `checked_full + checked_partial + checked_none == records - invalid` for records
+    scanned by a release that records coverage."""
     row = conn.execute(
         "SELECT count(*) FILTER (WHERE status != 'unchanged'), count(*) FILTER (WHERE status = 'clean'),"
         " count(*) FILTER (WHERE status = 'flagged'), count(*) FILTER (WHERE status = 'invalid'),"
         " count(*) FILTER (WHERE status = 'partial'), count(*) FILTER (WHERE status = 'unchanged'), coalesce(sum(n_candidates), 0),"
-        " coalesce(sum(n_new), 0), coalesce(sum(n_resolved), 0) FROM run_records WHERE run_id = ?",
+        " coalesce(sum(n_new), 0), coalesce(sum(n_resolved), 0),"
+        " count(*) FILTER (WHERE checked = 'full'), count(*) FILTER (WHERE checked = 'partial'),"
+        " count(*) FILTER (WHERE checked = 'none') FROM run_records WHERE run_id = ?",
         (run_id,)).fetchone()
     return dict(zip(COUNTS, (int(x) for x in row)))
 
@@ -53,7 +61,12 @@ def duplicate_cases(conn: sqlite3.Connection, run_id: int) -> list[tuple[str, in
 
 
 def rule_stats(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Per rule: candidates raised (distinct findings), by status, and the observed precision."""
+    """Per rule: candidates raised (distinct findings), by status, and the observed precision; and the
+    records of the latest completed run it could not check (`undetermined`, from that run's coverage)."""
+    row = conn.execute("SELECT summary FROM runs WHERE status = 'completed' AND summary IS NOT NULL"
+                       " ORDER BY id DESC LIMIT 1").fetchone()
+    summary = orjson.loads(row[0]) if row and row[0] else {}
+    undetermined: dict[str, int] = ((summary.get("coverage") or {}).get("by_rule") or {}) if isinstance(summary, dict) else {}
     out = []
     for rule, fired, new, known, confirmed, dismissed, resolved in conn.execute(
             "SELECT rule, count(*), count(*) FILTER (WHERE status = 'new'),"
@@ -63,7 +76,13 @@ def rule_stats(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         reviewed = confirmed + dismissed
         out.append({"rule": rule, "fired": fired, "new": new, "known": known, "confirmed": confirmed,
                     "dismissed": dismissed, "resolved": resolved,
-                    "precision": round(confirmed / reviewed, 4) if reviewed else None})
+                    "precision": round(confirmed / reviewed, 4) if reviewed else None,
+                    "undetermined": int(undetermined.get(rule, 0))})
+    seen = {s["rule"] for s in out}
+    for rule in sorted(set(undetermined) - seen):  # never fired, yet could not check some records
+        out.append({"rule": rule, "fired": 0, "new": 0, "known": 0, "confirmed": 0, "dismissed": 0, "resolved": 0,
+                    "precision": None, "undetermined": int(undetermined[rule])})
+    out.sort(key=lambda s: s["rule"])
     return out
 
 

@@ -33,6 +33,7 @@ import orjson
 from .. import __version__
 from ..model.jsonable import safe_dumps
 from ..result.candidate import Candidate
+from ..result.coverage import coverage_from_json
 from ..report.model import ReportLine
 from ..report.context import RecordContext
 from ..scan.state import SKIP
@@ -52,7 +53,10 @@ _LATEST_DECISION = ("SELECT CASE action WHEN 'dismiss' THEN 'dismissed' ELSE 'co
 def line_to_json(line: ReportLine) -> str:
     """Never fails on a huge exact amount (its decimal string, as in the report): a record the store
     cannot save would stop every `--resume` at the same place."""
-    return safe_dumps(line.to_json()).decode()
+    d = line.to_json()
+    if line.coverage is not None and "coverage" not in d and line.coverage.warnings:
+        d["coverage"] = line.coverage.to_json()  # kept for the counts of a resumed run, not reported
+    return safe_dumps(d).decode()
 
 
 def line_from_json(text: str | bytes) -> ReportLine:
@@ -60,7 +64,7 @@ def line_from_json(text: str | bytes) -> ReportLine:
     return ReportLine(
         case_id=d["case_id"], file=d["source"]["file"], line=d["source"]["line"], status=d["status"],
         candidates=[Candidate(**c) for c in d["candidates"]], errors=d["errors"],
-        faults=d.get("faults") or [],
+        faults=d.get("faults") or [], coverage=coverage_from_json(d.get("coverage")),
     )
 
 
@@ -221,7 +225,8 @@ class StoreState:
         out_json = None if output is None else (report if output is result else line_to_json(output))
         self._progress(result.file, result.line, content_hash, result.status,
                        len(result.candidates), len(fresh), n_resolved, out_json, context_to_json(context),
-                       case_id=result.case_id)
+                       case_id=result.case_id,
+                       checked=result.coverage.checked if result.coverage is not None else None)
         return output
 
     def close(self, summary: dict[str, Any], *, completed: bool) -> None:
@@ -238,7 +243,8 @@ class StoreState:
             duplicates = duplicate_cases(conn, self.run_id)
             conn.execute(
                 "UPDATE runs SET status = ?, finished = ?, summary = ?, records = ?, clean = ?, flagged = ?,"
-                " invalid = ?, partial = ?, unchanged = ?, candidates = ?, new = ?, resolved = ? WHERE id = ?",
+                " invalid = ?, partial = ?, unchanged = ?, candidates = ?, new = ?, resolved = ?, checked_full = ?,"
+                " checked_partial = ?, checked_none = ? WHERE id = ?",
                 ("completed" if completed else "interrupted", now(),
                  orjson.dumps(summary, option=orjson.OPT_SORT_KEYS, default=str).decode(),
                  *(counts[k] for k in COUNTS), self.run_id))
@@ -327,12 +333,12 @@ class StoreState:
 
     def _progress(self, file: str, line: int, content_hash: str, status: str, n_candidates: int,
                   n_new: int, n_resolved: int, output: str | None, context: str | None = None, *,
-                  case_id: str | None = None) -> None:
+                  case_id: str | None = None, checked: str | None = None) -> None:
         self._ops.append((
             "INSERT OR REPLACE INTO run_records (run_id, file, line, content_hash, status, n_candidates,"
-            " n_new, n_resolved, output, context, case_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " n_new, n_resolved, output, context, case_id, checked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (self.run_id, file, line, content_hash, status, n_candidates, n_new, n_resolved, output, context,
-             case_id)))
+             case_id, checked)))
         if self._pending == 0:
             self._batch_start = time.monotonic()
         self._pending += 1
@@ -410,6 +416,8 @@ class StoreState:
         faulted = {f.get("rule") if isinstance(f, dict) else None for f in result.faults}
         if None in faulted:
             return 0  # a check a rule could not finish, and we do not know which rule: proves nothing
+        if result.coverage is not None:  # an undetermined rule did not check again either
+            faulted |= {r for g in result.coverage.gaps for r in g.rules}
         current = {c.fingerprint for c in result.candidates}
         gone = sorted(
             (fp, first_run) for fp, rule, first_run, last_run in self._db.execute(
@@ -430,7 +438,7 @@ class StoreState:
         if len(fresh) == len(result.candidates):
             return result
         return ReportLine(case_id=result.case_id, file=result.file, line=result.line, status=result.status,
-                          candidates=fresh, errors=result.errors, faults=result.faults)
+                          candidates=fresh, errors=result.errors, faults=result.faults, coverage=result.coverage)
 
     def _mark_unchanged(self, file: str, line: int, content_hash: str, status: str, report: str,
                         case_id: str | None = None) -> None:

@@ -105,6 +105,14 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
         "UPDATE decisions SET effective = min(at, strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z')",
         "CREATE INDEX decisions_effective ON decisions (fingerprint, effective)",
     )),
+    # coverage (issue 9): how fully each evaluated record was checked (full / partial / none; NULL for
+    # an invalid or unchanged record, or one of an older run), counted per run like the statuses
+    (4, "coverage: records checked fully, partly, not at all", (
+        "ALTER TABLE run_records ADD COLUMN checked TEXT",
+        "ALTER TABLE runs ADD COLUMN checked_full INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE runs ADD COLUMN checked_partial INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE runs ADD COLUMN checked_none INTEGER NOT NULL DEFAULT 0",
+    )),
 ]
 
 LATEST = MIGRATIONS[-1][0]

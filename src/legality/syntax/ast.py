@@ -164,6 +164,15 @@ class Ident:
 
 
 @dataclass(frozen=True)
+class Need:
+    """`needs EXPR ["label"]`: a value without which the rule cannot decide (undetermined, a coverage gap)."""
+
+    expr: Expr
+    label: str | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class Template:
     """A message: text with `{expr}` holes, each hole parsed as an expression."""
 
@@ -198,6 +207,7 @@ class Rule:
     allowed: Expr | tuple[tuple[str, Expr], ...] | None = None
     message: Template | None = None
     facts: tuple[Ident, ...] = ()
+    needs: tuple[Need, ...] = ()
     span: Span = _span()
     # where each clause keyword stood (for "duplicate clause" / trace output)
     clause_spans: tuple[tuple[str, Span], ...] = field(default=(), compare=False, repr=False)

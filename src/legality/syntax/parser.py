@@ -117,7 +117,7 @@ MAX_QUANT_NESTING = 4
 # tree nodes that are not a level of an expression (statements, clauses, argument lists)
 _NOT_LEVELS = frozenset({
     "start", "import_stmt", "define_stmt", "scope", "rule_stmt", "title", "severity", "cite", "cite_item",
-    "in_force", "by_date", "tags", "let", "when", "unless", "overrides", "violation", "actual", "allowed",
+    "in_force", "by_date", "tags", "let", "when", "needs", "unless", "overrides", "violation", "actual", "allowed",
     "allowed_map", "allowed_entry", "message", "facts", "args", "term_lit", "expr",
 })
 
@@ -149,7 +149,7 @@ def _too_deep(tree: Tree[Token], file: str, base: Span | None = None) -> Diagnos
     return None
 
 
-CLAUSES = ("title", "severity", "cite", "in_force", "tags", "let", "when", "unless", "overrides",
+CLAUSES = ("title", "severity", "cite", "in_force", "tags", "let", "when", "needs", "unless", "overrides",
            "violation", "actual", "allowed", "message", "facts")
 _SINGLE = {"title", "severity", "in_force", "violation", "actual", "allowed", "message"}
 # what a clause method hands to `rule_stmt`: (kind, value, where the clause stood)
@@ -183,7 +183,7 @@ class _ToAst(Transformer[Token, Any]):
     @v_args(meta=True, inline=False)
     def rule_stmt(self, meta: Meta, children: list[Any]) -> A.Rule:
         rid, scope, *clauses = children
-        fields: dict[str, Any] = {"lets": [], "whens": [], "unlesses": [], "cites": [], "tags": [], "overrides": [], "facts": []}
+        fields: dict[str, Any] = {"lets": [], "whens": [], "needs": [], "unlesses": [], "cites": [], "tags": [], "overrides": [], "facts": []}
         spans: list[tuple[str, Span]] = []
         for kind, value, span in clauses:
             spans.append((kind, span))
@@ -196,11 +196,13 @@ class _ToAst(Transformer[Token, Any]):
                 fields["lets"].append(value)
             elif kind == "when":
                 fields["whens"].append(value)
+            elif kind == "needs":
+                fields["needs"].append(value)
             elif kind == "unless":
                 fields["unlesses"].append(value)
             else:  # cite, tags, overrides, facts: lists
                 fields[{"cite": "cites"}.get(kind, kind)].extend(value)
-        for k in ("lets", "whens", "unlesses", "cites", "tags", "overrides", "facts"):
+        for k in ("lets", "whens", "needs", "unlesses", "cites", "tags", "overrides", "facts"):
             fields[k] = tuple(fields[k])
         return A.Rule(str(rid), scope or "record", span=self.sp(meta), clause_spans=tuple(spans), **fields)
 
@@ -235,6 +237,10 @@ class _ToAst(Transformer[Token, Any]):
 
     def when(self, meta: Meta, e: A.Expr) -> _Clause:
         return ("when", e, self.sp(meta))
+
+    def needs(self, meta: Meta, e: A.Expr, label: Token | None) -> _Clause:
+        need = A.Need(e, _unquote(label, self.file) if label else None, self.sp(meta))
+        return ("needs", need, self.sp(meta))
 
     def unless(self, meta: Meta, e: A.Expr) -> _Clause:
         return ("unless", e, self.sp(meta))

@@ -137,6 +137,8 @@ def rule(r: A.Rule) -> str:
         out.append(f"{ind}let {lt.name}{lbl} = {expr(lt.expr)}")
     for w in r.whens:
         out.append(f"{ind}when {expr(w)}")
+    for nd in r.needs:
+        out.append(f"{ind}needs {expr(nd.expr)}" + (f" {_q(nd.label)}" if nd.label else ""))
     for u in r.unlesses:
         out.append(f"{ind}unless {expr(u)}")
     if r.overrides:

@@ -1,0 +1,66 @@
+"""What a record field is called in a prosecutor's words: «нет данных: …» of an undetermined rule.
+
+Why here and not in the schema table: the schema's descriptions are for rule authors (English, with
+article numbers); a coverage gap is read by a prosecutor, who must learn which particular of the
+export was missing.  A field missing from this table simply gets no derived label: a `needs` clause
+over it must then carry its own label (the checker says so).
+"""
+
+from __future__ import annotations
+
+FIELD_RU: dict[tuple[str, str], str] = {
+    ("Verdict", "verdict_date"): "дата приговора",
+    ("Verdict", "procedure"): "порядок судопроизводства",
+    ("Verdict", "court"): "суд",
+    ("Verdict", "forced_payment"): "принудительный платёж (ст.98-1)",
+    ("Defendant", "sex"): "пол подсудимого",
+    ("Defendant", "birth_date"): "дата рождения подсудимого",
+    ("Defendant", "citizenship"): "гражданство подсудимого",
+    ("Defendant", "pregnant"): "беременность подсудимой",
+    ("Defendant", "child_under_3"): "наличие ребёнка до трёх лет",
+    ("Defendant", "disability_group"): "группа инвалидности",
+    ("Defendant", "military"): "статус военнослужащего",
+    ("Defendant", "prior_convictions"): "прежние судимости",
+    ("PriorConviction", "verdict_date"): "дата приговора (судимость)",
+    ("PriorConviction", "in_force_date"): "дата вступления приговора в силу (судимость)",
+    ("PriorConviction", "probation"): "испытательный срок (судимость)",
+    ("PriorConviction", "category"): "категория преступления (судимость)",
+    ("PriorConviction", "intent"): "форма вины (судимость)",
+    ("PriorConviction", "age_at_offence"): "возраст при совершении прежнего преступления",
+    ("PriorConviction", "sentence_kind"): "вид наказания (судимость)",
+    ("PriorConviction", "real_imprisonment"): "реальное лишение свободы (судимость)",
+    ("PriorConviction", "suspended"): "условное осуждение (судимость)",
+    ("PriorConviction", "expunged"): "погашение или снятие судимости",
+    ("PriorConviction", "release_date"): "дата освобождения (судимость)",
+    ("PriorConviction", "articles"): "статьи прежнего приговора",
+    ("Offence", "committed_on"): "дата деяния",
+    ("Offence", "stage"): "стадия преступления",
+    ("Offence", "role"): "вид соучастия",
+    ("Offence", "damage_kzt"): "размер ущерба",
+    ("Offence", "damage_compensated"): "возмещение ущерба",
+    ("Offence", "mitigating"): "смягчающие обстоятельства",
+    ("Offence", "aggravating"): "отягчающие обстоятельства",
+    ("Offence", "criminal_group"): "совершено преступной группой",
+    ("Offence", "victim_age_group"): "возраст потерпевшего",
+    ("Offence", "evasion"): "уклонение от следствия и суда (ст.71 ч.4)",
+    ("Offence", "sanction"): "санкция статьи в каталоге",
+    ("Sentence", "principal"): "основное наказание",
+    ("Sentence", "additional"): "дополнительные наказания",
+    ("Sentence", "exempted"): "освобождение от наказания",
+    ("Sentence", "amnesty_act"): "акт об амнистии",
+    ("FinalSentence", "principal"): "окончательное основное наказание",
+    ("FinalSentence", "combination"): "порядок сложения наказаний",
+    ("FinalSentence", "prior_unserved"): "неотбытая часть прежнего наказания",
+    ("FinalSentence", "regime"): "вид учреждения",
+    ("FinalSentence", "probation"): "условное осуждение",
+    ("FinalSentence", "amnesty_act"): "акт об амнистии",
+    ("Penalty", "term"): "срок наказания",
+    ("Penalty", "mrp"): "размер штрафа в МРП",
+    ("Penalty", "multiple"): "кратность штрафа",
+    ("Penalty", "hours"): "часы общественных работ",
+    ("Penalty", "days"): "дни ареста",
+    ("Penalty", "amount"): "размер наказания",
+    ("Probation", "period"): "испытательный срок",
+    ("PriorUnserved", "verdict_date"): "дата прежнего приговора",
+    ("PriorUnserved", "principal"): "неотбытое наказание по прежнему приговору",
+}
