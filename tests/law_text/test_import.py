@@ -235,3 +235,24 @@ def test_two_editions_milder_and_harsher(tmp_path):
     r = CliRunner().invoke(import_cmd, [str(later), "--edition-date", "2021-06-01", "--out", str(out)])
     assert r.exit_code == 0, r.output
     assert (out / "sanctions" / "188.yaml").read_bytes() == before
+
+
+# The exact command that produced the shipped catalogue (docs/law.md, «Как загрузить новый текст Кодекса»).
+SHIPPED_SOURCE = "https://github.com/quyse/kz-laws/blob/0396b99450a1821acf98c9ae2c5ecac0f46cd0c8/rus/81097.md"
+SHIPPED_EDITION = "ЭБНПА text via quyse/kz-laws rus/81097.md, ≈ early 2020"
+
+
+def test_the_shipped_catalogue_is_the_import_of_the_text(tmp_path):
+    """rules/law/ is what the import writes from the 2020 text: a hand edit of a derived field would show here."""
+    if not CODE_TEXT.exists():
+        pytest.skip("the Code's text (../shared/law/code/uk-rk-2020-ru.md) is not available")
+    shipped = Path(__file__).resolve().parents[2] / "rules" / "law"
+    out = tmp_path / "law"
+    shutil.copytree(shipped, out)
+    r = CliRunner().invoke(import_cmd, [str(CODE_TEXT), "--edition-date", "2020-01-15", "--source", SHIPPED_SOURCE,
+                                        "--edition", SHIPPED_EDITION, "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "Файлов изменено: 0" in r.output
+    changed = [p.relative_to(out).as_posix() for p in sorted(out.rglob("*.yaml"))
+               if p.read_bytes() != (shipped / p.relative_to(out)).read_bytes()]
+    assert changed == []

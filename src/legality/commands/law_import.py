@@ -25,11 +25,12 @@ def _date(ctx: click.Context, param: click.Parameter, value: str) -> date:
 
 
 def _text_report(cov, written: int, unchanged: int, merged: list[str], out: Path, list_error: str | None) -> str:
+    share = f"{cov.parsed_share * 100:.1f}".replace(".", ",")  # Russian decimal comma
     lines = [
         f"Статей Особенной части в тексте: {cov.articles} (исключённых: {cov.articles_repealed}); "
         f"записано статей с санкциями: {cov.articles_written}.",
         f"Частей в силе: {cov.parts} (исключённых частей: {cov.parts_repealed}); прочитано: {cov.parts_parsed} "
-        f"({cov.parsed_share:.1%}); пунктов со своей санкцией: {cov.items_own}; записей каталога: {cov.entries}.",
+        f"({share} %); пунктов со своей санкцией: {cov.items_own}; записей каталога: {cov.entries}.",
         f"Файлов изменено: {written}, без изменений: {unchanged}; папка: {out}.",
     ]
     if merged:
