@@ -200,3 +200,16 @@ def test_diff_of_two_texts(tmp_path):
     d = json.loads(out)
     assert [c["ref"] for c in d["changes"]] == ["ч.1 ст.188"]
     assert any("fixtures/" in f for f in d["fixtures"]["ч.1 ст.188"])
+
+
+def test_a_text_not_in_utf8_is_one_russian_line_exit_2(tmp_path):
+    """import and diff read a text of the Code: a wrong encoding names the byte, in Russian, not Python's codec text."""
+    bad = tmp_path / "uk.txt"
+    bad.write_bytes("Статья 188. Кража".encode("cp1251"))
+    code, _, err = run("import", str(bad), "--edition-date", "2020-01-15", "--out", str(tmp_path / "law"))
+    assert code == 2
+    assert "не в кодировке UTF-8" in err and "codec" not in err
+    assert not (tmp_path / "law").exists()
+    code, _, err = run("diff", str(bad), str(LAW_DIR), "--date-a", "2020-01-15")
+    assert code == 2
+    assert "не в кодировке UTF-8" in err and "codec" not in err

@@ -106,3 +106,19 @@ def find_case(paths: Sequence[str], case_id: str) -> RecordItem:
         click.echo(safe_text(f"legality: дело {case_id} встречается {len(found)} раз ({where}); "
                              "используется первая запись"), err=True)
     return found[0]
+
+
+def read_code_text(path: Path) -> str:
+    """A text of the Code (`law import`, `law diff`), or exit 2 saying in Russian why it cannot be read.
+
+    Why not the exception's own text: Python's decoding and OS messages are English.
+    """
+    from ..report.atomic import os_error_ru
+
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        fail(f"{path}: текст не в кодировке UTF-8 (байт 0x{e.object[e.start]:02X} в позиции {e.start}); "
+             "сохраните текст Кодекса в UTF-8 и повторите")
+    except OSError as e:
+        fail(f"не удалось прочитать {path}: {os_error_ru(e)}")

@@ -17,6 +17,7 @@ from typing import Any, Iterable
 import click
 import orjson
 
+from ._inputs import read_code_text
 from .law_import import import_cmd
 
 
@@ -406,11 +407,7 @@ def _catalogue_of(path: Path, when: date | None, tmp: Path, label: str) -> Any:
         from ..law.text.reader import read_code
     except ImportError:
         raise click.UsageError("чтение текста Кодекса в этой установке недоступно: сравните папки каталога") from None
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        click.echo(f"legality: не удалось прочитать {path}: {e}", err=True)
-        sys.exit(2)
+    raw = read_code_text(path)
     result = import_code(read_code(raw), when, path.name, f"текст УК РК на {when:%d.%m.%Y} ({path.name})", {})
     if not result.files:
         click.echo(f"legality: в {path} не найдено ни одной статьи Особенной части с санкцией", err=True)

@@ -14,6 +14,8 @@ from pathlib import Path
 import click
 import orjson
 
+from ._inputs import read_code_text
+
 COMMANDS: list[click.Command] = []  # a subcommand of `legality law`, not a top-level command
 
 
@@ -69,10 +71,7 @@ def import_cmd(text: Path, edition_date: date, source: str | None, edition_name:
     from ..law.text.reader import read_code
     from ..resources import LAW_DIR
 
-    try:
-        raw = text.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise click.UsageError(f"не удалось прочитать {text}: {e}") from None
+    raw = read_code_text(text)
     out = out or LAW_DIR
     source = source or text.name
     edition_name = edition_name or f"текст УК РК на {edition_date:%d.%m.%Y} ({text.name})"
