@@ -19,14 +19,13 @@ from click.testing import CliRunner
 
 from legality.cli import main
 from legality.law import Catalogue
-from legality.model import validate_record
 from legality.report.model import ReportLineModel, SummaryModel
 from legality.result import trace as T
 from legality.ruletest import RuleTest, run_test
 from legality.syntax.parser import parse_text
 from legality.syntax.printer import rule_file
 
-from support.compiled import compile_text, program
+from support.compiled import compile_text, program, statuses, valid
 from verdict_samples import record
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,13 +43,7 @@ def verdict(mutate=None):
     r = record()
     if mutate:
         mutate(r)
-    v = validate_record(r)
-    assert not isinstance(v, list), v
-    return v
-
-
-def statuses(ev):
-    return {(r.rule, r.scope): r.status for r in ev.trace.rules}
+    return valid(r)
 
 
 NEEDS = f"""

@@ -7,10 +7,9 @@ import pytest
 
 from legality.result import trace as T
 from legality.law import Catalogue
-from legality.model import validate_record
 from legality.report.model import CandidateModel
 
-from support.compiled import program
+from support.compiled import program, statuses, valid
 from verdict_samples import record
 
 HEAD = 'title "t"\n  severity high\n  cite "УК РК ст.56 ч.3", offence.ref'
@@ -35,13 +34,7 @@ def verdict(**patch):
             cur.pop(last, None)
         else:
             cur[int(last) if last.isdigit() else last] = value
-    v = validate_record(r)
-    assert not isinstance(v, list), v
-    return v
-
-
-def statuses(ev):
-    return {(r.rule, r.scope): r.status for r in ev.trace.rules}
+    return valid(r)
 
 
 ATTEMPT = f"""

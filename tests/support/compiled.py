@@ -20,3 +20,17 @@ def program(cat: Any, text: str) -> Any:
     errors = [d.render(u.sources) for d in u.diags if d.is_error]
     assert u.program is not None, "\n".join(errors)
     return u.program
+
+
+def valid(raw: dict) -> Any:
+    """The validated verdict of a record a test built (the test's own record must be valid)."""
+    from legality.model import validate_record
+
+    v = validate_record(raw)
+    assert not isinstance(v, list), v
+    return v
+
+
+def statuses(ev: Any) -> dict[tuple[str, Any], str]:
+    """Each rule's status per scope in a traced evaluation."""
+    return {(r.rule, r.scope): r.status for r in ev.trace.rules}
