@@ -51,6 +51,8 @@ def _content_key(rules_dir: str | Path | None) -> str | None:
 
 
 class Engine:
+    backend: str = "batch"  # evaluate_many: "batch" (columnar) or "row"; set per engine by the scan
+
     def __init__(self, program: Program, diagnostics: list[Diagnostic]) -> None:
         self._program = program
         self.diagnostics = diagnostics  # warnings of a successful compile
@@ -89,6 +91,23 @@ class Engine:
         program.catalogue = catalogue
         return Engine(program, self.diagnostics)
 
+    def with_backend(self, backend: str) -> "Engine":
+        """This engine with another `evaluate_many` backend (a copy: compiled engines are shared)."""
+        import copy
+
+        if backend not in ("batch", "row"):
+            raise ValueError(f"unknown backend {backend!r}")
+        e = copy.copy(self)
+        e.backend = backend
+        return e
+
     def evaluate(self, verdict: Verdict, *, trace: bool = False, only_rule: str | None = None) -> Evaluation:
         """Candidates in a deterministic order (record-level rules, then per offence in record order)."""
         return self._program.evaluate(verdict, trace=trace, only_rule=only_rule)
+
+    def evaluate_many(self, verdicts: list[Verdict]) -> list[Evaluation]:
+        """Each record's evaluation, equal to `evaluate` of it alone, computed a batch at a time by the
+        backend chosen (`backend`: "batch", the columnar evaluator, or "row", one record at a time)."""
+        if self.backend == "row":
+            return [self._program.evaluate(v) for v in verdicts]
+        return self._program.evaluate_many(verdicts)

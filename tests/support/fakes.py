@@ -101,6 +101,9 @@ class FakeEngine:
                                         {"act": "УК РК", "article": "56", "part": 3, "paragraph": None}))
         return Evaluation(cands, [], tr if trace else None)
 
+    def evaluate_many(self, verdicts: list[Any]) -> list[Evaluation]:
+        return [self.evaluate(v) for v in verdicts]
+
     @staticmethod
     def _cand(rule: str, sev: str, offence: str | None, case_id: str, actual: Any, allowed: Any,
               cite: dict[str, Any]) -> Candidate:

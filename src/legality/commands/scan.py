@@ -130,12 +130,15 @@ def _terminate(signum: int, frame: Any) -> None:
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: only when stderr is a terminal).")
 @click.option("--strict", is_flag=True, help="Exit 1 also on invalid records and rule faults.")
+@click.option("--backend", type=click.Choice(["batch", "row"]), default="batch", show_default=True,
+              help="Evaluator: batch (columnar, a batch of records at once) or row (one record at a time, "
+                   "as explain does). The report is byte-identical with either.")
 @click.option("--csv-delimiter", default=",", show_default=True, callback=lambda c, p, v: _delimiter(v),
               help="CSV field separator (';' for Excel in Russian locales, 'tab').")
 @_state_options
 def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: str | None, summary_path: str | None,
              include_all: bool, fail_on: str | None, min_coverage: float | None, jobs: int, progress: bool | None, strict: bool,
-             csv_delimiter: str, **state_opts: Any) -> None:
+             csv_delimiter: str, backend: str, **state_opts: Any) -> None:
     """Scan verdict batches (.jsonl, .json, directories, - for stdin) for protest candidates.
 
     \b
@@ -159,7 +162,7 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
                                    else (str(s.path), f"входной файл {s.name}") for s in sources])
     if conflict:
         fail(conflict)
-    engine = compile_or_exit(rules_dir)
+    engine = compile_or_exit(rules_dir).with_backend(backend)
     fmt = choose_format(fmt, output)
     jobs = jobs or os.cpu_count() or 1
     state = make_state({"paths": paths, "rules_dir": rules_dir, "format": fmt, "all": include_all, **state_opts})

@@ -279,6 +279,10 @@ class Program:
                 trace_.rules = [r for r in trace_.rules if r.rule == only_rule]
         return Evaluation(cands, env.faults, trace_, self._coverage(env, verdict, only_rule))
 
+    def evaluate_many(self, verdicts: list[Any]) -> list[Evaluation]:
+        """The batch (columnar) backend: see `eval.batch`.  Equal, record by record, to `evaluate`."""
+        return [self.evaluate(v) for v in verdicts]  # placeholder until eval.batch lands
+
     def _coverage(self, env: Env, verdict: Any, only_rule: str | None) -> C.Coverage:
         """The record's gaps: every rule instance that was undetermined, and every offence the catalogue
         has no sanction for on its date — also when no rule got as far as reading it (e.g. every rule

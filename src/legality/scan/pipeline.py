@@ -49,8 +49,15 @@ class Scanned:
 
 
 def evaluate_raw(engine: Evaluator, raw: RawRecord) -> tuple[ReportLine, RecordContext | None, str]:
-    """Decode and evaluate one raw record; never raises (a bad record is a result, not an error).
+    """Decode and evaluate one raw record; never raises (a bad record is a result, not an error)."""
+    return evaluate_raws(engine, [raw])[0]
 
+
+def evaluate_raws(engine: Evaluator, raws: list[RawRecord]) -> list[tuple[ReportLine, RecordContext | None, str]]:
+    """Decode and evaluate a batch of raw records, in order; never raises (a bad record is a result).
+
+    The valid records are evaluated together (`evaluate_many`: the batch backend); should that fail,
+    each record is evaluated alone, so an engine bug costs the records it hits, not the batch.
     A record on which a rule faulted, or which has a coverage gap (an article the catalogue lacks,
     a value a rule `needs`), is never `clean`: with candidates it stays `flagged` (and carries
     `faults` / `coverage`), without them it is `partial` — nobody may read "no violation" into a
@@ -58,19 +65,41 @@ def evaluate_raw(engine: Evaluator, raw: RawRecord) -> tuple[ReportLine, RecordC
     """
     from ..io.reader import decode
 
-    item = decode(raw)
-    if item.verdict is None:
-        errors = [e.to_json() for e in item.errors]
-        return ReportLine(item.case_id, item.file, item.line, "invalid", errors=errors), None, item.content_hash
-    verdict = item.verdict
+    items = [decode(raw) for raw in raws]
+    verdicts = [it.verdict for it in items if it.verdict is not None]
+    evs: list[Any]
     try:
-        ev = engine.evaluate(verdict)
-        candidates, faults = list(ev.candidates), [f.to_json() for f in ev.faults]
-        coverage = getattr(ev, "coverage", None)
-    except Exception as exc:  # an engine bug must cost one record, not the batch
+        evs = list(engine.evaluate_many(verdicts)) if verdicts else []
+        if len(evs) != len(verdicts):
+            raise RuntimeError("evaluate_many returned another number of evaluations")
+    except Exception:  # noqa: BLE001 - one record at a time: each failure costs its own record only
+        evs = []
+        for v in verdicts:
+            try:
+                evs.append(engine.evaluate(v))
+            except Exception as exc:  # noqa: BLE001
+                evs.append(exc)
+    out: list[tuple[ReportLine, RecordContext | None, str]] = []
+    it_ev = iter(evs)
+    for item in items:
+        if item.verdict is None:
+            errors = [e.to_json() for e in item.errors]
+            out.append((ReportLine(item.case_id, item.file, item.line, "invalid", errors=errors), None,
+                        item.content_hash))
+            continue
+        out.append(_line_of(item, next(it_ev)))
+    return out
+
+
+def _line_of(item: Any, ev: Any) -> tuple[ReportLine, RecordContext | None, str]:
+    verdict = item.verdict
+    if isinstance(ev, BaseException):  # an engine bug must cost one record, not the batch
         candidates, coverage = [], None
         faults = [{"code": "E501", "severity": "error",
-                   "message": f"внутренняя ошибка при проверке записи ({type(exc).__name__}); сообщите разработчикам"}]
+                   "message": f"внутренняя ошибка при проверке записи ({type(ev).__name__}); сообщите разработчикам"}]
+    else:
+        candidates, faults = list(ev.candidates), [f.to_json() for f in ev.faults]
+        coverage = getattr(ev, "coverage", None)
     try:
         context = context_of(verdict)
     except Exception:  # noqa: BLE001 - the context only decorates the human formats
@@ -96,7 +125,7 @@ def _init_worker(factory: EngineFactory | None, rules_dir: RulesDir, parent_pid:
 
 def _work(raws: list[RawRecord]) -> list[tuple[ReportLine, RecordContext | None, str]]:
     assert _ENGINE is not None, "set by fork or by _init_worker"
-    return [evaluate_raw(_ENGINE, r) for r in raws]
+    return evaluate_raws(_ENGINE, raws)
 
 
 # ---- main side
@@ -199,7 +228,7 @@ class Pipeline:
             if self._pool is None and self.jobs > 1 and len(todo) >= self.chunk:
                 self._start_pool()
             if self._pool is None:
-                yield from self._finish(slots, [evaluate_raw(self.engine, r) for r in todo])
+                yield from self._finish(slots, evaluate_raws(self.engine, todo))
                 continue
             window.append((slots, self._pool.submit(_work, todo) if todo else None))
             while len(window) >= limit:
