@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -28,6 +29,8 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 MAGIC = b"legality-cache/1 "
+# what this module writes: entries (`entry_name`) and, for a moment, temporary files (`put`)
+_OWN_FILE = re.compile(r"(?:[A-Za-z0-9_-]+-[0-9a-f]{64}\.bin|\.tmp-[A-Za-z0-9_]+\.part)")
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
 
@@ -128,3 +131,44 @@ class Cache:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
             return False
+
+    def touch(self, name: str) -> None:
+        """Mark an entry as just used (`prune` keeps the most recently used ones)."""
+        with contextlib.suppress(OSError):
+            os.utime(self.root / name)
+
+    def prune(self, kind: str, keep: int) -> int:
+        """Remove all but the `keep` most recently used entries of a kind; how many were removed.
+
+        Why: every edit of a rule set makes a new entry, and a rule author editing all day would
+        otherwise fill the disk with packs nobody will load again."""
+        found = []
+        for name, _ in self.entries():
+            if name.startswith(f"{kind}-") and name.endswith(".bin"):
+                with contextlib.suppress(OSError):
+                    found.append((os.stat(self.root / name).st_mtime_ns, name))
+        removed = 0
+        for _, name in sorted(found, reverse=True)[keep:]:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.root / name)
+                removed += 1
+        return removed
+
+    def entries(self) -> list[tuple[str, int]]:
+        """(name, size) of every file of this cache, by name: what `clear` removes."""
+        out = []
+        for e in os.scandir(self.root):
+            if _OWN_FILE.fullmatch(e.name) and e.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    out.append((e.name, e.stat(follow_symlinks=False).st_size))
+        return sorted(out)
+
+    def clear(self) -> tuple[int, int]:
+        """Remove every entry (and stale temporary file); (files removed, bytes freed).  Files this module
+        did not write are left alone, so a cache folder pointed at a wrong place loses nothing else."""
+        removed, freed = 0, 0
+        for name, size in self.entries():
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.root / name)
+                removed, freed = removed + 1, freed + size
+        return removed, freed

@@ -1,9 +1,15 @@
 """The `legality` command line: one click group; each command lives in `legality/commands/<name>.py`.
 
-Why discovery: every command module exports `COMMANDS` (a list of click commands), so adding a
-command never touches this file.  Exit codes (see README): 0 ok, 1 findings/failures, 2 usage
-error, unreadable input, rule files that do not compile, or an OS error such as a full disk,
-3 internal error (a bug: never 0 or 1, which a nightly job reads as a finished run).
+Why a table of command modules (`COMMAND_MODULES`) instead of importing them all: start-up.  A
+command module pulls in what it needs (the reports, the store, the compiler), and `legality scan` of
+one record should not pay for `protest`'s docx or `review`'s store; so a command's module is imported
+only when the command runs.  Every module still exports `COMMANDS` (a list of click commands);
+`--help` (and a name missing from the table) imports them all, so a new command works and is listed
+even before it is added to the table — `tests/test_pack_cache.py` checks that the table is complete.
+
+Exit codes (see README): 0 ok, 1 findings/failures, 2 usage error, unreadable input, rule files that
+do not compile, or an OS error such as a full disk, 3 internal error (a bug: never 0 or 1, which a
+nightly job reads as a finished run).
 
 Why the handler sits in `Group.invoke`: `[project.scripts]` and click's `CliRunner` both call
 `main.main(...)`, which wraps `invoke`; catching there, before click's own handler, is what lets a
@@ -15,7 +21,6 @@ from __future__ import annotations
 import datetime
 import importlib
 import os
-import pkgutil
 import sys
 import traceback
 from pathlib import Path
@@ -29,7 +34,45 @@ EXIT_OS, EXIT_INTERNAL, EXIT_INTERRUPTED = 2, 3, 130
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+# command name -> its module in legality.commands (imported when the command runs)
+COMMAND_MODULES: dict[str, str] = {
+    "cache": "cache", "check": "check", "explain": "explain", "fmt": "fmt", "graph": "check", "law": "law",
+    "protest": "protest", "review": "review", "rules": "rules", "runs": "runs", "scan": "scan", "schema": "schema",
+    "stats": "runs", "test": "ruletest", "validate": "validate",
+}
+
+
+def _module_commands(module: str) -> list[click.Command]:
+    return list(getattr(importlib.import_module(f"{commands.__name__}.{module}"), "COMMANDS", []))
+
+
+def discover() -> dict[str, click.Command]:
+    """Every command of every module in legality.commands (what `--help` lists)."""
+    import pkgutil
+
+    found: dict[str, click.Command] = {}
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if not info.name.startswith("_"):
+            for cmd in _module_commands(info.name):
+                found[cmd.name or ""] = cmd
+    return found
+
+
 class LegalityGroup(click.Group):
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            module = COMMAND_MODULES.get(cmd_name)
+            for cmd in _module_commands(module) if module is not None else []:
+                self.commands.setdefault(cmd.name or "", cmd)
+            if cmd_name not in self.commands:
+                self.list_commands(ctx)
+        return self.commands.get(cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for name, cmd in discover().items():
+            self.commands.setdefault(name, cmd)
+        return sorted(self.commands)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -140,17 +183,6 @@ def _silence_stdout_if_broken() -> bool:
         return True
     return False
 
-
-def _register() -> None:
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{commands.__name__}.{info.name}")
-        for cmd in getattr(module, "COMMANDS", []):
-            main.add_command(cmd)
-
-
-_register()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -10,6 +10,7 @@ the span and ``hint: ...`` (rustc/Catala style).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -159,6 +160,16 @@ def _source_line(file: str, line: int, sources: dict[str, str] | None) -> str | 
     if 1 <= line <= len(rows):
         return rows[line - 1].expandtabs(1)
     return None
+
+
+def display_path(p: Path) -> str:
+    """How a file is shown in diagnostics and spans: relative to the cwd when it lies below it, else as
+    given.  Here, not in the driver, so the engine can key its caches by it without the compiler."""
+    try:
+        rel = os.path.relpath(p, Path.cwd())
+    except ValueError:
+        return p.as_posix()
+    return Path(rel).as_posix() if not rel.startswith("..") else p.as_posix()
 
 
 def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -8,7 +8,6 @@ of the rule set in one run.
 from __future__ import annotations
 
 import hashlib
-import os
 import posixpath
 import time
 from dataclasses import dataclass, field
@@ -16,21 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from .diagnostics import Diagnostic, Span, has_errors, sort_diagnostics
+from .diagnostics import display_path as display_path  # also `driver.display_path`, as before it moved
 from .resources import LAW_DIR, RULES_DIR
 from .resolve.ir import FactDef, RuleDef
 from .syntax import ast as A
-from .syntax.parser import parse_text
 
 if TYPE_CHECKING:
     from .eval.codegen import CodegenError
-
-
-def display_path(p: Path) -> str:
-    try:
-        rel = os.path.relpath(p, Path.cwd())
-    except ValueError:
-        return p.as_posix()
-    return Path(rel).as_posix() if not rel.startswith("..") else p.as_posix()
 
 
 @dataclass
@@ -71,6 +62,8 @@ def _load(u: Unit) -> None:
 
 
 def _parse(u: Unit) -> None:
+    from .syntax.parser import parse_text  # Lark: only when rules are really parsed (not from the pack cache)
+
     for name, text in u.sources.items():
         f, diags = parse_text(text, name)
         u.diags.extend(diags)

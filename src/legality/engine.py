@@ -6,16 +6,36 @@
 
 An Engine holds closures and is not picklable: worker processes build their own from the same
 rules directory (compilation is deterministic, so every worker has the same `version`).
+
+Why a compiled pack is kept on disk: compiling the shipped pack takes seconds (Lark parsing the rule
+files, reading the law catalogue's YAML, Python compiling the generated source), and every `scan`,
+`explain`, `protest` and every worker process needs it.  A successful compile is stored in the
+per-user cache (`legality.cache`: a private folder, checksummed entries, atomic writes) as the IR,
+the catalogue, the generated code object (`marshal`), its constants and getter keys, and the compile
+warnings; the next run links that (`eval.program.Program` with `generated=`) without Lark, YAML or
+networkx.  The entry's name is a hash of everything the compiled form is a function of (`_pack_key`):
+the bytes and inside-paths of every rule and law file, how paths are shown (the folder as given,
+its real location and the cwd — diagnostics and spans carry display paths relative to the cwd, and
+storing those is simpler and safer than rewriting every span on load, at the price of one entry per
+place the pack is scanned from), the legality version, the names, sizes and times of the compiler's
+own source files and of the grammar (an edited checkout never loads a pack the old code compiled),
+the Python version (marshal and pickle formats) and `PACK_FORMAT`.  A failed compile is
+never stored: rules with errors are compiled (and fail, exit 2) on every run.  Anything unexpected
+on load (an entry from another build, a class that changed) means: compile, and store again.
+`LEGALITY_NO_CACHE=1` (or `scan --no-cache`) compiles without reading or writing the cache.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
+import os
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from . import __version__
 from .diagnostics import CompileError, Diagnostic, has_errors
-from .resources import RULES_DIR
+from .resources import GRAMMAR_FILE, LAW_DIR, RULES_DIR
 from .result.candidate import Evaluation, RuleInfo
 
 if TYPE_CHECKING:
@@ -24,10 +44,61 @@ if TYPE_CHECKING:
     from .model.verdict import Verdict
 
 
+log = logging.getLogger(__name__)
+
 _CACHE: dict[str, tuple["Engine | None", list[Diagnostic]]] = {}
 
+# Bump when the stored form of a compiled pack changes in a way the compiler's own code does not show
+# (the code is part of the key anyway, see `_compiler_fingerprint`).
+PACK_FORMAT = "legality-pack/1"
+KEEP_PACKS = 8  # compiled packs kept in the cache (the most recently used; one is ~6 MB for the shipped pack)
+PACKAGE_DIR = Path(__file__).resolve().parent
+# the parts of legality whose code shapes a compiled pack or the classes stored in it
+_COMPILER_UNITS = ("__init__.py", "cache.py", "diagnostics.py", "driver.py", "engine.py", "resources.py",
+                   "eval", "law", "lint", "model", "plan", "resolve", "result", "syntax")
 
-def _content_key(rules_dir: str | Path | None) -> str | None:
+
+_PACK_SUFFIXES = (".legal", ".yaml", ".yml")
+
+
+def _tree_files(root: Path) -> list[tuple[str, str]]:
+    """(inside path, path) of every rule and law file below `root`, sorted: the files the driver
+    (`rglob("*.legal")`) and the catalogue (`rglob("*")`, .yaml/.yml) read — like `rglob`, never
+    through a symlinked folder.  `os.scandir`, not pathlib: this runs on every start."""
+    out: list[tuple[str, str]] = []
+    stack = [("", str(root))]
+    while stack:
+        rel, folder = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for e in entries:
+                    if e.is_dir() and not e.is_symlink():
+                        stack.append((f"{rel}{e.name}/", e.path))
+                    elif e.name.endswith(_PACK_SUFFIXES) and e.is_file():
+                        out.append((f"{rel}{e.name}", e.path))
+        except PermissionError:
+            continue  # `rglob` skips a folder it may not list, and so does the compile
+    out.sort()
+    return out
+
+
+def _tree_digest(root: Path) -> str:
+    """sha256 of the inside path and bytes of every rule and law file below `root` (`_tree_files`)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for rel, path in _tree_files(root):
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError:  # the compile reports it (E005) and fails: such a pack is never stored
+            data = b"\0unreadable\0"
+        h.update(f"{rel}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _content_key(rules_dir: str | Path | None, tree: str | None = None) -> str | None:
     """The in-process cache key of an engine: the bytes of its rule and law files, and how it shows paths.
 
     Why not the bytes alone: a compiled engine carries the display paths of its spans (relative to
@@ -37,21 +108,186 @@ def _content_key(rules_dir: str | Path | None) -> str | None:
     """
     import hashlib
 
-    from .driver import display_path
+    from .diagnostics import display_path
 
     root = Path(rules_dir) if rules_dir is not None else RULES_DIR
     if not root.is_dir():
         return None
-    h = hashlib.sha256()
-    for p in sorted(root.rglob("*")):
-        if p.suffix in (".legal", ".yaml", ".yml") and p.is_file():
-            h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    h = hashlib.sha256((tree or _tree_digest(root)).encode())
     h.update(b"\0shown as\0" + str(root).encode() + b"\0" + display_path(root).encode())
     return h.hexdigest()
 
 
+def disk_cache_enabled() -> bool:
+    """False when `LEGALITY_NO_CACHE` is set (to anything but empty or 0): compile, never read or store."""
+    return os.environ.get("LEGALITY_NO_CACHE", "").strip() in ("", "0")
+
+
+_compiler_digest: str | None = None
+
+
+def _compiler_fingerprint() -> str:
+    """Name, size and modification time of legality's own compiler code and of the grammar: an edited
+    checkout (or another build of the same version) never gets a pack compiled by other code."""
+    global _compiler_digest
+    if _compiler_digest is None:
+        import hashlib
+
+        h = hashlib.sha256()
+        paths: list[str] = []
+        for unit in _COMPILER_UNITS:
+            p = PACKAGE_DIR / unit
+            if p.is_dir():
+                for folder, dirs, files in os.walk(p):
+                    dirs.sort()
+                    paths.extend(os.path.join(folder, f) for f in sorted(files) if f.endswith(".py"))
+            else:
+                paths.append(str(p))
+        for path in [*paths, str(GRAMMAR_FILE)]:
+            st = os.stat(path)
+            h.update(f"{os.path.relpath(path, PACKAGE_DIR)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode(
+                "utf-8", "surrogateescape"))
+        _compiler_digest = h.hexdigest()
+    return _compiler_digest
+
+
+def _pack_key(rules_dir: str | Path | None, tree: str | None = None) -> str | None:
+    """The cache entry name of a rule set's compiled pack, or None (no such folder, a file unreadable).
+
+    Everything a compile reads or shows is in it: the rule and law files below the folder (inside-paths
+    and bytes, `_tree_digest`) and, when the catalogue comes from elsewhere (no own `law/`: the shipped
+    one; or a symlinked `law/`), that folder's files too; whether the law folder lies inside the rule set
+    (lint W103); the folder as given, its real path and the cwd (display paths: the driver shows imports
+    by their real path); the legality version and compiler code, the Python build, `PACK_FORMAT`."""
+    import marshal
+    import pickle
+
+    from .cache import entry_name
+
+    root = Path(rules_dir) if rules_dir is not None else RULES_DIR
+    try:
+        if not root.is_dir():
+            return None
+        tree = tree or _tree_digest(root)
+        real = root.resolve()
+        law = root / "law"
+        own_tree = law.is_dir() and not law.is_symlink()
+        law = law if law.is_dir() else LAW_DIR
+        law_tree = "" if own_tree else _tree_digest(law)
+        own_law = law.resolve().is_relative_to(real)
+        cwd = os.getcwd()
+        compiler = _compiler_fingerprint()
+    except (OSError, ValueError):
+        return None
+    return entry_name("pack", PACK_FORMAT, __version__, sys.version, sys.implementation.cache_tag,
+                      str(marshal.version), str(pickle.HIGHEST_PROTOCOL), compiler, tree, law_tree,
+                      str(root), str(real), cwd, str(law), str(own_law))
+
+
+def _restore_slots(cls: type, names: tuple[str, ...], values: tuple[Any, ...]) -> Any:
+    """Unpickle a frozen slots dataclass (a `Span`, a `Sanction`, …) without dataclasses' slow `__setstate__`."""
+    obj: Any = object.__new__(cls)
+    for n, v in zip(names, values):
+        object.__setattr__(obj, n, v)
+    return obj
+
+
+def _same(obj: Any) -> Any:
+    """Unpickle a repeated value as the object already loaded (see `_pack_dumps`)."""
+    return obj
+
+
+def _pack_dumps(data: dict[str, Any]) -> bytes:
+    """Pickle a pack so that it loads fast: slots dataclasses without `__setstate__`, and immutable values
+    the catalogue repeats thousands of times (a penalty option, a term, a citation) stored once.
+
+    Why "the same" is decided by the pickled bytes and not by `==`: equal is not identical — a term of
+    12 months equals a term of 1 year, yet each keeps how it was written (`years`, `months`)."""
+    import dataclasses
+    import io
+    import pickle
+    from fractions import Fraction
+
+    from .law.sanction import AdditionalOption, PenaltyOption
+    from .model.values import ArticleRef, Citation, Quantity, Term
+
+    shared = (AdditionalOption, PenaltyOption, ArticleRef, Citation, Quantity, Term, Fraction)
+    names: dict[type, tuple[str, ...] | None] = {}
+    first: dict[tuple[type, bytes], Any] = {}
+
+    class _Pickler(pickle.Pickler):
+        def reducer_override(self, obj: Any) -> Any:
+            cls = type(obj)
+            if cls in shared:
+                key = (cls, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+                seen = first.setdefault(key, obj)
+                if seen is not obj:
+                    return _same, (seen,)
+            if cls not in names:
+                ok = (dataclasses.is_dataclass(cls) and "__slots__" in cls.__dict__
+                      and getattr(getattr(cls, "__setstate__", None), "__name__", "") == "_dataclass_setstate")
+                names[cls] = tuple(f.name for f in dataclasses.fields(cls)) if ok else None
+            fields = names[cls]
+            if fields is None:
+                return NotImplemented
+            return _restore_slots, (cls, fields, tuple(getattr(obj, n) for n in fields))
+
+    buf = io.BytesIO()
+    _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(data)
+    return buf.getvalue()
+
+
+def _pack_payload(program: Program, diags: list[Diagnostic]) -> bytes:
+    import marshal
+
+    gen = program.generated
+    return _pack_dumps({
+        "format": PACK_FORMAT, "facts": program.facts, "rules": program.rules, "order": program.order,
+        "catalogue": program.catalogue, "digest": program.sources_digest, "diagnostics": diags,
+        "source": gen.source, "code": marshal.dumps(gen.code), "consts": gen.consts, "getters": gen.getters,
+        "plan": gen.plan, "reads": gen.reads,
+    })
+
+
+def _pack_load(payload: bytes) -> "Engine | None":
+    """The engine of a stored pack; None when the entry is not one this build can use."""
+    import gc
+    import marshal
+    import pickle
+
+    from .eval.program import Generated, Program
+
+    # a hundred thousand new objects: without this the cyclic collector runs over them again and
+    # again (it made loading 5× slower); nothing in a pack is cyclic garbage
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        data = pickle.loads(payload)  # noqa: S301 - a verified entry of the user's private cache (legality.cache)
+        if not isinstance(data, dict) or data.get("format") != PACK_FORMAT:
+            return None
+        gen = Generated(data["source"], marshal.loads(data["code"]), data["consts"], data["getters"], data["plan"],
+                        data["reads"])
+        program = Program(data["facts"], data["rules"], data["order"], data["catalogue"], data["digest"],
+                          generated=gen)
+        engine = Engine(program, data["diagnostics"])
+        engine.from_cache = True
+        return engine
+    finally:
+        if collecting:
+            gc.enable()
+
+
+class PackStats:
+    """What the disk cache did in this process (the tests read it): packs loaded, stored, compiled."""
+
+    loaded = 0
+    stored = 0
+    compiled = 0
+
+
 class Engine:
     backend: str = "batch"  # evaluate_many: "batch" (columnar) or "row"; set per engine by the scan
+    from_cache: bool = False  # loaded from the on-disk cache of compiled packs (not compiled in this process)
 
     def __init__(self, program: Program, diagnostics: list[Diagnostic]) -> None:
         self._program = program
@@ -61,23 +297,59 @@ class Engine:
         self.catalogue: Catalogue = program.catalogue
 
     @classmethod
-    def compile(cls, rules_dir: str | Path | None = None, *,
-                catalogue: Catalogue | None = None) -> tuple["Engine | None", list[Diagnostic]]:
-        from .driver import compile_program
-
-        key = _content_key(rules_dir) if catalogue is None else None
+    def compile(cls, rules_dir: str | Path | None = None, *, catalogue: Catalogue | None = None,
+                disk_cache: bool | None = None) -> tuple["Engine | None", list[Diagnostic]]:
+        """Compile a rule set, or take it from this process's cache or the on-disk cache (see the module
+        docstring).  `disk_cache`: None follows `LEGALITY_NO_CACHE`; an explicit catalogue never uses it."""
+        result: tuple[Engine | None, list[Diagnostic]]
+        root = Path(rules_dir) if rules_dir is not None else RULES_DIR
+        tree = _tree_digest(root) if catalogue is None and root.is_dir() else None
+        key = _content_key(rules_dir, tree) if catalogue is None else None
         if key is not None and key in _CACHE:
             return _CACHE[key]
+        use_disk = catalogue is None and (disk_cache_enabled() if disk_cache is None else disk_cache)
+        store, name = None, None
+        if use_disk:
+            from .cache import Cache
+
+            name = _pack_key(rules_dir, tree)
+            store = Cache.open() if name is not None else None
+            payload = store.get(name) if store is not None and name is not None else None
+            if payload is not None and store is not None and name is not None:
+                try:
+                    engine = _pack_load(payload)
+                except Exception as e:  # noqa: BLE001 - an entry this build cannot read: compile again
+                    log.debug("stored rule pack ignored (%s)", type(e).__name__)
+                    engine = None
+                if engine is not None:
+                    store.touch(name)
+                    PackStats.loaded += 1
+                    result = (engine, list(engine.diagnostics))
+                    if key is not None:
+                        _CACHE[key] = result
+                    return result
+        from .driver import compile_program
+
+        PackStats.compiled += 1
         program, diags = compile_program(rules_dir, catalogue=catalogue)
-        result: tuple[Engine | None, list[Diagnostic]]
         result = (None, diags) if program is None or has_errors(diags) else (cls(program, diags), diags)
         if key is not None:
             _CACHE[key] = result
+        if result[0] is not None and store is not None and name is not None:
+            try:
+                stored = store.put(name, _pack_payload(program, diags))
+                if stored:
+                    store.prune("pack", KEEP_PACKS)
+            except Exception as e:  # noqa: BLE001 - storing is an optimisation: never fail the compile
+                log.debug("rule pack not stored (%s)", type(e).__name__)
+                stored = False
+            PackStats.stored += stored
         return result
 
     @classmethod
-    def load(cls, rules_dir: str | Path | None = None, *, catalogue: Catalogue | None = None) -> "Engine":
-        engine, diags = cls.compile(rules_dir, catalogue=catalogue)
+    def load(cls, rules_dir: str | Path | None = None, *, catalogue: Catalogue | None = None,
+             disk_cache: bool | None = None) -> "Engine":
+        engine, diags = cls.compile(rules_dir, catalogue=catalogue, disk_cache=disk_cache)
         if engine is None:
             raise CompileError([d for d in diags if d.is_error])
         return engine

@@ -12,15 +12,17 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import click
-from rich.console import Console
 
 from ..report.model import ReportLine
 from ..report.context import RecordContext
 from ..store.db import DEFAULT_DB, StoreError, connect, describe
 from ..store.scanstate import BATCH_RECORDS, StoreState
+
+if TYPE_CHECKING:  # rich loads when a table is printed, not on every command's start
+    from rich.console import Console
 
 EXIT_USAGE = 2
 
@@ -69,6 +71,8 @@ SCAN_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
 
 def console() -> Console:
     """Rich console for the review tables; piped into a file, lines are not cut at 80 columns."""
+    from rich.console import Console
+
     out = Console()
     if not out.is_terminal:
         out = Console(width=160)

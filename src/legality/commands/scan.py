@@ -14,7 +14,6 @@ import contextlib
 import os
 import signal
 import sys
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any, BinaryIO, Callable, Iterator
 
 import click
@@ -27,7 +26,7 @@ from ..scan.run import run_scan
 from ..scan.state import NoState, ScanState
 from ._store import SCAN_OPTIONS as STORE_SCAN_OPTIONS, make_store_state
 from ..scan.summary import Summary, now_iso
-from ._inputs import compile_or_exit, fail, resolve_or_exit
+from ._inputs import compile_or_exit, fail, no_cache_option, resolve_or_exit
 from ..report.text import safe_text
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -98,6 +97,35 @@ def _silence_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+def _broken_pool() -> type[BaseException]:
+    """The exception of a worker process that died — only a run that started workers can raise it, so
+    the process-pool module is looked up, not imported (start-up of a one-process scan)."""
+    mod = sys.modules.get("concurrent.futures.process")
+    return mod.BrokenProcessPool if mod is not None else _NeverRaised
+
+
+class _NeverRaised(Exception):
+    pass
+
+
+def _cluster_error() -> type[BaseException]:
+    """A cluster's failure: only a `--cluster` run, which imported the module, can raise it."""
+    mod = sys.modules.get("legality.scan.cluster")
+    return mod.ClusterError if mod is not None else _NeverRaised
+
+
+def _cluster_or_exit(address: str | None) -> Any:
+    """The Dask cluster of `--cluster`, connected before anything is read or written (exit 2 if it cannot be)."""
+    if address is None:
+        return None
+    from ..scan.cluster import Cluster, ClusterError
+
+    try:
+        return Cluster(address).__enter__()
+    except ClusterError as exc:
+        fail(str(exc))
+
+
 def _terminate(signum: int, frame: Any) -> None:
     # SIGTERM → SystemExit, so the atomic writer removes its temporary file
     raise SystemExit(128 + signum)
@@ -127,18 +155,24 @@ def _terminate(signum: int, frame: Any) -> None:
                    "(the rest lacked data a rule needs, or their article/edition is not in the catalogue).")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="number of cores",
               help="Worker processes (0: number of cores). Output is identical for every value.")
+@click.option("--cluster", "cluster_addr", default=None, metavar="ADDRESS",
+              help="Evaluate on a Dask cluster instead of local worker processes: local:N (a cluster of N "
+                   "processes on this machine for this run) or a running scheduler's address, e.g. "
+                   "tcp://host:8786. Needs the [dask] extra; see docs/scale.md. The report is byte-identical "
+                   "to --jobs 1.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: only when stderr is a terminal).")
 @click.option("--strict", is_flag=True, help="Exit 1 also on invalid records and rule faults.")
 @click.option("--backend", type=click.Choice(["batch", "row"]), default="batch", show_default=True,
               help="Evaluator: batch (columnar, a batch of records at once) or row (one record at a time, "
                    "as explain does). The report is byte-identical with either.")
+@no_cache_option
 @click.option("--csv-delimiter", default=",", show_default=True, callback=lambda c, p, v: _delimiter(v),
               help="CSV field separator (';' for Excel in Russian locales, 'tab').")
 @_state_options
 def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: str | None, summary_path: str | None,
              include_all: bool, fail_on: str | None, min_coverage: float | None, jobs: int, progress: bool | None, strict: bool,
-             csv_delimiter: str, backend: str, **state_opts: Any) -> None:
+             csv_delimiter: str, backend: str, cluster_addr: str | None = None, **state_opts: Any) -> None:
     """Scan verdict batches (.jsonl, .json, directories, - for stdin) for protest candidates.
 
     \b
@@ -163,6 +197,7 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
     if conflict:
         fail(conflict)
     engine = compile_or_exit(rules_dir).with_backend(backend)
+    cluster = _cluster_or_exit(cluster_addr)
     fmt = choose_format(fmt, output)
     jobs = jobs or os.cpu_count() or 1
     state = make_state({"paths": paths, "rules_dir": rules_dir, "format": fmt, "all": include_all, **state_opts})
@@ -178,7 +213,7 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
     try:
         with _sink(output) as out:
             run_scan(sources, engine, out, fmt=fmt, rules_dir=rules_dir, jobs=jobs, include_all=include_all,
-                     state=state, options=options, progress=show_progress, summary=summary)
+                     state=state, options=options, progress=show_progress, summary=summary, cluster=cluster)
         completed = True
     except BrokenPipeError:
         if output is not None:  # `-o >(gzip …)` whose reader died: the report is lost
@@ -194,15 +229,20 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
         fail(f"не удаётся записать отчёт в {_shown(output)}: {os_error_ru(exc)}; "
              + ("отчёт не записан" if output is None or writes_through(output)
                 else "отчёт не записан, прежняя версия файла (если была) сохранена"))
-    except BrokenProcessPool:
+    except _broken_pool():
         click.echo("legality: рабочий процесс проверки аварийно завершился (возможно, не хватило памяти); "
                    "отчёт не записан — повторите с меньшим --jobs", err=True)
+        sys.exit(EXIT_USAGE)
+    except _cluster_error() as exc:
+        click.echo(f"legality: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         click.echo("legality: прервано пользователем; отчёт не записан", err=True)
         sys.exit(130)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if cluster is not None:
+            cluster.close()
         summary.finished = summary.finished or now_iso()
         state.close(summary.to_json(), completed=completed)
 

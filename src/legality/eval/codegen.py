@@ -22,10 +22,11 @@ where the language's Kleene logic says so.
 
 from __future__ import annotations
 
+from types import CodeType
 from typing import Any, Callable
 
 from ..resolve import schema as S
-from ..resolve.ir import Node, RuleDef
+from ..resolve.ir import Node, RuleDef, chain_operands
 from ..resolve.types import EnumT
 from .runtime import FIRED, RUNTIME, STATUS_CODE
 
@@ -75,8 +76,10 @@ class Gen:
             self.consts.append(v)
         return f"K[{self._const_ids[key]}]"
 
-    def getter(self, fn: Any) -> str:
-        self.getters.append(fn)
+    def getter(self, key: tuple[str, str, str]) -> str:
+        """`G[i]`: a schema getter named by its key (`("member" | "method", record, name)`), not held as
+        a function, so the compiled pack can be stored (`engine`) and its getters found again (`getters`)."""
+        self.getters.append(key)
         return f"G[{len(self.getters) - 1}]"
 
     def tmp(self) -> str:
@@ -145,13 +148,13 @@ class Gen:
             obj = self.expr(n.args[0], out, ind, scope, qvars)
             if m.attr is not None:
                 return self._checked(f"{obj}.{m.attr}", out, ind)
-            return self._checked(f"{self.getter(m.get)}({obj}, rt)", out, ind)
+            return self._checked(f"{self.getter(('member', rec, name))}({obj}, rt)", out, ind)
         if op == "method":
             rec, name = n.data
             spec = S.METHODS[rec][name]
             obj = self.expr(n.args[0], out, ind, scope, qvars)
             args = [self.expr(a, out, ind, scope, qvars) for a in n.args[1:]]
-            return self._checked(f"{self.getter(spec.call)}({obj}, rt, {', '.join(args)})", out, ind)
+            return self._checked(f"{self.getter(('method', rec, name))}({obj}, rt, {', '.join(args)})", out, ind)
         if op == "index":
             obj = self.expr(n.args[0], out, ind, scope, qvars)
             key = self.expr(n.args[1], out, ind, scope, qvars)
@@ -234,14 +237,7 @@ class Gen:
         The result holds `go` (undecided, nothing missing), M (undecided, something missing) or `stop`.
         """
         stop, go = ("False", "True") if n.op == "and" else ("True", "False")
-        operands: list[Node] = []
-        stack = [n]
-        while stack:
-            x = stack.pop()
-            if x.op == n.op:
-                stack.extend(reversed(x.args))
-            else:
-                operands.append(x)
+        operands = chain_operands(n)
         r = self.tmp()
         out.append(f"{ind}{r} = {go}")
         for i, x in enumerate(operands):
@@ -508,20 +504,21 @@ class Gen:
         return name
 
     def build(self) -> dict[str, Any]:
+        """Compile the generated source and run it into a fresh namespace (`compile_source` + `link`)."""
+        src, code = self.compile_source()
+        ns = link(code, self.consts, self.getters)
+        ns["__source__"] = src
+        return ns
+
+    def compile_source(self) -> tuple[str, CodeType]:
+        """The generated source and its code object (what a stored pack keeps, with `consts` and `getters`)."""
         src = "\n".join(self.lines + self.helper_lines)
-        ns: dict[str, Any] = dict(RUNTIME)
-        ns["K"] = self.consts
-        ns["G"] = self.getters
-        ns["LETS"] = []  # filled by the evaluator: per rule index, its `let` functions
-        ns["R"] = []     # filled by the evaluator: per rule index, its CompiledRule
         try:
             code = compile(src, "<legality generated rules>", "exec")
         except (SyntaxError, RecursionError, MemoryError, ValueError) as e:
             # last guard: the limits above should make this unreachable; never a traceback for a rule
             raise CodegenError(self._function_at(src, getattr(e, "lineno", None)), type(e).__name__) from None
-        exec(code, ns)  # noqa: S102 - our own generated source; see module docstring
-        ns["__source__"] = src
-        return ns
+        return src, code
 
     def _function_at(self, src: str, lineno: int | None) -> str | None:
         """The top-level generated function (fact_N, rN_…) that holds line `lineno` of `src`."""
@@ -532,3 +529,31 @@ class Gen:
                 name = line[4:].split("(", 1)[0]
                 return self.helper_owner.get(name, name)
         return None
+
+
+def getters(keys: list[tuple[str, str, str]]) -> list[Callable[..., Any]]:
+    """The schema functions the keys of `Gen.getter` name (a key the schema lacks raises KeyError)."""
+    out: list[Callable[..., Any]] = []
+    for kind, rec, name in keys:
+        if kind == "member":
+            fn = S.MEMBERS[rec][name].get
+        elif kind == "method":
+            fn = S.METHODS[rec][name].call
+        else:
+            raise KeyError(kind)
+        if fn is None:
+            raise KeyError((kind, rec, name))
+        out.append(fn)
+    return out
+
+
+def link(code: CodeType, consts: list[Any], getter_keys: list[tuple[str, str, str]]) -> dict[str, Any]:
+    """Run compiled rule code into a fresh namespace: the runtime's names, `K`, `G`, and the tables
+    `R` and `LETS` the evaluator fills.  A pack from the on-disk cache goes through here too."""
+    ns: dict[str, Any] = dict(RUNTIME)
+    ns["K"] = consts
+    ns["G"] = getters(getter_keys)
+    ns["LETS"] = []  # filled by the evaluator: per rule index, its `let` functions
+    ns["R"] = []     # filled by the evaluator: per rule index, its CompiledRule
+    exec(code, ns)  # noqa: S102 - our own generated source (or its stored code object); see module docstring
+    return ns

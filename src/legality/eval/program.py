@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
+from types import CodeType
 from typing import Any, Callable
 
 from ..model.jsonable import to_jsonable, to_ru
@@ -23,12 +25,14 @@ from ..resolve.ir import FactDef, Node, RuleDef
 from ..resolve.types import LawT
 from ..result import coverage as C
 from ..result.candidate import Candidate, Evaluation, RuleInfo, fingerprint
-from .codegen import Gen
+from .codegen import Gen, link
 from .env import CompiledRule, Env, Fn, Runtime
 from .runtime import MISSING, Miss
 from .tracer import Tracer
 
-__all__ = ["Program", "build_candidate"]
+__all__ = ["Generated", "Program", "build_candidate", "generate"]
+
+BATCH_MIN = 16  # fewer records than this are evaluated one at a time even by the batch backend
 
 
 def _ofacts_read(n: Node | None) -> set[str]:
@@ -162,78 +166,109 @@ def build_candidate(cr: CompiledRule, env: Env) -> Candidate:
     return Candidate(r.id, r.severity, r.title, "".join(parts), cites, offence_id, actual, allowed, facts, fp)
 
 
+@dataclass(eq=False)
+class Generated:
+    """What code generation makes of the IR, before it is linked: all a stored pack needs besides the IR.
+
+    `plan` holds, per rule, the names of its generated functions (never the functions), `getters`
+    the schema keys of `G`, `consts` the table `K`; `code` is `source` compiled.  `link` turns it
+    into running functions; a pack from the on-disk cache (`engine`) is linked without generating."""
+
+    source: str
+    code: CodeType
+    consts: list[Any]
+    getters: list[tuple[str, str, str]]
+    plan: dict[str, dict[str, Any]]
+    reads: dict[str, tuple[bool, tuple[str, ...]]] | None = None  # `catalogue_reads`, when computed with it
+
+
+def generate(facts: dict[str, FactDef], rules: dict[str, RuleDef], order: list[str]) -> Generated:
+    """The IR compiled to Python (raises `CodegenError` when Python refuses the generated source)."""
+    g = Gen()
+    g.fact_scopes = {name: f.scope for name, f in facts.items()}
+    fact_fns = {name: g.function(f"fact_{i}", f.expr, f.scope) for i, (name, f) in enumerate(facts.items())}
+    overridden_by: dict[str, list[str]] = {}
+    for r in rules.values():
+        for t in r.overrides:
+            overridden_by.setdefault(t, []).append(r.id)
+    rule_index = {rid: i for i, rid in enumerate(rules)}
+    plan: dict[str, dict[str, Any]] = {}
+    for i, (rid, r) in enumerate(rules.items()):
+        sc = r.scope
+        by = sorted(overridden_by.get(rid, []))
+        clauses = r.whens + r.needs + r.unlesses + [r.violation]
+        plan[rid] = {
+            "lets": {lt.name: g.function(f"r{i}_let_{j}", lt.expr, sc) for j, lt in enumerate(r.lets)},
+            "leaves": [[(label, g.function(f"r{i}_leaf_{j}_{k}", n, sc)) for k, (label, n) in enumerate(c.leaves)]
+                       for j, c in enumerate(clauses)],
+            "actual": g.function(f"r{i}_actual", r.actual, sc) if r.actual is not None else None,
+            "allowed": ([(k, g.function(f"r{i}_allowed_{j}", n, sc)) for j, (k, n) in enumerate(r.allowed)]
+                        if isinstance(r.allowed, list)
+                        else g.function(f"r{i}_allowed", r.allowed, sc) if r.allowed is not None else None),
+            "message": [p if isinstance(p, str) else g.function(f"r{i}_msg_{j}", p, sc) for j, p in enumerate(r.message)],
+            "cites": [g.function(f"r{i}_cite_{j}", n, sc) for j, n in enumerate(r.dynamic_cites)],
+            "decide": g.decide(f"r{i}_decide", r, i, by),
+            "decide_traced": g.decide(f"r{i}_decide_traced", r, i, by, traced=True),
+            "by": by,
+        }
+    # outcomes other rules read: fired(R) targets, and every overriding rule (its applicability decides)
+    needs_outcome = {d for r in rules.values() for d in r.deps_rules} | \
+        {r.id for r in rules.values() if r.overrides} | {d for f in facts.values() for d in f.deps_rules}
+    used = {d for f in facts.values() for d in f.deps_facts} | {d for r in rules.values() for d in r.deps_facts}
+    reads_other = {**{n: _ofacts_read(f.expr) for n, f in facts.items()},
+                   **{rid: _rule_ofacts_read(r) for rid, r in rules.items()}}
+    for traced in (False, True):
+        steps: list[tuple[str, str, str, Any]] = []
+        for node in order:
+            kind, name = node.split(":", 1)
+            if kind == "fact":
+                if traced or name in used:  # the trace shows every fact; the fast path computes the used ones
+                    steps.append(("fact", name, facts[name].scope, fact_fns[name]))
+            else:
+                r = rules[name]
+                decide = plan[name]["decide_traced" if traced else "decide"]
+                steps.append(("rule", name, r.scope, (decide, rule_index[name], bool(r.lets),
+                                                      name in needs_outcome)))
+        g.driver(steps, reads_other, traced=traced)
+    source, code = g.compile_source()
+    return Generated(source, code, g.consts, g.getters, plan, catalogue_reads(facts, rules))
+
+
 class Program:
+    candidate_builder = staticmethod(build_candidate)  # what the batch backend builds a fired rule's candidate with
+
     def __init__(self, facts: dict[str, FactDef], rules: dict[str, RuleDef], order: list[str], catalogue: Any,
-                 sources_digest: str):
+                 sources_digest: str, generated: Generated | None = None):
+        """Generate code for the IR (or take `generated`, e.g. from the on-disk cache) and link it."""
         self.catalogue = catalogue
         self.facts = facts
         self.rules = rules
         self.order = order
-        g = Gen()
-        g.fact_scopes = {name: f.scope for name, f in facts.items()}
-        fact_fns = {name: g.function(f"fact_{i}", f.expr, f.scope) for i, (name, f) in enumerate(facts.items())}
-        overridden_by: dict[str, list[str]] = {}
-        for r in rules.values():
-            for t in r.overrides:
-                overridden_by.setdefault(t, []).append(r.id)
-        rule_list = list(rules)
-        rule_index = {rid: i for i, rid in enumerate(rule_list)}
-        plan: dict[str, dict[str, Any]] = {}
-        for i, (rid, r) in enumerate(rules.items()):
-            sc = r.scope
-            by = sorted(overridden_by.get(rid, []))
-            clauses = r.whens + r.needs + r.unlesses + [r.violation]
-            plan[rid] = {
-                "lets": {lt.name: g.function(f"r{i}_let_{j}", lt.expr, sc) for j, lt in enumerate(r.lets)},
-                "leaves": [[(label, g.function(f"r{i}_leaf_{j}_{k}", n, sc)) for k, (label, n) in enumerate(c.leaves)]
-                           for j, c in enumerate(clauses)],
-                "actual": g.function(f"r{i}_actual", r.actual, sc) if r.actual is not None else None,
-                "allowed": ([(k, g.function(f"r{i}_allowed_{j}", n, sc)) for j, (k, n) in enumerate(r.allowed)]
-                            if isinstance(r.allowed, list)
-                            else g.function(f"r{i}_allowed", r.allowed, sc) if r.allowed is not None else None),
-                "message": [p if isinstance(p, str) else g.function(f"r{i}_msg_{j}", p, sc) for j, p in enumerate(r.message)],
-                "cites": [g.function(f"r{i}_cite_{j}", n, sc) for j, n in enumerate(r.dynamic_cites)],
-                "decide": g.decide(f"r{i}_decide", r, i, by),
-                "decide_traced": g.decide(f"r{i}_decide_traced", r, i, by, traced=True),
-                "by": by,
-                "clauses": clauses,
-            }
-        # outcomes other rules read: fired(R) targets, and every overriding rule (its applicability decides)
-        needs_outcome = {d for r in rules.values() for d in r.deps_rules} | \
-            {r.id for r in rules.values() if r.overrides} | {d for f in facts.values() for d in f.deps_rules}
-        used = {d for f in facts.values() for d in f.deps_facts} | {d for r in rules.values() for d in r.deps_facts}
-        reads_other = {**{n: _ofacts_read(f.expr) for n, f in facts.items()},
-                       **{rid: _rule_ofacts_read(r) for rid, r in rules.items()}}
-        for traced in (False, True):
-            steps: list[tuple[str, str, str, Any]] = []
-            for node in order:
-                kind, name = node.split(":", 1)
-                if kind == "fact":
-                    if traced or name in used:  # the trace shows every fact; the fast path computes the used ones
-                        steps.append(("fact", name, facts[name].scope, fact_fns[name]))
-                else:
-                    r = rules[name]
-                    decide = plan[name]["decide_traced" if traced else "decide"]
-                    steps.append(("rule", name, r.scope, (decide, rule_index[name], bool(r.lets),
-                                                          name in needs_outcome)))
-            g.driver(steps, reads_other, traced=traced)
-        ns = g.build()
+        self.sources_digest = sources_digest
+        self.generated = generated if generated is not None else generate(facts, rules, order)
+        self._link(self.generated)
+        cat_version = getattr(catalogue, "version", "")
+        self.version = hashlib.sha256(f"{sources_digest}|{cat_version}|legality-engine-1".encode()).hexdigest()[:16]
+
+    def _link(self, gen: Generated) -> None:
+        ns = link(gen.code, gen.consts, gen.getters)
         self._run: Callable[..., None] = ns["run"]
         self._run_traced: Callable[..., None] = ns["run_traced"]
-        self.source: str = ns["__source__"]  # printable: `legality check --dump code`
+        self.source: str = gen.source  # printable: `legality check --dump code`
+        facts, rules, plan = self.facts, self.rules, gen.plan
 
         def fn(name: str | None) -> Any:
             return None if name is None else ns[name]
 
         self.compiled: dict[str, CompiledRule] = {}
-        reads = catalogue_reads(facts, rules)
-        self.edition: dt.date | None = newest_edition(catalogue)
+        reads = gen.reads if gen.reads is not None else catalogue_reads(facts, rules)
+        self.edition: dt.date | None = newest_edition(self.catalogue)
         for rid, r in rules.items():
             pl = plan[rid]
             self.compiled[rid] = CompiledRule(
                 d=r,
                 lets={k: ns[v] for k, v in pl["lets"].items()},
-                clauses=pl["clauses"],
+                clauses=r.whens + r.needs + r.unlesses + [r.violation],
                 leaves=[[(label, ns[f]) for label, f in leaves] for leaves in pl["leaves"]],
                 actual=fn(pl["actual"]),
                 allowed=([(k, ns[f]) for k, f in pl["allowed"]] if isinstance(pl["allowed"], list)
@@ -245,10 +280,9 @@ class Program:
                 reads_sanction=reads[rid][0],
                 law_params=reads[rid][1],
             )
+        rule_list = list(rules)
         ns["R"][:] = [self.compiled[rid] for rid in rule_list]
         ns["LETS"][:] = [self.compiled[rid].lets for rid in rule_list]
-        cat_version = getattr(catalogue, "version", "")
-        self.version = hashlib.sha256(f"{sources_digest}|{cat_version}|legality-engine-1".encode()).hexdigest()[:16]
 
     def rule_infos(self) -> list[RuleInfo]:
         out = []
@@ -281,7 +315,45 @@ class Program:
 
     def evaluate_many(self, verdicts: list[Any]) -> list[Evaluation]:
         """The batch (columnar) backend: see `eval.batch`.  Equal, record by record, to `evaluate`."""
-        return [self.evaluate(v) for v in verdicts]  # placeholder until eval.batch lands
+        import gc
+
+        if len(verdicts) < BATCH_MIN:  # a handful of records: not worth building the batch plan
+            return [self.evaluate(v) for v in verdicts]
+        from .batch import BatchPlan, evaluate_many  # numpy: only when a batch is evaluated
+        plan = self.__dict__.get("_batch_plan")
+        if plan is None:
+            plan = self._batch_plan = BatchPlan(self.facts, self.rules, self.order, self.compiled)
+        # the batch allocates many short-lived containers and no cycles: the cyclic collector, which would
+        # walk every live record many times over, waits until the batch is done
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return evaluate_many(self, plan, verdicts)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def clean_coverage(self, verdict: Any) -> C.Coverage:
+        """The coverage of a record every rule could evaluate (no gaps): its level and edition warnings."""
+        warnings = self._edition_warnings(verdict)
+        ed = self.edition
+        return C.Coverage(C.checked_level([], [o.id for o in verdict.offences]), [], warnings,
+                          ed.isoformat() if ed is not None and warnings else None)
+
+    def _edition_warnings(self, verdict: Any) -> list[C.EditionWarning]:
+        warnings: list[C.EditionWarning] = []
+        ed = self.edition
+        if ed is not None:
+            texts = self.__dict__.setdefault("_warning_texts", {})  # one text per date: formatting is dear
+            for o in verdict.offences:
+                if o.committed_on > ed:
+                    text = texts.get(o.committed_on)
+                    if text is None:
+                        text = texts[o.committed_on] = (
+                            f"дата деяния {o.committed_on:%d.%m.%Y} позже редакции Кодекса от {ed:%d.%m.%Y}, "
+                            "загруженной в каталог: проверено по этой редакции")
+                    warnings.append(C.EditionWarning(o.id, C.AFTER_EDITION, text))
+        return warnings
 
     def _coverage(self, env: Env, verdict: Any, only_rule: str | None) -> C.Coverage:
         """The record's gaps: every rule instance that was undetermined, and every offence the catalogue
@@ -299,14 +371,7 @@ class Program:
         if only_rule is not None:
             for g in gaps:
                 g.rules = [only_rule]
-        warnings: list[C.EditionWarning] = []
+        warnings = self._edition_warnings(verdict)
         ed = self.edition
-        if ed is not None:
-            for o in verdict.offences:
-                if o.committed_on > ed:
-                    warnings.append(C.EditionWarning(
-                        o.id, C.AFTER_EDITION,
-                        f"дата деяния {o.committed_on:%d.%m.%Y} позже редакции Кодекса от {ed:%d.%m.%Y}, загруженной "
-                        "в каталог: проверено по этой редакции"))
         level = C.checked_level(gaps, [o.id for o in verdict.offences])
         return C.Coverage(level, gaps, warnings, ed.isoformat() if ed is not None and warnings else None)

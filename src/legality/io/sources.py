@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Literal, Sequence
 
+from . import parquet
+
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 # what a directory contributes; a file named explicitly is read whatever its name
-BATCH_SUFFIXES = (".jsonl", ".ndjson", ".json")
+BATCH_SUFFIXES = (".jsonl", ".ndjson", ".json", ".parquet")
 
-Kind = Literal["jsonl", "json", "auto"]
+Kind = Literal["jsonl", "json", "auto", "parquet"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,10 @@ class InputError(Exception):
 
 
 def kind_of(name: str) -> Kind:
-    """`.json` holds one object or an array; anything else named explicitly is read as JSON Lines."""
+    """`.json` holds one object or an array, `.parquet` one record a row; anything else named
+    explicitly is read as JSON Lines."""
+    if parquet.is_parquet(name):
+        return "parquet"
     return "json" if name.lower().endswith(".json") else "jsonl"
 
 
@@ -155,9 +160,9 @@ def _stdin_problem() -> str | None:
 def resolve_inputs(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Source], list[InputError]]:
     """Sources in a deterministic order, and the paths that cannot be read (callers exit 2 on those).
 
-    Directories are expanded recursively to their `*.jsonl`, `*.ndjson`, `*.json` files, sorted by
-    path within each directory argument; hidden files and directories are skipped, folder links are
-    followed.  A file reached twice (named twice, or named and inside a named directory) is read
+    Directories are expanded recursively to their `*.jsonl`, `*.ndjson`, `*.json`, `*.parquet` files,
+    sorted by path within each directory argument; hidden files and directories are skipped, folder
+    links are followed.  A file reached twice (named twice, or named and inside a named directory) is read
     once, at its first place.
     """
     sources: list[Source] = []
@@ -169,6 +174,13 @@ def resolve_inputs(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Source
         if key in seen:
             return
         seen.add(key)
+        if kind == "parquet":
+            # without pyarrow no .parquet file can be read, whatever it holds: like an unreadable
+            # path, an input error known before any record is read (not an invalid record)
+            problem = parquet.missing()
+            if problem:
+                errors.append(InputError(name, problem))
+                return
         sources.append(Source(name, path, kind))
 
     for raw in paths:

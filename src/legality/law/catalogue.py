@@ -15,17 +15,20 @@ import hashlib
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..diagnostics import Diagnostic, Span, sort_diagnostics
 from ..model.values import ArticleRef, Citation, Part, Quantity, Term
 from ..resources import LAW_DIR
 from .params import ParamSpec, ParamValue, check_type, parse_value
 from .sanction import AdditionalOption, PenaltyOption, Sanction
-from .schema import ArticleFile, EntrySpec, ParamsFile, PrincipalSpec, TermSpec
-from .yamlread import Path_, YamlProblem, line_of, load_with_lines
+
+if TYPE_CHECKING:  # the file schema (pydantic) and the YAML reader load only when a catalogue is read from files:
+    # a catalogue from the compiled-pack cache (`engine`) answers lookups without them
+    from pydantic import ValidationError
+
+    from .schema import ArticleFile, EntrySpec, ParamsFile, PrincipalSpec
+    from .yamlread import Path_
 
 CODE_IN_FORCE = date(2015, 1, 1)  # УК РК 03.07.2014 № 226-V took effect on 01.01.2015
 
@@ -112,6 +115,8 @@ class Catalogue:
         return cat
 
     def _load_file(self, f: Path, raw: bytes, diags: list[Diagnostic]) -> None:
+        from .yamlread import YamlProblem, load_with_lines
+
         name = str(f)
         try:
             text = raw.decode("utf-8-sig")
@@ -140,6 +145,8 @@ class Catalogue:
     @staticmethod
     def _validation_diags(name: str, err: ValidationError, lines: dict[Path_, int],
                           prefix: Path_ = ()) -> list[Diagnostic]:
+        from .yamlread import line_of
+
         out = []
         for e in err.errors():
             loc = prefix + tuple(e["loc"])
@@ -148,6 +155,10 @@ class Catalogue:
         return out
 
     def _load_article(self, name: str, data: dict[str, Any], lines: dict[Path_, int], diags: list[Diagnostic]) -> None:
+        from pydantic import ValidationError
+
+        from .schema import ArticleFile
+
         try:
             art = ArticleFile.model_validate(data)
         except ValidationError as err:
@@ -172,6 +183,10 @@ class Catalogue:
                 self._sanctions.setdefault(key, []).append(replace(s, paragraph=item, corruption=True))
 
     def _load_params(self, name: str, data: dict[str, Any], lines: dict[Path_, int], diags: list[Diagnostic]) -> None:
+        from pydantic import ValidationError
+
+        from .schema import ParamsFile
+
         try:
             pf = ParamsFile.model_validate(data)
         except ValidationError as err:
@@ -334,6 +349,8 @@ class Catalogue:
 
 
 def _quantity(v: Any, unit: str | None) -> Quantity | None:
+    from .schema import TermSpec
+
     if v is None or unit is None:
         return None
     if isinstance(v, TermSpec):

@@ -118,7 +118,7 @@ def to_ru(v: Any) -> str:
     if isinstance(v, dt.date):
         return v.strftime("%d.%m.%Y")
     if hasattr(v, "kind") and hasattr(v, "lifelong") and hasattr(v, "term"):  # a penalty of the verdict model
-        from .verdict import penalty_amount
+        from .values import penalty_amount
 
         amount = penalty_amount(v)
         text = getattr(v.kind, "ru", str(v.kind))

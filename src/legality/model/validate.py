@@ -18,16 +18,22 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
-
-from pydantic import ValidationError
-from pydantic_core import ErrorDetails
+from typing import TYPE_CHECKING, Any
 
 from fractions import Fraction
+from itertools import compress
+from operator import attrgetter, is_not
 
 from .enums import ALL_AMOUNT_FIELDS, AMOUNT_FIELDS
 from .values import _num_ru
-from .verdict import FinalSentence, Offence, Penalty, Sentence, Verdict
+
+if TYPE_CHECKING:
+    # the pydantic model is imported where it validates (`validate_record`): the cross-field checks
+    # below also serve the fast decoder's records (fast.py), which carry the same attributes
+    from pydantic import ValidationError
+    from pydantic_core import ErrorDetails
+
+    from .verdict import FinalSentence, Offence, Penalty, Sentence, Verdict
 
 # matched whole (fullmatch); the JSON Schema uses the same patterns (ASCII digits only, no newline)
 MITIGATING_CODE = re.compile(r"53\.(1\.[1-9][0-9]*|2)")
@@ -153,6 +159,10 @@ def validate_record(obj: Any) -> Verdict | list[RecordError]:
     fmt = obj.get("format")
     if fmt is not None and fmt != "legality.verdict/1":
         return [RecordError("format", "неизвестная метка формата; ожидается \"legality.verdict/1\"")]
+    from pydantic import ValidationError
+
+    from .verdict import Verdict
+
     try:
         v = Verdict.model_validate(obj)
     except ValidationError as exc:
@@ -167,9 +177,13 @@ def _json_type(obj: Any) -> str:
     )
 
 
+_AMOUNTS = attrgetter(*ALL_AMOUNT_FIELDS)  # run for every penalty of every record: kept to C calls
+_NONES = (None,) * len(ALL_AMOUNT_FIELDS)
+
+
 def _penalty_errors(p: Penalty, path: str) -> list[RecordError]:
     allowed = AMOUNT_FIELDS[p.kind]
-    present = tuple(f for f in ALL_AMOUNT_FIELDS if getattr(p, f) is not None)
+    present = tuple(compress(ALL_AMOUNT_FIELDS, map(is_not, _AMOUNTS(p), _NONES)))  # those not None, in order
     errs = []
     if p.lifelong is False:
         present = tuple(f for f in present if f != "lifelong")

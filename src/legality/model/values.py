@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import total_ordering
 from math import floor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
-from pydantic_core import core_schema
+if TYPE_CHECKING:  # imported where the pydantic model builds its schema: the fast decoder (fast.py) never needs pydantic
+    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+    from pydantic_core import core_schema
 
 Number = int | Fraction
 
@@ -274,6 +275,8 @@ class Term(Quantity):
     # pydantic integration: validated as a typed dict so error paths reach `.years` etc.
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        from pydantic_core import core_schema
+
         def part(le: int) -> core_schema.CoreSchema:
             return core_schema.int_schema(ge=0, le=le, strict=True)
 
@@ -472,3 +475,22 @@ def as_fraction(x: Any) -> Fraction | None:
     if x is None:
         return None
     return Fraction(str(x)) if isinstance(x, float) else Fraction(x)
+
+
+def penalty_amount(p: Any) -> Quantity | None:
+    """The amount of a penalty in its own unit: a term, МРП, a multiple, hours or days.
+
+    `p` is a `Penalty` of the model (verdict.py) or of the fast decoder (fast_gen.py): the same attributes.
+    """
+    term: Quantity | None = p.term
+    if term is not None:
+        return term
+    if p.mrp is not None:
+        return Quantity(as_fraction(p.mrp), "mrp")
+    if p.multiple is not None:
+        return Quantity(as_fraction(p.multiple), "multiple")
+    if p.hours is not None:
+        return Quantity(p.hours, "hours")
+    if p.days is not None:
+        return Quantity(p.days, "days")
+    return None

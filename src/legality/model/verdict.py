@@ -34,6 +34,7 @@ from .enums import (
 from .values import (
     MAX_ARREST_DAYS, MAX_DAMAGE_KZT, MAX_HOURS, MAX_MRP, MAX_MULTIPLE, MIN_AMOUNT, ArticleRef, Quantity, Term,
     as_fraction,
+    penalty_amount as penalty_amount,  # defined beside Quantity (no pydantic there): serves the fast records too
 )
 
 FORMAT_TAG = "legality.verdict/1"
@@ -210,18 +211,3 @@ class Verdict(_Model):
     offences: list[Offence] = Field(min_length=1)
     final_sentence: FinalSentence
     forced_payment: ForcedPayment | None = None
-
-
-def penalty_amount(p: Penalty) -> Quantity | None:
-    """The amount of a penalty in its own unit: a term, МРП, a multiple, hours or days."""
-    if p.term is not None:
-        return p.term
-    if p.mrp is not None:
-        return Quantity(as_fraction(p.mrp), "mrp")
-    if p.multiple is not None:
-        return Quantity(as_fraction(p.multiple), "multiple")
-    if p.hours is not None:
-        return Quantity(p.hours, "hours")
-    if p.days is not None:
-        return Quantity(p.days, "days")
-    return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, ClassVar
+from typing import Any, BinaryIO, Callable, ClassVar
 
 import orjson
 
@@ -52,6 +52,17 @@ class Formatter:
 
     def add(self, line: ReportLine, context: RecordContext | None) -> None:
         raise NotImplementedError
+
+    @classmethod
+    def renderer(cls, options: FormatOptions) -> "Callable[[ReportLine, RecordContext | None], bytes] | None":
+        """A streaming format: a pure function giving one line's bytes exactly as `add` writes them, so
+        a worker process serialises and the scan's main process only writes them (`add_rendered`).
+        None for a format that collects (it needs the objects).  Safe to call from several threads."""
+        return None
+
+    def add_rendered(self, data: bytes) -> None:
+        """Write one line's bytes as `renderer(options)` made them (in this process or a worker)."""
+        self.out.write(data)
 
     def finish(self, summary: dict[str, Any]) -> None:
         """Called once after the last line, with the run's counts (`legality.summary/1`, no timestamps)."""

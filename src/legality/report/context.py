@@ -8,8 +8,10 @@ Only public particulars of the verdict are kept here — never the defendant's d
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..model.verdict import Verdict
+if TYPE_CHECKING:  # annotations only: a record decoded by the fast decoder never needs the pydantic model
+    from ..model.verdict import Verdict
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,13 @@ record can never run as a formula, while plain numbers such as `-1` stay numbers
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+from typing import Callable
 
 from .context import RecordContext
-from .base import Formatter, dumps
+from .base import FormatOptions, Formatter, dumps
 from .model import ReportLine
 from .text import cites_ru, coverage_text, spreadsheet_safe
 
@@ -25,27 +27,38 @@ class CsvFormatter(Formatter):
     name = "csv"
 
     def begin(self) -> None:
-        self._text = io.TextIOWrapper(self.out, encoding="utf-8-sig", newline="", write_through=True)
-        self._writer = csv.writer(self._text, delimiter=self.options.csv_delimiter, lineterminator="\r\n")
-        self._writer.writerow(COLUMNS)
+        # the BOM, then UTF-8 (what an `utf-8-sig` text stream writes); rows are bytes from `renderer`
+        self._render = self.renderer(self.options)
+        self.out.write(codecs.BOM_UTF8 + _encode(self.options.csv_delimiter, [list(COLUMNS)]))
 
-    def _row(self, *cells: object) -> None:
-        self._writer.writerow([spreadsheet_safe(c) if isinstance(c, str) else c for c in cells])
+    @classmethod
+    def renderer(cls, options: FormatOptions) -> Callable[[ReportLine, RecordContext | None], bytes]:
+        delimiter = options.csv_delimiter
+        return lambda line, context: _encode(delimiter, _rows(line))
 
     def add(self, line: ReportLine, context: RecordContext | None) -> None:
-        head = (line.case_id or "", line.file, line.line, line.status)
-        errors = "; ".join(f"{e['path']}: {e['message']}" for e in line.errors)
-        errors += ("; " if errors and line.faults else "") + "; ".join(
-            f"{f.get('code', '')}: {f.get('message', '')}" for f in line.faults)
-        gaps = coverage_text(line)
-        errors += ("; " if errors and gaps else "") + gaps
-        if not line.candidates:
-            self._row(*head, "", "", "", "", "", "", "", "", "", errors)
-            return
-        for c in line.candidates:
-            self._row(*head, c.rule, c.severity, c.title, c.message, c.offence or "", cites_ru(c.citations),
-                      dumps(c.actual).decode(), dumps(c.allowed).decode(), c.fingerprint, errors)
+        self.out.write(self._render(line, context))
 
-    def finish(self, summary: dict) -> None:
-        self._text.flush()
-        self._text.detach()  # the caller owns and closes the byte stream
+
+def _encode(delimiter: str, rows: list[list[object]]) -> bytes:
+    buf = io.StringIO(newline="")  # a fresh buffer per call: workers may render from several threads
+    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def _row(*cells: object) -> list[object]:
+    return [spreadsheet_safe(c) if isinstance(c, str) else c for c in cells]
+
+
+def _rows(line: ReportLine) -> list[list[object]]:
+    head = (line.case_id or "", line.file, line.line, line.status)
+    errors = "; ".join(f"{e['path']}: {e['message']}" for e in line.errors)
+    errors += ("; " if errors and line.faults else "") + "; ".join(
+        f"{f.get('code', '')}: {f.get('message', '')}" for f in line.faults)
+    gaps = coverage_text(line)
+    errors += ("; " if errors and gaps else "") + gaps
+    if not line.candidates:
+        return [_row(*head, "", "", "", "", "", "", "", "", "", errors)]
+    return [_row(*head, c.rule, c.severity, c.title, c.message, c.offence or "", cites_ru(c.citations),
+                 dumps(c.actual).decode(), dumps(c.allowed).decode(), c.fingerprint, errors)
+            for c in line.candidates]

@@ -7,10 +7,10 @@ use `--summary FILE`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from .context import RecordContext
-from .base import Formatter, dumps
+from .base import FormatOptions, Formatter, dumps
 from .model import ReportLine
 
 
@@ -21,10 +21,21 @@ class JsonArrayFormatter(Formatter):
         self.out.write(b"[")
         self._first = True
 
+    @classmethod
+    def renderer(cls, options: FormatOptions) -> Callable[[ReportLine, RecordContext | None], bytes]:
+        return _render
+
     def add(self, line: ReportLine, context: RecordContext | None) -> None:
+        self.add_rendered(_render(line, context))
+
+    def add_rendered(self, data: bytes) -> None:
         self.out.write(b"\n" if self._first else b",\n")
         self._first = False
-        self.out.write(dumps(line.to_json()))
+        self.out.write(data)
 
     def finish(self, summary: dict[str, Any]) -> None:
         self.out.write(b"]\n" if self._first else b"\n]\n")
+
+
+def _render(line: ReportLine, context: RecordContext | None) -> bytes:
+    return dumps(line.to_json())

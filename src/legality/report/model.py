@@ -1,15 +1,14 @@
 """The report format v1 (shared/formats/report-v1.md): the engine's candidates and report lines.
 
 `Candidate` and `ReportLine` are light dataclasses (built per record on the hot path); the pydantic
-models below them describe the same shapes for the JSON Schema and for tests that validate output.
+models of `schema_models` (reachable here by name, loaded on first use: pydantic is no import of a
+scan) describe the same shapes for the JSON Schema and for tests that validate output.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict
+from typing import Any
 
 from ..result.candidate import Candidate
 from ..result.coverage import Coverage
@@ -44,89 +43,13 @@ class ReportLine:
 
 
 # ---- schema models (documentation and validation of the output; not used on the hot path)
+_SCHEMA_MODELS = frozenset({"CitationModel", "CandidateModel", "SourceModel", "ErrorModel", "GapModel",
+                            "CoverageWarningModel", "CoverageModel", "ReportLineModel", "SummaryModel"})
 
 
-class CitationModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    act: str
-    article: str
-    part: int | str | None  # a sub-part: "3-1"
-    paragraph: int | None
+def __getattr__(name: str) -> Any:
+    if name in _SCHEMA_MODELS:
+        from . import schema_models
 
-
-class CandidateModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    rule: str
-    severity: Literal["high", "medium", "low"]
-    title: str
-    message: str
-    citations: list[CitationModel]
-    offence: str | None
-    actual: Any
-    allowed: Any
-    facts: dict[str, Any]
-    fingerprint: str
-
-
-class SourceModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    file: str
-    line: int
-
-
-class ErrorModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    path: str
-    message: str
-
-
-class GapModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    offence: str | None
-    reason: Literal["missing_data", "unknown_article", "unknown_edition", "no_law_parameter"]
-    detail: str
-    rules: list[str]
-
-
-class CoverageWarningModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    offence: str | None
-    reason: Literal["after_edition"]
-    detail: str
-
-
-class CoverageModel(BaseModel):
-    """Present when something could not be checked (`gaps` non-empty); absent means fully checked."""
-
-    model_config = ConfigDict(extra="forbid")
-    checked: Literal["full", "partial", "none"]
-    gaps: list[GapModel]
-    warnings: list[CoverageWarningModel] | None = None
-    edition: str | None = None  # the newest edition of the Code in the catalogue, when a warning names it
-
-
-class ReportLineModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    format: Literal["legality.report/1"]
-    case_id: str | None
-    source: SourceModel
-    status: Literal["flagged", "clean", "invalid", "partial"]
-    candidates: list[CandidateModel]
-    errors: list[ErrorModel]
-    faults: list[dict[str, Any]] | None = None
-    coverage: CoverageModel | None = None
-
-
-class SummaryModel(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    format: Literal["legality.summary/1"]
-    records: int
-    clean: int
-    flagged: int
-    invalid: int
-    partial: int = 0  # records not fully checked (a rule faulted or a gap, no candidate); older summaries lack it
-    candidates: int
-    by_rule: dict[str, int]
-    rules_version: str
-    started: str
-    finished: str
+        return getattr(schema_models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

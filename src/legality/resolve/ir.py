@@ -147,3 +147,17 @@ class RuleDef:
             lines.append(f"  overrides {', '.join(self.overrides)}")
         lines.append(f"  violation {self.violation.expr}")
         return "\n".join(lines)
+
+
+def chain_operands(n: Node) -> list[Node]:
+    """The operands of a whole `a and b and c …` (or `or`) chain, left to right: both evaluators decide
+    such a chain as one flat Kleene sequence, not as nested pairs."""
+    operands: list[Node] = []
+    stack = [n]
+    while stack:
+        x = stack.pop()
+        if x.op == n.op:
+            stack.extend(reversed(x.args))
+        else:
+            operands.append(x)
+    return operands

@@ -13,8 +13,7 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from ..model import enums as E
-from ..model.values import ArticleRef, Quantity, as_fraction
-from ..model.verdict import penalty_amount
+from ..model.values import ArticleRef, Quantity, as_fraction, penalty_amount
 from .types import (
     AMOUNT, BOOL, DATE, INT, NUM, STR, TERM, EnumT, ListT, RecT, SetT, T,
 )

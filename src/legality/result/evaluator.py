@@ -8,10 +8,12 @@ each of them say what it hands over without an import that runs up a floor.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..model.verdict import Verdict
 from .candidate import Evaluation, RuleInfo
+
+if TYPE_CHECKING:  # annotations only: importing the pydantic model costs start-up time
+    from ..model.verdict import Verdict
 
 
 class Evaluator(Protocol):

@@ -1,32 +1,37 @@
-"""The scan pipeline: raw records → (state) → decode + evaluate in workers → (state) → ordered results.
+"""The scan pipeline: raw records → (state) → decode + evaluate + serialise in workers → (state) → writing.
 
 Why this shape: reading and the state store stay in the main process (one reader, one SQLite
-writer); decoding and evaluation — the costly part — run in worker processes, each with its own
-compiled engine (engines hold closures and cannot be pickled).  Chunks are submitted with a bounded
-number in flight and consumed strictly in submission order, so memory does not grow with the input
-and the output is the same, byte for byte, for any number of workers.
+writer); decoding, evaluation and serialising the report — the costly part — run in worker
+processes, each with its own compiled engine (engines hold closures and cannot be pickled).  A
+worker returns, for a chunk of records, what the main process needs and nothing more (`Done`): the
+report bytes of each record in the streaming formats, the chunk's counts, and the line objects only
+when a state store or a collecting format (table, sarif, html) needs them.  So the main process
+only frames, looks up the store and writes.  Chunks are submitted with a bounded number in flight
+and consumed strictly in submission order, so memory does not grow with the input and the output is
+the same, byte for byte, for any number of workers.  `--jobs 1` calls the same worker function
+(`work`) in-process, and `--cluster` (scan/cluster.py) calls it on Dask workers.
 """
 
 from __future__ import annotations
 
 import gc
-import multiprocessing as mp
 import os
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from ..io.reader import RawRecord
+from ..report.base import FormatOptions, formatter_class
 from ..report.model import ReportLine
 from ..report.context import RecordContext, context_of
 from ..result.evaluator import Evaluator
 from .lifeline import die_with_parent
 from .state import SKIP, NoState, ScanState
+from .summary import Summary
 
-CHUNK = 256          # records per task sent to a worker
-IN_FLIGHT = 4        # chunks in flight per worker: enough to keep workers busy, bounded memory
+CHUNK = 512           # records per task sent to a worker (measured: 256 → 512 → 1024, see docs/scale.md)
+IN_FLIGHT = 3        # chunks in flight per worker: enough to keep workers busy, bounded memory
 
 RulesDir = str | Path | None
 EngineFactory = Callable[[RulesDir], Evaluator]
@@ -39,13 +44,40 @@ def load_engine(rules_dir: RulesDir) -> Evaluator:
     return Engine.load(rules_dir)
 
 
-@dataclass(slots=True)
-class Scanned:
-    """One input record after the pipeline, in input order."""
+def with_backend(engine: Evaluator, backend: str | None) -> Evaluator:
+    """`engine` evaluating with `backend` ("batch"/"row"), if it has backends and uses another one."""
+    if backend is None or getattr(engine, "backend", backend) == backend:
+        return engine
+    return engine.with_backend(backend)  # type: ignore[attr-defined]
 
-    result: ReportLine | None      # None: unchanged since the last run (state said SKIP)
-    output: ReportLine | None      # what to write (the state may filter or replace it)
-    context: RecordContext | None  # court, date and offence articles, for the human formats
+
+class Spec(NamedTuple):
+    """What a worker makes of a chunk; fixed for the run, sent with every chunk (a few bytes)."""
+
+    fmt: str | None = None      # the streaming format whose bytes the worker renders; None: a collecting one
+    csv_delimiter: str = ","
+    include_all: bool = False   # --all: clean lines are written too
+    objects: bool = False       # also send each line with its context and content hash (state store, collecting format)
+
+    @classmethod
+    def of(cls, fmt: str, options: FormatOptions, *, include_all: bool, state: bool) -> "Spec":
+        streaming = formatter_class(fmt).renderer(options) is not None
+        return cls(fmt if streaming else None, options.csv_delimiter, include_all, state or not streaming)
+
+
+class Done(NamedTuple):
+    """A worker's answer for one chunk (cheap to pickle: bytes, small tuples, one tally)."""
+
+    tally: Summary                                  # the chunk's counts (merged in input order)
+    payloads: list[bytes | None] | None             # per record: its report bytes (None: not written); None without fmt
+    lines: list[ReportLine] | None                  # with `objects`: per record
+    contexts: list[RecordContext | None] | None
+    hashes: list[str] | None
+
+
+def written(line: ReportLine, include_all: bool) -> bool:
+    """Whether a report line is written: --all, or anything but a clean line without faults."""
+    return include_all or line.status != "clean" or bool(line.faults)
 
 
 def evaluate_raw(engine: Evaluator, raw: RawRecord) -> tuple[ReportLine, RecordContext | None, str]:
@@ -111,28 +143,63 @@ def _line_of(item: Any, ev: Any) -> tuple[ReportLine, RecordContext | None, str]
     return line, context, item.content_hash
 
 
+_RENDERERS: dict[tuple[str, str], Callable[[ReportLine, RecordContext | None], bytes]] = {}
+
+
+def _renderer(spec: Spec) -> Callable[[ReportLine, RecordContext | None], bytes] | None:
+    if spec.fmt is None:
+        return None
+    key = (spec.fmt, spec.csv_delimiter)
+    render = _RENDERERS.get(key)
+    if render is None:
+        render = formatter_class(spec.fmt).renderer(FormatOptions(csv_delimiter=spec.csv_delimiter))
+        assert render is not None, "Spec.of sends only streaming formats"
+        _RENDERERS[key] = render
+    return render
+
+
+def work(engine: Evaluator, raws: list[RawRecord], spec: Spec, fix: Callable[[ReportLine], None] | None = None) -> Done:
+    """The worker function (a process of `--jobs`, this process with `--jobs 1`, a Dask worker):
+    decode, evaluate, count and serialise a chunk.  `fix` adjusts each line first (cluster.py)."""
+    results = evaluate_raws(engine, raws)
+    tally = Summary(started="")
+    render = _renderer(spec)
+    payloads: list[bytes | None] | None = [] if render is not None else None
+    include_all = spec.include_all
+    for line, ctx, _ in results:
+        if fix is not None:
+            fix(line)
+        tally.add(line, ctx)
+        if payloads is not None:
+            payloads.append(render(line, ctx) if written(line, include_all) else None)  # type: ignore[misc]
+    if not spec.objects:
+        return Done(tally, payloads, None, None, None)
+    return Done(tally, payloads, [r[0] for r in results], [r[1] for r in results], [r[2] for r in results])
+
+
 # ---- worker side: one engine per process (inherited by fork, or built by the pool initializer)
 
 _ENGINE: Evaluator | None = None
 
 
-def _init_worker(factory: EngineFactory | None, rules_dir: RulesDir, parent_pid: int | None = None) -> None:
+def _init_worker(factory: EngineFactory | None, rules_dir: RulesDir, parent_pid: int | None = None,
+                 backend: str | None = None) -> None:
     global _ENGINE
     die_with_parent(parent_pid)  # a worker outliving a killed scan would hold its stderr pipe and store
     if factory is not None:
-        _ENGINE = factory(rules_dir)
+        _ENGINE = with_backend(factory(rules_dir), backend)
 
 
-def _work(raws: list[RawRecord]) -> list[tuple[ReportLine, RecordContext | None, str]]:
+def _work(raws: list[RawRecord], spec: Spec) -> Done:
     assert _ENGINE is not None, "set by fork or by _init_worker"
-    return evaluate_raws(_ENGINE, raws)
+    return work(_ENGINE, raws, spec)
 
 
 # ---- main side
 
 
 @dataclass(slots=True)
-class _Slot:
+class Slot:
     """One input record's place in a chunk: decided in the main process, or waiting for a worker."""
 
     raw: RawRecord
@@ -140,27 +207,73 @@ class _Slot:
     skip: bool = False               # unchanged
 
 
+# A chunk as planned in the main process: its slots (None: no state store, every record is evaluated)
+# and the raw records to evaluate.
+Planned = tuple[list[Slot] | None, list[RawRecord]]
+
+
+def plan(raws: Iterable[RawRecord], state: ScanState, *, size: int, cut: Callable[[RawRecord, int], bool] | None = None
+         ) -> Iterator[Planned]:
+    """Group records into chunks of `size` records to evaluate, asking the state store about each first.
+
+    `cut(raw, pending)`, called for every record, may end a chunk before `raw` (cluster.py cuts at file
+    boundaries and by bytes).
+    """
+    lookup = None if isinstance(state, NoState) else state.lookup
+    slots: list[Slot] | None = None if lookup is None else []
+    todo: list[RawRecord] = []
+    for raw in raws:
+        if cut is not None and cut(raw, len(todo)) and (todo or slots):
+            yield slots, todo
+            slots, todo = (None if lookup is None else []), []
+        if lookup is None:
+            todo.append(raw)
+            if len(todo) >= size:
+                yield None, todo
+                todo = []
+            continue
+        slot = Slot(raw)
+        found = lookup(raw.file, raw.line, raw.content_hash)
+        if found == SKIP:
+            slot.skip = True
+        elif isinstance(found, ReportLine):
+            slot.line = found
+        else:
+            todo.append(raw)
+        slots.append(slot)  # type: ignore[union-attr]
+        if len(todo) >= size or len(slots) >= 4 * size:  # type: ignore[arg-type]
+            yield slots, todo
+            slots, todo = [], []
+    if todo or slots:
+        yield slots, todo
+
+
 class Pipeline:
-    """Runs the scan; iterate `run(raws)` to get `Scanned` results in input order.
+    """Runs the scan; iterate `run(raws)` to get `(slots, Done)` per chunk, in input order.
 
     `jobs == 1` evaluates in this process.  Otherwise, where the OS can fork, the pool is forked on
     entering (before any other thread, e.g. the progress bar, exists) and every worker inherits the
     compiled engine — compiling the rule pack costs far more than a fork.  Elsewhere (`spawn`) the
     pool starts at the first full chunk, so a small batch never pays for it, and its initializer
-    builds an engine with `factory(rules_dir)` in every worker.
+    builds an engine with `factory(rules_dir)` (and the engine's backend) in every worker.
     """
 
     def __init__(self, engine: Evaluator, *, rules_dir: RulesDir, jobs: int = 1, state: ScanState | None = None,
-                 factory: EngineFactory = load_engine, chunk: int = CHUNK, start_method: str | None = None):
+                 factory: EngineFactory = load_engine, chunk: int = CHUNK, start_method: str | None = None,
+                 spec: Spec | None = None):
         self.engine = engine
         self.rules_dir = rules_dir
         self.jobs = max(1, jobs)
         self.state = state or NoState()
         self.factory = factory
         self.chunk = max(1, chunk)
+        self.spec = spec or Spec(objects=True)
         self._pool: Any = None
-        methods = mp.get_all_start_methods()
-        self.start_method = start_method or ("fork" if "fork" in methods else "spawn")
+        if start_method is None and self.jobs > 1:  # multiprocessing is imported only when workers are wanted
+            import multiprocessing as mp
+
+            start_method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        self.start_method = start_method or "fork"
 
     def __enter__(self) -> "Pipeline":
         if self.jobs > 1 and self.start_method == "fork":
@@ -175,67 +288,34 @@ class Pipeline:
     def _start_pool(self) -> None:
         """A process pool that fails loudly (BrokenProcessPool) if a worker dies, instead of hanging."""
         global _ENGINE
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
         ctx = mp.get_context(self.start_method)
         if self.start_method == "fork":
             _ENGINE = self.engine  # inherited by the forked workers
-            args: tuple[EngineFactory | None, RulesDir, int] = (None, None, os.getpid())
+            args: tuple[EngineFactory | None, RulesDir, int, str | None] = (None, None, os.getpid(), None)
         else:
-            args = (self.factory, self.rules_dir, os.getpid())
+            args = (self.factory, self.rules_dir, os.getpid(), getattr(self.engine, "backend", None))
         self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker, initargs=args)
         if self.start_method == "fork":
             gc.freeze()  # workers never collect the inherited objects, so their pages stay shared
             self._pool.submit(int)  # the first submit forks every worker (3.11+), while this process has one thread
             gc.unfreeze()
 
-    def _chunks(self, raws: Iterable[RawRecord]) -> Iterator[list[_Slot]]:
-        lookup = None if isinstance(self.state, NoState) else self.state.lookup
-        buf: list[_Slot] = []
-        pending = 0
-        for raw in raws:
-            slot = _Slot(raw)
-            if lookup is not None:
-                found = lookup(raw.file, raw.line, raw.content_hash)
-                if found == SKIP:
-                    slot.skip = True
-                elif isinstance(found, ReportLine):
-                    slot.line = found
-            buf.append(slot)
-            if slot.line is None and not slot.skip:
-                pending += 1
-            if pending >= self.chunk or len(buf) >= 4 * self.chunk:
-                yield buf
-                buf, pending = [], 0
-        if buf:
-            yield buf
-
-    def _finish(self, slots: list[_Slot], results: list[tuple[ReportLine, RecordContext | None, str]]) -> Iterator[Scanned]:
-        it = iter(results)
-        for slot in slots:
-            if slot.skip:
-                yield Scanned(None, None, None)
-            elif slot.line is not None:  # committed before an interruption: output what was output then
-                output, ctx = self.state.replay(slot.line, slot.raw.content_hash)
-                yield Scanned(slot.line, output, ctx)
-            else:
-                line, ctx, content_hash = next(it)
-                yield Scanned(line, self.state.record(line, content_hash, ctx), ctx)
-
-    def run(self, raws: Iterable[RawRecord]) -> Iterator[Scanned]:
-        window: deque[tuple[list[_Slot], Any]] = deque()
+    def run(self, raws: Iterable[RawRecord]) -> Iterator[tuple[list[Slot] | None, Done | None]]:
+        window: deque[tuple[list[Slot] | None, Any]] = deque()
         limit = self.jobs * IN_FLIGHT
-        for slots in self._chunks(raws):
-            todo = [s.raw for s in slots if s.line is None and not s.skip]
+        for slots, todo in plan(raws, self.state, size=self.chunk):
             if self._pool is None and self.jobs > 1 and len(todo) >= self.chunk:
                 self._start_pool()
             if self._pool is None:
-                yield from self._finish(slots, evaluate_raws(self.engine, todo))
+                yield slots, work(self.engine, todo, self.spec) if todo else None
                 continue
-            window.append((slots, self._pool.submit(_work, todo) if todo else None))
+            window.append((slots, self._pool.submit(_work, todo, self.spec) if todo else None))
             while len(window) >= limit:
-                yield from self._drain(window.popleft())
+                slots, pending = window.popleft()
+                yield slots, pending.result() if pending is not None else None
         while window:
-            yield from self._drain(window.popleft())
-
-    def _drain(self, entry: tuple[list[_Slot], Any]) -> Iterator[Scanned]:
-        slots, pending = entry
-        yield from self._finish(slots, pending.result() if pending is not None else [])
+            slots, pending = window.popleft()
+            yield slots, pending.result() if pending is not None else None

@@ -11,9 +11,6 @@ import contextlib
 import time
 from typing import Callable, Iterator
 
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
 from .summary import Summary
 
 EVERY = 200  # records between updates
@@ -25,6 +22,9 @@ def progress_for(enabled: bool, summary: Summary) -> Iterator[Callable[[], None]
     if not enabled:
         yield lambda: None
         return
+    from rich.console import Console  # only when a bar is shown: rich costs start-up time
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     console = Console(stderr=True)
     columns = (SpinnerColumn(), TextColumn("{task.fields[records]} записей"), TextColumn("{task.fields[rate]} зап./с"),
                TextColumn("с нарушениями: {task.fields[flagged]}"), TextColumn("некорректных: {task.fields[invalid]}"),

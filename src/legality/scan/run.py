@@ -6,14 +6,14 @@ codes); this owns the run, so tests and the benchmark drive exactly what `legali
 
 from __future__ import annotations
 
-from typing import BinaryIO, Iterable
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from .. import __version__
 from ..io.reader import RawRecord
 from ..io.sources import Source
-from ..report.base import FormatOptions, RunMeta, formatter_class
+from ..report.base import FormatOptions, Formatter, RunMeta, formatter_class
 from ..result.evaluator import Evaluator
-from .pipeline import EngineFactory, Pipeline, RulesDir, load_engine
+from .pipeline import Done, EngineFactory, Pipeline, RulesDir, Slot, Spec, load_engine, written
 from .progress import progress_for
 from .state import NoState, ScanState
 from .summary import Summary, now_iso
@@ -23,28 +23,89 @@ def run_scan(sources: Iterable[Source], engine: Evaluator, out: BinaryIO, *, fmt
              jobs: int = 1, include_all: bool = False, state: ScanState | None = None,
              options: FormatOptions | None = None, progress: bool = False,
              factory: EngineFactory = load_engine, raws: Iterable[RawRecord] | None = None,
-             summary: Summary | None = None, start_method: str | None = None) -> Summary:
+             summary: Summary | None = None, start_method: str | None = None, cluster: Any = None,
+             chunk: int | None = None) -> Summary:
     """Scan and write the report in `fmt` to `out`; returns the summary (timestamps set).
 
     `raws` replaces reading `sources` (the benchmark feeds pre-framed records).  The caller opens
-    and closes `state`; passing `summary` lets it see the counts of an interrupted run.
+    and closes `state`; passing `summary` lets it see the counts of an interrupted run.  `cluster`
+    (a `scan.cluster.Cluster`) evaluates on Dask workers instead of `jobs` local processes; `chunk`:
+    records per worker task (tests).
     """
     from ..io.reader import iter_raw
 
     sources = list(sources)
+    state = state or NoState()
+    options = options or FormatOptions()
     summary = summary or Summary(rules_version=engine.version, started=now_iso())
     meta = RunMeta(__version__, engine.version, list(engine.rules), [s.name for s in sources])
-    formatter = formatter_class(fmt)(out, meta, options or FormatOptions())
-    with Pipeline(engine, rules_dir=rules_dir, jobs=jobs, state=state or NoState(), factory=factory,
-                  start_method=start_method) as pipe, \
-            progress_for(progress, summary) as tick:
+    formatter = formatter_class(fmt)(out, meta, options)
+    spec = Spec.of(fmt, options, include_all=include_all, state=not isinstance(state, NoState))
+    if cluster is not None:
+        pipe: Any = cluster.pipeline(engine, rules_dir=rules_dir, state=state, spec=spec, sources=sources)
+    else:
+        pipe = Pipeline(engine, rules_dir=rules_dir, jobs=jobs, state=state, factory=factory,
+                        start_method=start_method, spec=spec, **({} if chunk is None else {"chunk": chunk}))
+    with pipe, progress_for(progress, summary) as tick:
         formatter.begin()
-        for item in pipe.run(iter_raw(sources) if raws is None else raws):
-            summary.add(item.result, item.context)
-            line = item.output
-            if line is not None and (include_all or line.status != "clean" or line.faults):
-                formatter.add(line, item.context)
-            tick()
+        for slots, done in pipe.run(iter_raw(sources) if raws is None else raws):
+            emit(slots, done, formatter=formatter, summary=summary, state=state, include_all=include_all, tick=tick)
         summary.finished = now_iso()
         formatter.finish(summary.counts())
     return summary
+
+
+def emit(slots: list[Slot] | None, done: Done | None, *, formatter: Formatter, summary: Summary, state: ScanState,
+         include_all: bool, tick: Callable[[], None]) -> None:
+    """The main process's share of one chunk, in input order: counts, the state store, writing.
+
+    Without a state store (`slots` None) every record was evaluated and the worker's bytes are
+    written as they are.  With one, each evaluated line goes through `state.record` (which may filter
+    it, e.g. `--new-only`), resumed lines through `state.replay`, unchanged ones are only counted.
+    """
+    if slots is None:
+        assert done is not None
+        summary.merge(done.tally)
+        if done.payloads is not None:
+            add = formatter.add_rendered
+            for data in done.payloads:
+                if data is not None:
+                    add(data)
+                tick()
+            return
+        assert done.lines is not None and done.contexts is not None
+        for line, ctx in zip(done.lines, done.contexts):
+            if written(line, include_all):
+                formatter.add(line, ctx)
+            tick()
+        return
+    if done is not None:
+        summary.merge(done.tally)
+    evaluated = _evaluated(done)
+    for slot in slots:
+        if slot.skip:
+            summary.add(None)
+        elif slot.line is not None:  # committed before an interruption: output what was output then
+            output, ctx = state.replay(slot.line, slot.raw.content_hash)
+            summary.add(slot.line, ctx)
+            if output is not None and written(output, include_all):
+                formatter.add(output, ctx)
+        else:
+            line, ctx, content_hash, data = next(evaluated)
+            output = state.record(line, content_hash, ctx)
+            if output is line and data is not None:
+                formatter.add_rendered(data)  # what the worker serialised is what the store lets through
+            elif output is not None and output is not line and written(output, include_all):
+                formatter.add(output, ctx)
+            elif output is line and data is None and done is not None and done.payloads is None \
+                    and written(line, include_all):
+                formatter.add(line, ctx)  # a collecting format
+        tick()
+
+
+def _evaluated(done: Done | None) -> Iterator[tuple[Any, Any, str, bytes | None]]:
+    if done is None:
+        return iter(())
+    assert done.lines is not None and done.contexts is not None and done.hashes is not None
+    payloads = done.payloads if done.payloads is not None else [None] * len(done.lines)
+    return zip(done.lines, done.contexts, done.hashes, payloads)

@@ -115,6 +115,15 @@ class Summary:
             self.by_rule[c.rule] += 1
             self.by_severity[c.severity] += 1
 
+    def merge(self, other: "Summary") -> None:
+        """Add the counts of `other` (a worker's tally of one chunk, in input order) to these."""
+        for name in ("clean", "flagged", "invalid", "partial", "unchanged", "candidates", "faults", "after_edition"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("by_rule", "by_severity", "checked", "gap_reasons", "gap_articles", "gap_rules"):
+            getattr(self, name).update(getattr(other, name))
+        if other.edition:  # as `add` would have left it: the latest record's
+            self.edition = other.edition
+
     def worst_at_least(self, severity: str) -> bool:
         """True if a candidate at or above `severity` was found (`--fail-on`)."""
         floor = SEVERITY_RANK[severity]

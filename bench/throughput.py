@@ -1,0 +1,396 @@
+"""Throughput of every way to run `legality scan`, in one run on the same generated records (issue 13).
+
+    python bench/throughput.py                    # 50,000 records, median of 3 (several minutes on 2 cores)
+    python bench/throughput.py --quick            # 5,000 records, one run of each: does it all work
+    python bench/throughput.py --n 200000 --repeat 5 --flagged-share 0.02
+
+What it measures, each command in its own process (so its time and memory are its own):
+
+* hand-written checks — the five families of `bench/engine_vs_handwritten.py` written directly in
+  Python, on the records decoded and validated by the model (the check alone, as in the issue's
+  figure, and with the decoding);
+* `legality scan --jobs 1 --backend row` — the baseline: one record at a time, as before issue 13;
+* `legality scan --jobs 1` (the batch backend), `--jobs 2`, `--cluster local:2` (Dask);
+* `legality scan --jobs 1` of the same records as Parquet (`tools/jsonl_to_parquet.py`, nested layout);
+* the fixture mix of `tests/support/synth.py` (the fixtures cycled, a third of them with an error:
+  the batch of the earlier figures) with the row and the batch backend;
+* the start-up: a scan of one record with the compiled pack cached, and with `--no-cache`;
+* peak memory at two input sizes (all the records, and a fifth of them): flat means streaming.
+
+The records (`bench/synth_mix.py`) are the fixtures with dates, terms and amounts varied, lawful
+ones mixed with planted errors at `--flagged-share`; the share the scan found is printed.  Times
+are wall-clock seconds of the whole command (start-up, reading, validation, every rule of the
+shipped pack, writing a JSON Lines report), the median of `--repeat` runs; records/s is records
+over that.  Memory is the peak RSS of the largest process (its VmHWM) and the peak of the sum of
+RSS over the process tree (workers included), both sampled from /proc every 50 ms.  The reports of every mode are compared
+byte for byte with the baseline's (a Parquet report with its file name swapped back).  An option
+that this version of `legality` lacks, or Dask not installed, is printed as n/a with the reason.
+
+The compiled-pack cache is a fresh folder of this run (`LEGALITY_CACHE_DIR`), filled by one warm-up
+scan, so every measured scan starts warm.  Run outside the test suite; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT / "tests"))
+from synth_mix import write_mix  # noqa: E402
+from support.synth import write_batch  # noqa: E402  (the fixture mix, a test helper)
+
+from legality.resources import RULES_DIR  # noqa: E402
+
+# the hand-written checks, in their own process: decode + validate each line, time the check alone
+HAND = r"""
+import sys, time
+import orjson
+sys.path.insert(0, sys.argv[2])
+from engine_vs_handwritten import handwritten
+from legality.engine import Engine
+from legality.model import validate_record
+
+check = handwritten(Engine.load(sys.argv[3]).catalogue)
+clock = time.perf_counter
+valid = flagged = 0
+t_decode = t_check = 0.0
+with open(sys.argv[1], "rb") as fh:
+    for line in fh:
+        t0 = clock()
+        v = validate_record(orjson.loads(line))
+        t1 = clock()
+        if isinstance(v, list):
+            t_decode += t1 - t0
+            continue
+        flagged += bool(check(v))
+        t2 = clock()
+        t_decode += t1 - t0
+        t_check += t2 - t1
+        valid += 1
+print(valid, t_decode, t_check, flagged)
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# running one command
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                out += [int(c) for c in fh.read().split()]
+    except OSError:
+        pass
+    return out
+
+
+def _memory_kib(pid: int) -> tuple[int, int]:
+    """(VmRSS, VmHWM) of a process: its resident memory now and its peak since it started its program."""
+    rss = hwm = 0
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("VmHWM:"):
+                    hwm = int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return rss, hwm
+
+
+def _tree_kib(root: int) -> tuple[int, int]:
+    """(sum of RSS over the process tree, the largest peak RSS of one process in it)."""
+    total = largest = 0
+    stack, seen = [root], set()
+    while stack:
+        pid = stack.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        rss, hwm = _memory_kib(pid)
+        total += rss
+        largest = max(largest, hwm)
+        stack += _children(pid)
+    return total, largest
+
+
+@dataclass
+class Run:
+    wall: float
+    rss: float        # MiB, peak RSS of the largest process (VmHWM, sampled)
+    tree: float       # MiB, peak of the sum of RSS over the process tree (sampled)
+    stdout: bytes
+    code: int
+    err: str
+
+
+def run_once(cmd: list[str], env: dict[str, str]) -> Run:
+    """Wall seconds, peak memory and output of one command (its own process)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    peak = [0, 0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            total, largest = _tree_kib(proc.pid)
+            peak[0], peak[1] = max(peak[0], total), max(peak[1], largest)
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out: list[bytes] = []
+    err: list[bytes] = []
+    readers = [threading.Thread(target=lambda: out.append(proc.stdout.read()), daemon=True),
+               threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)]
+    for t in readers:
+        t.start()
+    # the peaks are sampled from /proc, not taken from wait4: a child's ru_maxrss starts from the
+    # size of this (forking) process, which holds the generator's engine
+    _, status, _usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    done.set()
+    for t in readers:
+        t.join()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(wall, peak[1] / 1024, peak[0] / 1024, b"".join(out), proc.returncode,
+               b"".join(err).decode(errors="replace"))
+
+
+@dataclass
+class Result:
+    name: str
+    records: int = 0
+    runs: list[Run] = field(default_factory=list)
+    note: str = ""            # why there is no number (n/a, failed)
+    same: str = ""            # report identical to the baseline's: yes / NO / -
+    rate_override: float | None = None  # records/s measured inside the process (hand-written)
+    base: "Result | None" = None        # what "vs baseline" divides by (default: the main baseline)
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(r.wall for r in self.runs)
+
+    @property
+    def rate(self) -> float:
+        return self.rate_override if self.rate_override is not None else self.records / self.wall
+
+
+def measure(name: str, cmd: list[str], records: int, repeat: int, env: dict[str, str]) -> Result:
+    res = Result(name, records)
+    for _ in range(repeat):
+        r = run_once(cmd, env)
+        if r.code != 0:  # no --fail-on: a scan exits 0
+            last = (r.err.strip().splitlines() or ["?"])[-1]
+            res.note = f"failed (exit {r.code}): {last[:120]}"
+            res.runs = []
+            return res
+        res.runs.append(r)
+    return res
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def scan_help(env: dict[str, str]) -> str:
+    p = subprocess.run([sys.executable, "-m", "legality.cli", "scan", "--help"], capture_output=True, env=env,
+                       text=True)
+    return p.stdout
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=50_000, help="records in the generated batch (default 50000)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each command; the median is printed (default 3)")
+    ap.add_argument("--quick", action="store_true", help="5,000 records, one run each (overrides --n and --repeat)")
+    ap.add_argument("--flagged-share", type=float, default=0.05,
+                    help="share of records drawn from the planted errors (default 0.05)")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--rules", default=str(RULES_DIR), help="rule pack (default: the shipped rules/)")
+    args = ap.parse_args()
+    n, repeat = (5_000, 1) if args.quick else (args.n, args.repeat)
+    small_n = max(1, n // 5)
+
+    with tempfile.TemporaryDirectory(prefix="legality-throughput-") as tmp:
+        d = Path(tmp)
+        env = dict(os.environ, LEGALITY_CACHE_DIR=str(d / "cache"))
+        help_text = scan_help(env)
+        has = {flag: flag in help_text for flag in ("--backend", "--cluster", "--no-cache")}
+        dask = importlib.util.find_spec("distributed") is not None
+        arrow = importlib.util.find_spec("pyarrow") is not None
+
+        t = time.perf_counter()
+        mix = write_mix(d / "mix.jsonl", n, flagged_share=args.flagged_share, seed=args.seed,
+                        rules_dir=Path(args.rules))
+        small = write_mix(d / "small.jsonl", small_n, flagged_share=args.flagged_share, seed=args.seed + 1,
+                          rules_dir=Path(args.rules))
+        fixture_mix = write_batch(d / "fixtures.jsonl", n)
+        one = d / "one.jsonl"
+        one.write_bytes(mix.read_bytes().split(b"\n", 1)[0] + b"\n")
+        pq_note = ""
+        if arrow:
+            spec = importlib.util.spec_from_file_location("jsonl_to_parquet", ROOT / "tools" / "jsonl_to_parquet.py")
+            conv = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(conv)
+            conv.convert(mix, d / "mix.parquet", layout="nested")
+            conv.convert(small, d / "small.parquet", layout="nested")
+        else:
+            pq_note = "n/a (pyarrow not installed: pip install 'legality[parquet]')"
+        print(f"generated {n:,} records ({mix.stat().st_size / 2**20:.1f} MiB JSONL"
+              + (f", {(d / 'mix.parquet').stat().st_size / 2**20:.1f} MiB Parquet" if arrow else "")
+              + f") in {time.perf_counter() - t:.1f} s; cores: {os.cpu_count()}; median of {repeat}; "
+              f"rules: {args.rules}")
+
+        def scan(src: Path, out: Path, *extra: str) -> list[str]:
+            return [sys.executable, "-m", "legality.cli", "scan", str(src), "--rules", args.rules, "-f", "jsonl",
+                    "-o", str(out), "--no-progress", *extra]
+
+        # warm-up: compiles the pack into this run's cache
+        run_once(scan(one, d / "warm.jsonl", "-j", "1"), env)
+
+        rows: list[Result] = []
+        outputs: dict[str, Path] = {}
+
+        # hand-written checks
+        hand = measure("hand-written checks (5 families)", [sys.executable, "-c", HAND, str(mix), str(BENCH),
+                                                            str(BENCH / "rules")], n, repeat, env)
+        if hand.runs:
+            parts = [r.stdout.split() for r in hand.runs]
+            valid = int(parts[0][0])
+            t_check = statistics.median(float(p[2]) for p in parts)
+            t_all = statistics.median(float(p[1]) + float(p[2]) for p in parts)
+            hand.rate_override = valid / t_check
+            hand.same = "-"
+            decoded = Result("  + decode and validate (pydantic)", n, hand.runs, same="-", rate_override=n / t_all)
+            rows += [hand, decoded]
+        else:
+            rows.append(hand)
+
+        row_flag = ["--backend", "row"] if has["--backend"] else []
+        batch_flag = ["--backend", "batch"] if has["--backend"] else []
+        summary = d / "summary.json"
+        modes: list[tuple[str, str, list[str], Path, int, str]] = [
+            # key, name, command, output, records, why not
+            ("row", "scan --jobs 1 --backend row (baseline)",
+             scan(mix, d / "row.jsonl", "-j", "1", *row_flag), d / "row.jsonl", n,
+             "" if has["--backend"] else "n/a (no --backend option)"),
+            ("batch", "scan --jobs 1 (batch backend)",
+             scan(mix, d / "batch.jsonl", "-j", "1", *batch_flag, "--summary", str(summary)),
+             d / "batch.jsonl", n, ""),
+            ("jobs2", "scan --jobs 2", scan(mix, d / "jobs2.jsonl", "-j", "2", *batch_flag), d / "jobs2.jsonl", n, ""),
+            ("cluster", "scan --cluster local:2", scan(mix, d / "cluster.jsonl", "--cluster", "local:2", *batch_flag),
+             d / "cluster.jsonl", n,
+             "n/a (no --cluster option)" if not has["--cluster"] else "" if dask else
+             "n/a (dask not installed: pip install 'legality[dask]')"),
+            ("parquet", "scan --jobs 1, Parquet input", scan(d / "mix.parquet", d / "parquet.jsonl", "-j", "1",
+                                                             *batch_flag), d / "parquet.jsonl", n, pq_note),
+        ]
+        by_key: dict[str, Result] = {}
+        for key, name, cmd, out, records, why in modes:
+            res = Result(name, records, note=why) if why else measure(name, cmd, records, repeat, env)
+            by_key[key] = res
+            rows.append(res)
+            if res.runs:
+                outputs[key] = out
+        base_key = "row" if "row" in outputs else "batch"
+        base = outputs.get(base_key)
+        if base is not None:
+            want = base.read_bytes()
+            for key, out in outputs.items():
+                got = out.read_bytes()
+                if key == "parquet":
+                    got = got.replace(str(d / "mix.parquet").encode(), str(mix).encode())
+                by_key[key].same = "yes" if got == want else "NO"
+            by_key[base_key].same = "(this)"
+
+        # the fixture mix of the earlier figures
+        fx: dict[str, Path] = {}
+        for key, name, flag in (("fx-row", "fixture mix: scan --jobs 1 --backend row", row_flag),
+                                ("fx-batch", "fixture mix: scan --jobs 1 (batch)", batch_flag)):
+            if key == "fx-row" and not has["--backend"]:
+                rows.append(Result(name, n, note="n/a (no --backend option)"))
+                continue
+            res = measure(name, scan(fixture_mix, d / f"{key}.jsonl", "-j", "1", *flag), n, repeat, env)
+            rows.append(res)
+            if res.runs:
+                fx[key] = d / f"{key}.jsonl"
+        if len(fx) == 2:
+            rows[-1].same = "yes" if fx["fx-row"].read_bytes() == fx["fx-batch"].read_bytes() else "NO"
+            rows[-2].same = "(this)"
+            rows[-1].base = rows[-2]  # the fixture mix against its own baseline
+
+        # start-up and memory
+        warm = measure("start-up: scan of 1 record, cached pack", scan(one, d / "one.out", "-j", "1"), 1, repeat, env)
+        cold = (measure("start-up: scan of 1 record, --no-cache", scan(one, d / "one2.out", "-j", "1", "--no-cache"),
+                        1, repeat, env) if has["--no-cache"] else
+                Result("start-up: scan of 1 record, --no-cache", 1, note="n/a (no --no-cache option)"))
+        mem_small = measure(f"scan --jobs 1 of {small_n:,} records", scan(small, d / "small.out", "-j", "1", *batch_flag),
+                            small_n, 1, env)
+        mem_small_pq = (measure(f"scan --jobs 1 of {small_n:,} records, Parquet",
+                                scan(d / "small.parquet", d / "small_pq.out", "-j", "1", *batch_flag), small_n, 1, env)
+                        if arrow else Result("Parquet, small", small_n, note=pq_note))
+        found = summary.read_bytes() if summary.exists() else b""
+
+    # ---- print
+    base_rate = by_key[base_key].rate if by_key[base_key].runs else None
+    print()
+    print(f"{'run':<44} {'seconds':>8} {'records/s':>10} {'vs baseline':>11} {'peak RSS MiB':>12} "
+          f"{'tree MiB':>9}  report = baseline")
+    for r in rows:
+        if not r.runs:
+            print(f"{r.name:<44} {r.note}")
+            continue
+        own = r.base.rate if r.base is not None else base_rate
+        ratio = f"{r.rate / own:.2f}x" if own else "-"
+        rss = max(x.rss for x in r.runs)
+        tree = max(x.tree for x in r.runs)
+        wall = "-" if r.rate_override is not None else f"{r.wall:.2f}"
+        print(f"{r.name:<44} {wall:>8} {r.rate:>10,.0f} {ratio:>11} {rss:>12.1f} {tree:>9.1f}  {r.same or '-'}")
+    print()
+    print("hand-written rows: records/s inside the process (the check alone; check + decode), not the command's wall time;")
+    print("the fixture mix's batch row is compared with the fixture mix's row backend")
+    try:
+        import orjson
+
+        s = orjson.loads(found) if found else None
+    except orjson.JSONDecodeError:
+        s = None
+    if s:
+        print(f"found in the generated batch: {s['flagged']:,} flagged ({s['flagged'] / max(1, s['records']):.1%}), "
+              f"{s.get('partial', 0):,} partial, {s['invalid']:,} invalid of {s['records']:,} "
+              f"(--flagged-share {args.flagged_share})")
+    for r in (warm, cold):
+        print(f"{r.name}: " + (f"{r.wall:.2f} s" if r.runs else r.note))
+    big = by_key["batch"]
+    for label, small_res, big_res in (("JSONL", mem_small, big), ("Parquet", mem_small_pq, by_key["parquet"])):
+        if small_res.runs and big_res.runs:
+            a, b = max(x.rss for x in small_res.runs), max(x.rss for x in big_res.runs)
+            print(f"memory, scan --jobs 1, {label}: {a:.1f} MiB on {small_n:,} records, {b:.1f} MiB on {n:,} "
+                  f"({'flat' if b < a * 1.25 else 'GROWS'})")
+        else:
+            print(f"memory, {label}: " + (small_res.note or big_res.note))
+    same = [r for r in rows if r.same in ("yes", "NO")]
+    if same:
+        print("reports byte-identical to the baseline's: "
+              + ("yes, every mode" if all(r.same == "yes" for r in same) else
+                 "NO: " + ", ".join(r.name for r in same if r.same == "NO")))
+
+
+if __name__ == "__main__":
+    main()

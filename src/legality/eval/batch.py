@@ -1,0 +1,1113 @@
+"""The batch (columnar) backend: the checked IR compiled to column operations over a batch of records.
+
+Why a second backend: the row evaluator (`program`, generated code) pays per record for a function
+call per fact and rule, an exception per missing value and a catalogue lookup per rule; over a
+batch, each IR node is instead evaluated once, as array operations over all the rows that need it
+(`columns` says why the columns hold the same Python values the row evaluator uses).  Fields of
+the records are read once per batch (a path like `offence.sentence.principal.kind` is one column,
+shared by every rule that reads it), law parameters once per distinct date, facts only on the rows
+a rule reads them on.
+
+How it stays equal to the row evaluator, record for record:
+- every node mirrors the generated code's semantics (`codegen`): a missing operand makes the result
+  missing and the next operand is not evaluated on that row; `and`/`or` are Kleene chains that
+  evaluate an operand only on the rows still undecided; `if` evaluates each branch on its rows only;
+  quantifiers range over a child frame and reduce back in element order;
+- a rule is decided in the row evaluator's sequence (in force → when → unless → overridden → needs →
+  violation) on the rows still undecided;
+- the batch decides only **clean** records: a record on which any rule fires, is undetermined or
+  faults, or whose offence the catalogue lacks, and any record on which an operation raised (the row
+  evaluator would report a fault, or the batch cannot be sure), is evaluated again by the row
+  evaluator, which builds the report's words — candidates, messages, gaps, faults.  In a real export
+  most verdicts are lawful, so most records never reach the row evaluator.  The differential test
+  (`tests/test_batch_backend.py`) runs both on every fixture and on generated batches and requires
+  identical evaluations.
+"""
+
+from __future__ import annotations
+
+import operator
+from fractions import Fraction
+from typing import Any, Callable
+
+import numpy as np
+
+from ..resolve import schema as S
+from ..resolve.ir import Node, RuleDef, chain_operands
+from ..resolve.types import BOOL, EnumT
+from ..result import trace as T
+from ..result.candidate import Evaluation
+from .columns import Col, Frame, M, const_array, none_missing, obj_array
+from .env import APPLICABLE, Runtime
+from .runtime import STATUS_CODE, _div, _key, _of, _rank, add_term, age_on
+
+Arr = np.ndarray
+Fn = Callable[["Batch", Frame, Arr], Col]
+Op = Callable[["Batch", Frame, Arr, list[Arr]], Col]
+
+CODE = STATUS_CODE
+APPLICABLE_CODES = np.array(sorted(CODE[s] for s in APPLICABLE), dtype=np.int8)
+
+
+class Batch:
+    """The state of one batch's evaluation: frames, values read so far, and which records leave it."""
+
+    __slots__ = ("verdicts", "R", "O", "rt", "facts", "paths", "params", "offrow", "unsure", "gap", "fired",
+                 "status", "lets", "memo", "_dates", "cuts", "lookups")
+
+    def __init__(self, verdicts: list[Any], catalogue: Any):
+        self.verdicts = verdicts
+        offs: list[Any] = []
+        orec: list[int] = []
+        for i, v in enumerate(verdicts):
+            for o in v.offences:
+                offs.append(o)
+                orec.append(i)
+        n = len(verdicts)
+        latest = obj_array((max(o.committed_on for o in v.offences) for v in verdicts), n)
+        self.R = Frame("R", n, np.arange(n), objs=obj_array(verdicts, n), ref_date=latest)
+        self.O = Frame("O", len(offs), np.array(orec, dtype=np.int64), objs=obj_array(offs, len(offs)),
+                       ref_date=obj_array((o.committed_on for o in offs), len(offs)))
+        self.offrow = {id(o): i for i, o in enumerate(offs)}
+        self.rt = Runtime(catalogue)
+        self.facts: dict[tuple[str, str], tuple[Col, Arr]] = {}  # (frame, fact) -> full column, computed rows
+        self.paths: dict[Any, Col] = {}     # a record field or law parameter read once, over its whole frame
+        self.params: dict[tuple[str, str], Col] = {}
+        self.memo: dict[tuple[str, Any], Any] = {}  # (law parameter, date) -> value: the plan's, across batches
+        self._dates: dict[str, tuple[list[Any], Arr, Arr]] = {}
+        self.cuts: dict[str, Arr | None] = {}
+        self.lookups: dict[tuple[Any, ...], Any] = {}
+        self.unsure = np.zeros(n, dtype=bool)    # records the batch cannot decide: the row evaluator will
+        self.gap = np.zeros(n, dtype=bool)       # records with a coverage gap: the row evaluator will
+        self.fired: list[tuple[Any, Frame, Arr]] = []  # (compiled rule, frame, rows) where a rule fired
+        self.status: dict[str, tuple[str, Arr]] = {}  # rule -> (frame kind, status code per row)
+        self.lets: dict[str, Fn] = {}               # the current rule's `let`s
+
+    def base_frame(self, scope: str) -> Frame:
+        return self.O if scope == "offence" else self.R
+
+    def dates(self, frame: Frame) -> tuple[list[Any], Arr, Arr]:
+        """The distinct reference dates of a base frame, their ordinals, and each row's index among them."""
+        got = self._dates.get(frame.kind)
+        if got is None:
+            index: dict[Any, int] = {}
+            assert frame.ref_date is not None
+            inv = np.array([index.setdefault(d, len(index)) for d in frame.ref_date], dtype=np.int64)
+            uniq = list(index)
+            got = self._dates[frame.kind] = (uniq, np.array([d.toordinal() for d in uniq], dtype=np.int64), inv)
+        return got
+
+    def doubt(self, frame: Frame, rows: Arr) -> None:
+        self.unsure[frame.rec[rows]] = True
+
+
+# ---- elementwise operations
+
+
+def _safe(b: Batch, frame: Frame, rows: Arr, f: Callable[..., Any], cols: list[Arr]) -> Col:
+    """f over the rows one by one; a row that raises makes its record unsure (and is missing here)."""
+    n = len(rows)
+    out = np.empty(n, dtype=object)
+    m = np.zeros(n, dtype=bool)
+    for i in range(n):
+        try:
+            out[i] = f(*(c[i] for c in cols))
+        except Exception:  # noqa: BLE001 - the row evaluator decides this record (a fault, or not)
+            m[i] = True
+            b.unsure[frame.rec[rows[i]]] = True
+    return Col(out, m)
+
+
+def _py(f: Callable[..., Any], nin: int, *, missing_none: bool = False) -> Op:
+    """A Python function applied element by element to present operands (numpy's loop, in C)."""
+    uf = np.frompyfunc(f, nin, 1)
+
+    def run(b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:
+        if not len(rows):
+            return Col(np.empty(0, dtype=object))
+        try:
+            v = uf(*cols)
+        except Exception:  # noqa: BLE001
+            c = _safe(b, frame, rows, f, cols)
+            if missing_none:
+                d = none_missing(c.v)
+                return Col(c.v, c.m if d.m is None else (d.m if c.m is None else (c.m | d.m)))
+            return c
+        return none_missing(v) if missing_none else Col(v)
+    return run
+
+
+def _np(f: Callable[..., Arr], py: Callable[..., Any], *, truth: bool = False) -> Op:
+    """A numpy operation (comparison, sum) on object arrays; `py` is the same per element, for a row that
+    raises.  `truth`: the result is a truth value (Python's comparisons give bools), kept as a bool array."""
+    def run(b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:
+        try:
+            r = f(*cols)
+        except Exception:  # noqa: BLE001
+            return _safe(b, frame, rows, py, cols)
+        if truth and r.dtype != bool:
+            try:
+                r = np.fromiter((bool(x) for x in r), dtype=bool, count=len(r))
+            except Exception:  # noqa: BLE001
+                return _safe(b, frame, rows, py, cols)
+        return Col(r)
+    return run
+
+
+# record types whose objects come from the law catalogue: one object serves many offences of a batch,
+# and what a rule reads of it depends on it alone
+_SHARED = frozenset({"Sanction", "AdditionalOption"})
+
+
+# methods of an offence whose answer depends only on its provision, its date and the arguments
+_BY_PROVISION = frozenset({("Offence", "sanction_on"), ("Offence", "milder_sanctions")})
+
+
+def _once_per_object(f: Callable[..., Any], b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:
+    """f once per distinct receiver (the first column; the other arguments are constants), spread back.
+    A value of None is missing; a receiver on which f raises makes every record that reads it unsure."""
+    objs = cols[0]
+    consts = [c[0] for c in cols[1:]] if len(objs) else []
+    index: dict[int, int] = {}
+    vals: list[Any] = []
+    bad: list[int] = []
+    inv = np.empty(len(objs), dtype=np.int64)
+    for i, x in enumerate(objs):
+        k = index.get(id(x))
+        if k is None:
+            k = index[id(x)] = len(vals)
+            try:
+                vals.append(f(x, *consts))
+            except Exception:  # noqa: BLE001 - the row evaluator decides these records
+                vals.append(None)
+                bad.append(k)
+        inv[i] = k
+    u = obj_array(vals, len(vals))
+    um = np.array([x is None for x in vals], dtype=bool)
+    if bad:
+        hit = np.isin(inv, np.array(bad, dtype=np.int64))
+        b.doubt(frame, rows[hit])
+    return Col(u[inv], um[inv])
+
+
+def _strict(fns: list[Fn], op: Op) -> Fn:
+    """Operands evaluated left to right, each only on the rows where all before it were present;
+    a missing operand makes the row missing (the row evaluator's `Miss`)."""
+    def run(b: Batch, f: Frame, rows: Arr) -> Col:
+        n = len(rows)
+        pos: Arr | None = None
+        sub = rows
+        vals: list[Arr] = []
+        for fn in fns:
+            c = fn(b, f, sub)
+            if c.m is not None:
+                idx = np.flatnonzero(~c.m)
+                pos = idx if pos is None else pos[idx]
+                sub = sub[idx]
+                vals = [v[idx] for v in vals]
+                vals.append(c.v[idx])
+            else:
+                vals.append(c.v)
+            if not len(sub):
+                return Col.missing(n)
+        res = op(b, f, sub, vals)
+        return res if pos is None else Col.scatter(n, pos, res)
+    return run
+
+
+def _as_bool(c: Col, b: Batch, f: Frame, rows: Arr) -> Col:
+    """A truth value as a bool array: the values are Python bools (anything else: the row evaluator decides)."""
+    if c.v.dtype == bool:
+        return c
+    v = c.v
+    ok = np.fromiter((x is True or x is False for x in v), dtype=bool, count=len(v))
+    if c.m is not None:
+        ok |= c.m
+    if not ok.all():
+        b.doubt(f, rows[~ok])
+        m = ~ok if c.m is None else (c.m | ~ok)
+    else:
+        m = c.m
+    out = np.zeros(len(v), dtype=bool)
+    good = ok if c.m is None else (ok & ~c.m)
+    if good.any():
+        out[good] = v[good].astype(bool)
+    return Col(out, m)
+
+
+# ---- the compiler
+
+
+class Compiler:
+    """IR nodes → column functions `fn(batch, frame, rows) -> Col`."""
+
+    def __init__(self, fact_scopes: dict[str, str], fact_exprs: dict[str, Node]):
+        self.fact_scopes = fact_scopes
+        self.fact_exprs = fact_exprs
+        self.fact_fns: dict[str, Fn] = {}
+
+    def fact_fn(self, name: str) -> Fn:
+        if name not in self.fact_fns:
+            self.fact_fns[name] = self.node(self.fact_exprs[name], self.fact_scopes.get(name, "record"))
+        return self.fact_fns[name]
+
+    def node(self, n: Node, scope: str) -> Fn:
+        meth = getattr(self, f"_{n.op}", None)
+        fn: Fn = meth(n, scope) if meth is not None else self._binary(n, scope)
+        if n.type == BOOL and n.op not in _BOOL_OPS:
+            inner = fn
+
+            def to_bool(b: Batch, f: Frame, rows: Arr) -> Col:
+                return _as_bool(inner(b, f, rows), b, f, rows)
+            return to_bool
+        return fn
+
+    # ---- paths: a record's fields, read once per batch over the whole frame
+    def path(self, n: Node, scope: str) -> tuple[Any, ...] | None:
+        """A key for a node whose value depends only on the scope instance (a field path from a root,
+        a getter or method with constant arguments), or None."""
+        if n.op == "root":
+            base = "O" if n.data == "offence" or (n.data == "sentence" and scope == "offence") else "R"
+            if base == "O" and scope != "offence":
+                return None
+            return (base, "root", n.data)
+        if n.op == "member":
+            inner = self.path(n.args[0], scope)
+            return None if inner is None else inner + (("m",) + tuple(n.data),)
+        if n.op == "method" and all(a.op in ("lit", "enum") for a in n.args[1:]):
+            inner = self.path(n.args[0], scope)
+            if inner is None:
+                return None
+            return inner + (("f",) + tuple(n.data) + tuple(repr(a.data) for a in n.args[1:]),)
+        return None
+
+    def _path_fn(self, n: Node, key: tuple[Any, ...], scope: str) -> Fn:
+        full = self._path_full(n, key, scope)
+        on_o = key[0] == "O"
+
+        def fn(b: Batch, f: Frame, rows: Arr) -> Col:
+            col = b.paths.get(key)
+            if col is None:
+                col = b.paths[key] = full(b)
+            return col.take(f.base[rows] if on_o else f.rec[rows])
+        return fn
+
+    def _path_full(self, n: Node, key: tuple[Any, ...], scope: str) -> Callable[[Batch], Col]:
+        """The node's value on every row of its base frame."""
+        if n.op == "root":
+            name = n.data
+            attrs: tuple[str, ...]
+            if key[0] == "O":
+                attrs = ("sentence",) if name == "sentence" else ()
+            else:
+                attrs = {"verdict": (), "defendant": ("defendant",), "offences": ("offences",),
+                         "final": ("final_sentence",), "final_sentence": ("final_sentence",),
+                         "sentence": ("final_sentence",), "procedure": ("procedure",)}[name]
+
+            def root(b: Batch) -> Col:
+                fr = b.O if key[0] == "O" else b.R
+                v = fr.objs
+                assert v is not None
+                for a in attrs:
+                    g = operator.attrgetter(a)
+                    v = obj_array((g(x) for x in v), len(v))
+                return Col(v)
+            return root
+        parent_key = key[:-1]
+        inner = self._path_fn(n.args[0], parent_key, scope)
+        op = self._member_op(n) if n.op == "member" else self._method_op(n)
+        args = [a.data for a in n.args[1:]]
+
+        def full(b: Batch) -> Col:
+            fr = b.O if key[0] == "O" else b.R
+            rows = np.arange(fr.n)
+            if args:
+                return _strict([inner] + [_const_fn(a) for a in args], op)(b, fr, rows)
+            return _strict([inner], op)(b, fr, rows)
+        return full
+
+    def _member_op(self, n: Node) -> Op:
+        rec_t, name = n.data
+        m = S.MEMBERS[rec_t][name]
+        if m.attr is not None:
+            g = operator.attrgetter(m.attr)
+
+            def attr(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
+                (objs,) = cols
+                try:
+                    return none_missing(obj_array([g(x) for x in objs], len(objs)))
+                except Exception:  # noqa: BLE001
+                    c = _safe(b, f, rows, g, cols)
+                    d = none_missing(c.v)
+                    return Col(c.v, d.m if c.m is None else (c.m if d.m is None else c.m | d.m))
+            return attr
+        get = m.get
+        shared = rec_t in _SHARED
+
+        def getter(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
+            rt = b.rt
+            if shared:
+                return _once_per_object(lambda x: get(x, rt), b, f, rows, cols)
+            return _py(lambda x: get(x, rt), 1, missing_none=True)(b, f, rows, cols)
+        return getter
+
+    def _method_op(self, n: Node) -> Op:
+        rec_t, name = n.data
+        spec = S.METHODS[rec_t][name]
+        nin = len(n.args)
+
+        shared = rec_t in _SHARED and all(a.op in ("lit", "enum") for a in n.args[1:])
+        by_provision = (rec_t, name) in _BY_PROVISION
+
+        def call(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
+            rt = b.rt
+            if by_provision:  # the same provision, date and arguments: the same answer (kept across batches)
+                memo = b.lookups
+
+                def remembered(x: Any, *a: Any) -> Any:
+                    key = (name, x.article, x.part, x.paragraph, x.committed_on, *a)
+                    got = memo.get(key, memo)
+                    if got is memo:
+                        got = memo[key] = spec.call(x, rt, *a)
+                    return got
+                return _py(remembered, nin, missing_none=True)(b, f, rows, cols)
+            if shared:
+                return _once_per_object(lambda x, *a: spec.call(x, rt, *a), b, f, rows, cols)
+            return _py(lambda x, *a: spec.call(x, rt, *a), nin, missing_none=True)(b, f, rows, cols)
+        return call
+
+    def _member(self, n: Node, scope: str) -> Fn:
+        key = self.path(n, scope)
+        if key is not None:
+            return self._path_fn(n, key, scope)
+        return _strict([self.node(n.args[0], scope)], self._member_op(n))
+
+    def _method(self, n: Node, scope: str) -> Fn:
+        key = self.path(n, scope)
+        if key is not None:
+            return self._path_fn(n, key, scope)
+        return _strict([self.node(a, scope) for a in n.args], self._method_op(n))
+
+    def _root(self, n: Node, scope: str) -> Fn:
+        key = self.path(n, scope)
+        if key is None:  # `offence` outside an offence scope: the row code's None
+            return lambda b, f, rows: Col(const_array(None, len(rows)))
+        return self._path_fn(n, key, scope)
+
+    # ---- leaves
+    def _lit(self, n: Node, scope: str) -> Fn:
+        return _const_fn(n.data)
+
+    _enum = _lit
+
+    def _var(self, n: Node, scope: str) -> Fn:
+        name = n.data
+
+        def fn(b: Batch, f: Frame, rows: Arr) -> Col:
+            vals = f.lookup_var(name, rows)
+            if vals is None:  # an unbound variable: the row code raises
+                b.doubt(f, rows)
+                return Col.missing(len(rows))
+            return Col(vals)
+        return fn
+
+    def _let(self, n: Node, scope: str) -> Fn:
+        name = n.data
+
+        def fn(b: Batch, f: Frame, rows: Arr) -> Col:
+            let = b.lets.get(name)
+            if let is None:
+                b.doubt(f, rows)
+                return Col.missing(len(rows))
+            return let(b, f.basef, f.base[rows])
+        return fn
+
+    def _fact(self, n: Node, scope: str) -> Fn:
+        name = n.data
+        on_o = self.fact_scopes.get(name, "record") == "offence" and scope == "offence"
+
+        def fn(b: Batch, f: Frame, rows: Arr) -> Col:
+            if on_o:
+                return self.fact_at(b, name, b.O, f.base[rows])
+            return self.fact_at(b, name, b.R, f.rec[rows])
+        return fn
+
+    def fact_at(self, b: Batch, name: str, frame: Frame, rows: Arr) -> Col:
+        """A fact at base rows, computed on the rows not computed yet (facts are read lazily)."""
+        key = (frame.kind, name)
+        got = b.facts.get(key)
+        if got is None:
+            n = frame.n
+            is_bool = self.fact_exprs[name].type == BOOL
+            full = Col(np.zeros(n, dtype=bool) if is_bool else np.empty(n, dtype=object), np.zeros(n, dtype=bool))
+            full.m = np.zeros(n, dtype=bool)
+            done = np.zeros(n, dtype=bool)
+            b.facts[key] = got = (full, done)
+        full, done = got
+        need = rows[~done[rows]]
+        if len(need):
+            mark = np.zeros(frame.n, dtype=bool)
+            mark[need] = True
+            need = np.flatnonzero(mark)
+            c = self.fact_fn(name)(b, frame, need)
+            if full.v.dtype == bool and c.v.dtype != bool:
+                c = _as_bool(c, b, frame, need)
+            full.v[need] = c.v
+            assert full.m is not None
+            full.m[need] = False if c.m is None else c.m
+            done[need] = True
+        return Col(full.v[rows], full.m[rows] if full.m is not None else None)
+
+    def _ofact(self, n: Node, scope: str) -> Fn:
+        name = n.data
+        obj = self.node(n.args[0], scope)
+
+        def op(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
+            (offs,) = cols
+            orows = np.fromiter((b.offrow.get(id(o), -1) for o in offs), dtype=np.int64, count=len(offs))
+            bad = orows < 0
+            if bad.any():
+                b.doubt(f, rows[bad])
+                ok = np.flatnonzero(~bad)
+                return Col.scatter(len(rows), ok, self.fact_at(b, name, b.O, orows[ok]))
+            return self.fact_at(b, name, b.O, orows)
+        return _strict([obj], op)
+
+    def _law(self, n: Node, scope: str) -> Fn:
+        name = str(n.data)
+
+        def fn(b: Batch, f: Frame, rows: Arr) -> Col:
+            bf = f.basef
+            key = (bf.kind, name)
+            col = b.params.get(key)
+            if col is None:
+                col = b.params[key] = _param_column(b, bf, name)
+            return col.take(f.base[rows])
+        return fn
+
+    def _fired(self, n: Node, scope: str) -> Fn:
+        rid = n.data
+        fired = CODE[T.FIRED]
+
+        def fn(b: Batch, f: Frame, rows: Arr) -> Col:
+            """`Env.fired`: on the same scope instance if the rule has one there, else anywhere in the record."""
+            st = b.status.get(rid)
+            k = len(rows)
+            if st is None:  # not decided yet (or never read): no outcome
+                return Col(np.zeros(k, dtype=bool))
+            kind, codes = st
+            bf = f.basef
+            if kind == "R":
+                return Col(codes[f.rec[rows]] == fired)
+            if bf.kind == "O":
+                return Col(codes[f.base[rows]] == fired)
+            # a record-level reader of an offence rule: fired on any offence of the record
+            per_rec = np.zeros(b.R.n, dtype=bool)
+            per_rec[b.O.rec[codes == fired]] = True
+            return Col(per_rec[f.rec[rows]])
+        return fn
+
+    def _index(self, n: Node, scope: str) -> Fn:
+        return _strict([self.node(a, scope) for a in n.args[:2]],
+                       _py(lambda t, k: t.get(_key(k)), 2, missing_none=True))
+
+    # ---- built-ins
+    def _call(self, n: Node, scope: str) -> Fn:
+        fname = n.data
+        if fname == "default":
+            fa, fb = self.node(n.args[0], scope), self.node(n.args[1], scope)
+
+            def dflt(b: Batch, f: Frame, rows: Arr) -> Col:
+                a = fa(b, f, rows)
+                if a.m is None:
+                    return a
+                miss = np.flatnonzero(a.m)
+                c = fb(b, f, rows[miss])
+                v = a.v.copy() if a.v.dtype == c.v.dtype else a.v.astype(object)
+                v[miss] = c.v
+                m = a.m.copy()
+                m[miss] = False if c.m is None else c.m
+                return Col(v, m)
+            return dflt
+        fns = [self.node(a, scope) for a in n.args]
+        if fname in ("min", "max"):
+            if len(fns) == 1:
+                return fns[0]
+            g = min if fname == "min" else max
+            return _strict(fns, _py(lambda *xs: g(*xs), len(fns)))
+        if fname == "sum":
+            def add(*xs: Any) -> Any:
+                acc = xs[0]
+                for x in xs[1:]:
+                    acc = acc + x
+                return acc
+            return _strict(fns, _py(add, len(fns)))
+        if fname == "count":
+            return _strict(fns, _py(len, 1))
+        if fname in ("age", "years_between"):
+            return _strict(fns, _py(age_on, 2))
+        if fname == "same_unit":
+            return _strict(fns, _py(lambda a, c: a.unit == c.unit, 2))
+        raise AssertionError(fname)
+
+    def _set(self, n: Node, scope: str) -> Fn:
+        if all(a.op in ("lit", "enum") for a in n.args):
+            return _const_fn(frozenset(a.data for a in n.args))
+        fns = [self.node(a, scope) for a in n.args]
+        return _strict(fns, _py(lambda *xs: frozenset(xs), len(fns)))
+
+    # ---- logic
+    def _not(self, n: Node, scope: str) -> Fn:
+        inner = self.node(n.args[0], scope)
+
+        def fn(b: Batch, f: Frame, rows: Arr) -> Col:
+            c = inner(b, f, rows)
+            if c.v.dtype == bool:
+                return Col(~c.v, c.m)
+            return _strict([lambda b_, f_, r_: c], _py(operator.not_, 1))(b, f, rows)
+        return fn
+
+    def _neg(self, n: Node, scope: str) -> Fn:
+        return _strict([self.node(n.args[0], scope)], _py(operator.neg, 1))
+
+    def _present(self, n: Node, scope: str) -> Fn:
+        fa = self.node(n.args[0], scope)
+        want = n.op == "present"
+
+        def fn(b: Batch, f: Frame, rows: Arr) -> Col:
+            c = fa(b, f, rows)
+            if c.m is None:
+                return Col(np.full(len(rows), want, dtype=bool))
+            return Col(~c.m if want else c.m.copy())
+        return fn
+
+    _missing = _present
+
+    def _and(self, n: Node, scope: str) -> Fn:
+        stop = n.op != "and"  # and: False stops the chain; or: True
+        fns = [self.node(x, scope) for x in chain_operands(n)]
+
+        def kleene(b: Batch, f: Frame, rows: Arr) -> Col:
+            k = len(rows)
+            stopped = np.zeros(k, dtype=bool)
+            missing = np.zeros(k, dtype=bool)
+            active = np.arange(k)
+            sub = rows
+            for fn in fns:
+                if not len(active):
+                    break
+                c = fn(b, f, sub)
+                hit = c.v == stop if c.m is None else (~c.m & (c.v == stop))
+                if c.m is not None:
+                    missing[active[c.m]] = True
+                if hit.any():
+                    stopped[active[hit]] = True
+                    keep = ~hit
+                    active = active[keep]
+                    sub = sub[keep]
+            v = stopped if stop else ~stopped
+            return Col(v, missing & ~stopped)
+        return kleene
+
+    _or = _and
+
+    def _if(self, n: Node, scope: str) -> Fn:
+        fc, fa, fb = (self.node(a, scope) for a in n.args)
+        is_bool = n.type == BOOL
+
+        def fn(b: Batch, f: Frame, rows: Arr) -> Col:
+            cond = fc(b, f, rows)
+            k = len(rows)
+            out = np.zeros(k, dtype=bool) if is_bool else np.empty(k, dtype=object)
+            m = np.ones(k, dtype=bool)
+            ok = np.ones(k, dtype=bool) if cond.m is None else ~cond.m
+            for sel, g in ((ok & cond.v.astype(bool)), fa), ((ok & ~cond.v.astype(bool)), fb):
+                idx = np.flatnonzero(sel)
+                if len(idx):
+                    c = g(b, f, rows[idx])
+                    if is_bool and c.v.dtype != bool:
+                        c = _as_bool(c, b, f, rows[idx])
+                    out[idx] = c.v
+                    m[idx] = False if c.m is None else c.m
+            return Col(out, m)
+        return fn
+
+    # ---- quantifiers
+    def _quant(self, n: Node, scope: str) -> Fn:
+        kind, var = n.data
+        fit = self.node(n.args[0], scope)
+        fbody = self.node(n.args[1], scope)
+
+        def op(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
+            (its,) = cols
+            k = len(rows)
+            try:
+                lens = np.fromiter((len(it) for it in its), dtype=np.int64, count=k)
+                flat = obj_array((x for it in its for x in it), int(lens.sum()))
+            except Exception:  # noqa: BLE001 - not a collection: the row code raises
+                b.doubt(f, rows)
+                return Col.missing(k)
+            owner = np.repeat(np.arange(k), lens)
+            if not len(owner):
+                body = Col(np.zeros(0, dtype=bool))
+            else:
+                body = fbody(b, f.child(var, rows[owner], flat), np.arange(len(owner)))
+            return _reduce(kind, body, owner, lens, k)
+        return _strict([fit], op)
+
+    # ---- comparisons and arithmetic
+    def _binary(self, n: Node, scope: str) -> Fn:
+        op = n.op
+        fns = [self.node(a, scope) for a in n.args[:2]]
+        if op in ("eq", "ne"):
+            return _strict(fns, _np(np.equal if op == "eq" else np.not_equal,
+                                    operator.eq if op == "eq" else operator.ne, truth=True))
+        if op in ("in", "notin"):
+            text = n.data == "text"
+            pos = op == "in"
+            right = n.args[1]
+            if right.op in ("lit", "set") and all(a.op in ("lit", "enum") for a in right.args):
+                const = right.data if right.op == "lit" else frozenset(a.data for a in right.args)
+                if isinstance(const, (frozenset, set)):
+                    keyed = const
+
+                    def member(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
+                        a = cols[0]
+                        try:
+                            v = np.fromiter(((_key(x) if text else x) in keyed for x in a), dtype=bool, count=len(a))
+                        except Exception:  # noqa: BLE001
+                            return _safe(b, f, rows, lambda x, _c: ((_key(x) if text else x) in keyed) is pos, cols)
+                        return Col(v if pos else ~v)
+                    return _strict(fns, member)
+            if text:
+                g = (lambda a, c: _key(a) in c) if pos else (lambda a, c: _key(a) not in c)
+            else:
+                g = (lambda a, c: a in c) if pos else (lambda a, c: a not in c)
+            return _strict(fns, _py(g, 2))
+        if op == "cmp":
+            cmp = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+                   "==": operator.eq, "!=": operator.ne}[n.data]
+            ncmp = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
+                    "==": np.equal, "!=": np.not_equal}[n.data]
+            if any(isinstance(x.type, EnumT) for x in n.args):
+                rank = np.frompyfunc(_rank, 1, 1)
+                return _strict(fns, _np(lambda a, c: ncmp(rank(a), rank(c)),
+                                        lambda a, c: cmp(_rank(a), _rank(c)), truth=True))
+            return _strict(fns, _np(ncmp, cmp, truth=True))
+        if op == "arith":
+            f = _ARITH[n.data]
+            if n.data in ("+", "-", "*"):
+                nf = {"+": np.add, "-": np.subtract, "*": np.multiply}[n.data]
+                return _strict(fns, _np(lambda a, c: nf(a.astype(object), c.astype(object)), f))
+            return _strict(fns, _py(f, 2))
+        raise AssertionError(f"no column code for {op}")
+
+
+# ops whose column is always a bool array when their type is bool (the others are checked: `_as_bool`)
+_BOOL_OPS = frozenset({"and", "or", "present", "missing", "fired", "if", "fact"})
+
+
+def _param_column(b: Batch, frame: Frame, name: str) -> Col:
+    """A law parameter on every row's reference date, looked up once per stretch of dates it cannot change in.
+
+    Why exact: whether an edition is in force, and whether its text was read, on a date `on` are
+    comparisons of `on` with the edition's dates (`law.dated`), so the value can change only at an
+    edition's first day, or the day after its last one; between two such days one lookup serves."""
+    uniq, ords, inv = b.dates(frame)
+    cuts = b.cuts.get(name)
+    if cuts is None:
+        cuts = b.cuts[name] = _param_cuts(b.rt.catalogue, name)
+    memo = b.memo
+    if cuts is None:  # a catalogue that does not list its editions: one lookup per date
+        vals = []
+        for d in uniq:
+            k = (name, d)
+            x = memo.get(k, memo)
+            if x is memo:
+                x = memo[k] = b.rt.param(name, d)
+            vals.append(x)
+    else:  # one lookup per stretch between two cuts (kept across batches), spread to the dates in it
+        iv = np.searchsorted(cuts, ords, side="right")
+        stretches, first, back = np.unique(iv, return_index=True, return_inverse=True)
+        per = []
+        for i, k in zip(stretches.tolist(), first.tolist()):
+            k2 = (name, i)
+            x = memo.get(k2, memo)
+            if x is memo:
+                x = memo[k2] = b.rt.param(name, uniq[k])
+            per.append(x)
+        vals = [per[j] for j in back.tolist()]
+    u = obj_array(vals, len(vals))
+    um = np.array([x is M for x in vals], dtype=bool)
+    return Col(u[inv], um[inv])
+
+
+def _param_cuts(catalogue: Any, name: str) -> Arr | None:
+    """The days (as ordinals) on which the parameter's value may change, sorted."""
+    editions = getattr(catalogue, "param_editions", None)
+    if editions is None:
+        return None
+    days: set[int] = set()
+    for e in editions(name):
+        for d in (getattr(e, "valid_from", None), getattr(e, "verified_from", None)):
+            if d is not None:
+                days.add(d.toordinal())
+        for d in (getattr(e, "valid_to", None), getattr(e, "verified_until", None)):
+            if d is not None:
+                days.add(d.toordinal() + 1)
+    return np.array(sorted(days), dtype=np.int64)
+
+
+def _const_fn(v: Any) -> Fn:
+    if v is True or v is False:
+        return lambda b, f, rows: Col(np.full(len(rows), v, dtype=bool))
+    return lambda b, f, rows: Col(const_array(v, len(rows)))
+
+
+def _reduce(kind: str, body: Col, owner: Arr, lens: Arr, k: int) -> Col:
+    """Each quantifier's value from its body's values, in element order (codegen `_quant`)."""
+    bm = body.m if body.m is not None else np.zeros(len(owner), dtype=bool)
+    miss = np.bincount(owner[bm], minlength=k) > 0 if bm.any() else np.zeros(k, dtype=bool)
+    if kind in ("any", "all"):
+        hit = kind == "any"
+        v = body.v
+        is_hit = ~bm & ((v == hit) if v.dtype == bool else np.fromiter((x is hit for x in v), bool, len(v)))
+        found = np.bincount(owner[is_hit], minlength=k) > 0 if is_hit.any() else np.zeros(k, dtype=bool)
+        out = found if hit else ~found
+        return Col(out, miss & ~found)
+    if kind == "count":
+        v = body.v
+        truth = v if v.dtype == bool else np.fromiter((bool(x) for x in v), bool, len(v))
+        counts = np.bincount(owner[~bm & truth], minlength=k)
+        return Col(obj_array((int(c) for c in counts), k), miss)
+    # sum / max / min: in element order, per group
+    out = np.empty(k, dtype=object)
+    m = miss | (lens == 0)
+    starts = np.concatenate(([0], np.cumsum(lens)[:-1])) if k else lens
+    vals = body.v
+    for j in np.flatnonzero(~m):
+        g = list(vals[starts[j]:starts[j] + lens[j]])
+        if kind == "max":
+            out[j] = max(g)
+        elif kind == "min":
+            out[j] = min(g)
+        else:
+            acc = g[0]
+            for x in g[1:]:
+                acc = acc + x
+            out[j] = acc
+    return Col(out, m)
+
+
+def _qdiv(a: Any, c: Any) -> Any:
+    return a.scale(Fraction(1) / Fraction(c))
+
+
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": _div, "of": _of,
+    "scale": lambda a, c: a.scale(c), "ratio": lambda a, c: a.ratio(c), "qdiv": _qdiv,
+    "date+": lambda a, c: add_term(a, c, 1), "date-": lambda a, c: add_term(a, c, -1),
+}
+
+
+# ---- rules
+
+
+def _build_facts(r: RuleDef, facts: dict[str, Any]) -> set[str]:
+    """The facts a rule's candidate reads: in its `let`s, message, actual, allowed values, citations and
+    listed facts (the row evaluator had them all computed; the batch computes these on the fired rows)."""
+    out = {name for name in r.facts if name in facts}
+    stack: list[Any] = [lt.expr for lt in r.lets] + [p for p in r.message if not isinstance(p, str)] + \
+        list(r.dynamic_cites) + [r.actual]
+    if isinstance(r.allowed, list):
+        stack += [x for _, x in r.allowed]
+    else:
+        stack.append(r.allowed)
+    while stack:
+        x = stack.pop()
+        if x is None:
+            continue
+        if x.op in ("fact", "ofact"):
+            out.add(x.data)
+        stack.extend(x.args)
+    return out
+
+
+class BatchPlan:
+    """A rule set compiled for batches: its rules' column functions, in plan order."""
+
+    def __init__(self, facts: dict[str, Any], rules: dict[str, RuleDef], order: list[str], compiled: dict[str, Any]):
+        c = self.comp = Compiler({k: f.scope for k, f in facts.items()}, {k: f.expr for k, f in facts.items()})
+        # outcomes other rules read: every overriding rule (its applicability decides), and fired(R) targets
+        self.keep_status = {r.id for r in rules.values() if r.overrides} | \
+            {d for r in rules.values() for d in r.deps_rules} | {d for f in facts.values() for d in f.deps_rules}
+        self.overridden_by: dict[str, list[str]] = {}
+        for r in rules.values():
+            for t in r.overrides:
+                self.overridden_by.setdefault(t, []).append(r.id)
+        for k in self.overridden_by:
+            self.overridden_by[k].sort()
+        self.build_facts = {rid: _build_facts(r, facts) for rid, r in rules.items()}
+        for name in facts:  # compiled now, not at the first batch that reads them
+            c.fact_fn(name)
+        self._memo_of: Any = None
+        self._memo: dict[tuple[str, Any], Any] = {}
+        self._cuts: dict[str, Arr | None] = {}
+        self._lookups: dict[tuple[Any, ...], Any] = {}
+        self.rules: list[tuple[RuleDef, Any, dict[str, Fn], list[Fn], list[Fn], list[Fn], Fn]] = []
+        for node in order:
+            kind, name = node.split(":", 1)
+            if kind != "rule":
+                continue
+            r = rules[name]
+            sc = r.scope
+            self.rules.append((r, compiled[name], {lt.name: c.node(lt.expr, sc) for lt in r.lets},
+                               [c.node(x.expr, sc) for x in r.whens], [c.node(x.expr, sc) for x in r.needs],
+                               [c.node(x.expr, sc) for x in r.unlesses], c.node(r.violation.expr, sc)))
+
+    def run(self, b: Batch) -> None:
+        """Decide every rule on the rows of the records still undecided, in plan order."""
+        if self._memo_of is not b.rt.catalogue:  # law parameters by date, kept across batches of one catalogue
+            self._memo_of, self._memo, self._cuts, self._lookups = b.rt.catalogue, {}, {}, {}
+        if len(self._memo) > 1_000_000 or len(self._lookups) > 1_000_000:
+            self._memo, self._lookups = {}, {}
+        b.memo, b.cuts, b.lookups = self._memo, self._cuts, self._lookups
+        self._catalogue_gaps(b)
+        for r, cr, lets, whens, needs, unlesses, violation in self.rules:
+            b.lets = lets
+            self._decide(b, r, cr, whens, needs, unlesses, violation)
+
+    def build(self, b: Batch, program: Any, todo: Arr) -> dict[int, list[tuple[tuple[int, str], Any]]]:
+        """The candidates of the rules that fired on the records in `todo`, by the row evaluator's code.
+
+        Each record gets a row `Env` holding the facts the row evaluator would have computed (taken from
+        the batch's columns) and the outcomes other rules read; then `build_candidate` runs exactly as
+        when the row evaluator fires a rule.  A record whose candidate cannot be built is left to the
+        row evaluator (which reports the fault)."""
+        from .env import Env
+        from .runtime import STATUS
+
+        build_candidate = program.candidate_builder
+
+        recs = np.flatnonzero(todo)
+        orows = np.flatnonzero(todo[b.O.rec])
+        rvals: dict[str, list[Any]] = {}
+        ovals: dict[str, list[Any]] = {}
+        wanted: set[str] = set()
+        for cr, _, _ in b.fired:
+            wanted |= self.build_facts[cr.d.id]
+        for name in sorted(wanted):
+            on_o = self.comp.fact_scopes.get(name, "record") == "offence"
+            c = self.comp.fact_at(b, name, b.O if on_o else b.R, orows if on_o else recs)
+            vals = c.v.tolist()
+            if c.m is not None:
+                for k in np.flatnonzero(c.m):
+                    vals[k] = M
+            (ovals if on_o else rvals)[name] = vals
+        rpos = {int(j): k for k, j in enumerate(recs)}
+        opos = {int(r): k for k, r in enumerate(orows)}
+        inst: dict[int, list[tuple[Any, Frame, int]]] = {}
+        for cr, frame, rows in b.fired:
+            for r in rows.tolist():
+                j = int(frame.rec[r])
+                if todo[j]:
+                    inst.setdefault(j, []).append((cr, frame, r))
+        kept = [(rid, st) for rid, st in b.status.items()]
+        assert b.O.objs is not None
+        out: dict[int, list[tuple[tuple[int, str], Any]]] = {}
+        for j in recs.tolist():
+            if b.unsure[j]:
+                continue
+            v = b.verdicts[j]
+            try:
+                env = Env(v, Runtime(b.rt.catalogue), build_candidate)
+                at = rpos[j]
+                env.facts = {name: vals[at] for name, vals in rvals.items()}
+                for o in v.offences:
+                    ko = opos[b.offrow[id(o)]]
+                    env.ofacts[id(o)] = {name: vals[ko] for name, vals in ovals.items()}
+                for rid, (kind, codes) in kept:
+                    if kind == "R":
+                        env.outcomes[rid] = {None: STATUS[codes[j]]}
+                    else:
+                        env.outcomes[rid] = {o.id: STATUS[codes[b.offrow[id(o)]]] for o in v.offences}
+                got = []
+                for cr, frame, r in inst.get(j, []):
+                    if frame is b.O:
+                        o = b.O.objs[r]
+                        env.offence, env.scope_key, env.ref_date, env.cur = o, o.id, o.committed_on, env.ofacts[id(o)]
+                        pos = env.positions[o.id]
+                    else:
+                        env.offence, env.scope_key, env.ref_date, env.cur = None, None, env.latest, None
+                        pos = -1
+                    env.let_fns = cr.lets
+                    env.lets = {}
+                    got.append(((pos, cr.d.id), build_candidate(cr, env)))
+                out[j] = got
+            except Exception:  # noqa: BLE001 - the row evaluator builds it, or reports the fault
+                b.unsure[j] = True
+        return out
+
+    def _catalogue_gaps(self, b: Batch) -> None:
+        """Each offence's sanction looked up once per provision and date (kept across batches), into the
+        batch's runtime as the row evaluator's runtime would hold it; an offence whose article, part or
+        edition the catalogue lacks is a gap of its record."""
+        rt = b.rt
+        memo = self._lookups
+        assert b.O.objs is not None
+        for i, o in enumerate(b.O.objs):
+            key = (o.article, o.part, o.paragraph, o.committed_on)
+            lk = memo.get(key)
+            if lk is None:
+                lk = memo[key] = rt.catalogue.sanction(o.ref, o.committed_on)
+            rt.lookups[id(o)] = lk
+            rt._sanctions[id(o)] = lk.sanction if lk.status == "found" else None
+            if lk.status != "found":
+                b.gap[b.O.rec[i]] = True
+
+    def _decide(self, b: Batch, r: RuleDef, cr: Any, whens: list[Fn], needs: list[Fn], unlesses: list[Fn],
+                violation: Fn) -> None:
+        frame = b.base_frame(r.scope)
+        rec = frame.rec
+        rows = np.flatnonzero(~(b.gap | b.unsure)[rec])
+        status: Arr | None = None
+        if r.id in self.keep_status:
+            status = np.full(frame.n, CODE[T.NOT_APPLICABLE], dtype=np.int8)
+            b.status[r.id] = (frame.kind, status)
+
+        def settle(idx: Arr, code: str) -> None:
+            if status is not None and len(idx):
+                status[idx] = CODE[code]
+
+        if r.in_force is not None and len(rows):
+            start, until, basis = r.in_force
+            if basis == "verdict":
+                d = b.paths.get(("R", "verdict_date"))
+                if d is None:
+                    assert b.R.objs is not None
+                    d = b.paths[("R", "verdict_date")] = Col(obj_array((v.verdict_date for v in b.R.objs), b.R.n))
+                dates = d.v[rec[rows]]
+            else:
+                assert frame.ref_date is not None
+                dates = frame.ref_date[rows]
+            out = (dates < start) if until is None else ((dates < start) | (dates >= until))
+            out = out.astype(bool)
+            settle(rows[out], T.NOT_IN_FORCE)
+            rows = rows[~out]
+        mw = np.zeros(frame.n, dtype=bool)  # rows where a `when`/`unless` lacked a value
+        for fn in whens:
+            if not len(rows):
+                return
+            c = fn(b, frame, rows)
+            if c.m is not None:
+                mw[rows[c.m]] = True
+                stop = ~c.m & ~c.v
+            else:
+                stop = ~c.v
+            settle(rows[stop], T.NOT_APPLICABLE)
+            rows = rows[~stop]
+        for fn in unlesses:
+            if not len(rows):
+                return
+            c = fn(b, frame, rows)
+            if c.m is not None:
+                mw[rows[c.m]] = True
+                stop = ~c.m & c.v
+            else:
+                stop = c.v
+            settle(rows[stop], T.EXCEPTED)
+            rows = rows[~stop]
+        by = self.overridden_by.get(r.id)
+        if by and len(rows):
+            rows = self._not_overridden(b, frame, rows, by, settle)
+        for fn in needs:
+            if not len(rows):
+                return
+            c = fn(b, frame, rows)
+            if c.m is not None:
+                b.gap[rec[rows[c.m]]] = True  # undetermined: a gap
+                rows = rows[~c.m]
+        if not len(rows):
+            return
+        if mw.any():
+            missed = mw[rows]
+            if missed.any():
+                self._missing(b, cr, frame, rows[missed], settle)
+                rows = rows[~missed]
+                if not len(rows):
+                    return
+        c = violation(b, frame, rows)
+        fired = c.v if c.m is None else (c.v & ~c.m)
+        if fired.any():
+            b.fired.append((cr, frame, rows[fired]))
+            settle(rows[fired], T.FIRED)
+        passed = ~c.v if c.m is None else (~c.v & ~c.m)
+        settle(rows[passed], T.PASSED)
+        if c.m is not None:
+            self._missing(b, cr, frame, rows[c.m], settle)
+
+    @staticmethod
+    def _not_overridden(b: Batch, frame: Frame, rows: Arr, by: list[str],
+                        settle: Callable[[Arr, str], None]) -> Arr:
+        """The rows where no overriding rule applied (`Env.overridden`)."""
+        hit = np.zeros(len(rows), dtype=bool)
+        for s in by:
+            st = b.status.get(s)
+            if st is None:
+                continue
+            kind, codes = st
+            if kind == frame.kind:
+                got = codes[rows]
+            elif kind == "R" and frame.kind == "O":
+                got = codes[frame.rec[rows]]
+            else:
+                continue  # an offence rule has no outcome for the record as a whole
+            hit |= np.isin(got, APPLICABLE_CODES)
+        settle(rows[hit], T.OVERRIDDEN)
+        return rows[~hit]
+
+    @staticmethod
+    def _missing(b: Batch, cr: Any, frame: Frame, missed: Arr, settle: Callable[[Arr, str], None]) -> None:
+        """`Env.missing` on the rows in `missed`: a catalogue gap (undetermined) or simply missing."""
+        rt = b.rt
+        plain = []
+        for i in missed:
+            gap = False
+            if cr.reads_sanction:
+                assert frame.objs is not None and b.R.objs is not None
+                offs = [frame.objs[i]] if frame is b.O else list(b.R.objs[frame.rec[i]].offences)
+                for o in offs:
+                    rt.sanction(o)
+                    if rt.lookups[id(o)].status != "found":
+                        gap = True
+            assert frame.ref_date is not None
+            for name in cr.law_params:
+                if rt.param(name, frame.ref_date[i]) is M:
+                    gap = True
+            if gap:
+                b.gap[frame.rec[i]] = True
+            else:
+                plain.append(i)
+        settle(np.array(plain, dtype=np.int64), T.MISSING)
+
+
+def evaluate_many(program: Any, plan: BatchPlan, verdicts: list[Any]) -> list[Evaluation]:
+    """Every record's evaluation: decided by the batch, with the candidates of the rules that fired built by
+    the row evaluator's own code; a record with a gap or a doubt is evaluated by the row evaluator."""
+    out: list[Evaluation | None] = [None] * len(verdicts)
+    ok = [i for i, v in enumerate(verdicts) if v.offences]
+    if ok:
+        b = Batch([verdicts[i] for i in ok], program.catalogue)
+        plan.run(b)
+        fired = np.zeros(b.R.n, dtype=bool)
+        for _, frame, rows in b.fired:
+            fired[frame.rec[rows]] = True
+        todo = fired & ~(b.gap | b.unsure)
+        built = plan.build(b, program, todo) if todo.any() else {}
+        left = b.gap | b.unsure
+        for j, i in enumerate(ok):
+            if left[j]:
+                continue
+            cands = [c for _, c in sorted(built[j], key=lambda kc: kc[0])] if fired[j] else []
+            out[i] = Evaluation(cands, [], None, program.clean_coverage(verdicts[i]))
+    return [ev if ev is not None else program.evaluate(v) for ev, v in zip(out, verdicts)]
