@@ -11,7 +11,7 @@ from legality.report.model import ReportLine
 from legality.scan.pipeline import Pipeline
 from legality.scan.run import run_scan
 from legality.scan.state import SKIP
-from support.fakes import FakeEngine, fake_factory, record
+from support.fakes import FakeEngine, ResumingState, fake_factory, record
 
 
 def batch(n: int) -> list[RawRecord]:
@@ -48,31 +48,12 @@ def test_workers_give_the_same_bytes_in_input_order(monkeypatch):
     assert s1.invalid == len([r for r in raws if r.data.startswith(b'{"case_id": "broken')])
 
 
-class RecordingState:
+class RecordingState(ResumingState):
     """Resumes record 2, says record 3 is unchanged, drops clean lines on output (like --new-only)."""
-
-    def __init__(self):
-        self.recorded: list[tuple[int, str]] = []
-
-    def open(self, **kw):
-        pass
-
-    def lookup(self, file, line, content_hash):
-        if line == 2:
-            return ReportLine("resumed", file, line, "flagged")
-        if line == 3:
-            return SKIP
-        return None
 
     def record(self, result, content_hash, context=None):
         self.recorded.append((result.line, content_hash))
         return None if result.status == "clean" else result
-
-    def replay(self, result, content_hash):
-        return result, None
-
-    def close(self, summary, *, completed):
-        pass
 
 
 def test_state_hook_resume_skip_and_filter_keep_input_order():

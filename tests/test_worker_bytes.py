@@ -20,7 +20,7 @@ from legality.scan.pipeline import Spec, evaluate_raws, work
 from legality.scan.run import run_scan
 from legality.scan.state import SKIP
 from legality.scan.summary import Summary
-from support.fakes import FakeEngine, record
+from support.fakes import FakeEngine, ResumingState, record
 
 
 def batch(n: int) -> list[RawRecord]:
@@ -168,22 +168,9 @@ def test_workers_evaluate_with_the_scans_backend(start_method):
     assert one == two and counts(s1) == counts(s2)
 
 
-class NewOnlyState:
+class NewOnlyState(ResumingState):
     """Resumes record 2, says record 3 is unchanged, keeps only the first candidate of a flagged line
     (a new line object, as --new-only does) and drops every fifth evaluated line."""
-
-    def __init__(self):
-        self.recorded: list[tuple[int, str, str]] = []
-
-    def open(self, **kw):
-        pass
-
-    def lookup(self, file, line, content_hash):
-        if line == 2:
-            return ReportLine("resumed", file, line, "flagged")
-        if line == 3:
-            return SKIP
-        return None
 
     def record(self, result, content_hash, context=None):
         self.recorded.append((result.line, content_hash, context.court if context else ""))
@@ -193,12 +180,6 @@ class NewOnlyState:
             return ReportLine(result.case_id, result.file, result.line, result.status,
                               candidates=result.candidates[:1], errors=result.errors, faults=result.faults)
         return result
-
-    def replay(self, result, content_hash):
-        return result, None
-
-    def close(self, summary, *, completed):
-        pass
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "table"])

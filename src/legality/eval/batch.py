@@ -995,28 +995,18 @@ class BatchPlan:
             settle(rows[out], T.NOT_IN_FORCE)
             rows = rows[~out]
         mw = np.zeros(frame.n, dtype=bool)  # rows where a `when`/`unless` lacked a value
-        for fn in whens:
-            if not len(rows):
-                return
-            c = fn(b, frame, rows)
-            if c.m is not None:
-                mw[rows[c.m]] = True
-                stop = ~c.m & ~c.v
-            else:
-                stop = ~c.v
-            settle(rows[stop], T.NOT_APPLICABLE)
-            rows = rows[~stop]
-        for fn in unlesses:
-            if not len(rows):
-                return
-            c = fn(b, frame, rows)
-            if c.m is not None:
-                mw[rows[c.m]] = True
-                stop = ~c.m & c.v
-            else:
-                stop = c.v
-            settle(rows[stop], T.EXCEPTED)
-            rows = rows[~stop]
+        # a false `when` or a true `unless` settles the row; a missing value is noted and decides later
+        for fns, stops_on, code in ((whens, False, T.NOT_APPLICABLE), (unlesses, True, T.EXCEPTED)):
+            for fn in fns:
+                if not len(rows):
+                    return
+                c = fn(b, frame, rows)
+                stop = c.v if stops_on else ~c.v
+                if c.m is not None:
+                    mw[rows[c.m]] = True
+                    stop = stop & ~c.m
+                settle(rows[stop], code)
+                rows = rows[~stop]
         by = self.overridden_by.get(r.id)
         if by and len(rows):
             rows = self._not_overridden(b, frame, rows, by, settle)
