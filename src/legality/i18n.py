@@ -1,0 +1,75 @@
+"""The language people read: Russian or Kazakh, for the tool's own text and for `--help`.
+
+Why gettext catalogues (`locale/<lang>/LC_MESSAGES/legality.mo`, built from the `.po` files beside
+them by `tools/i18n.py compile`): translators edit plain `.po` text, and the standard library reads
+the compiled form with no extra dependency at run time.
+
+Message ids: the tool's output text is written in Russian in the code (`_("Кандидаты в протест")`),
+so the Russian catalogue is the identity for it and the Kazakh one translates it; `--help` texts and
+click's own messages are English ids, translated by both catalogues.
+
+Why a module-level current language and not a parameter everywhere: the language is chosen once per
+process (`--lang`, `LEGALITY_LANG`, else the locale) before any command module is imported, and a
+worker process is started with the same language (`set_language` in its initialiser).
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+LANGS = ("ru", "kk")
+DEFAULT = "ru"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "legality"
+
+_lang = DEFAULT
+_tr: gettext.NullTranslations | None = None
+
+
+def default_language(environ: Mapping[str, str] | None = None) -> str:
+    """`LEGALITY_LANG`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`, `LANGUAGE`): kk_KZ → kk; anything else → ru."""
+    env = os.environ if environ is None else environ
+    explicit = (env.get("LEGALITY_LANG") or "").strip().lower()
+    if explicit in LANGS:
+        return explicit
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = (env.get(var) or "").strip()
+        if value:
+            first = value.split(":")[0].split("_")[0].split(".")[0].lower()
+            return first if first in LANGS else DEFAULT
+    return DEFAULT
+
+
+def set_language(lang: str) -> None:
+    global _lang, _tr
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}: one of {', '.join(LANGS)}")
+    _lang, _tr = lang, None
+
+
+def language() -> str:
+    return _lang
+
+
+def _translations() -> gettext.NullTranslations:
+    global _tr
+    if _tr is None:
+        _tr = gettext.translation(DOMAIN, LOCALE_DIR, languages=[_lang], fallback=True)
+    return _tr
+
+
+def _(msgid: str) -> str:
+    """The tool's text in the current language (the id itself when the catalogue lacks it)."""
+    return _translations().gettext(msgid)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translations().ngettext(singular, plural, n)
+
+
+def N_(msgid: str) -> str:
+    """Marks a text for the catalogue where it is defined; translate it with `_` where it is shown."""
+    return msgid
