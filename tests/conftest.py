@@ -15,4 +15,7 @@ def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LEGALITY_CACHE_DIR", str(tmp_path_factory.mktemp("legality-cache")))
         mp.delenv("LEGALITY_NO_CACHE", raising=False)
+        # the suite's expected texts are Russian: a developer's kk_KZ locale must not change them
+        # (tests of the language choice set or remove it themselves, tests/test_i18n.py)
+        mp.setenv("LEGALITY_LANG", "ru")
         yield

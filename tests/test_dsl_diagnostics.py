@@ -62,3 +62,29 @@ def test_all_errors_are_reported_at_once(tmp_path):
 def test_unreadable_rules_dir_is_e005(tmp_path):
     u = run_stages(tmp_path / "nope")
     assert [d.code for d in u.diags] == ["E005"]
+
+
+DUP = 'rule dup-rule {{\n  title "t"\n  severity low\n  cite "УК РК ст.46"\n  violation {v}\n  message "m"\n}}\n'
+
+
+@pytest.mark.parametrize("new_name, old_name, imports", [
+    ("a_new.legal", "z_shipped.legal", False),  # review bug 12: the new file sorts first, the shipped one is older
+    ("z_new.legal", "a_shipped.legal", False),
+    ("a_new.legal", "z_shipped.legal", True),  # a file that imports the other comes after it, whatever its time
+])
+def test_a_duplicate_rule_id_is_blamed_on_the_new_rule(tmp_path, new_name, old_name, imports):
+    import os
+
+    (tmp_path / "law").symlink_to(LAW_DIR, target_is_directory=True)
+    old, new = tmp_path / old_name, tmp_path / new_name
+    old.write_text(DUP.format(v="true"), encoding="utf-8")
+    new.write_text((f'import "{old_name}"\n' if imports else "") + DUP.format(v="false"), encoding="utf-8")
+    if imports:  # make the importing file the older one on disk: the import decides
+        os.utime(new, (1_000_000, 1_000_000))
+    else:
+        os.utime(old, (1_000_000, 1_000_000))
+    u = run_stages(tmp_path)
+    (d,) = [d for d in u.diags if d.code == "E104"]
+    assert d.span.file.endswith(new_name), d.render(u.sources)
+    ((label, first),) = d.related
+    assert label == "first defined here" and first.file.endswith(old_name)

@@ -79,7 +79,7 @@ def test_fires_above_the_cap_and_fills_every_candidate_field(cat):
     assert c.offence == "1"
     assert c.actual == {"years": 5, "months": 3, "days": 1}
     assert c.allowed == {"max": {"years": 5, "months": 3, "days": 0}}
-    assert c.message == "назначено 5 г. 3 мес. 1 дн., предел 5 г. 3 мес."
+    assert c.message == "назначено 5 лет 3 месяца 1 день, предел 5 лет 3 месяца"
     assert c.citations[0] == {"act": "УК РК", "article": "56", "part": 3, "paragraph": None}
     assert c.citations[1] == {"act": "УК РК", "article": "188", "part": 3, "paragraph": 1}
     assert c.facts == {"t": {"years": 5, "months": 3, "days": 1}, "cap": {"years": 5, "months": 3, "days": 0}}
@@ -242,7 +242,8 @@ def test_evaluation_keeps_no_reference_to_records(cat):
     assert sum(r() is not None for r in refs) == 0
 
 
-def test_message_does_not_double_the_full_stop_after_an_abbreviation(cat):
+def test_message_values_are_words_without_abbreviations(cat):
+    """Values in a message are said in full words (`words.say`), so a full stop after one is the only one."""
     text = ATTEMPT.replace('message "назначено {t}, предел {cap}"', 'message "назначено {t}, предел {cap}."')
     c = program(cat, text).evaluate(verdict(offences__0__sentence__principal__term={"years": 6})).candidates[0]
-    assert c.message == "назначено 6 г., предел 5 г. 3 мес."
+    assert c.message == "назначено 6 лет, предел 5 лет 3 месяца."

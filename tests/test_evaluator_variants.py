@@ -128,7 +128,7 @@ def test_a_fault_carries_the_span_of_its_clause_in_both_variants(tmp_path):
         ev = prog.evaluate(v, trace=trace)
         assert [f.code for f in ev.faults] == ["E501"] * len(v.offences)
         f = ev.faults[0]
-        assert isinstance(f, RuleFault) and f.clause == when_span and f.span == rule.span
+        assert isinstance(f, RuleFault) and f.clause == when_span and f.span == when_span  # located at the clause
         assert f.reason and f.message.endswith(f.reason)
         assert "clause" not in f.to_json() and "reason" not in f.to_json()
         if trace:

@@ -27,9 +27,10 @@ def explain(*args: str):
     return CliRunner().invoke(main, ["explain", *args, "--rules", RULES], catch_exceptions=False)
 
 
-def test_text_shows_the_fired_rule_with_values_and_citations(flagged):
+def test_full_text_shows_the_fired_rule_with_values_and_citations(flagged):
+    """`--full` is the rule author's view: rule ids, the deciding clause's values, every fact."""
     engine, item, cands = flagged
-    r = explain(PLANTED, "--case", item.case_id)
+    r = explain(PLANTED, "--case", item.case_id, "--full")
     assert r.exit_code == 0, r.stderr
     out = r.stdout
     assert f"Дело {item.case_id}" in out and item.verdict.court.code not in ("",)
@@ -37,6 +38,7 @@ def test_text_shows_the_fired_rule_with_values_and_citations(flagged):
     assert cands[0].message in out
     assert "Нормы:" in out and "=" in out  # citations and the values the rule read
     assert item.verdict.defendant.birth_date.isoformat() not in out
+    assert "Sanction(" not in out and "file='" not in out  # a catalogue entry is named, never a Python repr
 
 
 def test_json_lists_every_rule_with_a_status(flagged):

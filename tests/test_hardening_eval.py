@@ -126,7 +126,7 @@ def test_to_jsonable_writes_integers_beyond_64_bits_as_exact_decimal_strings(val
 def test_integers_beyond_the_interpreter_digit_limit_are_still_exact():
     n = 10**5000 + 7
     assert to_jsonable(n) == "1" + "0" * 4999 + "7"
-    assert to_ru(Fraction(n)) == to_jsonable(n)
+    assert to_ru(Fraction(n)).replace("\u00a0", "") == to_jsonable(n)  # grouped in threes for reading
     assert orjson.loads(dumps({"x": n})) == {"x": to_jsonable(n)}
 
 
@@ -182,7 +182,7 @@ def test_huge_amount_is_reported_exactly_and_the_other_rules_keep_their_candidat
     assert "faults" not in lines[0]
     value = 640000 * 10**28
     assert big["actual"] == str(value) and big["facts"] == {"big": str(value)}
-    assert str(value) in big["message"]
+    assert str(value) in big["message"].replace("\xa0", "")  # said in words: digits grouped by spaces
     assert orjson.dumps(big["allowed"]).decode().count(f"{3 * value}/7") == 1
 
 
@@ -193,7 +193,8 @@ def test_every_format_writes_a_huge_amount(tmp_path, fmt):
     r = scan(batch(tmp_path, damaged()), "--rules", rules, "-f", fmt, "-o", str(out))
     assert r.exit_code == 0, r.output
     assert "Traceback" not in r.stderr
-    assert str(640000 * 10**28) in out.read_text(encoding="utf-8-sig")
+    # exact in every format: the JSON value, or in words with the digits grouped by (no-break) spaces
+    assert str(640000 * 10**28) in out.read_text(encoding="utf-8-sig").replace("\xa0", "").replace("&nbsp;", "")
 
 
 def test_huge_amount_with_the_store_and_resume(tmp_path):
@@ -242,11 +243,39 @@ def test_a_faulted_record_without_candidates_is_partial_and_reported_without_all
 
 
 def test_the_table_says_a_record_was_not_fully_checked(tmp_path):
+    """A rule fault never passes silently: the footer counts the record and the fault, `--show-invalid`
+    lists it with the failed rule named by its title (its id and the Python error are for the author)."""
     rules = rules_dir(tmp_path, FAULTY)
     r = scan(batch(tmp_path, damaged("P-1")), "--rules", rules, "-f", "table")
     assert r.exit_code == 0, r.output
-    assert "проверена не полностью" in r.stdout and "ошибка правила" in r.stdout
+    assert "проверены не полностью: 1 — список: --show-invalid" in r.stdout
+    assert "Ошибок правил при проверке: 1" in r.stdout
     assert "Traceback" not in r.output
+    listed = scan(batch(tmp_path, damaged("P-1")), "--rules", rules, "-f", "table", "--show-invalid")
+    assert listed.exit_code == 0, listed.output
+    assert "P-1" in listed.stdout and "проверена не полностью" in listed.stdout
+    assert "правило «Ошибка единиц» не завершило проверку" in listed.stdout
+    for leak in ("units-fault", "TypeError", "Traceback"):
+        assert leak not in listed.output
+
+
+def test_the_human_formats_name_the_failed_rule_beside_the_findings_of_its_record(tmp_path):
+    """A flagged record whose other rule failed says so in its own group, by the rule's title: the
+    fault's message (rule id, Python error) is for the rule's author and stays in jsonl."""
+    rules = rules_dir(tmp_path, FAULTY, ALWAYS)
+    src = batch(tmp_path, damaged("P-1"))
+    r = scan(src, "--rules", rules, "-f", "table")
+    assert r.exit_code == 0, r.output
+    assert "Всегда" in r.stdout and "не проверено" in r.stdout
+    page = tmp_path / "r.html"
+    assert scan(src, "--rules", rules, "-o", str(page)).exit_code == 0
+    html = page.read_text(encoding="utf-8").replace('data-rule="always-fires"', "")  # the filter's key
+    for text in (r.stdout, html):
+        assert "правило «Ошибка единиц» не завершило проверку" in text
+        for leak in ("units-fault", "always-fires", "TypeError", "mrp"):
+            assert leak not in text
+    (line,) = report_lines(scan(src, "--rules", rules, "-f", "jsonl").stdout_bytes)
+    assert line["faults"][0]["rule"] == "units-fault" and "TypeError" in line["faults"][0]["message"]
 
 
 def _program(tmp_path, *texts):

@@ -434,6 +434,18 @@ def clean_text(text: str) -> bool:
     return not any(ch in text for ch in FORBIDDEN)
 
 
+def table_columns(text: str, n: int) -> list[str]:
+    """The cells of each column of the rich tables with `n` columns in `text`, the lines of a folded cell
+    joined (a long file name is folded at the column's width, wherever the temporary folder ends)."""
+    cols = [""] * n
+    for row in text.splitlines():
+        parts = row.split("│")
+        if len(parts) == n + 2:
+            for i, cell in enumerate(parts[1:-1]):
+                cols[i] += cell.strip()
+    return cols
+
+
 def test_no_escape_sequence_reaches_any_human_output(tmp_path):
     src, ids = injected(tmp_path, "\u001b[31mred\u001b[0m.jsonl")
     table = tmp_path / "r.txt"
@@ -441,7 +453,14 @@ def test_no_escape_sequence_reaches_any_human_output(tmp_path):
     assert r.exit_code == 0, r.stderr
     text = table.read_text()
     assert clean_text(text) and clean_text(r.stderr)
-    assert "\\x1b[2J" in text and "red\\x1b[0m.jsonl" in text        # shown, not obeyed
+    assert "\\x1b[2J" in text                                         # shown, not obeyed
+    # the invalid record and the file name are printed only in the list of bad records: escaped there too
+    r = run("scan", str(src), "-f", "table", "--show-invalid", "-o", str(table))
+    assert r.exit_code == 0, r.stderr
+    text = table.read_text()
+    assert clean_text(text) and clean_text(r.stderr)
+    case, where, _what = table_columns(text, 3)
+    assert "BAD\\x1b[2J" in case and "red\\x1b[0m.jsonl:5" in where      # shown, not obeyed
     r = run("validate", str(src))
     assert r.exit_code == 1 and clean_text(r.stdout) and clean_text(r.stderr) and "\\x1b" in r.stdout
     for case in ids:

@@ -336,12 +336,12 @@ def test_fmt_write_of_a_lone_surrogate_leaves_the_file_alone(tmp_path):
 
 
 def test_fmt_write_is_atomic_when_the_text_cannot_be_written(tmp_path, monkeypatch):
-    from legality.syntax import printer
+    from legality.syntax import layout
 
     f = tmp_path / "a.legal"
     original = rule("true").replace("  ", "    ")
     f.write_text(original, encoding="utf-8")
-    monkeypatch.setattr(printer, "rule_file", lambda ast: "rule x \udc80\n")
+    monkeypatch.setattr(layout, "format_text", lambda text, name: ("rule x \udc80\n", []))
     r = CliRunner().invoke(main, ["fmt", "--write", str(f)])
     assert r.exit_code == 2
     assert r.exception is None or isinstance(r.exception, SystemExit)

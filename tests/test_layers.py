@@ -18,7 +18,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "legality"
 
 # lowest first; a unit may import its own floor and every floor below it
 LAYERS: list[set[str]] = [
-    {"__init__", "diagnostics", "paths", "resources", "cache", "i18n", "locale"},
+    {"__init__", "diagnostics", "paths", "resources", "cache", "i18n", "locale", "clock", "edition"},
     {"model"},
     {"words"},
     {"io", "law", "syntax", "result"},

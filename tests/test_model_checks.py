@@ -33,7 +33,7 @@ def test_example_of_the_format_is_valid():
 def test_duplicate_offence_id_points_at_the_second():
     r = two_offences()
     r["offences"][1]["id"] = "1"
-    assert errors(r) == [("offences[1].id", 'идентификатор эпизода "1" уже использован в offences[0]')]
+    assert errors(r) == [("offences[1].id", 'идентификатор эпизода "1" уже использован в эпизоде 1')]
 
 
 @pytest.mark.parametrize("committed, valid", [("2024-03-15", True), ("2024-03-16", False)])

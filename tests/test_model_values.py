@@ -26,7 +26,7 @@ def test_days_are_thirtieths_of_a_month():
 
 def test_fraction_of_a_term_prints_whole_days_rounded_down():
     t = Term(1).scale(Fraction(1, 7))  # 12/7 months = 1 month 21.43 days
-    assert (t.ru(), t.to_json()) == ("1 мес. 21 дн.", {"years": 0, "months": 1, "days": 21})
+    assert (t.ru(), t.to_json()) == ("1 месяц 21 день", {"years": 0, "months": 1, "days": 21})
     assert t.whole_days_floor() <= t < t.whole_days_floor() + Term(0, 0, 1)
 
 
@@ -42,7 +42,7 @@ def test_arithmetic_and_units():
         Quantity(True, "mrp")
     with pytest.raises(AttributeError):
         Term(1).value = 3  # type: ignore[misc]
-    assert Quantity(1, "days").ru() == "1 сут."
+    assert Quantity(1, "days").ru() == "1 сутки"
 
 
 def test_values_pickle_for_worker_processes():

@@ -396,10 +396,10 @@ def test_the_command_table_names_every_command_and_its_module():
 def test_help_lists_every_command_with_its_one_line_help():
     r = CliRunner().invoke(main, ["--help"], terminal_width=200)
     assert r.exit_code == 0
-    listed = r.output.split("Commands:", 1)[1]
+    listed = r.output.split("Команды:", 1)[1]  # the suite runs in Russian (conftest: LEGALITY_LANG=ru)
     for name, cmd in discover().items():
         assert f"  {name}  " in listed or f"  {name} " in listed, name
-        assert cmd.get_short_help_str(limit=40)[:30] in listed, name
+        assert cmd.get_short_help_str(limit=1000)[:24] in listed, name  # the start of its help (any truncation)
 
 
 

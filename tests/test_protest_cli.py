@@ -68,7 +68,7 @@ def test_no_candidates_is_said_and_nothing_written(tmp_path):
     out = tmp_path / "draft.docx"
     r = protest(str(first), "--case", case, "-o", str(out))
     assert r.exit_code == 0
-    assert "кандидатов в протест нет" in r.stderr and not out.exists()
+    assert "нарушений не найдено" in r.stderr and not out.exists()
 
 
 def test_unknown_case_exits_2():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import orjson
 import pytest
@@ -75,17 +76,18 @@ def test_json_of_an_empty_run_is_an_empty_array():
 
 @pytest.mark.parametrize("delim", [",", ";"])
 def test_csv_reads_back_one_row_per_candidate(delim):
-    data, _ = scan("csv", options=FormatOptions(csv_delimiter=delim))
+    """Only candidates are rows (a pivot table counts rows); invalid and unfinished records are counted
+    in the summary and listed by -f xlsx (tests/test_csv_columns.py, tests/test_xlsx.py)."""
+    data, summary = scan("csv", options=FormatOptions(csv_delimiter=delim))
     assert data.startswith("\ufeff".encode())  # Excel needs the BOM to read UTF-8
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=delim))
-    cands = [r for r in rows if r["status"] == "flagged"]
-    assert [(r["case_id"], r["rule"]) for r in cands] == [
-        ("A-1", "attempt-term-cap"), ("'=HYPERLINK(1)", "regime-maximum"), ("'=HYPERLINK(1)", "attempt-term-cap")]
-    assert cands[0]["citations"] == "ч.3 ст.56 УК РК"
-    assert orjson.loads(cands[0]["actual"]) == {"years": 4, "months": 0, "days": 0}
-    invalid = [r for r in rows if r["status"] == "invalid"]
-    assert [r["case_id"] for r in invalid] == ["BAD-1", "BAD-2"] and all(r["errors"] for r in invalid)
-    assert [r for r in rows if r["case_id"] == "boom-1"][0]["errors"].startswith("E501")
+    assert [(r["Дело"], r["Правило"]) for r in rows] == [
+        ("A-1", "Срок за покушение выше 3/4 максимума"),
+        ("'=HYPERLINK(1)", "Учреждение максимальной безопасности без оснований"),
+        ("'=HYPERLINK(1)", "Срок за покушение выше 3/4 максимума")]
+    assert rows[0]["Нормы"] == "ч.3 ст.56 УК РК" and rows[0]["Важность"] == "высокая"
+    assert rows[0]["Назначено"] == "4 года" and rows[0]["Закон допускает"] == "не более 3 лет"
+    assert summary.invalid == 2 and summary.partial == 1  # BAD-1, BAD-2, boom-1: counted, not rows
 
 
 def test_sarif_has_the_2_1_0_structure():
@@ -115,8 +117,10 @@ def test_html_escapes_record_text_and_loads_nothing_from_outside():
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; «суд»" in html
     assert "http-equiv=\"Content-Security-Policy\"" in html
-    for needle in ("src=", "href=", "@import", "url("):
+    for needle in ("src=", "@import", "url("):
         assert needle not in html
+    # the only links are the drafts embedded in the page (data: URIs): nothing is fetched
+    assert all(h.startswith("data:") for h in re.findall(r'href="([^"]*)"', html))
     assert html.count('<tr class="cand"') == 3
     assert html.count('<rect class="bar"') >= 3  # three charts, at least one bar each
 
@@ -125,8 +129,16 @@ def test_table_lists_cases_and_summary():
     data, _ = scan("table")
     text = data.decode()
     assert "\x1b[" not in text  # no colour codes off a terminal
-    for needle in ("A-1", "=HYPERLINK(1)", "BAD-1", "attempt-term-cap", "Кандидатов: 3", "некорректных: 2"):
+    for needle in ("A-1", "=HYPERLINK(1)", "Срок за покушение выше 3/4 максимума", "Найдено: 3 замечания",
+                   "некорректных: 2", "Некорректных записей: 2"):
         assert needle in text
+    assert "attempt-term-cap" not in text  # the rule's title is the label, never its id (tests/test_terminal_table.py)
+    assert "BAD-1" not in text  # invalid records are counted under the table, listed only on request
+    listed = scan("table", options=FormatOptions(show_invalid=True))[0].decode()
+    for needle in ("BAD-1", "batch.jsonl:3", "BAD-2", "batch.jsonl:6", "boom-1", "batch.jsonl:5",
+                   "некорректный JSON", "внутренняя ошибка при проверке записи (RuntimeError)"):
+        assert needle in listed
+    assert "A-2" not in listed and "A-5" not in listed  # clean records are not the analyst's business
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))

@@ -50,13 +50,15 @@ def test_list_filters(store):
 def test_list_table_has_russian_labels(store):
     res = cli("review", "list", "--db", store, "--format", "table", "--limit", "2")
     assert res.exit_code == 0
-    assert "Отпечаток" in res.stdout and "новый" in res.stdout and "показано 2 из 12" in res.stdout
+    assert "№ замечания" in res.stdout and "новое" in res.stdout and "показано 2 из 12" in res.stdout
+    assert "Важность" in res.stdout and "Тяжесть" not in res.stdout and "Отпечаток" not in res.stdout
 
 
 def test_dismiss_by_prefix_and_confirm(store):
     res = cli("review", "dismiss", FP1[:8], "--reason", "срок назначен верно", "--by", "Иванова А.", "--db", store)
     assert res.exit_code == 0, res.output
-    assert FP1 in res.stdout
+    # the confirmation repeats the case and the rule's title: the reviewer sees they hit the right row
+    assert FP1[:12] in res.stdout and "дело C-001" in res.stdout and "«t rule-a»" in res.stdout
     res = cli("review", "confirm", FP2, "--by", "Петров", "--db", store)
     assert res.exit_code == 0, res.output
     by_fp = {r["fingerprint"]: r for r in listed(store)}
@@ -180,5 +182,5 @@ def test_runs_and_stats(store):
     by_rule = {s["rule"]: s for s in stats}
     assert by_rule["rule-a"]["precision"] == 1.0 and by_rule["rule-b"]["precision"] == 0.0
     table = cli("stats", "--db", store).stdout
-    assert "Точность" in table and "100.0 %" in table
+    assert "Точность" in table and "100 % (n = 1)" in table and "0 % (n = 1)" in table
     assert "завершён" in cli("runs", "--db", store).stdout

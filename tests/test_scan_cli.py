@@ -106,7 +106,7 @@ def test_stdin_and_output_format_by_extension(tmp_path):
     out = tmp_path / "r.csv"
     r = run("-", "-o", str(out), "--all", input=b"".join(orjson.dumps(x) + b"\n" for x in recs))
     assert r.exit_code == 0
-    assert out.read_bytes().startswith("\ufeffcase_id".encode())
+    assert out.read_bytes().startswith("\ufeffДело".encode())
     assert r.stdout_bytes == b""
 
 

@@ -116,8 +116,8 @@ def subcat(tmp_path_factory) -> Path:
 def test_catalogue_keys_subparts_apart_from_their_main_part(subcat):
     cat = Catalogue.load(subcat)
     on = date(2019, 6, 1)
-    assert str(cat.sanction(ArticleRef("500", "3-1"), on).sanction.max_of("imprisonment")) == "17 г."
-    assert str(cat.sanction(ArticleRef("500", 3), on).sanction.max_of("imprisonment")) == "15 г."
+    assert str(cat.sanction(ArticleRef("500", "3-1"), on).sanction.max_of("imprisonment")) == "17 лет"
+    assert str(cat.sanction(ArticleRef("500", 3), on).sanction.max_of("imprisonment")) == "15 лет"
     assert cat.sanction(ArticleRef.parse("ч.3-2 ст.500"), on).sanction.ref == ArticleRef("500", "3-2")
     assert cat.sanction(ArticleRef("500", "3-3"), on).status == "unknown_article"
     assert [str(s.ref) for s in cat.sanctions()] == ["ч.3 ст.500", "ч.3-1 ст.500", "ч.3-2 ст.500", "ч.4 ст.500"]
@@ -162,7 +162,7 @@ def test_rule_cites_a_subpart_and_reads_its_sanction(subcat):
     assert c.citations[0] == {"act": "УК РК", "article": "500", "part": "3-1", "paragraph": None}
     assert c.citations[1]["part"] == "3-1"
     assert c.actual == "500.3-1"
-    assert c.message == "ч.3-1 ст.500: 17 г."
+    assert c.message == "ч.3-1 ст.500 УК РК: 17 лет"
     CandidateModel.model_validate(c.to_json())
 
 

@@ -37,18 +37,19 @@ def test_all_valid_exits_0_with_the_count(tmp_path):
     p.write_bytes(jl(record(), two_offences()))
     r = run("validate", str(p))
     assert r.exit_code == 0
-    assert r.stdout == "2 records, 2 valid, 0 invalid\n"
+    assert r.stdout == "записей: 2, корректных: 2, некорректных: 0\n"
 
 
 def test_invalid_records_are_listed_one_line_per_error_and_exit_1(batch):
     r = run("validate", str(batch))
     assert r.exit_code == 1
     f = str(batch)
+    # the field in words for the reader; the exact path «final_sentence.regime» is in `--format json` (below)
     assert r.stdout.splitlines() == [
-        f'{f}:2: case 2024-0200-05: final_sentence.regime: недопустимое значение; '
+        f'{f}:2: дело 2024-0200-05: окончательное наказание → вид учреждения: недопустимое значение; '
         'допустимые: "minimum", "medium", "maximum", "extraordinary" или "mixed"',
-        f"{f}:4: case 2024-0201-06: некорректный JSON: имя поля должно быть строкой в двойных кавычках (символ 29)",
-        "4 records, 2 valid, 2 invalid",
+        f"{f}:4: дело 2024-0201-06: некорректный JSON: имя поля должно быть строкой в двойных кавычках (символ 29)",
+        "записей: 4, корректных: 2, некорректных: 2",
     ]
     assert "\x1b[" not in r.stdout  # no colours when not on a terminal
 
@@ -59,7 +60,7 @@ def test_cross_field_errors_show_after_shape_is_sound(tmp_path):
     p = tmp_path / "x.jsonl"
     p.write_bytes(jl(bad))
     r = run("validate", str(p))
-    assert r.stdout.splitlines()[0].startswith(f"{p}:1: case C-1: offences[0].committed_on: дата совершения 2024-04-01 позже")
+    assert r.stdout.splitlines()[0].startswith(f"{p}:1: дело C-1: эпизод 1 → дата совершения: дата совершения 2024-04-01 позже")
 
 
 def test_json_format_is_one_report_line_per_invalid_record(batch):
@@ -73,12 +74,12 @@ def test_json_format_is_one_report_line_per_invalid_record(batch):
     for x in rows:
         ReportLineModel.model_validate(x)  # the scan report's `invalid` line, same shape
         assert x["status"] == "invalid" and x["source"]["file"] == str(batch)
-    assert r.stderr == "4 records, 2 valid, 2 invalid\n"
+    assert r.stderr == "записей: 4, корректных: 2, некорректных: 2\n"
 
 
 def test_quiet_prints_only_the_count(batch):
     r = run("validate", "--quiet", str(batch))
-    assert (r.exit_code, r.stdout) == (1, "4 records, 2 valid, 2 invalid\n")
+    assert (r.exit_code, r.stdout) == (1, "записей: 4, корректных: 2, некорректных: 2\n")
 
 
 def test_unreadable_path_exits_2_but_reads_the_rest(tmp_path, batch):
@@ -86,7 +87,7 @@ def test_unreadable_path_exits_2_but_reads_the_rest(tmp_path, batch):
     r = run("validate", "-q", str(missing), str(batch))
     assert r.exit_code == 2
     assert r.stderr == f"{missing}: ошибка: файл или каталог не найден\n"
-    assert r.stdout == "4 records, 2 valid, 2 invalid\n"
+    assert r.stdout == "записей: 4, корректных: 2, некорректных: 2\n"
 
 
 def test_usage_errors_exit_2():
@@ -97,7 +98,7 @@ def test_usage_errors_exit_2():
 def test_stdin(batch):
     r = run("validate", "-", input=batch.read_bytes())
     assert r.exit_code == 1
-    assert r.stdout.splitlines()[0].startswith("<stdin>:2: case 2024-0200-05: ")
+    assert r.stdout.splitlines()[0].startswith("<stdin>:2: дело 2024-0200-05: ")
 
 
 def test_directory_binary_empty_and_non_utf8_files_never_crash(tmp_path):
@@ -113,7 +114,7 @@ def test_directory_binary_empty_and_non_utf8_files_never_crash(tmp_path):
     assert r.exit_code == 1
     where = [x.split(": ")[0].removeprefix(f"{d}/") for x in r.stdout.splitlines()[:-1]]
     assert where == ["b.json:1", "sub/d.jsonl:1", "sub/e.jsonl:1", "sub/f.json:0"]
-    assert r.stdout.splitlines()[-1] == "5 records, 1 valid, 4 invalid"
+    assert r.stdout.splitlines()[-1] == "записей: 5, корректных: 1, некорректных: 4"
 
 
 def test_output_is_identical_across_runs(batch):

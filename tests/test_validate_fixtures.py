@@ -84,7 +84,7 @@ def test_validate_command_reports_every_invalid_fixture():
     rows = [orjson.loads(x) for x in r.stdout.splitlines()]
     got = {f"{Path(x['source']['file']).name}:{x['source']['line']}": sorted({e["path"] for e in x["errors"]}) for x in rows}
     assert got == {key: sorted(spec["paths"]) for key, _, _, spec in CASES}
-    assert r.stderr == f"{len(CASES)} records, 0 valid, {len(CASES)} invalid\n"
+    assert r.stderr == f"записей: {len(CASES)}, корректных: 0, некорректных: {len(CASES)}\n"
 
 
 VALID_FILES = sorted(p for p in VALID.rglob("*") if p.suffix in (".jsonl", ".json")) if VALID.is_dir() else []

@@ -11,6 +11,12 @@ Exit codes (see README): 0 ok, 1 findings/failures, 2 usage error, unreadable in
 do not compile, or an OS error such as a full disk, 3 internal error (a bug: never 0 or 1, which a
 nightly job reads as a finished run).
 
+Language (docs/i18n.md): `--lang kk|ru` is read from argv in `LegalityGroup.main` before any
+command module is imported (then `LEGALITY_LANG`, then the locale), and accepted by the group and by
+every command.  The help texts stay English in the code; they are message ids that `localize` passes
+through the catalogue when the tree is shown, and click's own words ("Usage:", "Error: Missing option")
+go through the same catalogue because `_use_our_catalogue` points click's module-level `_` at ours.
+
 Why the handler sits in `Group.invoke`: `[project.scripts]` and click's `CliRunner` both call
 `main.main(...)`, which wraps `invoke`; catching there, before click's own handler, is what lets a
 broken pipe exit 0 (click would exit 1) and every other escape get the exit codes above in both.
@@ -19,7 +25,9 @@ broken pipe exit 0 (click would exit 1) and every other escape get the exit code
 from __future__ import annotations
 
 import datetime
+import gettext
 import importlib
+import inspect
 import os
 import sys
 import traceback
@@ -28,7 +36,8 @@ from typing import Any
 
 import click
 
-from . import __version__, commands
+from . import __version__, commands, i18n
+from .i18n import _
 
 EXIT_OS, EXIT_INTERNAL, EXIT_INTERRUPTED = 2, 3, 130
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -40,6 +49,126 @@ COMMAND_MODULES: dict[str, str] = {
     "protest": "protest", "review": "review", "rules": "rules", "runs": "runs", "scan": "scan", "schema": "schema",
     "stats": "runs", "test": "ruletest", "validate": "validate",
 }
+
+
+# click's modules that translate their words with `gettext.gettext` / `gettext.ngettext`
+_CLICK_MODULES = ("click.core", "click.decorators", "click.exceptions", "click.formatting", "click.parser",
+                  "click.types", "click.termui", "click.utils", "click.shell_completion", "click._termui_impl")
+
+
+def _use_our_catalogue() -> None:
+    """Point click's module-level `_`/`ngettext` at `legality.i18n`, so its words follow `--lang`.
+
+    Why not `gettext.textdomain`: that would re-route every gettext user in the process and depend
+    on LANGUAGE; replacing the names click looks up at call time touches click alone, and a test
+    (tests/test_i18n.py) fails if a click release moves them."""
+    for name in _CLICK_MODULES:
+        try:
+            mod = importlib.import_module(name)
+        except ImportError:  # pragma: no cover - a module a click release dropped
+            continue
+        if getattr(mod, "_", None) in (gettext.gettext, i18n._):
+            mod._ = i18n._  # type: ignore[attr-defined]
+        if getattr(mod, "ngettext", None) in (gettext.ngettext, i18n.ngettext):
+            mod.ngettext = i18n.ngettext  # type: ignore[attr-defined]
+
+
+_use_our_catalogue()
+
+LANG_HELP = ("Language of the output and of this help: kk (Kazakh) or ru (Russian). "
+             "Default: LEGALITY_LANG, else the system locale.")
+# click's words it translates through a variable (a group's usage metavars, the «required» mark of an
+# option), so not seen by the extractor: listed for tools/i18n.py
+EXTRA_MSGIDS = ("COMMAND [ARGS]...", "COMMAND1 [ARGS]... [COMMAND2 [ARGS]...]...", "required")
+_EN = "_legality_en"  # attribute holding a command's or option's English texts (the message ids)
+
+
+def _lang_chosen(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value and value != i18n.language():  # normally already chosen from argv by `LegalityGroup.main`
+        i18n.set_language(value)
+        localize(ctx.find_root().command)
+
+
+def lang_option() -> click.Option:
+    return click.Option(["--lang"], type=click.Choice(i18n.LANGS, case_sensitive=False), expose_value=False,
+                        is_eager=True, callback=_lang_chosen, help=LANG_HELP)
+
+
+def help_msgid(text: str | None) -> str | None:
+    """The message id of a help text as click shows it (cleaned indentation, cut at `\\f`)."""
+    if not text:
+        return None
+    return inspect.cleandoc(text).partition("\f")[0].strip() or None
+
+
+def _tr(text: str | None) -> str | None:
+    msgid = help_msgid(text)
+    return text if msgid is None else _(msgid)
+
+
+def localize(cmd: click.Command) -> click.Command:
+    """Show `cmd` (and its subcommands) in the current language; idempotent, keeps the English ids.
+
+    Also gives every command the `--lang` option, so `legality scan … --lang kk` works as well as
+    `legality --lang kk scan …`."""
+    en = cmd.__dict__.setdefault(_EN, {"help": cmd.help, "short_help": cmd.short_help, "epilog": cmd.epilog,
+                                       "options_metavar": cmd.options_metavar})
+    cmd.help, cmd.short_help, cmd.epilog = _tr(en["help"]), _tr(en["short_help"]), _tr(en["epilog"])
+    if en["options_metavar"] == "[OPTIONS]":
+        cmd.options_metavar = _("[OPTIONS]")
+    if isinstance(cmd, click.Group):
+        en.setdefault("subcommand_metavar", cmd.subcommand_metavar)
+        if en["subcommand_metavar"] in EXTRA_MSGIDS:
+            cmd.subcommand_metavar = _(en["subcommand_metavar"])
+    if not any(p.name == "lang" for p in cmd.params):
+        cmd.params.append(lang_option())
+    cmd._help_option = None  # re-made, in the current language, when next asked for
+    for param in cmd.params:
+        if isinstance(param, click.Option):
+            pen = param.__dict__.setdefault(_EN, {"help": param.help, "show_default": param.show_default})
+            param.help = _tr(pen["help"])
+            if isinstance(pen["show_default"], str):
+                param.show_default = _tr(pen["show_default"])
+            if isinstance(param.type, click.Path):
+                _localize_path(param)
+    if isinstance(cmd, click.Group):
+        for sub in cmd.commands.values():
+            localize(sub)
+    return cmd
+
+
+def _localize_path(param: click.Option) -> None:
+    """A path option keeps its English metavar (FILE, DIRECTORY, PATH: the help texts name it so, like an
+    option name) while click's messages about it ("Файл 'x' не существует") use the current language."""
+    kind = param.type
+    assert isinstance(kind, click.Path)
+    english = "file" if kind.file_okay and not kind.dir_okay else "directory" if kind.dir_okay and not kind.file_okay \
+        else "path"
+    kind.name = _(english)
+    if param.metavar is None:
+        param.metavar = english.upper()
+
+
+def help_texts(cmd: click.Command) -> list[str]:
+    """Every English help message id of `cmd` and its subcommands (for the catalogue, tools/i18n.py)."""
+    localize(cmd)
+    out: list[str] = []
+    en = cmd.__dict__[_EN]
+    for key in ("help", "short_help", "epilog"):
+        msgid = help_msgid(en[key])
+        if msgid:
+            out.append(msgid)
+    for param in cmd.params:
+        if isinstance(param, click.Option) and _EN in param.__dict__:
+            pen = param.__dict__[_EN]
+            for value in (pen["help"], pen["show_default"] if isinstance(pen["show_default"], str) else None):
+                msgid = help_msgid(value)
+                if msgid:
+                    out.append(msgid)
+    if isinstance(cmd, click.Group):
+        for sub in cmd.commands.values():
+            out.extend(help_texts(sub))
+    return out
 
 
 def _module_commands(module: str) -> list[click.Command]:
@@ -59,18 +188,34 @@ def discover() -> dict[str, click.Command]:
 
 
 class LegalityGroup(click.Group):
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        """Choose the language first (`--lang` anywhere in argv, else LEGALITY_LANG, else the locale).
+
+        The previous language is restored on the way out, so a test calling `main` twice in one
+        process gets each run in its own language."""
+        argv = sys.argv[1:] if args is None else list(args)
+        before = i18n.language()
+        i18n.set_language(i18n.language_in_argv(argv) or i18n.default_language())
+        localize(self)
+        try:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        finally:
+            i18n.set_language(before)
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands:
             module = COMMAND_MODULES.get(cmd_name)
             for cmd in _module_commands(module) if module is not None else []:
-                self.commands.setdefault(cmd.name or "", cmd)
+                self.commands.setdefault(cmd.name or "", localize(cmd))
             if cmd_name not in self.commands:
                 self.list_commands(ctx)
-        return self.commands.get(cmd_name)
+        found = self.commands.get(cmd_name)
+        return localize(found) if found is not None else None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         for name, cmd in discover().items():
-            self.commands.setdefault(name, cmd)
+            self.commands.setdefault(name, localize(cmd))
         return sorted(self.commands)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -83,7 +228,7 @@ class LegalityGroup(click.Group):
             _silence_stdout()
             sys.exit(0)
         except KeyboardInterrupt:
-            click.echo("legality: прервано пользователем", err=True)
+            click.echo("legality: " + _("прервано пользователем"), err=True)
             sys.exit(EXIT_INTERRUPTED)
         except OSError as exc:
             stdout_broken = _silence_stdout_if_broken()
@@ -96,7 +241,10 @@ class LegalityGroup(click.Group):
 
 
 @click.group(cls=LegalityGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="legality")
+@click.version_option(__version__, prog_name="legality", message="%(prog)s %(version)s",
+                      help="Show the version and exit.")
+@click.option("--lang", type=click.Choice(i18n.LANGS, case_sensitive=False), expose_value=False, is_eager=True,
+              callback=_lang_chosen, help=LANG_HELP)
 def main() -> None:
     """legality — finds legality errors in criminal verdicts (УК РК) for prosecutors' protests.
 
@@ -111,10 +259,10 @@ def os_error_line(exc: OSError, stdout_broken: bool = False) -> str:
     from .report.text import safe_text
 
     if exc.filename:
-        return f"{safe_text(exc.filename)}: ошибка ввода-вывода: {os_error_ru(exc)}"
+        return _("{file}: ошибка ввода-вывода: {error}").format(file=safe_text(exc.filename), error=os_error_ru(exc))
     if stdout_broken:
-        return f"не удаётся записать в стандартный вывод: {os_error_ru(exc)}"
-    return f"ошибка ввода-вывода: {os_error_ru(exc)}"
+        return _("не удаётся записать в стандартный вывод: {error}").format(error=os_error_ru(exc))
+    return _("ошибка ввода-вывода: {error}").format(error=os_error_ru(exc))
 
 
 def crash_line(exc: BaseException) -> str:
@@ -123,15 +271,18 @@ def crash_line(exc: BaseException) -> str:
     where = _where(exc)
     if os.environ.get("LEGALITY_DEBUG") == "1":
         traceback.print_exception(exc, file=sys.stderr)
-        return f"legality: внутренняя ошибка ({name} в {where}); сообщите разработчикам"
+        return "legality: " + _("внутренняя ошибка ({name} в {where}); сообщите разработчикам").format(
+            name=name, where=where)
     try:
         path = write_crash_report(exc)
     except OSError as err:
         from .report.atomic import os_error_ru
 
-        return (f"legality: внутренняя ошибка ({name} в {where}); подробности записать не удалось "
-                f"({os_error_ru(err)}); повторите с LEGALITY_DEBUG=1 и сообщите разработчикам")
-    return f"legality: внутренняя ошибка ({name} в {where}); подробности в {path}; сообщите разработчикам"
+        return "legality: " + _("внутренняя ошибка ({name} в {where}); подробности записать не удалось "
+                                "({error}); повторите с LEGALITY_DEBUG=1 и сообщите разработчикам").format(
+            name=name, where=where, error=os_error_ru(err))
+    return "legality: " + _("внутренняя ошибка ({name} в {where}); подробности в {path}; сообщите разработчикам"
+                            ).format(name=name, where=where, path=path)
 
 
 def _where(exc: BaseException) -> str:
@@ -139,7 +290,7 @@ def _where(exc: BaseException) -> str:
     frames = traceback.extract_tb(exc.__traceback__)
     ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(PACKAGE_DIR)]
     if not (ours or frames):
-        return "неизвестном месте"
+        return _("неизвестном месте")
     frame = (ours or frames)[-1]
     path = Path(frame.filename)
     shown = path.resolve().relative_to(PACKAGE_DIR).as_posix() if ours else path.name

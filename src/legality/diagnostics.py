@@ -51,6 +51,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E112": (Severity.error, "unknown enum value"),
     "E113": (Severity.error, "invalid message template"),
     "E114": (Severity.error, "invalid date range"),
+    "E115": (Severity.error, "fact shown in findings without a label"),
+    "E116": (Severity.error, "unknown `allowed` key"),
     # graph
     "E201": (Severity.error, "dependency cycle"),
     "W201": (Severity.warning, "unused fact"),
@@ -72,6 +74,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W101": (Severity.warning, "rule without violation message values"),
     "W102": (Severity.warning, "unverified law used above medium severity"),
     "W103": (Severity.warning, "law parameter read by no rule"),
+    "W104": (Severity.warning, "text without its Kazakh translation"),
 }
 
 

@@ -8,6 +8,7 @@ of the rule set in one run.
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import time
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ class Unit:
     timings: list[tuple[str, float]] = field(default_factory=list)
     in_memory: bool = False  # sources given as text (tests, the fuzzer, editors): no directory to read
     own_catalogue: bool = False  # the catalogue was loaded from the rule set's own law/ folder (lint W103)
+    lang: str | None = None  # the language of the compiled program's texts (None: `i18n.language()`)
 
 
 def _load(u: Unit) -> None:
@@ -135,9 +137,34 @@ def _check(u: Unit) -> None:
 
     if u.catalogue is None:
         return
-    c = Checker(u.files, u.catalogue, u.visible)
+    c = Checker(u.files, u.catalogue, u.visible, _later(u))
     u.facts, u.rules = c.run()
     u.diags.extend(c.diags)
+
+
+def _later(u: Unit) -> Callable[[str, str], bool]:
+    """later(a, b): rule file a was written after file b — to blame a duplicate id on the new definition.
+
+    A file that imports the other (directly or not) comes after it; otherwise the one changed last (its
+    modification time; sources held as text have none) and then the one loaded last."""
+    order = {f.path: i for i, f in enumerate(u.files)}
+    mtime: dict[str, float] = {}
+    if not u.in_memory:
+        for name in u.sources:
+            try:
+                mtime[name] = os.stat(name).st_mtime
+            except OSError:
+                pass
+
+    def later(a: str, b: str) -> bool:
+        if b in u.visible.get(a, ()) and a not in u.visible.get(b, ()):
+            return True
+        if a in u.visible.get(b, ()) and b not in u.visible.get(a, ()):
+            return False
+        ka, kb = (mtime.get(a, 0.0), order.get(a, 0)), (mtime.get(b, 0.0), order.get(b, 0))
+        return ka > kb
+
+    return later
 
 
 def _plan(u: Unit) -> None:
@@ -171,7 +198,7 @@ def _compile(u: Unit) -> None:
         digest.update(b"\0")
         digest.update(u.sources[name].encode())
     try:
-        u.program = Program(u.facts, u.rules, u.plan.order, u.catalogue, digest.hexdigest())
+        u.program = Program(u.facts, u.rules, u.plan.order, u.catalogue, digest.hexdigest(), lang=u.lang)
     except CodegenError as e:
         u.diags.append(_too_complex(u, e))
 
@@ -199,7 +226,7 @@ STAGES: list[tuple[str, Callable[[Unit], None]]] = [
 
 
 def compile(rules_dir: str | Path | None = None, *, sources: Mapping[str, str] | None = None,
-            catalogue: Any = None, until: str | None = None) -> Unit:
+            catalogue: Any = None, until: str | None = None, lang: str | None = None) -> Unit:
     """Run the stages on a rules directory, or on `sources` (display name -> rule text) held in memory.
 
     Sources in memory go through the same stages as files, `imports` included: an import names
@@ -209,6 +236,7 @@ def compile(rules_dir: str | Path | None = None, *, sources: Mapping[str, str] |
         u = Unit(Path(rules_dir) if rules_dir is not None else Path("."), catalogue, dict(sources), in_memory=True)
     else:
         u = Unit(Path(rules_dir) if rules_dir is not None else RULES_DIR, catalogue)
+    u.lang = lang
     for name, stage in STAGES:
         t0 = time.perf_counter()
         stage(u)
@@ -224,6 +252,7 @@ def compile(rules_dir: str | Path | None = None, *, sources: Mapping[str, str] |
 run_stages = compile  # the name `legality check` and `graph` call it by
 
 
-def compile_program(rules_dir: str | Path | None = None, *, catalogue: Any = None) -> tuple[Any, list[Diagnostic]]:
-    u = compile(rules_dir, catalogue=catalogue)
+def compile_program(rules_dir: str | Path | None = None, *, catalogue: Any = None,
+                    lang: str | None = None) -> tuple[Any, list[Diagnostic]]:
+    u = compile(rules_dir, catalogue=catalogue, lang=lang)
     return u.program, u.diags

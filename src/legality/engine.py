@@ -50,7 +50,7 @@ _CACHE: dict[str, tuple["Engine | None", list[Diagnostic]]] = {}
 
 # Bump when the stored form of a compiled pack changes in a way the compiler's own code does not show
 # (the code is part of the key anyway, see `_compiler_fingerprint`).
-PACK_FORMAT = "legality-pack/1"
+PACK_FORMAT = "legality-pack/2"
 KEEP_PACKS = 8  # compiled packs kept in the cache (the most recently used; one is ~6 MB for the shipped pack)
 PACKAGE_DIR = Path(__file__).resolve().parent
 # the parts of legality whose code shapes a compiled pack or the classes stored in it
@@ -98,7 +98,7 @@ def _tree_digest(root: Path) -> str:
     return h.hexdigest()
 
 
-def _content_key(rules_dir: str | Path | None, tree: str | None = None) -> str | None:
+def _content_key(rules_dir: str | Path | None, tree: str | None = None, lang: str = "ru") -> str | None:
     """The in-process cache key of an engine: the bytes of its rule and law files, and how it shows paths.
 
     Why not the bytes alone: a compiled engine carries the display paths of its spans (relative to
@@ -115,6 +115,7 @@ def _content_key(rules_dir: str | Path | None, tree: str | None = None) -> str |
         return None
     h = hashlib.sha256((tree or _tree_digest(root)).encode())
     h.update(b"\0shown as\0" + str(root).encode() + b"\0" + display_path(root).encode())
+    h.update(b"\0language\0" + lang.encode())
     return h.hexdigest()
 
 
@@ -151,14 +152,15 @@ def _compiler_fingerprint() -> str:
     return _compiler_digest
 
 
-def _pack_key(rules_dir: str | Path | None, tree: str | None = None) -> str | None:
+def _pack_key(rules_dir: str | Path | None, tree: str | None = None, lang: str = "ru") -> str | None:
     """The cache entry name of a rule set's compiled pack, or None (no such folder, a file unreadable).
 
     Everything a compile reads or shows is in it: the rule and law files below the folder (inside-paths
     and bytes, `_tree_digest`) and, when the catalogue comes from elsewhere (no own `law/`: the shipped
     one; or a symlinked `law/`), that folder's files too; whether the law folder lies inside the rule set
     (lint W103); the folder as given, its real path and the cwd (display paths: the driver shows imports
-    by their real path); the legality version and compiler code, the Python build, `PACK_FORMAT`."""
+    by their real path); the legality version and compiler code, the Python build, `PACK_FORMAT`; and the
+    language the candidates are written in (`lang`)."""
     import marshal
     import pickle
 
@@ -181,7 +183,7 @@ def _pack_key(rules_dir: str | Path | None, tree: str | None = None) -> str | No
         return None
     return entry_name("pack", PACK_FORMAT, __version__, sys.version, sys.implementation.cache_tag,
                       str(marshal.version), str(pickle.HIGHEST_PROTOCOL), compiler, tree, law_tree,
-                      str(root), str(real), cwd, str(law), str(own_law))
+                      str(root), str(real), cwd, str(law), str(own_law), f"lang={lang}")
 
 
 def _restore_slots(cls: type, names: tuple[str, ...], values: tuple[Any, ...]) -> Any:
@@ -245,7 +247,7 @@ def _pack_payload(program: Program, diags: list[Diagnostic]) -> bytes:
         "format": PACK_FORMAT, "facts": program.facts, "rules": program.rules, "order": program.order,
         "catalogue": program.catalogue, "digest": program.sources_digest, "diagnostics": diags,
         "source": gen.source, "code": marshal.dumps(gen.code), "consts": gen.consts, "getters": gen.getters,
-        "plan": gen.plan, "reads": gen.reads,
+        "plan": gen.plan, "reads": gen.reads, "lang": program.lang,
     })
 
 
@@ -268,7 +270,7 @@ def _pack_load(payload: bytes) -> "Engine | None":
         gen = Generated(data["source"], marshal.loads(data["code"]), data["consts"], data["getters"], data["plan"],
                         data["reads"])
         program = Program(data["facts"], data["rules"], data["order"], data["catalogue"], data["digest"],
-                          generated=gen)
+                          generated=gen, lang=data["lang"])
         engine = Engine(program, data["diagnostics"])
         engine.from_cache = True
         return engine
@@ -295,16 +297,21 @@ class Engine:
         self.version: str = program.version
         self.rules: list[RuleInfo] = program.rule_infos()
         self.catalogue: Catalogue = program.catalogue
+        self.lang: str = program.lang  # the language of its candidates' texts
 
     @classmethod
     def compile(cls, rules_dir: str | Path | None = None, *, catalogue: Catalogue | None = None,
-                disk_cache: bool | None = None) -> tuple["Engine | None", list[Diagnostic]]:
+                disk_cache: bool | None = None, lang: str | None = None) -> tuple["Engine | None", list[Diagnostic]]:
         """Compile a rule set, or take it from this process's cache or the on-disk cache (see the module
-        docstring).  `disk_cache`: None follows `LEGALITY_NO_CACHE`; an explicit catalogue never uses it."""
+        docstring).  `disk_cache`: None follows `LEGALITY_NO_CACHE`; an explicit catalogue never uses it.
+        `lang`: the language of the candidates' texts (ru or kk; default `i18n.language()` now)."""
+        from . import i18n
+
         result: tuple[Engine | None, list[Diagnostic]]
+        lang = lang or i18n.language()
         root = Path(rules_dir) if rules_dir is not None else RULES_DIR
         tree = _tree_digest(root) if catalogue is None and root.is_dir() else None
-        key = _content_key(rules_dir, tree) if catalogue is None else None
+        key = _content_key(rules_dir, tree, lang) if catalogue is None else None
         if key is not None and key in _CACHE:
             return _CACHE[key]
         use_disk = catalogue is None and (disk_cache_enabled() if disk_cache is None else disk_cache)
@@ -312,7 +319,7 @@ class Engine:
         if use_disk:
             from .cache import Cache
 
-            name = _pack_key(rules_dir, tree)
+            name = _pack_key(rules_dir, tree, lang)
             store = Cache.open() if name is not None else None
             payload = store.get(name) if store is not None and name is not None else None
             if payload is not None and store is not None and name is not None:
@@ -331,7 +338,7 @@ class Engine:
         from .driver import compile_program
 
         PackStats.compiled += 1
-        program, diags = compile_program(rules_dir, catalogue=catalogue)
+        program, diags = compile_program(rules_dir, catalogue=catalogue, lang=lang)
         result = (None, diags) if program is None or has_errors(diags) else (cls(program, diags), diags)
         if key is not None:
             _CACHE[key] = result
@@ -348,8 +355,8 @@ class Engine:
 
     @classmethod
     def load(cls, rules_dir: str | Path | None = None, *, catalogue: Catalogue | None = None,
-             disk_cache: bool | None = None) -> "Engine":
-        engine, diags = cls.compile(rules_dir, catalogue=catalogue, disk_cache=disk_cache)
+             disk_cache: bool | None = None, lang: str | None = None) -> "Engine":
+        engine, diags = cls.compile(rules_dir, catalogue=catalogue, disk_cache=disk_cache, lang=lang)
         if engine is None:
             raise CompileError([d for d in diags if d.is_error])
         return engine

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 LANGS = ("ru", "kk")
@@ -47,7 +47,29 @@ def set_language(lang: str) -> None:
     global _lang, _tr
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}: one of {', '.join(LANGS)}")
-    _lang, _tr = lang, None
+    if lang != _lang:
+        _lang, _tr = lang, None
+
+
+def language_in_argv(argv: Sequence[str]) -> str | None:
+    """The value of the last `--lang X` / `--lang=X` in a command line (None: not given or not a language).
+
+    Why read argv by hand: the language must be set before click builds any help text or error, and
+    before a command module is imported; an invalid value is left for click to reject in words.
+    """
+    found: str | None = None
+    args = list(argv)
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = None
+        if arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        if value is not None and value.strip().lower() in LANGS:
+            found = value.strip().lower()
+    return found
 
 
 def language() -> str:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, NoReturn, Sequence
 import click
 
 from ..diagnostics import sort_diagnostics
+from .. import words
+from ..i18n import _
 
 if TYPE_CHECKING:  # annotations only: the engine and the reader load lazily, when a command needs them
     from ..engine import Engine
@@ -48,11 +50,11 @@ def writable_or_exit(path: str | None, what: str) -> None:
         return
     parent = Path(path).resolve().parent
     if not parent.is_dir():
-        fail(f"{what} {path}: каталог {parent} не существует; создайте его или укажите другой путь")
+        fail(_("{what} {path}: каталог {parent} не существует; создайте его или укажите другой путь").format(what=what, path=path, parent=parent))
     if not os.access(parent, os.W_OK):
-        fail(f"{what} {path}: нет прав на запись в каталог {parent}")
+        fail(_("{what} {path}: нет прав на запись в каталог {parent}").format(what=what, path=path, parent=parent))
     if Path(path).is_dir():
-        fail(f"{what} {path}: это каталог, а нужен путь к файлу")
+        fail(_("{what} {path}: это каталог, а нужен путь к файлу").format(what=what, path=path))
 
 
 def resolve_or_exit(paths: Sequence[str]) -> list[Source]:
@@ -63,9 +65,9 @@ def resolve_or_exit(paths: Sequence[str]) -> list[Source]:
     for e in errors:
         click.echo(f"legality: {safe_text(e.path)}: {safe_text(e.message)}", err=True)
     if errors:
-        fail("входные данные недоступны: проверьте путь и права на чтение")
+        fail(_("входные данные недоступны: проверьте путь и права на чтение"))
     if not sources:
-        fail(f"во входных путях нет файлов .jsonl, .ndjson или .json: {', '.join(paths)}")
+        fail(_("во входных путях нет файлов .jsonl, .ndjson или .json: {join}").format(join=', '.join(paths)))
     return sources
 
 
@@ -74,18 +76,18 @@ def compile_or_exit(rules_dir: str | Path) -> Engine:
     from ..engine import Engine
 
     if not Path(rules_dir).is_dir():
-        fail(f"каталог правил не найден: {rules_dir} (укажите --rules DIR)")
+        fail(_("каталог правил не найден: {rules_dir} (укажите --rules DIR)").format(rules_dir=rules_dir))
     engine, diags = Engine.compile(rules_dir)
     if engine is None:
         errors = [d for d in sort_diagnostics(diags) if d.is_error]
         for d in errors:
             click.echo(d.render(), err=True)
-        fail(f"правила в {rules_dir} не компилируются ({len(errors)} ошибок); "
-             f"исправьте их (`legality check {rules_dir}`)")
+        fail(_("правила в {rules_dir} не компилируются ({errors}); исправьте их (`legality check {rules_dir}`)").format(
+            rules_dir=rules_dir, errors=words.count(len(errors), "ошибка")))
     warnings = [d for d in diags if not d.is_error]
     if warnings:
-        click.echo(f"legality: предупреждений при компиляции правил: {len(warnings)} "
-                   f"(подробно: `legality check {rules_dir}`)", err=True)
+        click.echo(_("legality: предупреждений при компиляции правил: {n} (подробно: `legality check {rules_dir}`)"
+                     ).format(n=len(warnings), rules_dir=rules_dir), err=True)
     if engine.from_cache:
         import gc
 
@@ -115,14 +117,14 @@ def find_case(paths: Sequence[str], case_id: str) -> RecordItem:
         if item.case_id == case_id:
             found.append(item)
     if not found:
-        fail(f"дело {case_id!r} не найдено в {', '.join(paths)} ({len(sources)} файлов); "
-             f"проверьте --case (идентификатор записи case_id)")
+        fail(_("дело {case_id!r} не найдено в {paths} (файлов: {n}); проверьте --case (идентификатор записи case_id)"
+               ).format(case_id=case_id, paths=", ".join(paths), n=len(sources)))
     if len(found) > 1:
         where = ", ".join(f"{i.file}:{i.line}" for i in found)
         from ..report.text import safe_text
 
-        click.echo(safe_text(f"legality: дело {case_id} встречается {len(found)} раз ({where}); "
-                             "используется первая запись"), err=True)
+        click.echo(safe_text(_("legality: записей с делом {case_id}: {n} ({where}); используется первая").format(
+            case_id=case_id, n=len(found), where=where)), err=True)
     return found[0]
 
 
@@ -136,7 +138,7 @@ def read_code_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as e:
-        fail(f"{path}: текст не в кодировке UTF-8 (байт 0x{e.object[e.start]:02X} в позиции {e.start}); "
-             "сохраните текст Кодекса в UTF-8 и повторите")
+        fail(_("{path}: текст не в кодировке UTF-8 (байт 0x{value:02X} в позиции {start}); "
+             "сохраните текст Кодекса в UTF-8 и повторите").format(path=path, value=e.object[e.start], start=e.start))
     except OSError as e:
-        fail(f"не удалось прочитать {path}: {os_error_ru(e)}")
+        fail(_("не удалось прочитать {path}: {os_error_ru}").format(path=path, os_error_ru=os_error_ru(e)))

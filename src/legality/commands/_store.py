@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import click
 
+from .. import clock
+from ..i18n import _
 from ..report.model import ReportLine
 from ..report.context import RecordContext
 from ..store.db import DEFAULT_DB, StoreError, connect, describe
@@ -43,6 +45,16 @@ def store_errors(path: str | os.PathLike[str] | None = None) -> Iterator[None]:
         raise DbError(str(e)) from None
     except sqlite3.Error as e:
         raise DbError(describe(e, Path(path)) if path is not None else f"ошибка хранилища: {e}") from None
+
+
+def tz_or_exit() -> str:
+    """The office's time zone (`LEGALITY_TZ`, default Asia/Almaty) or exit 2 naming the bad value: a
+    command that shows times checks it before it reads or writes anything."""
+    try:
+        return clock.check()
+    except clock.BadTimeZone as e:
+        raise DbError(_("неизвестный часовой пояс «{name}» (LEGALITY_TZ): укажите имя из базы часовых поясов, "
+                        "например Asia/Almaty или Asia/Aqtobe").format(name=e.name)) from None
 
 
 def open_store(path: str, *, create: bool = False, readonly: bool = False) -> sqlite3.Connection:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import _
 from ._inputs import fail
 
 
@@ -40,14 +41,15 @@ def clear_cmd() -> None:
 
     root = default_dir()
     if not root.exists() and not root.is_symlink():
-        click.echo(f"legality: кэш пуст: папки {safe_text(str(root))} нет", err=True)
+        click.echo(_("legality: кэш пуст: папки {folder} нет").format(folder=safe_text(str(root))), err=True)
         return
     st = os.lstat(root)
     if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        fail(f"папка кэша {root} — не личная папка этого пользователя (чужая, доступна другим на запись или не "
-             "папка); ничего не удалено")
+        fail(_("папка кэша {root} — не личная папка этого пользователя (чужая, доступна другим на запись или не "
+             "папка); ничего не удалено").format(root=root))
     removed, freed = Cache(root).clear()
-    click.echo(f"legality: удалено записей кэша: {removed} ({_mb(freed)} МБ) из {safe_text(str(root))}", err=True)
+    click.echo(_("legality: удалено записей кэша: {removed} ({mb} МБ) из {folder}").format(
+        removed=removed, mb=_mb(freed), folder=safe_text(str(root))), err=True)
 
 
 def _mb(n: int) -> str:

@@ -1,4 +1,8 @@
-"""`legality fmt`: print rule files in the canonical layout (or rewrite them with --write, or --check)."""
+"""`legality fmt`: tidy the layout of rule files, keeping every comment, blank line and line break.
+
+Exit codes: 0 done (or, with --check, every file already tidy); 1 with --check when a file would change;
+2 when a file cannot be read, parsed, laid out without loss or written — it is then left as it is.
+"""
 
 from __future__ import annotations
 
@@ -8,38 +12,68 @@ from typing import NoReturn
 
 import click
 
+from ..i18n import _
+
+
+def _files(paths: tuple[str, ...]) -> list[str]:
+    """The rule files named, and the `*.legal` files below each folder named (default: the shipped rules/)."""
+    if not paths:
+        from ..diagnostics import display_path
+        from ..resources import RULES_DIR
+
+        paths = (display_path(RULES_DIR),)
+    out: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            out.extend(str(f) for f in sorted(path.rglob("*.legal")))
+        else:
+            out.append(p)
+    return out
+
 
 @click.command("fmt")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(exists=True))
 @click.option("--write", is_flag=True, help="rewrite the files in place")
 @click.option("--check", "check_only", is_flag=True, help="exit 1 if a file is not in canonical layout")
-def fmt_cmd(files, write, check_only):
-    """Canonical layout of .legal files. Comments are not kept: use --check in CI, review before --write."""
-    from ..syntax.parser import parse_text
-    from ..syntax.printer import rule_file
+@click.option("--diff", "show_diff", is_flag=True, help="print what would change, as a unified diff")
+def fmt_cmd(files, write, check_only, show_diff):
+    """Tidy the layout of .legal files (default: rules/), keeping comments and line breaks."""
+    import difflib
 
-    differs = 0
-    for name in files:
+    from ..syntax.layout import LayoutError, format_text
+
+    differs = failed = 0
+    for name in _files(files):
         text = _read(name)
-        f, diags = parse_text(text, name)
-        if f is None:
+        try:
+            out, diags = format_text(text, name)
+        except LayoutError as e:
+            click.echo(_("{name}: не переписан: форматирование изменило бы содержание файла ({why})").format(
+                name=name, why=e), err=True)
+            failed += 1
+            continue
+        if out is None:
             for d in diags:
                 click.echo(d.render({name: text}), err=True)
-            sys.exit(2)
-        out = rule_file(f)
-        if out != text:
-            differs += 1
+            failed += 1
+            continue
+        changed = out != text
+        differs += changed
+        if show_diff and changed:
+            click.echo("".join(difflib.unified_diff(text.splitlines(True), out.splitlines(True),
+                                                    f"{name}", f"{name} (fmt)")), nl=False)
         if write:
-            n = _comments(text)
-            if n:
-                click.echo(f"{name}: not rewritten: the canonical layout would drop {n} comment line(s)", err=True)
-                continue
-            _write(name, out)
+            if changed:
+                _write(name, out)
         elif check_only:
-            if out != text:
-                click.echo(f"{name}: not in canonical layout", err=True)
-        else:
+            if changed:
+                click.echo(_("{name}: оформление отличается от принятого (исправит legality fmt --write)").format(
+                    name=name), err=True)
+        elif not show_diff:
             click.echo(out, nl=False)
+    if failed:
+        sys.exit(2)
     if check_only and differs:
         sys.exit(1)
 
@@ -48,12 +82,12 @@ def _read(name: str) -> str:
     try:
         data = Path(name).read_bytes()
     except OSError as e:
-        _fail(f"{name}: не удаётся прочитать файл ({e.strerror or type(e).__name__})")
+        _fail(_("{name}: не удаётся прочитать файл ({why})").format(name=name, why=e.strerror or type(e).__name__))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        _fail(f"{name}: файл не в кодировке UTF-8 (неверный байт на позиции {e.start}); "
-              "сохраните файл правил в UTF-8 и повторите")
+        _fail(_("{name}: файл не в кодировке UTF-8 (неверный байт на позиции {pos}); "
+                "сохраните файл правил в UTF-8 и повторите").format(name=name, pos=e.start))
 
 
 def _write(name: str, text: str) -> None:
@@ -63,23 +97,17 @@ def _write(name: str, text: str) -> None:
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError:
-        _fail(f"{name}: не переписан: в тексте есть символ, который нельзя записать в UTF-8")
+        _fail(_("{name}: не переписан: в тексте есть символ, который нельзя записать в UTF-8").format(name=name))
     try:
         write_atomic(name, data)
     except OSError as e:
-        _fail(f"{name}: не удаётся записать файл ({e.strerror or type(e).__name__}); файл не изменён")
+        _fail(_("{name}: не удаётся записать файл ({why}); файл не изменён").format(
+            name=name, why=e.strerror or type(e).__name__))
 
 
 def _fail(message: str) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(2)
-
-
-def _comments(text: str) -> int:
-    import re
-
-    no_strings = re.sub(r'"(\\.|[^"\\\n])*"', '""', text)
-    return sum(1 for line in no_strings.splitlines() if "#" in line)
 
 
 COMMANDS = [fmt_cmd]

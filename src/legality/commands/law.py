@@ -17,6 +17,8 @@ from typing import Any, Iterable
 import click
 import orjson
 
+from .. import words
+from ..i18n import _, language
 from ._inputs import read_code_text
 from .law_import import import_cmd
 
@@ -27,7 +29,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"ожидается дата ГГГГ-ММ-ДД, получено «{value}»") from None
+        raise click.BadParameter(_("ожидается дата ГГГГ-ММ-ДД, получено «{value}»").format(value=value)) from None
 
 
 def _load(folder: Path | None) -> Any:
@@ -38,7 +40,7 @@ def _load(folder: Path | None) -> Any:
         return Catalogue.load(folder)
     except CatalogueError as e:
         head = "; ".join(d.header() for d in e.diagnostics[:3])
-        click.echo(f"legality: каталог законов не читается ({folder or 'rules/law'}): {head}", err=True)
+        click.echo(_("legality: каталог законов не читается ({value}): {head}").format(value=folder or 'rules/law', head=head), err=True)
         sys.exit(2)
 
 
@@ -91,46 +93,50 @@ def entry_json(s: Any, lk: Any, on: date) -> dict[str, Any]:
     }
 
 
-def _amount_ru(q: Any) -> str:
-    return "—" if q is None else str(q)
+def _range(lo: Any, hi: Any, fixed: bool = False) -> str:
+    """«не менее 2 лет; не более 5 лет», «сроком 3 года» — in words (legality.words), never «3 г.»."""
+    if fixed and hi is not None:
+        return _("сроком {term}").format(term=words.say(hi))
+    return words.allowed_words({"min": lo, "max": hi})
 
 
 def entry_text(s: Any, lk: Any, on: date) -> str:
-    lines = [f"{s.ref} УК РК «{s.title}» — {s.summary}", f"  на {on:%d.%m.%Y}: {lk.message}",
-             f"  редакция: {s.edition}; действует {_span(s.valid_from, s.valid_to)}",
-             f"  категория: {s.category.ru}{'; коррупционное (ст.3 п.29)' if s.corruption else ''}",
-             "  основные наказания:"]
+    lines = [_("{ref} УК РК «{title}» — {summary}").format(ref=s.ref, title=s.title, summary=s.summary), _("  на {on:%d.%m.%Y}: {message}").format(on=on, message=lk.message),
+             _("  редакция: {edition}; действует {span}").format(edition=s.edition, span=_span(s.valid_from, s.valid_to)),
+             (_("  категория: {category}; коррупционное (ст.3 п.29)") if s.corruption else _("  категория: {category}")).format(
+                 category=s.category.label(language())),
+             _("  основные наказания:")]
     for o in s.principal:
         if o.min is None and o.max is None:
-            lines.append(f"    {o.kind.ru}")
+            lines.append(f"    {o.kind.label(language())}")
         else:
-            lo = f"от {o.min} " if o.min is not None else ""
-            lines.append(f"    {o.kind.ru}: {lo}до {_amount_ru(o.max)}{' (ровно)' if o.fixed else ''}"
-                         + (f" (кратность: {o.base})" if o.base else ""))
+            lines.append(f"    {o.kind.label(language())}: {_range(o.min, o.max, o.fixed)}"
+                         + (_(" (кратность: {base})").format(base=o.base) if o.base else ""))
     if s.additional:
-        lines.append("  дополнительные наказания:")
+        lines.append(_("  дополнительные наказания:"))
         for a in s.additional:
-            lo = f"от {a.min} " if getattr(a, "min", None) is not None else ""
+            lo = getattr(a, "min", None)
             if a.lifelong:
-                term = "пожизненно; "
+                term = _("пожизненно; ")
             elif getattr(a, "lifelong_allowed", False):
-                term = f"{lo}до пожизненного; "
+                term = (_("не менее {term}, вплоть до пожизненного; ").format(term=words.say(lo)) if lo is not None
+                        else _("вплоть до пожизненного; "))
             elif a.max is not None:
-                term = f"{'сроком' if a.fixed else lo + 'до'} {a.max}; "
+                term = _range(lo, a.max, a.fixed) + "; "
             elif a.kind.value == "ban_on_office":
-                term = "срок по Общей части (ст.50); "
+                term = _("срок по Общей части (ст.50); ")
             else:
                 term = ""
-            how = "обязательно" if a.mandatory else "по усмотрению суда"
-            tie = f"; только с видом «{a.with_kind.ru}»" if a.with_kind else ""
-            lines.append(f"    {a.kind.ru}: {term}{how}{tie}")
+            how = _("обязательно") if a.mandatory else _("по усмотрению суда")
+            tie = _("; только с видом «{kind}»").format(kind=a.with_kind.label(language())) if a.with_kind else ""
+            lines.append(f"    {a.kind.label(language())}: {term}{how}{tie}")
     else:
-        lines.append("  дополнительные наказания: не предусмотрены")
+        lines.append(_("  дополнительные наказания: не предусмотрены"))
     return "\n".join(lines)
 
 
 def _span(a: date, b: date | None) -> str:
-    return f"с {a:%d.%m.%Y} по {b:%d.%m.%Y}" if b else f"с {a:%d.%m.%Y}"
+    return _("с {a:%d.%m.%Y} по {b:%d.%m.%Y}").format(a=a, b=b) if b else _("с {a:%d.%m.%Y}").format(a=a)
 
 
 @click.command("show")
@@ -155,8 +161,8 @@ def show_cmd(article: str, part: str | None, item: int | None, on: date | None, 
         if not article.replace("-", "").isdigit():
             raise ValueError(article)
     except ValueError:
-        raise click.UsageError(f"не понимаю статью/часть: статья «{article}», часть «{part}» "
-                               "(пример: 188 --part 2, 120 --part 3-1)") from None
+        raise click.UsageError(_("не понимаю статью/часть: статья «{article}», часть «{part}» "
+                               "(пример: 188 --part 2, 120 --part 3-1)").format(article=article, part=part)) from None
     cat = _load(law_dir)
     when = on or _newest(cat) or date.today()
     if p is None and item is None:
@@ -235,30 +241,30 @@ def _art_key(a: str) -> Any:
 
 
 def status_text(d: dict[str, Any]) -> str:
-    newest = date.fromisoformat(d["newest_edition"]).strftime("%d.%m.%Y") if d["newest_edition"] else "неизвестна"
-    lines = [f"Новейшая редакция текста в каталоге: по {newest}.",
-             f"Статей: {d['articles']} (действующих: {d['articles_in_force']}); частей и пунктов со своей санкцией: "
-             f"{d['parts']} (действующих: {d['parts_in_force']}); записей по редакциям: {d['entries']}; "
-             f"параметров Общей части: {d['parameters']}."]
+    newest = date.fromisoformat(d["newest_edition"]).strftime("%d.%m.%Y") if d["newest_edition"] else _("неизвестна")
+    lines = [_("Новейшая редакция текста в каталоге: по {newest}.").format(newest=newest),
+             _("Статей: {articles} (действующих: {articles_in_force}); частей и пунктов со своей санкцией: "
+             "{parts} (действующих: {parts_in_force}); записей по редакциям: {entries}; "
+             "параметров Общей части: {parameters}.").format(articles=d['articles'], articles_in_force=d['articles_in_force'], parts=d['parts'], parts_in_force=d['parts_in_force'], entries=d['entries'], parameters=d['parameters'])]
     for e in d["editions"]:
         until = date.fromisoformat(e["verified_until"]).strftime("%d.%m.%Y") if e["verified_until"] else "—"
-        lines.append(f"  редакция «{e['name']}»: текст сверен по {until}")
+        lines.append(_("  редакция «{name}»: текст сверен по {until}").format(name=e['name'], until=until))
     if d["repealed"]:
-        lines.append(f"Исключённые статьи: {', '.join(d['repealed'])}.")
+        lines.append(_("Исключённые статьи: {join}.").format(join=', '.join(d['repealed'])))
     if d["ended"]:
-        lines.append(f"Статьи, чья последняя известная редакция закончилась (новая не загружена — деяния после её "
-                     f"окончания не проверяются): {', '.join(d['ended'])}.")
-    lines.append("Не сверено с текстом Кодекса: "
-                 + (", ".join(d["unverified"]) if d["unverified"] else "нет") + ".")
+        lines.append(_("Статьи, чья последняя известная редакция закончилась (новая не загружена — деяния после её "
+                     "окончания не проверяются): {join}.").format(join=', '.join(d['ended'])))
+    lines.append(_("Не сверено с текстом Кодекса: ")
+                 + (", ".join(d["unverified"]) if d["unverified"] else _("нет")) + ".")
     if d["older_text"]:
-        lines.append(f"Статьи, прочитанные по более старому тексту, чем новейший: {', '.join(d['older_text'])}; "
-                     "после даты их текста санкции не сверены.")
+        lines.append(_("Статьи, прочитанные по более старому тексту, чем новейший: {join}; "
+                     "после даты их текста санкции не сверены.").format(join=', '.join(d['older_text'])))
     if d["windows"]:
-        lines.append("Окна вступления поправок в силу (точный день неизвестен, проверяется только общее для двух "
-                     "редакций): " + "; ".join(d["windows"]) + ".")
+        lines.append(_("Окна вступления поправок в силу (точный день неизвестен, проверяется только общее для двух "
+                     "редакций): ") + "; ".join(d["windows"]) + ".")
     if d["newest_edition"]:
-        lines.append(f"Деяния после {newest} проверяются по последней известной редакции без сверки: "
-                     "внесите более новый текст (`legality law import`).")
+        lines.append(_("Деяния после {newest} проверяются по последней известной редакции без сверки: "
+                     "внесите более новый текст (`legality law import`).").format(newest=newest))
     return "\n".join(lines)
 
 
@@ -289,15 +295,16 @@ def _current(cat: Any) -> dict[tuple[str, Any, Any], Any]:
 
 
 def _describe(s: Any) -> list[str]:
-    bits = [f"категория: {s.category.ru}"]
+    bits = [_("категория: {category}").format(category=s.category.label(language()))]
     for o in s.principal:
-        lo = f"от {o.min} " if o.min is not None else ""
-        bits.append(f"{o.kind.ru} {lo}до {_amount_ru(o.max)}" if o.max is not None else o.kind.ru)
+        kind = o.kind.label(language())
+        bits.append(f"{kind} {_range(o.min, o.max, o.fixed)}" if o.max is not None else kind)
     for a in s.additional:
-        term = "пожизненно" if a.lifelong else (str(a.max) if a.max else "")
-        bits.append(f"доп.: {a.kind.ru} {term} ({'обязательно' if a.mandatory else 'по усмотрению'})".replace("  ", " "))
+        term = _("пожизненно") if a.lifelong else (_range(getattr(a, "min", None), a.max, a.fixed) if a.max else "")
+        bits.append((_("доп.: {kind} {term} (обязательно)") if a.mandatory else _("доп.: {kind} {term} (по усмотрению)")).format(
+            kind=a.kind.label(language()), term=term).replace("  ", " "))
     if s.corruption:
-        bits.append("коррупционное")
+        bits.append(_("коррупционное"))
     return bits
 
 
@@ -359,12 +366,12 @@ def readers(changed: list[dict[str, Any]], rules_dir: Path | None) -> dict[str, 
     from ..ruletest import load_tests
 
     rdir = rules_dir or RULES_DIR
-    engine, _ = Engine.compile(rdir)
+    engine, _diags = Engine.compile(rdir)
     rules: list[str] = []
     if engine is not None:
         prog = engine._program  # noqa: SLF001 - which compiled rules read `offence.sanction`
         rules = sorted(rid for rid, c in prog.compiled.items() if c.reads_sanction)
-    tests, _ = load_tests(Path(rdir), display_path)
+    tests, _problems = load_tests(Path(rdir), display_path)
     fixtures_dir = Path(rdir).parent / "fixtures"
     fixture_records: list[tuple[str, int, Any]] = []
     if fixtures_dir.is_dir():
@@ -400,43 +407,43 @@ def _catalogue_of(path: Path, when: date | None, tmp: Path, label: str) -> Any:
     if path.is_dir():
         return _load(path)
     if when is None:
-        raise click.UsageError(f"{label}: для текста Кодекса нужна дата его редакции (--date-{label.lower()} ГГГГ-ММ-ДД)")
+        raise click.UsageError(_("{label}: для текста Кодекса нужна дата его редакции (--date-{lower} ГГГГ-ММ-ДД)").format(label=label, lower=label.lower()))
     try:
         from ..law.text.emit import write_catalogue
         from ..law.text.importer import import_code
         from ..law.text.reader import read_code
     except ImportError:
-        raise click.UsageError("чтение текста Кодекса в этой установке недоступно: сравните папки каталога") from None
+        raise click.UsageError(_("чтение текста Кодекса в этой установке недоступно: сравните папки каталога")) from None
     raw = read_code_text(path)
-    result = import_code(read_code(raw), when, path.name, f"текст УК РК на {when:%d.%m.%Y} ({path.name})", {})
+    result = import_code(read_code(raw), when, path.name, _("текст УК РК на {when:%d.%m.%Y} ({name})").format(when=when, name=path.name), {})
     if not result.files:
-        click.echo(f"legality: в {path} не найдено ни одной статьи Особенной части с санкцией", err=True)
+        click.echo(_("legality: в {path} не найдено ни одной статьи Особенной части с санкцией").format(path=path), err=True)
         sys.exit(2)
     out = tmp / label
     (out / "sanctions").mkdir(parents=True)
-    write_catalogue(result.files, {}, [], out, when, path.name, f"текст УК РК на {when:%d.%m.%Y}")
+    write_catalogue(result.files, {}, [], out, when, path.name, _("текст УК РК на {when:%d.%m.%Y}").format(when=when))
     return _load(out)
 
 
 def diff_text(changed: list[dict[str, Any]], who: dict[str, Any]) -> str:
     if not changed:
-        return "Санкции не различаются."
-    word = {"added": "добавлена", "removed": "нет во второй редакции", "changed": "изменена", "ended": "утратила силу"}
-    lines = [f"Различий: {len(changed)}."]
+        return _("Санкции не различаются.")
+    word = {"added": _("добавлена"), "removed": _("нет во второй редакции"), "changed": _("изменена"), "ended": _("утратила силу")}
+    lines = [_("Различий: {len}.").format(len=len(changed))]
     for c in changed:
-        since = f" (с {date.fromisoformat(c['since']):%d.%m.%Y})" if c["since"] else ""
-        lines.append(f"{c['ref']} УК РК — {word[c['change']]}{since}")
+        since = _(" (с {fromisoformat:%d.%m.%Y})").format(fromisoformat=date.fromisoformat(c['since'])) if c["since"] else ""
+        lines.append(_("{ref} УК РК — {word}{since}").format(ref=c['ref'], word=word[c['change']], since=since))
         if c["before"]:
-            lines.append("  было: " + "; ".join(c["before"]))
+            lines.append(_("  было: ") + "; ".join(c["before"]))
         if c["after"]:
-            lines.append("  стало: " + "; ".join(c["after"]))
+            lines.append(_("  стало: ") + "; ".join(c["after"]))
         t, f = who["rule_tests"].get(c["ref"], []), who["fixtures"].get(c["ref"], [])
         if t:
-            lines.append(f"  тесты правил с этой статьёй/частью ({len(t)}): " + "; ".join(t[:10]) + (" …" if len(t) > 10 else ""))
+            lines.append(_("  тесты правил с этой статьёй/частью ({len}): ").format(len=len(t)) + "; ".join(t[:10]) + (" …" if len(t) > 10 else ""))
         if f:
-            lines.append(f"  образцы приговоров ({len(f)}): " + "; ".join(f[:10]) + (" …" if len(f) > 10 else ""))
-    lines.append(f"Санкцию читают правила ({len(who['rules'])}), каждое — для любой статьи: "
-                 + ", ".join(who["rules"]) + ". Перепроверьте их тесты: `legality test`.")
+            lines.append(_("  образцы приговоров ({len}): ").format(len=len(f)) + "; ".join(f[:10]) + (" …" if len(f) > 10 else ""))
+    lines.append(_("Санкцию читают правила ({len}), каждое — для любой статьи: ").format(len=len(who['rules']))
+                 + ", ".join(who["rules"]) + _(". Перепроверьте их тесты: `legality test`."))
     return "\n".join(lines)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 import orjson
 
+from ..i18n import _
 from ._inputs import read_code_text
 
 COMMANDS: list[click.Command] = []  # a subcommand of `legality law`, not a top-level command
@@ -23,27 +24,27 @@ def _date(ctx: click.Context, param: click.Parameter, value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"ожидается дата ГГГГ-ММ-ДД, получено «{value}»") from None
+        raise click.BadParameter(_("ожидается дата ГГГГ-ММ-ДД, получено «{value}»").format(value=value)) from None
 
 
 def _text_report(cov, written: int, unchanged: int, merged: list[str], out: Path, list_error: str | None) -> str:
     share = f"{cov.parsed_share * 100:.1f}".replace(".", ",")  # Russian decimal comma
     lines = [
-        f"Статей Особенной части в тексте: {cov.articles} (исключённых: {cov.articles_repealed}); "
-        f"записано статей с санкциями: {cov.articles_written}.",
-        f"Частей в силе: {cov.parts} (исключённых частей: {cov.parts_repealed}); прочитано: {cov.parts_parsed} "
-        f"({share} %); пунктов со своей санкцией: {cov.items_own}; записей каталога: {cov.entries}.",
-        f"Файлов изменено: {written}, без изменений: {unchanged}; папка: {out}.",
+        _("Статей Особенной части в тексте: {articles} (исключённых: {articles_repealed}); "
+        "записано статей с санкциями: {articles_written}.").format(articles=cov.articles, articles_repealed=cov.articles_repealed, articles_written=cov.articles_written),
+        _("Частей в силе: {parts} (исключённых частей: {parts_repealed}); прочитано: {parts_parsed} "
+        "({share} %); пунктов со своей санкцией: {items_own}; записей каталога: {entries}.").format(parts=cov.parts, parts_repealed=cov.parts_repealed, parts_parsed=cov.parts_parsed, share=share, items_own=cov.items_own, entries=cov.entries),
+        _("Файлов изменено: {written}, без изменений: {unchanged}; папка: {out}.").format(written=written, unchanged=unchanged, out=out),
     ]
     if merged:
-        lines.append(f"Соединено с прежней редакцией каталога: {len(merged)} стат. ({', '.join(merged[:20])}"
-                     f"{' …' if len(merged) > 20 else ''}).")
+        lines.append(_("Соединено с прежней редакцией каталога: {len} стат. ({join}"
+                     "{value}).").format(len=len(merged), join=', '.join(merged[:20]), value=' …' if len(merged) > 20 else ''))
     if cov.skipped:
-        lines.append(f"Не перезаписаны (в папке более новая редакция): {', '.join(cov.skipped)}.")
+        lines.append(_("Не перезаписаны (в папке более новая редакция): {join}.").format(join=', '.join(cov.skipped)))
     if list_error:
-        lines.append(f"Перечни ст.3 не прочитаны: {list_error}. Файл перечней не изменён.")
+        lines.append(_("Перечни ст.3 не прочитаны: {list_error}. Файл перечней не изменён.").format(list_error=list_error))
     if cov.failures:
-        lines.append(f"Не прочитано ({len(cov.failures)}) — для этих мест записей нет, проверки по ним не выполняются:")
+        lines.append(_("Не прочитано ({len}) — для этих мест записей нет, проверки по ним не выполняются:").format(len=len(cov.failures)))
         for f in cov.failures:
             phrase = f" — «{f.phrase}»" if f.phrase else ""
             lines.append(f"  {f.where()}: {f.reason}{phrase}")
@@ -74,13 +75,13 @@ def import_cmd(text: Path, edition_date: date, source: str | None, edition_name:
     raw = read_code_text(text)
     out = out or LAW_DIR
     source = source or text.name
-    edition_name = edition_name or f"текст УК РК на {edition_date:%d.%m.%Y} ({text.name})"
+    edition_name = edition_name or _("текст УК РК на {edition_date:%d.%m.%Y} ({name})").format(edition_date=edition_date, name=text.name)
     code = read_code(raw)
     existing = load_existing(out)
     result = import_code(code, edition_date, source, edition_name, existing)
     cov = result.coverage
     if not result.files:
-        msg = "в тексте не найдено ни одной статьи Особенной части с санкцией — каталог не изменён"
+        msg = _("в тексте не найдено ни одной статьи Особенной части с санкцией — каталог не изменён")
         if fmt == "json":
             sys.stdout.write(orjson.dumps({"written": 0, "coverage": cov.as_json(), "error": msg}).decode() + "\n")
         else:

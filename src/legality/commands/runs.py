@@ -13,13 +13,18 @@ import click
 import orjson
 from rich.table import Table
 
-from ..store.history import list_runs, rule_stats
-from ._store import console, db_option, open_store, store_errors
+from .. import clock, words
+from ..clock import local_date, local_time
+from ..i18n import N_, _
+from ..report.text import safe_text as _s
+from ..store.history import list_runs, rule_stats, rule_titles
+from ._store import console, db_option, open_store, store_errors, tz_or_exit
 
-RUN_STATUS_RU = {"running": "выполняется", "completed": "завершён", "interrupted": "прерван"}
-COUNT_RU = {"records": "Провер.", "flagged": "Наруш.", "invalid": "Некорр.", "partial": "Неполн.", "unchanged": "Без изм.",
-            "candidates": "Канд.", "new": "Новых", "resolved": "Устр."}
-TABLE_COUNTS = tuple(COUNT_RU)
+RUN_STATUS = {"running": N_("выполняется"), "completed": N_("завершён"), "interrupted": N_("прерван")}
+COUNT_HEADERS = {"records": N_("Провер."), "flagged": N_("Наруш."), "invalid": N_("Некорр."),
+                 "partial": N_("Неполн."), "unchanged": N_("Без изм."), "candidates": N_("Замеч."),
+                 "new": N_("Новых"), "resolved": N_("Устр.")}
+TABLE_COUNTS = tuple(COUNT_HEADERS)
 
 
 def _coverage_cell(r: dict) -> str:
@@ -36,14 +41,20 @@ def _edition_note(runs: list[dict]) -> str:
         after = (r.get("coverage") or {}).get("after_edition")
         if after:
             ed = after.get("edition") or ""
-            ed_ru = f"{ed[8:10]}.{ed[5:7]}.{ed[0:4]}" if len(ed) == 10 else "?"
-            return (f"Внимание: в запуске №{r['id']} {after.get('records', 0)} записей с деянием позже редакции Кодекса "
-                    f"от {ed_ru}, загруженной в каталог (проверены по ней)")
+            return _("Внимание: в запуске № {run} записей с деянием позже редакции Кодекса от {date}, загруженной в "
+                     "каталог: {n} (проверены по ней)").format(run=r["id"], date=local_date(ed) or "?",
+                                                             n=words.number(after.get("records", 0)))
     return ""
 
 
+def _rules_cell(r: dict) -> str:
+    """The rules' edition a run used («от 02.12.2026»); «без даты» for undated rules or a run of an older release."""
+    ed = r.get("rules_edition")
+    return _("от {date}").format(date=local_date(ed)) if ed else _("без даты")
+
+
 def _inputs(paths: list[str]) -> str:
-    return paths[0] + (f" (+{len(paths) - 1})" if len(paths) > 1 else "") if paths else "—"
+    return _s(paths[0]) + (f" (+{len(paths) - 1})" if len(paths) > 1 else "") if paths else "—"
 
 
 def _json_out(doc: dict) -> None:
@@ -62,29 +73,61 @@ def runs_cmd(db: str, limit: int, fmt: str) -> None:
     unchanged since their last completed scan are counted apart. A run still running or interrupted
     shows what it has committed so far.
     """
+    if fmt == "table":
+        tz_or_exit()
     conn = open_store(db, readonly=True)
     with store_errors(db):
         runs = list_runs(conn, limit=limit or None)
-    if fmt == "json":
+    if fmt == "json":  # machine output: times stay UTC ISO 8601
         _json_out({"format": "legality.runs/1", "runs": runs})
         return
     note = _edition_note(runs)
-    table = Table(title=f"Запуски ({db})", caption="Провер. = без нарушений + с нарушениями + некорр. + неполн. "
-                  "(правило не смогло проверить запись или не хватило данных); Полнота — доля проверенных полностью; "
-                  "Без изм. — пропущены как не изменившиеся; подробнее (причины, статьи): --format json"
-                  + (f"\n{note}" if note else ""))
+    table = Table(title=_("Запуски ({db})").format(db=_s(db)),
+                  caption=_("Провер. = без нарушений + с нарушениями + некорр. + неполн. (правило не смогло проверить "
+                            "запись или не хватило данных); Полнота — доля проверенных полностью; Без изм. — пропущены "
+                            "как не изменившиеся; время — {zone}; подробнее (причины, статьи): --format json")
+                  .format(zone=clock.zone_name()) + (f"\n{note}" if note else ""))
     table.add_column("№", justify="right")
-    table.add_column("Начат (UTC)", no_wrap=True)
-    table.add_column("Статус")
+    table.add_column(_("Начат"), no_wrap=True)
+    table.add_column(_("Статус"))
     for key in TABLE_COUNTS:
-        table.add_column(COUNT_RU[key], justify="right", no_wrap=True)
-    table.add_column("Полнота", justify="right", no_wrap=True)
-    table.add_column("Входные данные", overflow="fold")
+        table.add_column(_(COUNT_HEADERS[key]), justify="right", no_wrap=True)
+    table.add_column(_("Полнота"), justify="right", no_wrap=True)
+    table.add_column(_("Редакция правил"), no_wrap=True)
+    table.add_column(_("Входные данные"), overflow="fold")
     for r in runs:
-        status = RUN_STATUS_RU[r["status"]] + (f" (продолжен ×{r['resumed']})" if r["resumed"] else "")
-        table.add_row(str(r["id"]), r["started"][:16].replace("T", " "), status,
-                      *(str(r[k]) for k in TABLE_COUNTS), _coverage_cell(r), _inputs(r["inputs"]))
+        status = _(RUN_STATUS[r["status"]]) + (" " + _("(продолжен ×{n})").format(n=r["resumed"]) if r["resumed"] else "")
+        table.add_row(str(r["id"]), local_time(r["started"]), status,
+                      *(words.number(r[k]) for k in TABLE_COUNTS), _coverage_cell(r), _rules_cell(r),
+                      _inputs(r["inputs"]))
     console().print(table)
+
+
+def precision_cell(s: dict) -> str:
+    """«100 % (n = 1)»: the share and the number of reviewed candidates it rests on; «—» before any review."""
+    reviewed = s["confirmed"] + s["dismissed"]
+    if s["precision"] is None or not reviewed:
+        return "—"
+    return f"{words.number(round(s['precision'] * 100, 1))} % (n = {words.number(reviewed)})"
+
+
+def _pack_titles(missing: set[str]) -> dict[str, str]:
+    """The titles of rules that raised no candidate, from the shipped pack (in the current language).
+
+    Why: the store keeps a rule's title only inside its candidates, so a rule that only could not check
+    records would otherwise be shown by its id, the author's name for it (review, bug 3); a rule of
+    another pack keeps its id.
+    """
+    if not missing:
+        return {}
+    try:
+        from ..engine import Engine
+        from ..resources import RULES_DIR
+
+        engine, _diags = Engine.compile(RULES_DIR)
+    except Exception:  # noqa: BLE001 - titles are a courtesy: the counts are shown whatever happens
+        return {}
+    return {r.id: r.title for r in (engine.rules if engine is not None else []) if r.id in missing and r.title}
 
 
 @click.command("stats")
@@ -101,17 +144,23 @@ def stats_cmd(db: str, fmt: str) -> None:
     conn = open_store(db, readonly=True)
     with store_errors(db):
         stats = rule_stats(conn)
+        titles = rule_titles(conn) if fmt == "table" else {}
+    if fmt == "table":
+        titles.update(_pack_titles({s["rule"] for s in stats} - set(titles)))
     if fmt == "json":
         _json_out({"format": "legality.stats/1", "rules": stats})
         return
-    table = Table(title=f"Правила: срабатывания и решения проверяющих ({db})")
-    for header in ("Правило", "Кандидатов", "Новых", "Известных", "Подтверждено", "Отклонено", "Устранено",
-                   "Точность", "Не проверено"):
-        table.add_column(header, justify="left" if header == "Правило" else "right")
-    for s in stats:
-        precision = "—" if s["precision"] is None else f"{s['precision'] * 100:.1f} %"
-        table.add_row(s["rule"], *(str(s[k]) for k in ("fired", "new", "known", "confirmed", "dismissed",
-                                                       "resolved")), precision, str(s.get("undetermined", 0)))
+    table = Table(title=_("Правила: замечания и решения проверяющих ({db})").format(db=_s(db)),
+                  caption=_("Точность = подтверждено / (подтверждено + отклонено); n — сколько замечаний проверено"))
+    headers = (N_("Правило"), N_("Замечаний"), N_("Новых"), N_("Известных"), N_("Подтверждено"), N_("Отклонено"),
+               N_("Устранено"), N_("Точность"), N_("Не проверено"))
+    for header in headers:
+        table.add_column(_(header), justify="left" if header == "Правило" else "right",
+                         overflow="fold" if header == "Правило" else "ellipsis")
+    for s in sorted(stats, key=lambda s: (titles.get(s["rule"]) or s["rule"]).casefold()):
+        table.add_row(_s(titles.get(s["rule"]) or s["rule"]),
+                      *(words.number(s[k]) for k in ("fired", "new", "known", "confirmed", "dismissed", "resolved")),
+                      precision_cell(s), words.number(s.get("undetermined", 0)))
     console().print(table)
 
 

@@ -18,21 +18,27 @@ from typing import Any, BinaryIO, Callable, Iterator
 
 import click
 
+from ..i18n import _
+from ..edition import edition_iso
 from ..resources import RULES_DIR
 from ..report.atomic import atomic_binary, os_error_ru, output_conflict, output_problem, write_atomic, writes_through
-from ..report.base import FORMATS, FormatOptions, dumps
+from ..report.base import FORMATS, FormatOptions, dumps, formatter_class
 from ..result.candidate import SEVERITIES
 from ..scan.run import run_scan
 from ..scan.state import NoState, ScanState
 from ._store import SCAN_OPTIONS as STORE_SCAN_OPTIONS, make_store_state
 from ..scan.summary import Summary, now_iso
 from ._inputs import compile_or_exit, fail, no_cache_option, resolve_or_exit
+from ._filters import filter_options, make_filter
+from ..report.filter import hidden_line
 from ..report.text import safe_text
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
+# an output file's extension → its format; any other extension is a usage error (`choose_format`): a
+# report named .xlsx, .pdf or .docx in another format is a file its reader's program calls corrupt
 BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".sarif": "sarif",
-             ".html": "html", ".htm": "html", ".txt": "table"}
+             ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
 
 # The nightly store (issue 6) adds its options here (--db, --new-only, --rescan, --resume) and reads
 # them in `make_state`; nothing else in this module needs to change.
@@ -51,11 +57,31 @@ def _state_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def choose_format(fmt: str | None, output: str | None) -> str:
-    """Explicit `--format`; else by the output file's extension; else table on a terminal, jsonl otherwise."""
+    """Explicit `--format`; else by the output file's extension; else table on a terminal, jsonl otherwise.
+
+    An output whose extension is none of the formats' own (`-o report.docx`, `-o x.txt`, `-o report`)
+    is a usage error (exit 2) unless `-f` says the format: writing JSON Lines under a name that
+    promises something else used to exit 0 and leave a file Excel calls corrupt.  A name without an
+    extension that is a pipe or a device (`-o /dev/stdout`, `-o >(gzip > r.gz)`) is read by a
+    program: jsonl, as before.
+    """
     if fmt:
         return fmt
     if output:
-        return BY_SUFFIX.get(os.path.splitext(output)[1].lower(), "jsonl")
+        ext = os.path.splitext(output)[1].lower()
+        if ext in BY_SUFFIX:
+            return BY_SUFFIX[ext]
+        if not ext and writes_through(output):
+            return "jsonl"
+        known = "; ".join(f"{' '.join(e for e, f in BY_SUFFIX.items() if f == name)} — {name}"
+                          for name in dict.fromkeys(BY_SUFFIX.values()))
+        formats = ", ".join(sorted(FORMATS))
+        if ext:
+            fail(_("-o {name}: расширение «{ext}» не соответствует ни одному формату отчёта. Формат выбирается "
+                   "по расширению: {known}; для файла с другим именем укажите формат явно: -f ФОРМАТ ({formats})"
+                   ).format(name=output, ext=ext, known=known, formats=formats))
+        fail(_("-o {name}: у имени файла нет расширения, по которому выбирается формат отчёта ({known}); "
+               "укажите формат явно: -f ФОРМАТ ({formats})").format(name=output, known=known, formats=formats))
     return "table" if sys.stdout.isatty() else "jsonl"
 
 
@@ -161,7 +187,8 @@ def _terminate(signum: int, frame: Any) -> None:
                    "tcp://host:8786. Needs the [dask] extra; see docs/scale.md. The report is byte-identical "
                    "to --jobs 1.")
 @click.option("--progress/--no-progress", default=None,
-              help="Progress bar on stderr (default: only when stderr is a terminal).")
+              help="Progress bar on stderr (default: only when stderr is a terminal and the report is not "
+                   "streamed onto the same terminal).")
 @click.option("--strict", is_flag=True, help="Exit 1 also on invalid records and rule faults.")
 @click.option("--backend", type=click.Choice(["batch", "row"]), default="batch", show_default=True,
               help="Evaluator: batch (columnar, a batch of records at once) or row (one record at a time, "
@@ -169,10 +196,16 @@ def _terminate(signum: int, frame: Any) -> None:
 @no_cache_option
 @click.option("--csv-delimiter", default=",", show_default=True, callback=lambda c, p, v: _delimiter(v),
               help="CSV field separator (';' for Excel in Russian locales, 'tab').")
+@filter_options
+@click.option("--show-invalid", is_flag=True,
+              help="Table: list the invalid and not fully checked records (file:line, what is wrong) after the "
+                   "candidates; without it the table only counts them.")
 @_state_options
 def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: str | None, summary_path: str | None,
              include_all: bool, fail_on: str | None, min_coverage: float | None, jobs: int, progress: bool | None, strict: bool,
-             csv_delimiter: str, backend: str, cluster_addr: str | None = None, **state_opts: Any) -> None:
+             csv_delimiter: str, backend: str, cluster_addr: str | None = None, severities: tuple[str, ...] = (),
+             rule_ids: tuple[str, ...] = (), courts: tuple[str, ...] = (), articles: tuple[str, ...] = (),
+             show_invalid: bool = False, **state_opts: Any) -> None:
     """Scan verdict batches (.jsonl, .json, directories, - for stdin) for protest candidates.
 
     \b
@@ -186,10 +219,15 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
     files that do not compile, or a report / summary that cannot be written (e.g. a full disk);
     3 internal error.
     """
+    if output == "-":
+        output = None  # `-o -`: the standard output
     for path, what in ((output, "--output"), (summary_path, "--summary")):
         problem = output_problem(path, what)
         if problem:
             fail(problem)
+    fmt = choose_format(fmt, output)  # an unknown extension: exit 2 before anything is read
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        fail(_("-f xlsx пишет файл Excel, а не текст для терминала: укажите -o ФАЙЛ.xlsx"))
     sources = resolve_or_exit(paths)
     conflict = output_conflict([(output, "--output"), (summary_path, "--summary"), (state_opts.get("db"), "--db")],
                                [(None, "файл, поданный на стандартный ввод") if s.path is None
@@ -197,19 +235,25 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
     if conflict:
         fail(conflict)
     engine = compile_or_exit(rules_dir).with_backend(backend)
+    # the filters choose what the report shows (every format, -o too); the store (--db) and the exit
+    # code (--fail-on, --strict, --min-coverage) still see every candidate of the run
+    candidate_filter = make_filter(severities, rule_ids, courts, articles, known_rules=[r.id for r in engine.rules])
     cluster = _cluster_or_exit(cluster_addr)
-    fmt = choose_format(fmt, output)
     jobs = jobs or os.cpu_count() or 1
     state = make_state({"paths": paths, "rules_dir": rules_dir, "format": fmt, "all": include_all, **state_opts})
     to_terminal = output is None and sys.stdout.isatty()
-    options = FormatOptions(csv_delimiter=csv_delimiter, color=to_terminal and fmt == "table")
-    show_progress = sys.stderr.isatty() if progress is None else progress
+    options = FormatOptions(csv_delimiter=csv_delimiter, color=to_terminal and fmt == "table",
+                            review_status=getattr(state, "status_of", None),  # --db: the «Статус» column
+                            candidate_filter=candidate_filter, show_invalid=show_invalid)
+    # a report streamed onto the terminal (jsonl on a tty) would be torn by the live bar: no bar then
+    show_progress = (sys.stderr.isatty() and not (to_terminal and formatter_class(fmt).streaming)) \
+        if progress is None else progress
     summary = Summary(rules_version=engine.version, started=now_iso())
     completed = False
 
     previous = signal.signal(signal.SIGTERM, _terminate)
     state.open(rules_version=engine.version, inputs=[s.name for s in sources],
-               options={"format": fmt, "all": include_all})
+               options={"format": fmt, "all": include_all, "rules_edition": edition_iso(rules_dir), "lang": engine.lang})
     try:
         with _sink(output) as out:
             run_scan(sources, engine, out, fmt=fmt, rules_dir=rules_dir, jobs=jobs, include_all=include_all,
@@ -247,7 +291,9 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
         state.close(summary.to_json(), completed=completed)
 
     if not (fmt == "table" and to_terminal):
-        click.echo(summary.render_ru(), err=True)
+        click.echo(summary.render_ru(titles={r.id: r.title for r in engine.rules}), err=True)
+        if candidate_filter.active:
+            click.echo(hidden_line(candidate_filter.hidden), err=True)
     if summary_path:
         try:
             write_atomic(summary_path, dumps(summary.to_json(), indent=True) + b"\n")

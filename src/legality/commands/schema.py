@@ -11,6 +11,7 @@ import sys
 import click
 import orjson
 
+from ..i18n import _
 from ..io.schema import export_schema
 from ..report.atomic import atomic_binary, os_error_ru, output_problem, writes_through
 from ..report.text import safe_text
@@ -27,7 +28,7 @@ def schema(output: str | None) -> None:
     """
     problem = output_problem(output, "--output")
     if problem:
-        click.echo(f"legality: не удаётся записать схему: {problem}", err=True)
+        click.echo(_("legality: не удаётся записать схему: {problem}").format(problem=problem), err=True)
         sys.exit(2)
     data = orjson.dumps(export_schema(), option=orjson.OPT_INDENT_2) + b"\n"
     if output is None:
@@ -38,10 +39,11 @@ def schema(output: str | None) -> None:
         with atomic_binary(output) as f:
             f.write(data)
     except OSError as exc:
-        kept = "" if writes_through(output) else "; прежняя версия файла (если была) сохранена"
-        click.echo(f"legality: не удаётся записать схему в {safe_text(output)}: {os_error_ru(exc)}{kept}", err=True)
+        kept = "" if writes_through(output) else _("; прежняя версия файла (если была) сохранена")
+        click.echo(_("legality: не удаётся записать схему в {file}: {error}{kept}").format(
+            file=safe_text(output), error=os_error_ru(exc), kept=kept), err=True)
         sys.exit(2)
-    click.echo(f"схема записана в {safe_text(output)}", err=True)
+    click.echo(_("схема записана в {file}").format(file=safe_text(output)), err=True)
 
 
 COMMANDS = [schema]

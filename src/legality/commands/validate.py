@@ -17,6 +17,8 @@ import orjson
 from rich.console import Console
 from rich.text import Text
 
+from .. import words
+from ..i18n import _
 from ..io.reader import WHOLE_RECORD, RecordItem, decode, iter_raw, resolve_inputs
 from ..report.model import ReportLine
 from ..report.text import safe_text
@@ -31,18 +33,21 @@ class Counts:
     invalid: int = 0
 
     def line(self) -> str:
-        return f"{self.records} records, {self.valid} valid, {self.invalid} invalid"
+        return _("записей: {records}, корректных: {valid}, некорректных: {invalid}").format(
+            records=self.records, valid=self.valid, invalid=self.invalid)
 
 
 def error_lines(item: RecordItem) -> list[tuple[str, str | None, str | None, str]]:
-    """(where, case, path, message) per error; a whole-record error has no path.
+    """(where, case, field, message) per error; a whole-record error has no field.
 
+    The field is said in words (`words.field`: «эпизод 1 → дата совершения»), not as the export's JSON
+    path, which is an identifier; `--format json` keeps the exact path for whoever fixes the export.
     Everything passes through `safe_text`: a case id or a file name from a hostile export must not
     reach the clerk's terminal as escape sequences.
     """
     where = f"{safe_text(item.file)}:{item.line}"
-    case = f"case {safe_text(item.case_id)}" if item.case_id else None
-    return [(where, case, None if e.path == WHOLE_RECORD else safe_text(e.path), safe_text(e.message))
+    case = _("дело {case}").format(case=safe_text(item.case_id)) if item.case_id else None
+    return [(where, case, None if e.path == WHOLE_RECORD else safe_text(words.field(e.path)), safe_text(e.message))
             for e in item.errors]
 
 
@@ -91,7 +96,7 @@ class _Out:
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line per error; json: one JSON object per invalid record (as in the scan report).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the count line.")
 def validate(paths: tuple[str, ...], fmt: str, quiet: bool) -> None:
@@ -103,7 +108,7 @@ def validate(paths: tuple[str, ...], fmt: str, quiet: bool) -> None:
     """
     sources, input_errors = resolve_inputs(paths)
     for err in input_errors:
-        click.echo(f"{safe_text(err.path)}: ошибка: {safe_text(err.message)}", err=True)
+        click.echo(_("{path}: ошибка: {message}").format(path=safe_text(err.path), message=safe_text(err.message)), err=True)
     counts = Counts()
     out = _Out()
     try:

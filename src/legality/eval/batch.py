@@ -818,7 +818,7 @@ def _build_facts(r: RuleDef, facts: dict[str, Any]) -> set[str]:
     listed facts (the row evaluator had them all computed; the batch computes these on the fired rows)."""
     out = {name for name in r.facts if name in facts}
     stack: list[Any] = [lt.expr for lt in r.lets] + [p for p in r.message if not isinstance(p, str)] + \
-        list(r.dynamic_cites) + [r.actual]
+        [p for p in r.message_kk or () if not isinstance(p, str)] + list(r.dynamic_cites) + [r.actual]
     if isinstance(r.allowed, list):
         stack += [x for _, x in r.allowed]
     else:

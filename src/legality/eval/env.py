@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..diagnostics import Diagnostic, Span
+from ..i18n import _
 from ..resolve.ir import Clause, RuleDef
 from ..result import trace as T
 from ..result import coverage as C
@@ -45,9 +46,22 @@ class RuleFault(Diagnostic):
 def fault_diagnostic(r: RuleDef, scope_key: str | None, case_id: str, reason: str,
                      clause: Span | None = None) -> RuleFault:
     where = f" (эпизод {scope_key})" if scope_key is not None else ""
-    return RuleFault("E501", f"правило {r.id}{where} не смогло проверить дело {case_id}: {reason}", r.span,
-                     hint="guard the value with `is present`, or report this rule to its author", rule=r.id,
-                     reason=reason, clause=clause)
+    return RuleFault("E501", f"правило {r.id}{where} не смогло проверить дело {case_id}: {reason}",
+                     clause or r.span, hint=fault_hint(reason), rule=r.id, reason=reason, clause=clause)
+
+
+def fault_hint(reason: str) -> str:
+    """What the rule's author can do about a fault: the cure depends on what went wrong.
+
+    Why by the reason's text: the faults a rule can raise are few and their messages are the value
+    types' own (`model/values.py`: «cannot compare term with mrp»); a unit mismatch is cured by a
+    `same_unit` guard, a missing value by `is present`, a division by zero by a guard on the divisor."""
+    if "cannot compare" in reason or "cannot combine" in reason:
+        return ("amounts of different units never compare: guard the comparison with "
+                "`when same_unit(a, b)`, or compare only one kind of penalty (`when imposed_kind = fine`)")
+    if "ZeroDivision" in reason or "division by zero" in reason:
+        return "guard the divisor: `when x != 0`, or give a default with `default(x, …)`"
+    return "guard the value with `is present`, or report this rule to its author"
 
 
 @dataclass(eq=False)
@@ -65,6 +79,12 @@ class CompiledRule:
     overridden_by: list[str] = field(default_factory=list)
     reads_sanction: bool = False                      # reads `offence.sanction`, itself or through facts
     law_params: tuple[str, ...] = ()                  # law parameters it reads, itself or through facts
+    # the language the candidate is written in, and the texts in it (Russian where no Kazakh one was given):
+    # the title, the labels of the listed facts (in `facts` order) and the `allowed` texts by key ("": one value)
+    lang: str = "ru"
+    title: str = ""
+    fact_labels: list[str | None] = field(default_factory=list)
+    allowed_texts: dict[str, str] = field(default_factory=dict)
 
 
 class Runtime:
@@ -207,16 +227,19 @@ class Env:
         for name in rule.law_params:
             if self.rt.param(name, self.ref_date) is MISSING:
                 spec = self.rt.catalogue.param_spec(name)
-                what = f"«{spec.description}»" if spec is not None and spec.description else "нормы Общей части"
+                what = f"«{spec.description}»" if spec is not None and spec.description else _("нормы Общей части")
                 cite = f" ({spec.citation})" if spec is not None else ""
                 self._gap(self.scope_key, C.NO_LAW_PARAMETER,
-                          f"в каталоге нет редакции {what}{cite} на {self.ref_date:%d.%m.%Y}", rule)
+                          _("в каталоге нет редакции {what}{cite} на {date}").format(
+                              what=what, cite=cite, date=f"{self.ref_date:%d.%m.%Y}"), rule)
                 found = True
         return UNDETERMINED if found else MISSING_CODE
 
     def undetermined(self, rule: CompiledRule, need: int) -> int:
         """The rule's `needs` clause number `need` has no value in the record."""
-        self._gap(self.scope_key, C.MISSING_DATA, f"нет данных: {rule.d.need_labels[need]}", rule)
+        d = rule.d
+        kk = d.need_labels_kk[need] if rule.lang == "kk" and need < len(d.need_labels_kk) else None
+        self._gap(self.scope_key, C.MISSING_DATA, _("нет данных: {what}").format(what=kk or d.need_labels[need]), rule)
         return UNDETERMINED
 
     def _gap(self, offence: str | None, reason: str, detail: str, rule: CompiledRule) -> None:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from types import CodeType
 from typing import Any, Callable
 
-from ..model.jsonable import to_jsonable, to_ru
+from .. import i18n, words
+from ..model.jsonable import to_jsonable
 from ..model.values import Citation
 from ..resolve.ir import FactDef, Node, RuleDef
 from ..resolve.types import LawT
@@ -124,8 +125,14 @@ def _call(fn: Fn, env: Env) -> Any:
 
 
 def build_candidate(cr: CompiledRule, env: Env) -> Candidate:
-    """The report's view of a fired rule on the current scope instance (values JSON-ready)."""
+    """The report's view of a fired rule on the current scope instance: values JSON-ready, and the title,
+    message, actual, allowed and facts in words, in the compiled program's language (`cr.lang`).
+
+    Why the engine writes the words: here the values are still typed (a term, an amount in МРП, a
+    regime), so «5 лет 6 месяцев» or «учреждение средней безопасности» can be said right; the JSON of
+    a report has lost that, and every format would guess again."""
     r = cr.d
+    lang = cr.lang
     cites: list[dict[str, Any]] = []
     for kind, i in r.cite_order:
         if kind == "s":
@@ -134,36 +141,52 @@ def build_candidate(cr: CompiledRule, env: Env) -> Candidate:
             ref = _call(cr.dyn_cites[i], env)
             if ref is not MISSING:
                 cites.append(Citation("УК РК", ref).to_json())
-    actual = None
+    actual = actual_text = None
     if cr.actual is not None:
         a = _call(cr.actual, env)
-        actual = None if a is MISSING else to_jsonable(a)
+        if a is not MISSING:
+            actual, actual_text = to_jsonable(a), words.say(a, lang)
     allowed: Any = None
+    allowed_text: str | None = None
     if isinstance(cr.allowed, list):
-        allowed = {}
+        allowed, typed = {}, {}
         for k, fn in cr.allowed:
             v = _call(fn, env)
             allowed[k] = None if v is MISSING else to_jsonable(v)
+            typed[k] = None if v is MISSING else cr.allowed_texts.get(k, v)
+        allowed_text = _allowed_words(typed, lang)
     elif cr.allowed is not None:
         v = _call(cr.allowed, env)
-        allowed = None if v is MISSING else to_jsonable(v)
+        if v is not MISSING:
+            allowed = to_jsonable(v)
+            allowed_text = _allowed_words(cr.allowed_texts.get("", v), lang)
     parts: list[str] = []
     for p in cr.message:
-        if isinstance(p, str):
-            # «20 г.» at the end of a sentence: the abbreviation's point is the full stop
-            if p.startswith(".") and parts and parts[-1].endswith("."):
-                p = p[1:]
-            parts.append(p)
-        else:
+        if not isinstance(p, str):
             v = _call(p, env)
-            parts.append("—" if v is MISSING else to_ru(v))
+            p = "—" if v is MISSING else words.say(v, lang)
+        # a value that ends a sentence with its own full stop, before the message's one: one full stop
+        if p.startswith(".") and parts and parts[-1].endswith("."):
+            p = p[1:]
+        parts.append(p)
     facts: dict[str, Any] = {}
-    for name in r.facts:
+    facts_text: list[tuple[str, str]] = []
+    for name, label in zip(r.facts, cr.fact_labels):
         v = env.let(name) if name in cr.lets else env.fact(name)
         facts[name] = None if v is MISSING else to_jsonable(v)
+        if label is not None:  # a fact without a label is not said to people (its name is an identifier)
+            facts_text.append((label, words.say(None if v is MISSING else v, lang)))
     offence_id = env.scope_key
     fp = fingerprint(env.verdict.case_id, r.id, offence_id, actual)
-    return Candidate(r.id, r.severity, r.title, "".join(parts), cites, offence_id, actual, allowed, facts, fp)
+    return Candidate(r.id, r.severity, cr.title, "".join(parts), cites, offence_id, actual, allowed, facts, fp,
+                     actual_text, allowed_text, facts_text)
+
+
+def _allowed_words(value: Any, lang: str) -> str | None:
+    """`allowed` in words: one value, or a map of `words.BOUND_KEYS` keys to values (None: missing)."""
+    if value is None or isinstance(value, dict) and all(v is None for v in value.values()):
+        return None
+    return words.allowed_words(value, lang)
 
 
 @dataclass(eq=False)
@@ -206,6 +229,8 @@ def generate(facts: dict[str, FactDef], rules: dict[str, RuleDef], order: list[s
                         if isinstance(r.allowed, list)
                         else g.function(f"r{i}_allowed", r.allowed, sc) if r.allowed is not None else None),
             "message": [p if isinstance(p, str) else g.function(f"r{i}_msg_{j}", p, sc) for j, p in enumerate(r.message)],
+            "message_kk": ([p if isinstance(p, str) else g.function(f"r{i}_kmsg_{j}", p, sc)
+                            for j, p in enumerate(r.message_kk)] if r.message_kk is not None else None),
             "cites": [g.function(f"r{i}_cite_{j}", n, sc) for j, n in enumerate(r.dynamic_cites)],
             "decide": g.decide(f"r{i}_decide", r, i, by),
             "decide_traced": g.decide(f"r{i}_decide_traced", r, i, by, traced=True),
@@ -238,8 +263,13 @@ class Program:
     candidate_builder = staticmethod(build_candidate)  # what the batch backend builds a fired rule's candidate with
 
     def __init__(self, facts: dict[str, FactDef], rules: dict[str, RuleDef], order: list[str], catalogue: Any,
-                 sources_digest: str, generated: Generated | None = None):
-        """Generate code for the IR (or take `generated`, e.g. from the on-disk cache) and link it."""
+                 sources_digest: str, generated: Generated | None = None, lang: str | None = None):
+        """Generate code for the IR (or take `generated`, e.g. from the on-disk cache) and link it.
+
+        `lang` (ru or kk; default: the process's language now) is the language of the candidates' texts."""
+        self.lang = lang or i18n.language()
+        if self.lang not in i18n.LANGS:
+            raise ValueError(f"unknown language {self.lang!r}")
         self.catalogue = catalogue
         self.facts = facts
         self.rules = rules
@@ -263,8 +293,11 @@ class Program:
         self.compiled: dict[str, CompiledRule] = {}
         reads = gen.reads if gen.reads is not None else catalogue_reads(facts, rules)
         self.edition: dt.date | None = newest_edition(self.catalogue)
+        lang = self.lang
         for rid, r in rules.items():
             pl = plan[rid]
+            kk = lang == "kk" and pl.get("message_kk") is not None
+            message, message_ir = (pl["message_kk"], r.message_kk) if kk else (pl["message"], r.message)
             self.compiled[rid] = CompiledRule(
                 d=r,
                 lets={k: ns[v] for k, v in pl["lets"].items()},
@@ -274,21 +307,30 @@ class Program:
                 allowed=([(k, ns[f]) for k, f in pl["allowed"]] if isinstance(pl["allowed"], list)
                          else fn(pl["allowed"])),
                 # message parts: literal text stays text, holes are generated functions
-                message=[part if isinstance(orig, str) else ns[part] for part, orig in zip(pl["message"], r.message)],
+                message=[part if isinstance(orig, str) else ns[part] for part, orig in zip(message, message_ir or ())],
                 dyn_cites=[ns[f] for f in pl["cites"]],
                 overridden_by=pl["by"],
                 reads_sanction=reads[rid][0],
                 law_params=reads[rid][1],
+                lang=lang, title=r.title_in(lang), fact_labels=[self._label(r, name) for name in r.facts],
+                allowed_texts=r.allowed_kk if lang == "kk" else {},
             )
         rule_list = list(rules)
         ns["R"][:] = [self.compiled[rid] for rid in rule_list]
         ns["LETS"][:] = [self.compiled[rid].lets for rid in rule_list]
 
+    def _label(self, r: RuleDef, name: str) -> str | None:
+        """A fact's (or `let`'s) label in the program's language; None without one (a listed fact has one: E115)."""
+        owner: Any = next((lt for lt in r.lets if lt.name == name), None) or self.facts.get(name)
+        if owner is None or not owner.label:
+            return None
+        return str(owner.label_kk if self.lang == "kk" and owner.label_kk else owner.label)
+
     def rule_infos(self) -> list[RuleInfo]:
         out = []
         for r in sorted(self.rules.values(), key=lambda r: r.id):
             cites = [str(c) for c in r.static_cites]
-            out.append(RuleInfo(r.id, r.title, r.severity, tuple(cites), tuple(r.tags), r.scope, r.file, r.span.line))
+            out.append(RuleInfo(r.id, r.title_in(self.lang), r.severity, tuple(cites), tuple(r.tags), r.scope, r.file, r.span.line))
         return out
 
     # ---- evaluation
@@ -349,9 +391,10 @@ class Program:
                 if o.committed_on > ed:
                     text = texts.get(o.committed_on)
                     if text is None:
-                        text = texts[o.committed_on] = (
-                            f"дата деяния {o.committed_on:%d.%m.%Y} позже редакции Кодекса от {ed:%d.%m.%Y}, "
-                            "загруженной в каталог: проверено по этой редакции")
+                        text = texts[o.committed_on] = i18n._(
+                            "дата деяния {deed} позже редакции Кодекса от {edition}, загруженной в каталог: "
+                            "проверено по этой редакции").format(deed=words.date(o.committed_on, self.lang),
+                                                                 edition=words.date(ed, self.lang))
                     warnings.append(C.EditionWarning(o.id, C.AFTER_EDITION, text))
         return warnings
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..model.bitext import BiText
 from ..model.jsonable import to_jsonable
 from ..resolve.ir import Clause, FactDef
 from ..result import trace as T
@@ -37,7 +38,8 @@ class Tracer:
             shown = f"<ошибка: {v.message}>"
         else:
             try:
-                shown = None if missing else to_jsonable(v)
+                # a text in both languages stays one (a str in JSON), so `explain` says it in the run's language
+                shown = None if missing else v if isinstance(v, BiText) else to_jsonable(v)
             except Exception as e:  # noqa: BLE001 - explanation only
                 shown = f"<ошибка: {fault_reason(e)}>"
         self.trace.facts.append(T.FactTrace(name, None if o is None else o.id, shown, missing, fd.file, fd.span.line))
@@ -104,7 +106,7 @@ class Tracer:
                     v = MISSING
                 except Exception as e:  # noqa: BLE001 - explanation only
                     v = f"<ошибка: {fault_reason(e)}>"
-                out[label] = None if v is MISSING else to_jsonable(v)
+                out[label] = None if v is MISSING else v if isinstance(v, BiText) else to_jsonable(v)
             return out
         except Exception as e:  # noqa: BLE001 - explanation only
             return {"": f"<ошибка: {fault_reason(e)}>"}

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterator
 
+from ..i18n import _
+
 CHUNK = 1 << 20
 SNIFF = 8192
 # one record larger than this is refused (and skipped in constant memory), not parsed
@@ -26,11 +28,12 @@ Read = Callable[[int], bytes]
 
 
 def _mb(n: int) -> str:
-    return f"{n / (1 << 20):.0f} МБ"
+    return _("{n} МБ").format(n=f"{n / (1 << 20):.0f}")
 
 
 def too_big() -> str:
-    return f"запись длиннее {_mb(MAX_RECORD_BYTES)}: такая запись не может быть приговором, она пропущена"
+    return _("запись длиннее {size}: такая запись не может быть приговором, она пропущена").format(
+        size=_mb(MAX_RECORD_BYTES))
 
 
 def strip(data: bytes) -> bytes:
@@ -43,9 +46,10 @@ def strip(data: bytes) -> bytes:
 def binary_problem(head: bytes) -> str | None:
     """Why the start of a file shows it is not UTF-8 text, or None."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "файл в кодировке UTF-16; сохраните выгрузку в UTF-8"
+        return _("файл в кодировке UTF-16; сохраните выгрузку в UTF-8")
     if b"\x00" in head:
-        return "файл двоичный, а не текстовый JSON (например, архив или документ): ожидается выгрузка .jsonl или .json в UTF-8"
+        return _("файл двоичный, а не текстовый JSON (например, архив или документ): ожидается выгрузка .jsonl или .json "
+                 "в UTF-8")
     return None
 
 
@@ -55,8 +59,12 @@ def utf8_problem(data: bytes) -> str | None:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        hint = " (похоже на кодировку Windows-1251)" if _looks_cp1251(data) else ""
-        return f"текст не в кодировке UTF-8{hint}: недопустимый байт 0x{data[exc.start]:02X} в позиции {exc.start + 1}; сохраните выгрузку в UTF-8"
+        if _looks_cp1251(data):
+            text = _("текст не в кодировке UTF-8 (похоже на кодировку Windows-1251): недопустимый байт {byte} в позиции "
+                     "{position}; сохраните выгрузку в UTF-8")
+        else:
+            text = _("текст не в кодировке UTF-8: недопустимый байт {byte} в позиции {position}; сохраните выгрузку в UTF-8")
+        return text.format(byte=f"0x{data[exc.start]:02X}", position=exc.start + 1)
     return None
 
 
@@ -179,7 +187,7 @@ def document(head: bytes, read: Read) -> Iterator[Frame]:
         return
     data = strip(b"".join(pieces))
     if not data:
-        yield 1, None, "файл пуст: ожидается JSON-объект приговора или массив объектов"
+        yield 1, None, _("файл пуст: ожидается JSON-объект приговора или массив объектов")
     else:
         yield _check(1, data)
 
@@ -266,8 +274,8 @@ def array(body: bytes, read: Read) -> Iterator[Frame]:
         yield _refused(index, refused)
         return
     data = strip(b"".join(pieces))
-    yield index, data or None, "файл оборван: массив не закрыт «]»" + (
-        " (этот элемент не дописан)" if data else "")
+    yield index, data or None, (_("файл оборван: массив не закрыт «]» (этот элемент не дописан)") if data
+                                else _("файл оборван: массив не закрыт «]»"))
 
 
 def _element(index: int, pieces: list[bytes], piece: bytes, refused: bytes | None, *, closing: bool) -> Frame | None:
@@ -278,13 +286,13 @@ def _element(index: int, pieces: list[bytes], piece: bytes, refused: bytes | Non
         return _check(index, data)
     if closing and index == 0:
         return None  # `[]`: an empty batch
-    return index, None, "пустой элемент массива: лишняя запятая"
+    return index, None, _("пустой элемент массива: лишняя запятая")
 
 
 def _trailing(index: int, rest: bytes, read: Read) -> Iterator[Frame]:
     while True:
         if rest.strip(_WS):
-            yield index, None, "после закрывающей «]» массива есть лишние данные"
+            yield index, None, _("после закрывающей «]» массива есть лишние данные")
             return
         rest = read(CHUNK)
         if not rest:

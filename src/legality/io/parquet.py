@@ -33,16 +33,17 @@ from typing import Any, Iterator
 
 import orjson
 
+from ..i18n import N_, _
 from . import framing
 
 SUFFIX = ".parquet"
 RECORD_COLUMN = "record"
 MAGIC = b"PAR1"  # the first bytes of every Parquet file
-MISNAMED = ("это файл Parquet, а он читается как JSON: дайте файлу расширение .parquet "
-            "(со стандартного ввода Parquet не читается)")
+MISNAMED = N_("это файл Parquet, а он читается как JSON: дайте файлу расширение .parquet "
+              "(со стандартного ввода Parquet не читается)")
 BATCH_ROWS = 1024  # Python objects of this many rows at a time
 
-INSTALL_HINT = "установите поддержку Parquet: pip install 'legality[parquet]'"
+INSTALL_HINT = N_("установите поддержку Parquet: pip install 'legality[parquet]'")
 
 Frame = framing.Frame
 
@@ -61,7 +62,7 @@ def missing() -> str | None:
     try:
         import pyarrow.parquet  # noqa: F401
     except ImportError:
-        return f"файл Parquet нельзя прочитать: не установлена библиотека pyarrow; {INSTALL_HINT}"
+        return _("файл Parquet нельзя прочитать: не установлена библиотека pyarrow; {hint}").format(hint=_(INSTALL_HINT))
     return None
 
 
@@ -77,8 +78,8 @@ def _open(path: Path) -> Any:
 
 def _corrupt(exc: BaseException) -> str:
     if isinstance(exc, OSError) and not type(exc).__module__.startswith("pyarrow") and exc.strerror:
-        return f"ошибка чтения файла: {exc.strerror}"
-    return "файл .parquet повреждён или не является файлом Parquet: прочитать его нельзя; выгрузите его заново"
+        return _("ошибка чтения файла: {why}").format(why=exc.strerror)
+    return _("файл .parquet повреждён или не является файлом Parquet: прочитать его нельзя; выгрузите его заново")
 
 
 def layout(schema: Any) -> str | None:
@@ -99,8 +100,8 @@ def layout(schema: Any) -> str | None:
     return None
 
 
-NEITHER = ("в файле .parquet нет ни столбца record (текст записи в JSON), ни столбцов с полями записи "
-           "(format, case_id, court, offences, …); см. описание формата, раздел «Parquet»")
+NEITHER = N_("в файле .parquet нет ни столбца record (текст записи в JSON), ни столбцов с полями записи "
+             "(format, case_id, court, offences, …); см. описание формата, раздел «Parquet»")
 
 
 def row_groups(path: Path) -> list[tuple[int, int]]:
@@ -128,7 +129,7 @@ def frames(path: Path, groups: range | None = None) -> Iterator[Frame]:
         return
     kind = layout(schema)
     if kind is None:
-        yield 1, None, NEITHER
+        yield 1, None, _(NEITHER)
         return
     starts = [1]
     for i in range(meta.num_row_groups):
@@ -146,16 +147,17 @@ def frames(path: Path, groups: range | None = None) -> Iterator[Frame]:
                 row += batch.num_rows
         except Exception:  # noqa: BLE001 - a damaged row group costs its own rows only
             last = starts[g + 1] - 1
-            where = f"строки {row}–{last}" if last > row else f"строка {row}"
-            yield row, None, (f"группа строк файла .parquet повреждена ({where}): эти записи не прочитаны; "
-                              "выгрузите файл заново")
+            where = (_("строки {first}–{last}").format(first=row, last=last) if last > row
+                     else _("строка {line}").format(line=row))
+            yield row, None, _("группа строк файла .parquet повреждена ({where}): эти записи не прочитаны; "
+                               "выгрузите файл заново").format(where=where)
 
 
 def _record_frames(first: int, values: list[Any]) -> Iterator[Frame]:
     for i, value in enumerate(values):
         row = first + i
         if value is None:
-            yield row, None, "пустая запись: значение столбца record равно null"
+            yield row, None, _("пустая запись: значение столбца record равно null")
             continue
         data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else bytes(value)
         if len(data) > framing.MAX_RECORD_BYTES:
@@ -163,7 +165,7 @@ def _record_frames(first: int, values: list[Any]) -> Iterator[Frame]:
             continue
         data = framing.strip(data)
         if not data:
-            yield row, None, "пустая запись: значение столбца record пусто"
+            yield row, None, _("пустая запись: значение столбца record пусто")
             continue
         yield row, data, framing.utf8_problem(data)
 
@@ -181,12 +183,12 @@ def _nested_frames(first: int, batch: Any) -> Iterator[Frame]:
             try:
                 obj = _rows(batch.slice(i, 1))[0]
             except Exception:  # noqa: BLE001
-                yield row, None, "строку файла .parquet нельзя прочитать: значение вне допустимого диапазона"
+                yield row, None, _("строку файла .parquet нельзя прочитать: значение вне допустимого диапазона")
                 continue
         try:
             data = orjson.dumps(obj, default=_plain)
         except (TypeError, orjson.JSONEncodeError):
-            yield row, None, "строку файла .parquet нельзя записать как JSON: значение неподдерживаемого типа"
+            yield row, None, _("строку файла .parquet нельзя записать как JSON: значение неподдерживаемого типа")
             continue
         if len(data) > framing.MAX_RECORD_BYTES:
             yield row, framing.strip(data[:framing.HEAD_KEPT]) or None, framing.too_big()

@@ -28,6 +28,7 @@ from typing import IO, TYPE_CHECKING, Iterable, Iterator, Sequence
 
 import orjson
 
+from ..i18n import N_, _
 from ..model.fast import decode_valid
 from ..model.validate import RecordError, json_path, validate_record
 from . import framing, parquet
@@ -96,7 +97,7 @@ def _iter_source(src: Source) -> Iterator[RawRecord]:
             head = read(framing.SNIFF)
             problem = framing.binary_problem(head)
             if problem and head.startswith(parquet.MAGIC):
-                problem = parquet.MISNAMED
+                problem = _(parquet.MISNAMED)
             if problem:
                 yield RawRecord(src.name, 1, None, problem)
                 return
@@ -104,7 +105,7 @@ def _iter_source(src: Source) -> Iterator[RawRecord]:
                 yield RawRecord(src.name, line, data, problem)
     except OSError as exc:
         why = exc.strerror or type(exc).__name__
-        yield RawRecord(src.name, line, None, f"ошибка чтения файла: {why}")
+        yield RawRecord(src.name, line, None, _("ошибка чтения файла: {why}").format(why=why))
 
 
 class _Stdin:
@@ -113,7 +114,7 @@ class _Stdin:
     def __enter__(self) -> IO[bytes]:
         stream = getattr(sys.stdin, "buffer", None)
         if stream is None:
-            raise OSError(0, "стандартный ввод недоступен")
+            raise OSError(0, _("стандартный ввод недоступен"))
         return stream
 
     def __exit__(self, *exc: object) -> None:
@@ -167,7 +168,8 @@ def decode(raw: RawRecord) -> RecordItem:
         return _decode(raw)
     except Exception as exc:  # noqa: BLE001 - a batch must never die on one record
         return RecordItem(raw.file, raw.line, salvage_case_id(raw.data), None,
-                          [RecordError(WHOLE_RECORD, f"внутренняя ошибка при проверке записи ({type(exc).__name__}); сообщите разработчикам")],
+                          [RecordError(WHOLE_RECORD, _("внутренняя ошибка при проверке записи ({name}); сообщите разработчикам"
+                                                      ).format(name=type(exc).__name__))],
                           raw.content_hash)
 
 
@@ -175,7 +177,7 @@ def _decode(raw: RawRecord) -> RecordItem:
     h = raw.content_hash
     if raw.problem is not None or raw.data is None:
         return RecordItem(raw.file, raw.line, salvage_case_id(raw.data), None,
-                          [RecordError(WHOLE_RECORD, raw.problem or "пустая запись")], h)
+                          [RecordError(WHOLE_RECORD, raw.problem or _("пустая запись"))], h)
     try:
         obj = orjson.loads(raw.data)
     except orjson.JSONDecodeError as exc:
@@ -227,46 +229,49 @@ def salvage_case_id(data: bytes | None) -> str | None:
 # clerk reads.  Matched by substring, first match wins, so more specific keys come first; anything
 # not listed gets the generic Russian text, never the decoder's English
 _JSON_MESSAGES = (
-    ("unexpected content after document", "после записи есть лишние данные (в строке .jsonl должна быть ровно одна запись; несколько записей в файле .json оформляются массивом [...])"),
-    ("trailing characters", "после записи есть лишние данные (в строке .jsonl должна быть ровно одна запись; несколько записей в файле .json оформляются массивом [...])"),
-    ("unexpected end of data", "запись оборвана: JSON не закончен"),
-    ("EOF while parsing", "запись оборвана: JSON не закончен"),
-    ("zero-length", "пустая запись"),
-    ("trailing comma", "лишняя запятая"),
-    ("expected ':'", "после имени поля ожидается «:»"),
-    ("expected a string key", "имя поля должно быть строкой в двойных кавычках"),
-    ("key must be a string", "имя поля должно быть строкой в двойных кавычках"),
-    ("expected a JSON value", "ожидается значение JSON (строка, число, true/false/null, объект или массив); NaN и Infinity в JSON недопустимы"),
-    ("expected value", "ожидается значение JSON (строка, число, true/false/null, объект или массив); NaN и Infinity в JSON недопустимы"),
-    ("invalid literal", "неверное слово: допустимы только true, false и null"),
-    ("expected ident", "неверное слово: допустимы только true, false и null"),
-    ("control character", "управляющий символ внутри строки (перевод строки или табуляция должны быть записаны как \\n, \\t)"),
-    ("surrogate", "недопустимый символ в строке (ошибка кодировки)"),
-    ("invalid escape", "после обратной косой черты «\\» в строке допустимы только \" \\ / b f n r t и uXXXX"),
-    ("invalid escaped sequence", "после обратной косой черты «\\» в строке допустимы только \" \\ / b f n r t и uXXXX"),
-    ("invalid unicode code point", "после обратной косой черты «\\» в строке допустимы только \" \\ / b f n r t и uXXXX"),
-    ("not valid UTF-8", "текст не в кодировке UTF-8"),
-    ("utf-8", "текст не в кодировке UTF-8"),
-    ("UTF-8", "текст не в кодировке UTF-8"),
-    ("infinity", "число слишком велико"),
-    ("out of range", "число слишком велико"),
-    ("no digit after sign", "число записано неверно: после знака нет цифр (NaN и Infinity в JSON недопустимы, плюс перед числом не пишется)"),
-    ("no digit after decimal point", "число записано неверно: после десятичной точки нет цифр"),
-    ("no digit after exponent", "число записано неверно: в показателе степени нет цифр"),
-    ("leading zero", "число записано неверно: лишний ноль в начале"),
-    ("invalid number", "число записано неверно"),
-    ("depth limit", "слишком глубокая вложенность объектов"),
-    ("recursion limit", "слишком глубокая вложенность объектов"),
-    ("expected ',' or '}'", "ожидается «,» или «}»"),
-    ("expected ',' or ']'", "ожидается «,» или «]»"),
+    ("unexpected content after document", N_("после записи есть лишние данные (в строке .jsonl должна быть ровно одна запись; несколько записей в файле .json оформляются массивом [...])")),
+    ("trailing characters", N_("после записи есть лишние данные (в строке .jsonl должна быть ровно одна запись; несколько записей в файле .json оформляются массивом [...])")),
+    ("unexpected end of data", N_("запись оборвана: JSON не закончен")),
+    ("EOF while parsing", N_("запись оборвана: JSON не закончен")),
+    ("zero-length", N_("пустая запись")),
+    ("trailing comma", N_("лишняя запятая")),
+    ("expected ':'", N_("после имени поля ожидается «:»")),
+    ("expected a string key", N_("имя поля должно быть строкой в двойных кавычках")),
+    ("key must be a string", N_("имя поля должно быть строкой в двойных кавычках")),
+    ("expected a JSON value", N_("ожидается значение JSON (строка, число, true/false/null, объект или массив); NaN и Infinity в JSON недопустимы")),
+    ("expected value", N_("ожидается значение JSON (строка, число, true/false/null, объект или массив); NaN и Infinity в JSON недопустимы")),
+    ("invalid literal", N_("неверное слово: допустимы только true, false и null")),
+    ("expected ident", N_("неверное слово: допустимы только true, false и null")),
+    ("control character", N_("управляющий символ внутри строки (перевод строки или табуляция должны быть записаны как \\n, \\t)")),
+    ("surrogate", N_("недопустимый символ в строке (ошибка кодировки)")),
+    ("invalid escape", N_("после обратной косой черты «\\» в строке допустимы только \" \\ / b f n r t и uXXXX")),
+    ("invalid escaped sequence", N_("после обратной косой черты «\\» в строке допустимы только \" \\ / b f n r t и uXXXX")),
+    ("invalid unicode code point", N_("после обратной косой черты «\\» в строке допустимы только \" \\ / b f n r t и uXXXX")),
+    ("not valid UTF-8", N_("текст не в кодировке UTF-8")),
+    ("utf-8", N_("текст не в кодировке UTF-8")),
+    ("UTF-8", N_("текст не в кодировке UTF-8")),
+    ("infinity", N_("число слишком велико")),
+    ("out of range", N_("число слишком велико")),
+    ("no digit after sign", N_("число записано неверно: после знака нет цифр (NaN и Infinity в JSON недопустимы, плюс перед числом не пишется)")),
+    ("no digit after decimal point", N_("число записано неверно: после десятичной точки нет цифр")),
+    ("no digit after exponent", N_("число записано неверно: в показателе степени нет цифр")),
+    ("leading zero", N_("число записано неверно: лишний ноль в начале")),
+    ("invalid number", N_("число записано неверно")),
+    ("depth limit", N_("слишком глубокая вложенность объектов")),
+    ("recursion limit", N_("слишком глубокая вложенность объектов")),
+    ("expected ',' or '}'", N_("ожидается «,» или «}»")),
+    ("expected ',' or ']'", N_("ожидается «,» или «]»")),
 )
-_JSON_GENERIC = "ошибка синтаксиса JSON"
+_JSON_GENERIC = N_("ошибка синтаксиса JSON")
 
 
 def json_error_message(exc: orjson.JSONDecodeError) -> str:
-    text = next((ru for key, ru in _JSON_MESSAGES if key in exc.msg), _JSON_GENERIC)
-    where = f"строка {exc.lineno}, символ {exc.colno}" if exc.lineno > 1 else f"символ {exc.colno}"
-    return f"некорректный JSON: {text} ({where})"
+    text = _(next((ru for key, ru in _JSON_MESSAGES if key in exc.msg), _JSON_GENERIC))
+    if exc.lineno > 1:
+        where = _("строка {line}, символ {column}").format(line=exc.lineno, column=exc.colno)
+    else:
+        where = _("символ {column}").format(column=exc.colno)
+    return _("некорректный JSON: {text} ({where})").format(text=text, where=where)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,7 +317,7 @@ def duplicate_keys(data: bytes, obj: object) -> list[RecordError]:
             seen: set[str] = set()
             for key, value in node:
                 if key in seen:
-                    errors.append(RecordError(json_path(loc + (key,)), "ключ повторяется: в объекте должно быть одно поле с таким именем (удалите лишнее)"))
+                    errors.append(RecordError(json_path(loc + (key,)), _("ключ повторяется: в объекте должно быть одно поле с таким именем (удалите лишнее)")))
                 seen.add(key)
                 stack.append((loc + (key,), value))
         elif isinstance(node, list):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Literal, Sequence
 
+from ..i18n import _
 from . import parquet
 
 STDIN = "-"
@@ -62,14 +63,14 @@ def _display(given: str, rel: PurePath | None = None) -> str:
 
 def _os_message(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
-        return "файл или каталог не найден"
+        return _("файл или каталог не найден")
     if isinstance(exc, PermissionError):
-        return "нет прав на чтение"
+        return _("нет прав на чтение")
     if isinstance(exc, IsADirectoryError):
-        return "это каталог, а ожидается файл"
+        return _("это каталог, а ожидается файл")
     if exc.errno == errno.ELOOP:
-        return "символическая ссылка зациклена"
-    return f"не удаётся прочитать ({exc.strerror or type(exc).__name__})"
+        return _("символическая ссылка зациклена")
+    return _("не удаётся прочитать ({why})").format(why=exc.strerror or type(exc).__name__)
 
 
 def _check_readable(path: Path) -> str | None:
@@ -82,7 +83,7 @@ def _check_readable(path: Path) -> str | None:
 
 def _link_message(path: Path, exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError) and os.path.islink(path):
-        return "символическая ссылка ведёт на несуществующий файл"
+        return _("символическая ссылка ведёт на несуществующий файл")
     return _os_message(exc)
 
 
@@ -143,7 +144,7 @@ def _stdin_problem() -> str | None:
     """Why standard input cannot be read at all (closed, a folder), or None."""
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:  # `legality scan - <&-`: Python starts with sys.stdin = None
-        return "стандартный ввод закрыт: передайте данные через конвейер или перенаправление (< файл)"
+        return _("стандартный ввод закрыт: передайте данные через конвейер или перенаправление (< файл)")
     try:
         fd = stream.fileno()
     except (OSError, ValueError):
@@ -151,9 +152,9 @@ def _stdin_problem() -> str | None:
     try:
         mode = os.fstat(fd).st_mode
     except OSError as exc:
-        return f"стандартный ввод недоступен ({exc.strerror or type(exc).__name__})"
+        return _("стандартный ввод недоступен ({why})").format(why=exc.strerror or type(exc).__name__)
     if stat.S_ISDIR(mode):
-        return "на стандартный ввод подан каталог, а ожидается файл или поток"
+        return _("на стандартный ввод подан каталог, а ожидается файл или поток")
     return None
 
 

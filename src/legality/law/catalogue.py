@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..diagnostics import Diagnostic, Span, sort_diagnostics
+from ..i18n import _
 from ..model.values import ArticleRef, Citation, Part, Quantity, Term
 from ..resources import LAW_DIR
 from .params import ParamSpec, ParamValue, check_type, parse_value
@@ -267,24 +268,24 @@ class Catalogue:
             for s in entries:
                 if s.covers(on):
                     ok = s.text_verified_on(on)
-                    msg = f"санкция {s.ref} УК РК в редакции на {on:%d.%m.%Y}"
+                    msg = _("санкция {ref} УК РК в редакции на {on:%d.%m.%Y}").format(ref=s.ref, on=on)
                     if s.window:
-                        msg += (f" (на эту дату могла действовать как прежняя, так и новая редакция: закон о поправке "
-                                f"вступил в силу в период {_span_ru(s.valid_from, s.valid_to)}, точный день в тексте не "
-                                "указан; проверяется только то, в чём обе редакции совпадают)")
+                        msg += (_(" (на эту дату могла действовать как прежняя, так и новая редакция: закон о поправке "
+                                "вступил в силу в период {span_ru}, точный день в тексте не "
+                                "указан; проверяется только то, в чём обе редакции совпадают)").format(span_ru=_span_ru(s.valid_from, s.valid_to)))
                     elif not ok:
-                        msg += " (текст этой редакции не сверен — проверьте по действующей редакции Кодекса)"
+                        msg += _(" (текст этой редакции не сверен — проверьте по действующей редакции Кодекса)")
                     return Lookup("found", s, msg, ref, on, ok)
             return Lookup("unknown_edition", None, _unknown_edition_ru(ArticleRef(*key), on, entries,
                                                                         self._articles.get(ref.article)), ref, on)
         art = self._articles.get(ref.article)
         if art is not None and art.repealed and not art.has_entries:
-            return Lookup("unknown_edition", None, f"{ref} УК РК («{art.title}»): {art.repealed}; "
-                          "санкции прежней редакции в каталоге нет", ref, on)
+            return Lookup("unknown_edition", None, _("{ref} УК РК («{title}»): {repealed}; "
+                          "санкции прежней редакции в каталоге нет").format(ref=ref, title=art.title, repealed=art.repealed), ref, on)
         if art is None:
-            msg = f"статья {ref.article} УК РК отсутствует в каталоге санкций"
+            msg = _("статья {article} УК РК отсутствует в каталоге санкций").format(article=ref.article)
         else:
-            msg = f"{ref} УК РК: такой части/пункта нет в каталоге санкций статьи {ref.article} («{art.title}»)"
+            msg = _("{ref} УК РК: такой части/пункта нет в каталоге санкций статьи {article} («{title}»)").format(ref=ref, article=ref.article, title=art.title)
             if art.repealed:
                 msg += f"; {art.repealed}"
         return Lookup("unknown_article", None, msg, ref, on)
@@ -382,15 +383,15 @@ def _build_sanction(art: ArticleFile, e: EntrySpec, file: str, line: int) -> San
 
 
 def _span_ru(a: date, b: date | None) -> str:
-    return f"с {a:%d.%m.%Y} по {b:%d.%m.%Y}" if b else f"с {a:%d.%m.%Y}"
+    return _("с {a:%d.%m.%Y} по {b:%d.%m.%Y}").format(a=a, b=b) if b else _("с {a:%d.%m.%Y}").format(a=a)
 
 
 def _unknown_edition_ru(ref: ArticleRef, on: date, entries: list[Sanction], art: _Article | None) -> str:
     if on < CODE_IN_FORCE:
-        return (f"{ref} УК РК: деяние совершено {on:%d.%m.%Y}, до введения в действие УК РК 2014 г. (01.01.2015); "
-                "санкцию нужно определять по УК РК 1997 г., которого нет в каталоге")
+        return (_("{ref} УК РК: деяние совершено {on:%d.%m.%Y}, до введения в действие УК РК 2014 года (01.01.2015); "
+                "санкцию нужно определять по УК РК 1997 года, которого нет в каталоге").format(ref=ref, on=on))
     spans = ", ".join(_span_ru(s.valid_from, s.valid_to) for s in entries)
-    msg = f"{ref} УК РК: в каталоге нет редакции, действовавшей на {on:%d.%m.%Y} (есть редакции: {spans})"
+    msg = _("{ref} УК РК: в каталоге нет редакции, действовавшей на {on:%d.%m.%Y} (есть редакции: {spans})").format(ref=ref, on=on, spans=spans)
     if art is not None and art.repealed:
         msg += f"; {art.repealed}"
     return msg

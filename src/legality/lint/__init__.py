@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 
 from ..diagnostics import Diagnostic
 from ..resolve.ir import FactDef, RuleDef
-from . import unused_fact, unused_param, unverified_law
+from . import kazakh_text, unused_fact, unused_param, unverified_law
 
 Check = Callable[[Mapping[str, FactDef], Mapping[str, RuleDef], Any], list[Diagnostic]]
 
@@ -33,6 +33,7 @@ LINTS: tuple[Lint, ...] = (
     Lint(unverified_law.CODE, unverified_law.check, whole=False),
     Lint(unused_fact.CODE, unused_fact.check, whole=True),
     Lint(unused_param.CODE, unused_param.check, whole=True, own_catalogue=True),
+    Lint(kazakh_text.CODE, kazakh_text.check, whole=False),
 )
 
 

@@ -1,7 +1,7 @@
 """Every coded value of the verdict export format (shared/formats/verdict-export-v1.md).
 
-The Russian labels are what prosecutors read in messages and protests; the codes are what the
-export and the rule language use.
+The Russian and Kazakh labels are what prosecutors read in messages and protests (`legality.words`
+picks one by the language); the codes are what the export and the rule language use, never shown.
 """
 
 from __future__ import annotations
@@ -11,47 +11,52 @@ from typing import Self
 
 
 class CodedEnum(str, Enum):
-    """A code with a Russian label (`.ru`)."""
+    """A code with a Russian label (`.ru`) and a Kazakh one (`.kk`); `label(lang)` picks one."""
 
     _value_: str
     ru: str
+    kk: str
 
-    def __new__(cls, code: str, ru: str = "") -> Self:
+    def __new__(cls, code: str, ru: str = "", kk: str = "") -> Self:
         obj = str.__new__(cls, code)
         obj._value_ = code
         obj.ru = ru or code
+        obj.kk = kk or obj.ru
         return obj
+
+    def label(self, lang: str = "ru") -> str:
+        return self.kk if lang == "kk" else self.ru
 
     def __str__(self) -> str:
         return self._value_
 
 
 class Procedure(CodedEnum):
-    general = ("general", "общий порядок")
-    plea_agreement = ("plea_agreement", "процессуальное соглашение о признании вины")
-    cooperation_agreement = ("cooperation_agreement", "соглашение о сотрудничестве")
-    abbreviated = ("abbreviated", "сокращённый порядок")
-    jury = ("jury", "с участием присяжных заседателей")
-    order = ("order", "приказное производство")
+    general = ("general", "общий порядок", "жалпы тәртіп")
+    plea_agreement = ("plea_agreement", "процессуальное соглашение о признании вины", "кінәні мойындау туралы процестік келісім")
+    cooperation_agreement = ("cooperation_agreement", "соглашение о сотрудничестве", "ынтымақтастық туралы процестік келісім")
+    abbreviated = ("abbreviated", "сокращённый порядок", "қысқартылған тәртіп")
+    jury = ("jury", "с участием присяжных заседателей", "алқабилердің қатысуымен")
+    order = ("order", "приказное производство", "бұйрықтық іс жүргізу")
 
 
 class Sex(CodedEnum):
-    M = ("M", "мужской")
-    F = ("F", "женский")
+    M = ("M", "мужской", "ер")
+    F = ("F", "женский", "әйел")
 
 
 class Citizenship(CodedEnum):
-    KZ = ("KZ", "гражданин РК")
-    foreign = ("foreign", "иностранец")
-    stateless = ("stateless", "лицо без гражданства")
+    KZ = ("KZ", "гражданин РК", "ҚР азаматы")
+    foreign = ("foreign", "иностранец", "шетел азаматы")
+    stateless = ("stateless", "лицо без гражданства", "азаматтығы жоқ адам")
 
 
 class Category(CodedEnum):
-    petty_offense = ("petty_offense", "уголовный проступок")
-    minor = ("minor", "небольшой тяжести")
-    medium = ("medium", "средней тяжести")
-    grave = ("grave", "тяжкое")
-    especially_grave = ("especially_grave", "особо тяжкое")
+    petty_offense = ("petty_offense", "уголовный проступок", "қылмыстық теріс қылық")
+    minor = ("minor", "небольшой тяжести", "онша ауыр емес")
+    medium = ("medium", "средней тяжести", "ауырлығы орташа")
+    grave = ("grave", "тяжкое", "ауыр")
+    especially_grave = ("especially_grave", "особо тяжкое", "аса ауыр")
 
     @property
     def rank(self) -> int:
@@ -59,75 +64,75 @@ class Category(CodedEnum):
 
 
 class Intent(CodedEnum):
-    intentional = ("intentional", "умышленное")
-    negligent = ("negligent", "неосторожное")
+    intentional = ("intentional", "умышленное", "қасақана")
+    negligent = ("negligent", "неосторожное", "абайсызда")
 
 
 class PenaltyKind(CodedEnum):
-    fine = ("fine", "штраф")
-    correctional_labour = ("correctional_labour", "исправительные работы")
-    community_service = ("community_service", "привлечение к общественным работам")
-    arrest = ("arrest", "арест")
-    restriction_of_liberty = ("restriction_of_liberty", "ограничение свободы")
-    imprisonment = ("imprisonment", "лишение свободы")
-    life_imprisonment = ("life_imprisonment", "пожизненное лишение свободы")
-    death_penalty = ("death_penalty", "смертная казнь")  # ст.40 ч.2 п.5, ст.47 (≈2020 text); additive to v1
-    expulsion = ("expulsion", "выдворение за пределы РК")
-    confiscation = ("confiscation", "конфискация имущества")
-    ban_on_office = ("ban_on_office", "лишение права занимать определённую должность или заниматься определённой деятельностью")
-    deprivation_of_rank = ("deprivation_of_rank", "лишение специального, воинского или почётного звания, классного чина, наград")
-    deprivation_of_citizenship = ("deprivation_of_citizenship", "лишение гражданства")
+    fine = ("fine", "штраф", "айыппұл")
+    correctional_labour = ("correctional_labour", "исправительные работы", "түзеу жұмыстары")
+    community_service = ("community_service", "привлечение к общественным работам", "қоғамдық жұмыстарға тарту")
+    arrest = ("arrest", "арест", "қамаққа алу")
+    restriction_of_liberty = ("restriction_of_liberty", "ограничение свободы", "бас бостандығын шектеу")
+    imprisonment = ("imprisonment", "лишение свободы", "бас бостандығынан айыру")
+    life_imprisonment = ("life_imprisonment", "пожизненное лишение свободы", "өмір бойы бас бостандығынан айыру")
+    death_penalty = ("death_penalty", "смертная казнь", "өлім жазасы")  # ст.40 ч.2 п.5, ст.47 (≈2020 text); additive to v1
+    expulsion = ("expulsion", "выдворение за пределы РК", "ҚР шегінен тыс жерге шығарып жіберу")
+    confiscation = ("confiscation", "конфискация имущества", "мүлікті тәркілеу")
+    ban_on_office = ("ban_on_office", "лишение права занимать определённую должность или заниматься определённой деятельностью", "белгілі бір лауазымды атқару немесе белгілі бір қызметпен айналысу құқығынан айыру")
+    deprivation_of_rank = ("deprivation_of_rank", "лишение специального, воинского или почётного звания, классного чина, наград", "арнаулы, әскери немесе құрметті атағынан, сыныптық шенінен, мемлекеттік наградаларынан айыру")
+    deprivation_of_citizenship = ("deprivation_of_citizenship", "лишение гражданства", "азаматтықтан айыру")
 
 
 class Stage(CodedEnum):
-    completed = ("completed", "оконченное")
-    attempt = ("attempt", "покушение")
-    preparation = ("preparation", "приготовление")
+    completed = ("completed", "оконченное", "аяқталған")
+    attempt = ("attempt", "покушение", "қылмыс жасауға оқталу")
+    preparation = ("preparation", "приготовление", "қылмысқа дайындалу")
 
 
 class Role(CodedEnum):
-    perpetrator = ("perpetrator", "исполнитель")
-    organiser = ("organiser", "организатор")
-    instigator = ("instigator", "подстрекатель")
-    accessory = ("accessory", "пособник")
+    perpetrator = ("perpetrator", "исполнитель", "орындаушы")
+    organiser = ("organiser", "организатор", "ұйымдастырушы")
+    instigator = ("instigator", "подстрекатель", "айдап салушы")
+    accessory = ("accessory", "пособник", "көмектесуші")
 
 
 class Exemption(CodedEnum):
-    limitation = ("limitation", "истечение сроков давности")
-    amnesty = ("amnesty", "амнистия")
-    illness = ("illness", "болезнь")
-    other = ("other", "иное основание")
+    limitation = ("limitation", "истечение сроков давности", "ескіру мерзімдерінің өтуі")
+    amnesty = ("amnesty", "амнистия", "рақымшылық")
+    illness = ("illness", "болезнь", "ауру")
+    other = ("other", "иное основание", "өзге негіз")
 
 
 class Combination(CodedEnum):
-    single = ("single", "одно преступление")
-    absorption = ("absorption", "поглощение")
-    partial_addition = ("partial_addition", "частичное сложение")
-    full_addition = ("full_addition", "полное сложение")
+    single = ("single", "одно преступление", "бір қылмыс")
+    absorption = ("absorption", "поглощение", "сіңіру")
+    partial_addition = ("partial_addition", "частичное сложение", "ішінара қосу")
+    full_addition = ("full_addition", "полное сложение", "толық қосу")
 
 
 class Regime(CodedEnum):
-    minimum = ("minimum", "учреждение минимальной безопасности")
-    medium = ("medium", "учреждение средней безопасности")
-    maximum = ("maximum", "учреждение максимальной безопасности")
-    extraordinary = ("extraordinary", "учреждение чрезвычайной безопасности")
-    mixed = ("mixed", "учреждение смешанной безопасности")
+    minimum = ("minimum", "учреждение минимальной безопасности", "қауіпсіздігі барынша төмен мекеме")
+    medium = ("medium", "учреждение средней безопасности", "қауіпсіздігі орташа мекеме")
+    maximum = ("maximum", "учреждение максимальной безопасности", "қауіпсіздігі барынша жоғары мекеме")
+    extraordinary = ("extraordinary", "учреждение чрезвычайной безопасности", "қауіпсіздігі төтенше мекеме")
+    mixed = ("mixed", "учреждение смешанной безопасности", "қауіпсіздігі аралас мекеме")
 
 
 class Clemency(CodedEnum):
     """Act of clemency applied to a prior conviction (ст.78): amnesty laws exclude persons shown it before."""
 
-    amnesty = ("amnesty", "амнистия")
-    pardon = ("pardon", "помилование")
+    amnesty = ("amnesty", "амнистия", "рақымшылық")
+    pardon = ("pardon", "помилование", "кешірім жасау")
 
 
 class VictimAgeGroup(CodedEnum):
     """Age of the youngest victim at the offence, in the bands the Special Part distinguishes."""
 
-    under_14 = ("under_14", "малолетний (до 14 лет)")
-    under_16 = ("under_16", "не достигший 16 лет (14–15 лет)")
-    under_18 = ("under_18", "несовершеннолетний (16–17 лет)")
-    adult = ("adult", "совершеннолетний (18 лет и старше)")
+    under_14 = ("under_14", "малолетний (до 14 лет)", "жас бала (14 жасқа дейін)")
+    under_16 = ("under_16", "не достигший 16 лет (14–15 лет)", "16 жасқа толмаған (14–15 жас)")
+    under_18 = ("under_18", "несовершеннолетний (16–17 лет)", "кәмелетке толмаған (16–17 жас)")
+    adult = ("adult", "совершеннолетний (18 лет и старше)", "кәмелетке толған (18 жас және одан асқан)")
 
 
 # penalty kind -> which amount fields it carries (exactly one group must be present)

@@ -22,7 +22,8 @@ from typing import Any
 
 import orjson
 
-from .values import ArticleRef, Citation, Quantity
+from .bitext import BiText
+from .values import ArticleRef, Citation, Quantity, penalty_ru, ru_number
 
 JSON_INT_MIN = -(2**63)  # the integers orjson writes as numbers
 JSON_INT_MAX = 2**64 - 1
@@ -67,6 +68,8 @@ def _fraction(v: Fraction) -> int | str:
 
 
 def to_jsonable(v: Any) -> Any:
+    if isinstance(v, BiText):  # a text of the rules in both languages: its Russian text is the value
+        return str.__str__(v)
     if v is None or isinstance(v, (bool, str)):
         return v
     if isinstance(v, int) and not isinstance(v, Enum):
@@ -101,7 +104,11 @@ def to_jsonable(v: Any) -> Any:
 
 
 def to_ru(v: Any) -> str:
-    """How a value reads in a Russian message: «3 г. 9 мес.», «тяжкое», «3/4», «15.03.2024»."""
+    """How a value reads in a Russian message below `legality.words`: «3 года 9 месяцев», «тяжкое», «3/4».
+
+    People read values through `legality.words.say` (ru and kk); this is its Russian for the model's
+    floor, which may not import `words`: the same words (tests/test_words.py compares them).
+    """
     if v is None:
         return "—"
     if isinstance(v, bool):
@@ -112,19 +119,17 @@ def to_ru(v: Any) -> str:
     if isinstance(v, Quantity):
         return v.ru()
     if isinstance(v, Fraction):
-        return digits(v.numerator) if v.denominator == 1 else f"{digits(v.numerator)}/{digits(v.denominator)}"
+        # a share «3/4»; a long fraction (a computed amount) as a decimal, as `words.say` reads it
+        short = v.denominator != 1 and abs(v.numerator) <= 100 and v.denominator <= 100
+        return f"{v.numerator}/{v.denominator}" if short else ru_number(v)
     if isinstance(v, int) and not isinstance(v, Enum):
-        return digits(v)
+        return ru_number(v)
     if isinstance(v, dt.date):
-        return v.strftime("%d.%m.%Y")
+        return f"{v.day:02d}.{v.month:02d}.{v.year:04d}"
     if hasattr(v, "kind") and hasattr(v, "lifelong") and hasattr(v, "term"):  # a penalty of the verdict model
-        from .values import penalty_amount
-
-        amount = penalty_amount(v)
-        text = getattr(v.kind, "ru", str(v.kind))
-        if v.lifelong:
-            return f"{text} пожизненно"
-        return f"{text} {amount.ru()}" if amount is not None else text
+        return penalty_ru(v)
+    if isinstance(v, (ArticleRef, Citation)):
+        return f"{v} УК РК" if isinstance(v, ArticleRef) else str(v)
     if isinstance(v, (set, frozenset, list, tuple)):
         items = [to_ru(x) for x in v]
         if isinstance(v, (set, frozenset)):

@@ -24,6 +24,7 @@ from fractions import Fraction
 from itertools import compress
 from operator import attrgetter, is_not
 
+from ..i18n import N_, _, language
 from .enums import ALL_AMOUNT_FIELDS, AMOUNT_FIELDS
 from .values import _num_ru
 
@@ -61,28 +62,28 @@ def json_path(loc: tuple[Any, ...]) -> str:
 
 # pydantic error type -> clerk-readable Russian message ({input}, {ctx...} filled in)
 _MESSAGES = {
-    "missing": "обязательное поле отсутствует",
-    "string_type": "ожидается строка",
-    "string_too_short": "значение не может быть пустым",
-    "int_type": "ожидается целое число",
-    "int_parsing": "ожидается целое число",
-    "int_from_float": "ожидается целое число",
-    "float_type": "ожидается число",
-    "float_parsing": "ожидается число",
-    "string_too_long": "значение слишком длинное",
-    "too_long": "массив слишком длинный",
-    "bool_type": "ожидается true или false",
-    "list_type": "ожидается массив",
-    "dict_type": "ожидается объект",
-    "model_type": "ожидается объект",
-    "model_attributes_type": "ожидается объект",
-    "too_short": "массив не может быть пустым",
-    "greater_than": "значение должно быть больше {gt}",
-    "greater_than_equal": "значение должно быть не меньше {ge}",
-    "less_than_equal": "значение должно быть не больше {le}",
-    "finite_number": "ожидается конечное число",
-    "extra_forbidden": "лишнее поле: в сроке допустимы только years, months, days",
-    "typed_dict_type": "ожидается объект вида {{\"years\": Г, \"months\": М, \"days\": Д}}",
+    "missing": N_("обязательное поле отсутствует"),
+    "string_type": N_("ожидается строка"),
+    "string_too_short": N_("значение не может быть пустым"),
+    "int_type": N_("ожидается целое число"),
+    "int_parsing": N_("ожидается целое число"),
+    "int_from_float": N_("ожидается целое число"),
+    "float_type": N_("ожидается число"),
+    "float_parsing": N_("ожидается число"),
+    "string_too_long": N_("значение слишком длинное"),
+    "too_long": N_("массив слишком длинный"),
+    "bool_type": N_("ожидается true или false"),
+    "list_type": N_("ожидается массив"),
+    "dict_type": N_("ожидается объект"),
+    "model_type": N_("ожидается объект"),
+    "model_attributes_type": N_("ожидается объект"),
+    "too_short": N_("массив не может быть пустым"),
+    "greater_than": N_("значение должно быть больше {gt}"),
+    "greater_than_equal": N_("значение должно быть не меньше {ge}"),
+    "less_than_equal": N_("значение должно быть не больше {le}"),
+    "finite_number": N_("ожидается конечное число"),
+    "extra_forbidden": N_("лишнее поле: в сроке допустимы только years, months, days"),
+    "typed_dict_type": N_("ожидается объект вида {{\"years\": Г, \"months\": М, \"days\": Д}}"),
 }
 
 
@@ -92,7 +93,7 @@ _MESSAGES = {
 #
 # fields whose upper bound is "what no verdict can contain" (values.py), not a rule of the format
 _BOUNDED = frozenset({"mrp", "multiple", "hours", "days", "years", "months", "damage_kzt"})
-_FALLBACK = "недопустимое значение (ожидается другой тип или формат; см. `legality schema`)"
+_FALLBACK = N_("недопустимое значение (ожидается другой тип или формат; см. `legality schema`)")
 
 
 def _shown(value: Any, limit: int = 60) -> str:
@@ -105,8 +106,8 @@ def _shown(value: Any, limit: int = 60) -> str:
 
 
 def _enum_message(err: ErrorDetails) -> str:
-    expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " или ").replace("'", '"')
-    return f"недопустимое значение; допустимые: {expected}"
+    expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " " + _("или") + " ").replace("'", '"')
+    return _("недопустимое значение; допустимые: {expected}").format(expected=expected)
 
 
 def _number(v: Any) -> str:
@@ -118,16 +119,21 @@ def _translate(err: ErrorDetails) -> str:
     if t in ("enum", "literal_error"):
         return _enum_message(err)
     if t == "value_error":
-        return str(err.get("ctx", {}).get("error", _FALLBACK))
+        return str(err.get("ctx", {}).get("error", _(_FALLBACK)))
     field = next((p for p in reversed(err["loc"]) if isinstance(p, str)), "")
     if field in _BOUNDED and t == "less_than_equal":
-        return f"значение больше, чем может содержать приговор (не более {_number(err['ctx']['le'])})"
+        return _("значение больше, чем может содержать приговор (не более {limit})").format(
+            limit=_number(err["ctx"]["le"]))
     if field in _BOUNDED and t == "greater_than_equal" and err["ctx"]["ge"] > 0:
-        what = "размер платежа" if err["loc"][:1] == ("forced_payment",) else "размер наказания"
-        return f"значение меньше, чем может содержать приговор (не менее {_number(err['ctx']['ge'])}): {what} не может быть нулевым"
+        if err["loc"][:1] == ("forced_payment",):
+            text = _("значение меньше, чем может содержать приговор (не менее {limit}): размер платежа не может быть нулевым")
+        else:
+            text = _("значение меньше, чем может содержать приговор (не менее {limit}): размер наказания не может быть нулевым")
+        return text.format(limit=_number(err["ctx"]["ge"]))
     tmpl = _MESSAGES.get(t)
     if tmpl is None:
-        return _FALLBACK
+        return _(_FALLBACK)
+    tmpl = _(tmpl)
     ctx = {k: (int(v) if isinstance(v, float) and v.is_integer() else v) for k, v in err.get("ctx", {}).items()}
     try:
         return tmpl.format(**ctx)
@@ -155,10 +161,10 @@ def pydantic_errors(exc: ValidationError) -> list[RecordError]:
 def validate_record(obj: Any) -> Verdict | list[RecordError]:
     """The model, or every error of the record (shape errors first; cross-field only on a sound shape)."""
     if not isinstance(obj, dict):
-        return [RecordError("$", f"запись должна быть JSON-объектом, а не {_json_type(obj)}")]
+        return [RecordError("$", _("запись должна быть JSON-объектом, а не {kind}").format(kind=_json_type(obj)))]
     fmt = obj.get("format")
     if fmt is not None and fmt != "legality.verdict/1":
-        return [RecordError("format", "неизвестная метка формата; ожидается \"legality.verdict/1\"")]
+        return [RecordError("format", _("неизвестная метка формата; ожидается \"legality.verdict/1\""))]
     from pydantic import ValidationError
 
     from .verdict import Verdict
@@ -172,9 +178,9 @@ def validate_record(obj: Any) -> Verdict | list[RecordError]:
 
 
 def _json_type(obj: Any) -> str:
-    return {list: "массив", str: "строка", int: "число", float: "число", bool: "логическое значение"}.get(
-        type(obj), "null" if obj is None else type(obj).__name__
-    )
+    kinds = {list: N_("массив"), str: N_("строка"), int: N_("число"), float: N_("число"), bool: N_("логическое значение")}
+    kind = kinds.get(type(obj))
+    return _(kind) if kind is not None else "null" if obj is None else type(obj).__name__
 
 
 _AMOUNTS = attrgetter(*ALL_AMOUNT_FIELDS)  # run for every penalty of every record: kept to C calls
@@ -188,17 +194,21 @@ def _penalty_errors(p: Penalty, path: str) -> list[RecordError]:
     if p.lifelong is False:
         present = tuple(f for f in present if f != "lifelong")
     if present not in allowed:
-        want = " или ".join("+".join(g) if g else "без размера" for g in allowed)
+        want = (" " + _("или") + " ").join("+".join(g) if g else _("без размера") for g in allowed)
+        kind = p.kind.label(language())
         extra = [f for f in present if not any(f in g for g in allowed)]
         if extra:
             for f in extra:
-                errs.append(RecordError(f"{path}.{f}", f"у наказания «{p.kind.ru}» не бывает поля {f} (ожидается: {want})"))
+                errs.append(RecordError(f"{path}.{f}", _("у наказания «{kind}» не бывает поля {field} (ожидается: {want})").format(
+                    kind=kind, field=f, want=want)))
         elif not present:
-            errs.append(RecordError(f"{path}.{allowed[0][0]}", f"не указан размер наказания «{p.kind.ru}» (ожидается: {want})"))
+            errs.append(RecordError(f"{path}.{allowed[0][0]}", _("не указан размер наказания «{kind}» (ожидается: {want})").format(
+                kind=kind, want=want)))
         else:
-            errs.append(RecordError(path, f"у наказания «{p.kind.ru}» должен быть ровно один размер: {want}; указано: {', '.join(present)}"))
+            errs.append(RecordError(path, _("у наказания «{kind}» должен быть ровно один размер: {want}; указано: {given}").format(
+                kind=kind, want=want, given=", ".join(present))))
     if p.term is not None and p.term.value == 0:
-        errs.append(RecordError(f"{path}.term", "срок не может быть нулевым"))
+        errs.append(RecordError(f"{path}.term", _("срок не может быть нулевым")))
     return errs
 
 
@@ -216,13 +226,13 @@ def _evasion_errors(o: Offence, verdict_date: dt.date, p: str) -> list[RecordErr
         return []
     errs = []
     if e.from_ < o.committed_on:
-        errs.append(RecordError(f"{p}.evasion.from", "уклонение от следствия или суда не может начаться раньше деяния"))
+        errs.append(RecordError(f"{p}.evasion.from", _("уклонение от следствия или суда не может начаться раньше деяния")))
     elif e.from_ > verdict_date:
-        errs.append(RecordError(f"{p}.evasion.from", "уклонение от следствия или суда не может начаться позже приговора"))
+        errs.append(RecordError(f"{p}.evasion.from", _("уклонение от следствия или суда не может начаться позже приговора")))
     if e.to is not None and e.to < e.from_:
-        errs.append(RecordError(f"{p}.evasion.to", "окончание уклонения раньше его начала"))
+        errs.append(RecordError(f"{p}.evasion.to", _("окончание уклонения раньше его начала")))
     elif e.to is not None and e.to > verdict_date:
-        errs.append(RecordError(f"{p}.evasion.to", "окончание уклонения позже приговора"))
+        errs.append(RecordError(f"{p}.evasion.to", _("окончание уклонения позже приговора")))
     return errs
 
 
@@ -231,43 +241,48 @@ def cross_field_errors(v: Verdict) -> list[RecordError]:
     seen_ids: dict[str, int] = {}
     born = v.defendant.birth_date
     if born >= v.verdict_date:
-        errs.append(RecordError("defendant.birth_date", "дата рождения не может быть позже даты приговора"))
+        errs.append(RecordError("defendant.birth_date", _("дата рождения не может быть позже даты приговора")))
     for i, o in enumerate(v.offences):
         p = f"offences[{i}]"
         if o.id in seen_ids:
-            errs.append(RecordError(f"{p}.id", f"идентификатор эпизода {_shown(o.id)} уже использован в offences[{seen_ids[o.id]}]"))
+            # the episode by its number from 1, as people count (the path of the error is the machine's)
+            errs.append(RecordError(f"{p}.id", _("идентификатор эпизода {id} уже использован в эпизоде {n}").format(
+                id=_shown(o.id), n=seen_ids[o.id] + 1)))
         else:
             seen_ids[o.id] = i
         if o.committed_on > v.verdict_date:
-            errs.append(RecordError(f"{p}.committed_on", f"дата совершения {o.committed_on} позже даты приговора {v.verdict_date}"))
+            errs.append(RecordError(f"{p}.committed_on", _("дата совершения {committed} позже даты приговора {verdict}").format(
+                committed=o.committed_on, verdict=v.verdict_date)))
         if born >= o.committed_on:
-            errs.append(RecordError("defendant.birth_date", f"подсудимый родился не раньше совершения деяния {p} ({o.committed_on})"))
+            errs.append(RecordError("defendant.birth_date", _("подсудимый родился не раньше совершения деяния по эпизоду {n} ({committed})").format(
+                n=i + 1, committed=o.committed_on)))
         errs += _evasion_errors(o, v.verdict_date, p)
         for j, c in enumerate(o.mitigating):
             if not MITIGATING_CODE.fullmatch(c):
-                errs.append(RecordError(f"{p}.mitigating[{j}]", "код смягчающего обстоятельства не по форме «53.1.N» или «53.2»"))
+                errs.append(RecordError(f"{p}.mitigating[{j}]", _("код смягчающего обстоятельства не по форме «53.1.N» или «53.2»")))
         for j, c in enumerate(o.aggravating):
             if not AGGRAVATING_CODE.fullmatch(c):
-                errs.append(RecordError(f"{p}.aggravating[{j}]", "код отягчающего обстоятельства не по форме «54.1.N»"))
+                errs.append(RecordError(f"{p}.aggravating[{j}]", _("код отягчающего обстоятельства не по форме «54.1.N»")))
         errs += _sentence_errors(o.sentence, f"{p}.sentence")
     for i, pc in enumerate(v.defendant.prior_convictions):
         if pc.verdict_date > v.verdict_date:
-            errs.append(RecordError(f"defendant.prior_convictions[{i}].verdict_date", "прежний приговор позже настоящего"))
+            errs.append(RecordError(f"defendant.prior_convictions[{i}].verdict_date", _("прежний приговор позже настоящего")))
         if pc.release_date is not None and pc.release_date < pc.verdict_date:
-            errs.append(RecordError(f"defendant.prior_convictions[{i}].release_date", "дата освобождения раньше даты прежнего приговора"))
+            errs.append(RecordError(f"defendant.prior_convictions[{i}].release_date", _("дата освобождения раньше даты прежнего приговора")))
         if pc.in_force_date is not None and pc.in_force_date < pc.verdict_date:
             errs.append(RecordError(f"defendant.prior_convictions[{i}].in_force_date",
-                                    "дата вступления в законную силу раньше даты самого прежнего приговора"))
+                                    _("дата вступления в законную силу раньше даты самого прежнего приговора")))
         if pc.probation is not None and pc.probation.value == 0:
-            errs.append(RecordError(f"defendant.prior_convictions[{i}].probation", "испытательный срок не может быть нулевым"))
+            errs.append(RecordError(f"defendant.prior_convictions[{i}].probation",
+                                    _("испытательный срок не может быть нулевым")))
     fs: FinalSentence = v.final_sentence
     errs += _sentence_errors(fs, "final_sentence")
     # a regime or probation with the wrong penalty and `single` with several offences are a court's
     # errors, flagged by rules (record.legal, consistency.legal), not a malformed record
     if fs.probation is not None and fs.probation.period.value == 0:
-        errs.append(RecordError("final_sentence.probation.period", "испытательный срок не может быть нулевым"))
+        errs.append(RecordError("final_sentence.probation.period", _("испытательный срок не может быть нулевым")))
     if fs.prior_unserved is not None:
         errs += _penalty_errors(fs.prior_unserved.principal, "final_sentence.prior_unserved.principal")
         if fs.prior_unserved.verdict_date > v.verdict_date:
-            errs.append(RecordError("final_sentence.prior_unserved.verdict_date", "прежний приговор позже настоящего"))
+            errs.append(RecordError("final_sentence.prior_unserved.verdict_date", _("прежний приговор позже настоящего")))
     return errs

@@ -18,6 +18,8 @@ from functools import total_ordering
 from math import floor
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import _
+
 if TYPE_CHECKING:  # imported where the pydantic model builds its schema: the fast decoder (fast.py) never needs pydantic
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
     from pydantic_core import core_schema
@@ -63,7 +65,86 @@ MAX_ARREST_DAYS = 10_000
 MAX_DAMAGE_KZT = 10**15
 
 UNITS = ("term", "mrp", "hours", "days", "multiple")
-UNIT_RU = {"mrp": "МРП", "hours": "ч.", "days": "сут.", "multiple": "-кратн."}
+
+# ---------------------------------------------------------------------------------------------
+# Russian words for values
+#
+# `legality.words` renders every value for people (ru and kk) and takes its number format and its
+# plural rule from here, so there is one of each; `Term.ru()` and `Quantity.ru()` serve the model's own
+# Russian messages (record validation, `law`), which sit below `words`.  _RU_NOUNS is the part of
+# words/ru_forms.py (generated with pymorphy3) these need; tests/test_words.py requires both to agree
+# and `Term.ru()` to read exactly as `words.say(term, "ru")`.
+
+_RU_NOUNS: dict[str, tuple[str, str, str]] = {  # lemma -> forms after 1, 2, 5
+    "год": ("год", "года", "лет"),
+    "месяц": ("месяц", "месяца", "месяцев"),
+    "день": ("день", "дня", "дней"),
+    "час": ("час", "часа", "часов"),
+    "сутки": ("сутки", "суток", "суток"),
+}
+# an amount's unit -> its Russian lemma (a term is years, months and days; a multiple is «50-кратный размер»)
+UNIT_NOUN = {"hours": "час", "days": "сутки"}
+
+
+def ru_plural_index(x: Any) -> int:
+    """Which form a Russian noun takes after the number x: 0 «1 год», 1 «2 года», 2 «5 лет».
+
+    A fraction takes the genitive singular, the «few» form: «2,5 года», «0,5 МРП».
+    """
+    if isinstance(x, Fraction) and x.denominator == 1:
+        x = x.numerator
+    if not isinstance(x, int):
+        return 1
+    n = abs(x) % 100
+    if 11 <= n <= 14:
+        return 2
+    return 0 if n % 10 == 1 else 1 if 2 <= n % 10 <= 4 else 2
+
+
+def _group(int_digits: str) -> str:
+    """«1500» → «1 500» (a no-break space between groups of three)."""
+    head = len(int_digits) % 3 or 3
+    groups = [int_digits[:head]] + [int_digits[i:i + 3] for i in range(head, len(int_digits), 3)]
+    return "\u00a0".join(groups)
+
+
+def ru_number(x: Any) -> str:
+    """A number as Russian (and Kazakh) text prints it: «1 500», «0,5», «-3»; exact for any size.
+
+    A fraction with a short decimal form is printed exactly («1 500,25»); any other is cut to two
+    decimals, rounded *down* like a fraction of a day (a cap of 2/3 of 1 000 МРП reads «666,66»).
+    """
+    if isinstance(x, bool):
+        raise TypeError("boolean is not a number")
+    v = _frac(x)
+    sign = "-" if v < 0 else ""
+    v = abs(v)
+    for places in range(0, 7):
+        scaled = v * 10**places
+        if scaled.denominator == 1:
+            break
+    else:
+        places, scaled = 2, Fraction(floor(v * 100))
+    n = int(scaled)
+    whole, rest = divmod(n, 10**places)
+    text = _group(_digits(whole))
+    if places:
+        text += "," + str(rest).rjust(places, "0").rstrip("0")
+    return sign + text
+
+
+def _digits(n: int) -> str:
+    try:
+        return str(n)
+    except ValueError:  # beyond the interpreter's digit limit
+        from decimal import Decimal
+
+        return format(Decimal(n), "f")
+
+
+def ru_count(x: Any, lemma: str) -> str:
+    """«5 лет», «1 сутки», «2,5 часа» (the nouns of _RU_NOUNS)."""
+    return f"{ru_number(x)} {_RU_NOUNS[lemma][ru_plural_index(x)]}"
 
 
 def _frac(x: Any) -> Fraction:
@@ -147,7 +228,12 @@ class Quantity:
         return {self.unit: _num_json(self.value)}
 
     def ru(self) -> str:
-        return f"{_num_ru(self.value)} {UNIT_RU[self.unit]}"
+        """«1 500 МРП», «120 часов», «15 суток», «50-кратный размер» (see `legality.words` for people)."""
+        if self.unit == "mrp":
+            return f"{ru_number(self.value)} МРП"
+        if self.unit == "multiple":
+            return f"{ru_number(self.value)}-кратный размер"
+        return ru_count(self.value, UNIT_NOUN[self.unit])
 
     def __repr__(self) -> str:
         return f"Quantity({self.value}, {self.unit!r})"
@@ -160,9 +246,7 @@ def _num_json(v: Fraction) -> int | float:
 
 
 def _num_ru(v: Fraction) -> str:
-    if v.denominator == 1:
-        return f"{int(v):,}".replace(",", "\u00a0")
-    return f"{float(v):.2f}".rstrip("0").replace(".", ",")
+    return ru_number(v)
 
 
 class Term(Quantity):
@@ -205,13 +289,13 @@ class Term(Quantity):
 
     @classmethod
     def parse(cls, text: str) -> "Term":
-        """Parse «3 г. 9 мес.», «3 years 9 months», «45 мес.», «10 дн.»."""
+        """Parse «3 года 9 месяцев», «3 г. 9 мес.», «3 years 9 months», «45 мес.», «10 дней»."""
         s = text.strip().lower()
         if not s:
             raise ValueError("empty term")
         y = m = d = 0
         pat = re.compile(
-            r"(\d+)\s*(years?|y|г\.?|год(?:а)?|лет|months?|мес\.?|месяц(?:а|ев)?|days?|d|дн\.?|дней|день|дня)"
+            r"(\d+)\s*(years?|y|года|год|г\.?|лет|months?|месяцев|месяца|месяц|мес\.?|days?|d|дней|день|дня|дн\.?)(?![а-яё])"
         )
         pos = 0
         found = False
@@ -253,19 +337,19 @@ class Term(Quantity):
         out["days"] = int(n.days)
         return out
 
-    def ru(self) -> str:
-        """«3 г. 9 мес. 10 дн.»; a fractional day is rounded down (see module docstring)."""
+    def printed(self) -> "Term":
+        """The term as it is printed: whole days (a fraction rounded down, see the module docstring),
+        and normalised when a part overflows («14 months» → 1 year 2 months)."""
         n = self.whole_days_floor() if not isinstance(self.days, int) else self
         if n.months >= 12 or n.days >= 30:
             n = n.normalized()
-        parts = []
-        if n.years:
-            parts.append(f"{n.years} г.")
-        if n.months:
-            parts.append(f"{n.months} мес.")
-        if n.days:
-            parts.append(f"{int(n.days)} дн.")
-        return " ".join(parts) if parts else "0 мес."
+        return n
+
+    def ru(self) -> str:
+        """«3 года 9 месяцев 10 дней»; a fractional day is rounded down (see module docstring)."""
+        n = self.printed()
+        parts = [ru_count(v, lemma) for v, lemma in ((n.years, "год"), (n.months, "месяц"), (int(n.days), "день")) if v]
+        return " ".join(parts) if parts else ru_count(0, "месяц")
 
     __str__ = ru
 
@@ -292,7 +376,8 @@ class Term(Quantity):
         def build(d: dict[str, int]) -> "Term":
             t = cls(d.get("years", 0), d.get("months", 0), d.get("days", 0))
             if t.value > MAX_TERM_MONTHS:  # each part within bounds, the sum not
-                raise ValueError(f"срок больше, чем может содержать приговор (не более {MAX_TERM_YEARS} лет)")
+                raise ValueError(_("срок больше, чем может содержать приговор (не более {years} лет)").format(
+                    years=MAX_TERM_YEARS))
             return t
 
         def validate(v: Any, handler: Any) -> "Term":
@@ -494,3 +579,23 @@ def penalty_amount(p: Any) -> Quantity | None:
     if p.days is not None:
         return Quantity(p.days, "days")
     return None
+
+
+def penalty_ru(p: Any) -> str:
+    """A penalty of the verdict model in Russian: «лишение свободы на срок 5 лет 6 месяцев», «штраф в размере
+    1 500 МРП», «штраф в 50-кратном размере», «арест на срок 15 суток», «… пожизненно».
+
+    `legality.words.penalty` reads the same in Russian (and adds Kazakh); this one serves the model's own
+    text below `words` (`jsonable.to_ru`).
+    """
+    kind = getattr(p.kind, "ru", str(p.kind))
+    if getattr(p, "lifelong", None):
+        return f"{kind} пожизненно"
+    amount = penalty_amount(p)
+    if amount is None:
+        return kind
+    if amount.unit == "mrp":
+        return f"{kind} в размере {ru_number(amount.value)} МРП"
+    if amount.unit == "multiple":
+        return f"{kind} в {ru_number(amount.value)}-кратном размере"
+    return f"{kind} на срок {amount.ru()}"

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, StrictBool, StrictInt, WithJsonSchema
 
+from ..i18n import _
 from .enums import (
     Category,
     Citizenship,
@@ -46,12 +47,12 @@ def _iso_date(v: Any) -> Any:
     if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
         return v
     if not isinstance(v, str) or not _ISO.fullmatch(v):
-        raise ValueError("дата должна быть строкой в формате ГГГГ-ММ-ДД (цифры 0–9)")
+        raise ValueError(_("дата должна быть строкой в формате ГГГГ-ММ-ДД (цифры 0–9)"))
     try:
         return dt.date.fromisoformat(v)
     except ValueError:
         # the value is not repeated: a birth date is personal data (messages reach logs and the store)
-        raise ValueError("такой даты нет в календаре: проверьте месяц и число") from None
+        raise ValueError(_("такой даты нет в календаре: проверьте месяц и число")) from None
 
 
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
@@ -65,11 +66,11 @@ def _part(v: Any) -> Any:
     """A part: a number ≥ 1, or a sub-part an amendment inserted, written as text «3-1» (ст.120 ч.3-1)."""
     if isinstance(v, int) and not isinstance(v, bool):
         if v < 1:
-            raise ValueError("номер части должен быть не меньше 1")
+            raise ValueError(_("номер части должен быть не меньше 1"))
         return v
     if isinstance(v, str) and _SUBPART.fullmatch(v):
         return v
-    raise ValueError("часть статьи — целое число (3) или строка вида \"3-1\" для части 3-1")
+    raise ValueError(_("часть статьи — целое число (3) или строка вида \"3-1\" для части 3-1"))
 
 
 PartNo = Annotated[int | str, PlainValidator(_part), WithJsonSchema({"oneOf": [

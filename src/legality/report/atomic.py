@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
+from ..i18n import N_, _
 from .text import safe_text
 
 STALE_SECONDS = 3600  # a temp file of the old naming (no pid) older than this is a leftover
@@ -150,14 +151,14 @@ def output_problem(path: str | None, what: str) -> str | None:
     shown = safe_text(path)
     try:
         if writes_through(path):
-            return None if os.access(path, os.W_OK) else f"{what} {shown}: нет прав на запись"
+            return None if os.access(path, os.W_OK) else _("{what} {shown}: нет прав на запись").format(what=what, shown=shown)
         if os.path.isdir(path):
-            return f"{what} {shown}: это каталог, а нужен путь к файлу"
+            return _("{what} {shown}: это каталог, а нужен путь к файлу").format(what=what, shown=shown)
         parent = os.path.dirname(os.path.realpath(path))
         if not os.path.isdir(parent):
-            return f"{what} {shown}: каталог {safe_text(parent)} не существует; создайте его или укажите другой путь"
+            return _("{what} {shown}: каталог {folder} не существует; создайте его или укажите другой путь").format(what=what, shown=shown, folder=safe_text(parent))
         if not os.access(parent, os.W_OK):
-            return f"{what} {shown}: нет прав на запись в каталог {safe_text(parent)}"
+            return _("{what} {shown}: нет прав на запись в каталог {folder}").format(what=what, shown=shown, folder=safe_text(parent))
     except OSError as exc:
         return f"{what} {shown}: {os_error_ru(exc)}"
     return None
@@ -190,8 +191,8 @@ def output_conflict(outputs: Iterable[tuple[str | None, str]], inputs: Iterable[
             continue
         for name, ist in ins:
             if os.path.samestat(st, ist):
-                return (f"{what} {safe_text(p)}: это {safe_text(name)}; запись в него уничтожила бы эти данные — "
-                        f"укажите для {what} другой файл")
+                return (_("{what} {file}: это {kind}; запись в него уничтожила бы эти данные — "
+                        "укажите для {what} другой файл").format(what=what, file=safe_text(p), kind=safe_text(name)))
     for i, (p, what, st) in enumerate(outs):
         for q, other, qst in outs[i + 1:]:
             if st is not None and qst is not None:
@@ -199,34 +200,37 @@ def output_conflict(outputs: Iterable[tuple[str | None, str]], inputs: Iterable[
             else:
                 same = os.path.realpath(p) == os.path.realpath(q)
             if same:
-                return f"{what} и {other} указывают на один и тот же файл {safe_text(p)}; укажите для них разные файлы"
+                return _("{what} и {other} указывают на один и тот же файл {file}; укажите для них разные файлы").format(what=what, other=other, file=safe_text(p))
     return None
 
 
 _ERRNO_RU = {
-    errno.ENOSPC: "на диске нет места",
-    errno.EDQUOT: "превышена дисковая квота",
-    errno.EFBIG: "файл слишком велик для этой файловой системы",
-    errno.EACCES: "нет прав доступа",
-    errno.EPERM: "операция не разрешена",
-    errno.EROFS: "файловая система доступна только для чтения",
-    errno.ENOENT: "файл или каталог не найден",
-    errno.ENOTDIR: "часть пути не является каталогом",
-    errno.EISDIR: "это каталог, а нужен файл",
-    errno.EIO: "ошибка ввода-вывода (неисправен диск или сетевой ресурс)",
-    errno.EMFILE: "открыто слишком много файлов",
-    errno.ENFILE: "в системе открыто слишком много файлов",
-    errno.ENOMEM: "не хватает памяти",
-    errno.ENXIO: "устройство недоступно (у канала нет читателя?)",
-    errno.ETXTBSY: "файл занят",
-    errno.ENAMETOOLONG: "слишком длинное имя файла",
-    errno.ELOOP: "слишком много символических ссылок (ссылка на саму себя?)",
-    errno.EPIPE: "читатель канала завершился",
+    errno.ENOSPC: N_("на диске нет места"),
+    errno.EDQUOT: N_("превышена дисковая квота"),
+    errno.EFBIG: N_("файл слишком велик для этой файловой системы"),
+    errno.EACCES: N_("нет прав доступа"),
+    errno.EPERM: N_("операция не разрешена"),
+    errno.EROFS: N_("файловая система доступна только для чтения"),
+    errno.ENOENT: N_("файл или каталог не найден"),
+    errno.ENOTDIR: N_("часть пути не является каталогом"),
+    errno.EISDIR: N_("это каталог, а нужен файл"),
+    errno.EIO: N_("ошибка ввода-вывода (неисправен диск или сетевой ресурс)"),
+    errno.EMFILE: N_("открыто слишком много файлов"),
+    errno.ENFILE: N_("в системе открыто слишком много файлов"),
+    errno.ENOMEM: N_("не хватает памяти"),
+    errno.ENXIO: N_("устройство недоступно (у канала нет читателя?)"),
+    errno.ETXTBSY: N_("файл занят"),
+    errno.ENAMETOOLONG: N_("слишком длинное имя файла"),
+    errno.ELOOP: N_("слишком много символических ссылок (ссылка на саму себя?)"),
+    errno.EPIPE: N_("читатель канала завершился"),
 }
 
 
 def os_error_ru(exc: OSError) -> str:
     """The reason of an OS error in plain Russian (the C library's text is English under cron)."""
     if exc.errno is None:
-        return "ошибка операционной системы"
-    return _ERRNO_RU.get(exc.errno) or f"системная ошибка {errno.errorcode.get(exc.errno, exc.errno)}"
+        return _("ошибка операционной системы")
+    known = _ERRNO_RU.get(exc.errno)
+    if known:
+        return _(known)
+    return _("системная ошибка {code}").format(code=errno.errorcode.get(exc.errno, exc.errno))

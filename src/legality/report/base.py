@@ -2,8 +2,9 @@
 
 Why a small base class: the scan pipeline hands every format the same ordered, fingerprinted report
 lines; a format only decides how they look.  Streaming formats (jsonl, json, csv) write each line as
-it arrives, so memory stays flat on any input; the others (table, sarif, html) need the whole run
-and collect (`Collecting`).  Formats write bytes, and must be deterministic: no timestamps, no
+it arrives, so memory stays flat on any input; xlsx also writes each line's rows as it arrives, but
+in the main process (its bytes exist only as the whole workbook); the others (table, sarif, html)
+need the whole run and collect (`Collecting`).  Formats write bytes, and must be deterministic: no timestamps, no
 host names, nothing that differs between two runs on the same input and rules.
 """
 
@@ -29,6 +30,9 @@ class RunMeta:
     rules_version: str
     rules: list[RuleInfo] = field(default_factory=list)
     inputs: list[str] = field(default_factory=list)
+    # the rules directory in use (None: the shipped rules): human formats show its edition,
+    # `legality.edition.edition_label(meta.rules_dir)` «редакция правил от 02.12.2026», not the hash
+    rules_dir: str | None = None
 
 
 @dataclass(slots=True)
@@ -36,6 +40,15 @@ class FormatOptions:
     csv_delimiter: str = ","
     color: bool = False       # table: ANSI colours (a terminal)
     width: int | None = None  # table: console width
+    # `scan --db`: a candidate's review status in the store by its fingerprint ("new", "known",
+    # "dismissed", "confirmed", "resolved"; None: not in the store).  Filled by the command from the
+    # store; None without `--db`, and the formats show «—».  Called in the main process only: a
+    # streaming format whose rows show it renders in the main process when it is set (see csv_rows).
+    review_status: Callable[[str], str | None] | None = None
+    # `scan --severity/--rule/--court/--article`: a `report.filter.CandidateFilter` (what the report
+    # shows, not what the store records); when active the lines are filtered and rendered in the main process
+    candidate_filter: Any = None
+    show_invalid: bool = False  # table: list invalid and not fully checked records after the candidates
 
 
 class Formatter:
@@ -99,6 +112,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "csv": ("legality.report.csv_rows", "CsvFormatter"),
     "sarif": ("legality.report.sarif", "SarifFormatter"),
     "html": ("legality.report.html", "HtmlFormatter"),
+    "xlsx": ("legality.report.xlsx", "XlsxFormatter"),
 }
 
 

@@ -1,14 +1,19 @@
 """What the human formats show beside a finding: court, verdict date, the articles of conviction.
 
 Why separate from `ReportLine`: the machine format (report-v1) is stable and carries only the
-finding; the HTML charts (by court, by article) and the table need a little more of the record.
-Only public particulars of the verdict are kept here — never the defendant's data.
+finding; the HTML charts (by court, by article), the table and the spreadsheets (`report/columns.py`:
+court, region, judge, verdict date, article) need a little more of the record.  Only public
+particulars of the verdict are kept here — never the defendant's data.
+
+Why cheap: the scan workers build one per record (`context_of`, on the hot path, for a record of the
+fast decoder or of the pydantic model alike) and pickle it back to the main process; so it holds
+plain strings and tuples, and the words are made where a format shows them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # annotations only: a record decoded by the fast decoder never needs the pydantic model
     from ..model.verdict import Verdict
@@ -23,6 +28,14 @@ class RecordContext:
     # the export's pseudonymous defendant id: the store tells co-defendants of one case apart by it
     # (not shown in the human formats, not kept with the context in the store)
     person_id: str | None = None
+    region: str | None = None     # the court's region as the export names it («Алматы»)
+    judge_id: str | None = None   # the export's judge id (a public particular of the verdict)
+    # (offence id, article, part, item) in record order: the article in the reader's language
+    # (`columns.article_text`; `articles` above is the Russian form kept for the charts)
+    refs: tuple[tuple[str, str, int | str | None, int | None], ...] = ()
+    # the verdict in words (`verdict_text.verdict_particulars`), only for a format that asks for it
+    # (`wants_particulars`: the HTML report's drill-down and its protest drafts); None otherwise
+    particulars: dict[str, Any] | None = None
 
     @property
     def court(self) -> str:
@@ -35,14 +48,38 @@ class RecordContext:
                 return ref
         if len(self.articles) == 1:
             return self.articles[0][1]
-        return "по совокупности"
+        return "по совокупности"  # also a key of the summary's coverage (machine JSON): not translated
+
+    def ref_of(self, offence: str | None) -> tuple[str, int | str | None, int | None] | None:
+        """(article, part, item) of the finding's offence, or of the only offence; None: several."""
+        for oid, article, part, item in self.refs:
+            if oid == offence:
+                return article, part, item
+        if len(self.refs) == 1:
+            return self.refs[0][1:]
+        return None
 
 
-def context_of(verdict: Verdict) -> RecordContext:
+def context_of(verdict: Verdict, *, particulars: bool = False) -> RecordContext:
+    """The context of a decoded record (the pydantic model's `Verdict` or the fast decoder's: the
+    same attribute names).  `particulars`: also the verdict in words (costly: only the HTML asks)."""
+    offences = verdict.offences
+    words = None
+    if particulars:
+        from .verdict_text import verdict_particulars
+
+        try:
+            words = verdict_particulars(verdict)
+        except Exception:  # noqa: BLE001 - the particulars only decorate the HTML drill-down
+            words = None
     return RecordContext(
         court_code=verdict.court.code,
         court_name=verdict.court.name or "",
         verdict_date=verdict.verdict_date.isoformat(),
-        articles=tuple((o.id, str(o.ref)) for o in verdict.offences),
+        articles=tuple((o.id, str(o.ref)) for o in offences),
         person_id=verdict.defendant.person_id,
+        region=verdict.court.region,
+        judge_id=verdict.judge_id,
+        refs=tuple((o.id, o.article, o.part, o.paragraph) for o in offences),
+        particulars=words,
     )

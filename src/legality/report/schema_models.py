@@ -16,18 +16,28 @@ class CitationModel(BaseModel):
     paragraph: int | None
 
 
+class FactTextModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    label: str  # the fact's label, in the run's language
+    value: str  # its value in words
+
+
 class CandidateModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
     rule: str
     severity: Literal["high", "medium", "low"]
-    title: str
-    message: str
+    title: str  # in the run's language (ru or kk)
+    message: str  # in the run's language
     citations: list[CitationModel]
     offence: str | None
     actual: Any
     allowed: Any
     facts: dict[str, Any]
     fingerprint: str
+    # the same values in words, in the run's language; absent in reports written before they were added
+    actual_text: str | None = None
+    allowed_text: str | None = None
+    facts_text: list[FactTextModel] | None = None
 
 
 class SourceModel(BaseModel):

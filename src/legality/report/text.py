@@ -1,80 +1,59 @@
-"""How report values read in the human formats (table, csv, html, explain, protest), in Russian.
+"""How report values read in the human formats (table, csv, html, explain, protest): thin names over `words`.
 
 Why here and not in each format: a citation or a term must read the same in the table a prosecutor
-scans, the HTML report and the draft protest built from it.
+scans, the HTML report and the draft protest built from it.  The renderer is `legality.words` (ru and
+kk, the current language); the names below are kept for the formats that still import them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from ..model.enums import ENUMS
-from ..model.values import ArticleRef
+from .. import words
+from ..i18n import _
 
-SEVERITY_RU = {"high": "высокая", "medium": "средняя", "low": "низкая"}
-STATUS_RU = {"flagged": "нарушения", "clean": "без нарушений", "invalid": "некорректная запись",
-             "partial": "проверена не полностью"}
+
+class _Words(Mapping[str, str]):
+    """A code → its words in the current language, read at lookup (the language may change after import)."""
+
+    def __init__(self, codes: tuple[str, ...], say: Callable[[str], str]):
+        self._codes, self._say = codes, say
+
+    def __getitem__(self, code: str) -> str:
+        if code not in self._codes:
+            raise KeyError(code)
+        return self._say(code)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._codes)
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+
+SEVERITY_RU: Mapping[str, str] = _Words(words.SEVERITIES, words.severity)  # use words.severity(code)
+STATUS_RU: Mapping[str, str] = _Words(words.STATUSES, words.status)  # use words.status(code)
 
 
 def cite_ru(c: dict[str, Any] | str) -> str:
-    """{"act": "УК РК", "article": "56", "part": 3} → «ч.3 ст.56 УК РК»."""
-    if isinstance(c, str):
-        return c
-    ref = ArticleRef(str(c.get("article", "")), c.get("part"), c.get("paragraph"))
-    return f"{ref} {c.get('act') or 'УК РК'}"
+    """{"act": "УК РК", "article": "56", "part": 3} → «ч.3 ст.56 УК РК» (Kazakh: «ҚР ҚК 56-бабының 3-бөлігі»)."""
+    return words.cite(c)
 
 
 def cites_ru(cs: list[Any]) -> str:
-    return "; ".join(cite_ru(c) for c in cs)
-
-
-def _is_term(v: dict[str, Any]) -> bool:
-    return bool(v) and set(v) <= {"years", "months", "days"} and all(isinstance(x, int) for x in v.values())
+    return words.cites(cs)
 
 
 def term_ru(v: dict[str, int]) -> str:
-    parts = []
-    if v.get("years"):
-        parts.append(f"{v['years']} г.")
-    if v.get("months"):
-        parts.append(f"{v['months']} мес.")
-    if v.get("days"):
-        parts.append(f"{v['days']} дн.")
-    return " ".join(parts) or "0 мес."
-
-
-_BOUND_RU = {"max": "не более", "min": "не менее", "equals": "ровно", "kind": "вид"}
+    """{"years": 4, "months": 6} → «4 года 6 месяцев»."""
+    return words.term(v.get("years", 0), v.get("months", 0), v.get("days", 0))
 
 
 def value_ru(v: Any) -> str:
-    """A JSON value of the report (actual / allowed / a fact) as a prosecutor reads it."""
-    if v is None:
-        return "—"
-    if isinstance(v, bool):
-        return "да" if v else "нет"
-    if isinstance(v, dict):
-        if _is_term(v):
-            return term_ru(v)
-        if "article" in v and set(v) <= {"act", "article", "part", "paragraph"}:
-            return cite_ru(v)
-        return "; ".join(f"{_BOUND_RU.get(k, k)} {value_ru(x)}" for k, x in v.items())
-    if isinstance(v, (list, tuple)):
-        return ", ".join(value_ru(x) for x in v) if v else "—"
-    if isinstance(v, str):
-        return CODE_RU.get(v, v)
-    return str(v)
-
-
-def _unique_codes() -> dict[str, str]:
-    seen: dict[str, set[str]] = {}
-    for enum in ENUMS.values():
-        for member in enum:
-            seen.setdefault(member.value, set()).add(member.ru)
-    return {code: next(iter(labels)) for code, labels in seen.items() if len(labels) == 1}
-
-
-CODE_RU = _unique_codes()  # export codes with one meaning («maximum»); an ambiguous one («medium») stays a code
+    """A JSON value of the report (actual / allowed / a fact) as a prosecutor reads it (`words.say_json`)."""
+    return words.say_json(v)
 
 
 # Characters a terminal, a viewer or a word processor acts on instead of showing: C0 controls, DEL,
@@ -145,19 +124,20 @@ def coverage_text(line: Any) -> str:
     cov = getattr(line, "coverage", None)
     if cov is None or not cov.gaps:
         return ""
-    return "; ".join(f"не проверено: {'эпизод ' + g.offence + ': ' if g.offence else ''}{g.detail}" for g in cov.gaps)
+    return "; ".join(_("не проверено: {what}").format(
+        what=(_("эпизод {id}: ").format(id=g.offence) if g.offence else "") + g.detail) for g in cov.gaps)
 
 
 _REASON_RU = {
     "missing_data": "нет данных в записи",
-    "unknown_article": "статьи/части нет в каталоге",
+    "unknown_article": "статьи или части нет в каталоге",
     "unknown_edition": "нет редакции статьи на дату деяния",
     "no_law_parameter": "нет редакции нормы Общей части на дату",
 }
 
 
 def _pct(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " %"
+    return f"{x:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "\u00a0%"
 
 
 def coverage_summary_ru(cov: dict[str, Any] | None) -> list[str]:
@@ -168,18 +148,22 @@ def coverage_summary_ru(cov: dict[str, Any] | None) -> list[str]:
     n = cov.get("full", 0) + cov.get("partial", 0) + cov.get("none", 0)
     out: list[str] = []
     if n and (cov.get("partial") or cov.get("none")):
-        out.append(f"Полнота проверки: полностью {cov.get('full', 0)} из {n} ({_pct(cov.get('percent_full', 0.0))}), "
-                   f"частично {cov.get('partial', 0)}, не сверено ни с одной санкцией {cov.get('none', 0)}")
-        reasons = ", ".join(f"{_REASON_RU.get(r, r)}: {k}" for r, k in sorted((cov.get("by_reason") or {}).items()))
+        out.append(_("Полнота проверки: полностью {full} из {n} ({pct}), частично {partial}, "
+                     "не сверено ни с одной санкцией {none}").format(
+            full=words.number(cov.get("full", 0)), n=words.count(n, "запись", case="gen"), pct=_pct(cov.get("percent_full", 0.0)),
+            partial=words.number(cov.get("partial", 0)), none=words.number(cov.get("none", 0))))
+        reasons = ", ".join(f"{_(_REASON_RU[r]) if r in _REASON_RU else r}: {words.number(k)}"
+                            for r, k in sorted((cov.get("by_reason") or {}).items()))
         if reasons:
-            out.append(f"Причины: {reasons}")
+            out.append(_("Причины: {reasons}").format(reasons=reasons))
         arts = list((cov.get("by_article") or {}).items())[:10]
         if arts:
-            out.append("Не проверено по статьям: " + ", ".join(f"ст.{a}: {k}" for a, k in arts))
+            out.append(_("Не проверено по статьям: {articles}").format(
+                articles=", ".join(f"{words.cite({'article': a})}: {words.number(k)}" for a, k in arts)))
     after = cov.get("after_edition")
     if after:
         ed = after.get("edition") or ""
-        ed_ru = f"{ed[8:10]}.{ed[5:7]}.{ed[0:4]}" if len(ed) == 10 else "?"
-        out.append(f"Внимание: в {after.get('records', 0)} записях деяние совершено позже редакции Кодекса от {ed_ru}, "
-                   "загруженной в каталог; они проверены по этой редакции — загрузите действующий текст Кодекса")
+        out.append(_("Внимание: {records} — деяние совершено позже редакции Кодекса от {edition}, загруженной в "
+                     "каталог; они проверены по этой редакции — загрузите действующий текст Кодекса").format(
+            records=words.count(after.get("records", 0), "запись"), edition=words.date(ed) if len(ed) == 10 else "?"))
     return out

@@ -15,7 +15,7 @@ read the finished IR in their own stage (`legality.lint`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from ..diagnostics import Diagnostic
 from ..syntax import ast as A
@@ -30,8 +30,10 @@ from .types import ANY, T
 class Checker:
     """Resolves a rule set: facts first (each on demand, as rules and facts name them), then rules."""
 
-    def __init__(self, files: list[A.RuleFile], catalogue: Any, visible: dict[str, set[str]]):
+    def __init__(self, files: list[A.RuleFile], catalogue: Any, visible: dict[str, set[str]],
+                 later: Callable[[str, str], bool] | None = None):
         self.files = files
+        self.later = later
         self.catalogue = catalogue
         self.visible = visible
         self.rep = Reporter()
@@ -43,7 +45,7 @@ class Checker:
         return self.rep.diags
 
     def run(self) -> tuple[dict[str, FactDef], dict[str, RuleDef]]:
-        self.names = Names(self.files, self.visible, self.rep)
+        self.names = Names(self.files, self.visible, self.rep, self.later)
         self.typer = Typer(self.names, self.catalogue, self.rep, self._fact_type)
         deep = False
         for name in self.names.defines:
@@ -87,7 +89,7 @@ class Checker:
         finally:
             self._in_progress.discard(name)
         fd = FactDef(name, d.label, d.scope, node, path, d.span, typ,
-                     frozenset(ctx.deps_facts), frozenset(ctx.deps_rules), frozenset(ctx.deps_law))
+                     frozenset(ctx.deps_facts), frozenset(ctx.deps_rules), frozenset(ctx.deps_law), d.label_kk)
         self.facts[name] = fd
         return fd
 

@@ -86,6 +86,7 @@ class FactDef:
     deps_facts: frozenset[str] = frozenset()
     deps_rules: frozenset[str] = frozenset()
     deps_law: frozenset[str] = frozenset()  # law parameters its expression reads directly
+    label_kk: str | None = None  # the label in Kazakh (`"…" kk "…"`), None when not translated
 
 
 @dataclass(eq=False, frozen=True)
@@ -94,6 +95,7 @@ class LetDef:
     label: str | None
     expr: Node
     span: Span
+    label_kk: str | None = None
 
 
 @dataclass(eq=False, frozen=True)
@@ -132,6 +134,20 @@ class RuleDef:
     # `needs` clauses (kind "needs"), decided after the whens; a missing value makes the rule undetermined
     needs: list[Clause] = field(default_factory=list)
     need_labels: list[str] = field(default_factory=list)  # per need: what was missing, in Russian
+    # the Kazakh texts (`"…" kk "…"`); None (or absent from the dict) where the author gave none, and the
+    # engine falls back to the Russian text
+    title_kk: str | None = None
+    message_kk: list[str | Node] | None = None
+    need_labels_kk: list[str | None] = field(default_factory=list)
+    allowed_kk: dict[str, str] = field(default_factory=dict)  # `allowed` key ("" for a single value) -> Kazakh text
+    # where the title and message clauses stand (W104 points there)
+    text_spans: dict[str, Span] = field(default_factory=dict)
+
+    def title_in(self, lang: str) -> str:
+        return self.title_kk if lang == "kk" and self.title_kk else self.title
+
+    def message_in(self, lang: str) -> list[str | Node]:
+        return self.message_kk if lang == "kk" and self.message_kk is not None else self.message
 
     def dump(self) -> str:
         lines = [f"rule {self.id} [{self.scope}] {self.severity} @ {self.span}"]

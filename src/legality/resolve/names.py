@@ -51,9 +51,13 @@ class Ctx:
 class Names:
     """The facts and rules a rule set declares, and the files each file can see."""
 
-    def __init__(self, files: list[A.RuleFile], visible: dict[str, set[str]], rep: Reporter):
+    def __init__(self, files: list[A.RuleFile], visible: dict[str, set[str]], rep: Reporter,
+                 later: Callable[[str, str], bool] | None = None):
         self.visible = visible  # file -> files whose names it can see (itself + transitive imports)
         self.rep = rep
+        # later(a, b): file a was written after file b — a duplicate is blamed on the newer of the two
+        order = {f.path: i for i, f in enumerate(files)}
+        self.later = later or (lambda a, b: order.get(a, 0) > order.get(b, 0))
         self.defines: dict[str, tuple[A.Define, str]] = {}
         self.rules_ast: dict[str, tuple[A.Rule, str]] = {}
         for f in files:
@@ -67,8 +71,9 @@ class Names:
             self.rep.err("E108", f"fact names may not start with `_`: {d.name}", d.span)
             return
         if d.name in self.defines:
-            prev = self.defines[d.name][0]
-            self.rep.diags.append(_related("E104", f"fact `{d.name}` is defined twice", d, "first defined here", prev))
+            prev, prev_path = self.defines[d.name]
+            new, old = (prev, d) if self.later(prev_path, path) else (d, prev)
+            self.rep.diags.append(_related("E104", f"fact `{d.name}` is defined twice", new, "first defined here", old))
             return
         if d.name in S.ROOTS or d.name in ("law", "offence", "sentence") or d.name in FUNCTIONS:
             self.rep.err("E104", f"fact `{d.name}` would hide a built-in name", d.span, "choose another name")
@@ -77,9 +82,11 @@ class Names:
 
     def _declare_rule(self, r: A.Rule, path: str) -> None:
         if r.id in self.rules_ast:
-            prev = self.rules_ast[r.id][0]
-            self.rep.diags.append(_related("E104", f"rule id `{r.id}` is used twice", r, "first used here", prev,
-                                           hint="rule ids are stable identifiers: give each rule its own"))
+            prev, prev_path = self.rules_ast[r.id]
+            # review bug 12: the new rule (in the file written later) is the one to rename, not the shipped one
+            new, old = (prev, r) if self.later(prev_path, path) else (r, prev)
+            self.rep.diags.append(_related("E104", f"rule id `{r.id}` is used twice", new, "first defined here", old,
+                                           hint="rule ids are stable identifiers: give the new rule its own"))
             return
         self.rules_ast[r.id] = (r, path)
 

@@ -14,6 +14,7 @@ from ..model.values import Citation
 from ..result.candidate import SEVERITIES
 from ..syntax import ast as A
 from ..syntax.printer import expr as print_expr
+from ..words import BOUND_KEYS
 from . import schema as S
 from .errors import Fail, Reporter, suggest
 from .field_labels import FIELD_RU
@@ -57,7 +58,8 @@ class RuleCheck:
         viol = self._clause("violation", r.violation) if r.violation is not None else None
         actual = self._opt(r.actual)
         allowed = self._allowed()
-        message = self._message()
+        message = self._message(r.message)
+        message_kk = self._message(r.message_kk) if r.message_kk is not None else None
         self._overrides()
         facts = self._listed_facts()
         if r.severity is not None and r.severity not in SEVERITIES:
@@ -65,7 +67,8 @@ class RuleCheck:
         if not self.ok or viol is None:
             return None
         ctx = self.ctx
-        if not facts:  # default: the facts and lets the rule reads, in first-use order
+        if not facts:  # default: the facts and lets the rule reads, in first-use order (the unlabelled ones
+            # are kept in the report's `facts` but not said to people: `facts_text` has only labelled ones)
             facts = [n for n in ctx.lets] + sorted(ctx.deps_facts - set(ctx.lets))
             facts = [f for f in facts if f in ctx.lets or self.facts[f].scope == r.scope or self.facts[f].scope != "offence"]
         in_force = (r.in_force.start, r.in_force.until, r.in_force.basis) if r.in_force else None
@@ -76,6 +79,9 @@ class RuleCheck:
             whens=[c for c in whens if c is not None],
             needs=[c for c, _ in (n for n in needs if n is not None)],
             need_labels=[lbl for _, lbl in (n for n in needs if n is not None)],
+            need_labels_kk=[nd.label_kk for nd, n in zip(r.needs, needs) if n is not None],
+            title_kk=r.title_kk, message_kk=message_kk, allowed_kk=self._allowed_kk(),
+            text_spans={k: sp for k, sp in r.clause_spans if k in ("title", "message")},
             unlesses=[c for c in unlesses if c is not None],
             overrides=[o.value for o in r.overrides], violation=viol, actual=actual, allowed=allowed,
             message=message, facts=facts, file=self.path, span=r.span,
@@ -129,7 +135,7 @@ class RuleCheck:
             except Fail:
                 n = Node(Op.LIT, ANY, lt.span)
                 self.ok = False
-            ld = LetDef(lt.name, lt.label, n, lt.span)
+            ld = LetDef(lt.name, lt.label, n, lt.span, lt.label_kk)
             ctx.lets[lt.name] = ld
             out.append(ld)
         return out
@@ -170,7 +176,14 @@ class RuleCheck:
         if not isinstance(allowed, tuple):
             return self._opt(allowed)
         out: list[tuple[str, Node]] = []
-        for k, e in allowed:
+        key_spans = self.r.allowed_key_spans
+        for i, (k, e) in enumerate(allowed):
+            if k not in BOUND_KEYS:
+                at = key_spans[i] if i < len(key_spans) else e.span
+                self.rep.err("E116", f"`allowed {k}:` is not a key the reports can put in words", at,
+                             "keys: " + ", ".join(sorted(BOUND_KEYS)) + "; or write the bound as text: allowed \"…\"")
+                self.ok = False
+                continue
             n = self._opt(e)
             if n is None:
                 self.ok = False
@@ -178,10 +191,17 @@ class RuleCheck:
                 out.append((k, n))
         return out
 
-    def _message(self) -> list[str | Node]:
+    def _allowed_kk(self) -> dict[str, str]:
+        """The Kazakh texts of `allowed "…" kk "…"` (key "") and of `allowed key: "…" kk "…"`."""
+        allowed = self.r.allowed
+        entries = allowed if isinstance(allowed, tuple) else (("", allowed),) if allowed is not None else ()
+        return {k: e.kk for k, e in entries if isinstance(e, A.Literal) and e.kk is not None}
+
+    def _message(self, template: A.Template | None) -> list[str | Node]:
+        """A message's parts: text, and each `{hole}` checked like any expression of the rule."""
         message: list[str | Node] = []
-        if self.r.message is not None:
-            for part in self.r.message.parts:
+        if template is not None:
+            for part in template.parts:
                 if isinstance(part, str):
                     message.append(part)
                 else:
@@ -206,6 +226,9 @@ class RuleCheck:
         r, ctx, names, out = self.r, self.ctx, self.names, []
         for f in r.facts:
             if f.value in ctx.lets:
+                if not ctx.lets[f.value].label:
+                    self._unlabelled(f)
+                    continue
                 out.append(f.value)
             elif f.value in names.defines:
                 if not names.is_visible(f.value, ctx):
@@ -220,12 +243,21 @@ class RuleCheck:
                     self.ok = False
                     continue
                 ctx.deps_facts.add(f.value)
+                if fd is not None and not fd.label:
+                    self._unlabelled(f)
+                    continue
                 out.append(f.value)
             else:
                 self.rep.err("E101", f"`facts {f.value}`: unknown fact", f.span,
                              suggest(f.value, list(names.defines) + list(ctx.lets)))
                 self.ok = False
         return out
+
+    def _unlabelled(self, f: A.Ident) -> None:
+        """E115: a finding shows each listed fact by its label; without one a prosecutor would read an identifier."""
+        self.rep.err("E115", f"`facts {f.value}`: `{f.value}` has no label to show in findings", f.span,
+                     f'give it one: define {f.value} "что это значит (по-русски)" kk "…" = …  (or `let {f.value} "…" = …`)')
+        self.ok = False
 
 
 def need_label(n: Node, facts: Mapping[str, FactDef], ctx: Ctx) -> str:

@@ -13,6 +13,7 @@ import datetime as dt
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Callable
 
+from ..model.bitext import BiText
 from ..model.values import Quantity, Term
 from ..syntax import ast as A
 from . import schema as S
@@ -98,8 +99,8 @@ class Typer:
             return Node(Op.LIT, INT, e.span, data=v)
         if isinstance(v, Fraction):
             return Node(Op.LIT, NUM, e.span, data=v)
-        if isinstance(v, str):
-            return Node(Op.LIT, STR, e.span, data=v)
+        if isinstance(v, str):  # `"…" kk "…"`: a text in both languages, equal to its Russian text
+            return Node(Op.LIT, STR, e.span, data=BiText(v, e.kk) if e.kk is not None else v)
         if isinstance(v, dt.date):
             return Node(Op.LIT, DATE, e.span, data=v)
         self.rep.fail("E006", f"unsupported literal {v!r}", e.span)

@@ -43,6 +43,12 @@ class Candidate:
     allowed: Any
     facts: dict[str, Any]
     fingerprint: str = ""
+    # the same values in words, in the run's language (rendered by the engine when the rule fired, where the
+    # typed value still tells a term from an amount and a regime from a category); None / empty in a
+    # candidate read back from a report written before they existed — readers fall back to `words.say_json`
+    actual_text: str | None = None
+    allowed_text: str | None = None
+    facts_text: list[tuple[str, str]] = field(default_factory=list)  # (label, value in words), in `facts` order
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,7 +62,18 @@ class Candidate:
             "allowed": self.allowed,
             "facts": self.facts,
             "fingerprint": self.fingerprint,
+            "actual_text": self.actual_text,
+            "allowed_text": self.allowed_text,
+            "facts_text": [{"label": label, "value": value} for label, value in self.facts_text],
         }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Candidate":
+        """A candidate of a report line (`to_json`'s form), also one written before the `*_text` fields."""
+        facts_text = [(f["label"], f["value"]) if isinstance(f, dict) else (f[0], f[1]) for f in d.get("facts_text") or ()]
+        return cls(d["rule"], d["severity"], d["title"], d["message"], d["citations"], d["offence"], d["actual"],
+                   d["allowed"], d["facts"], d.get("fingerprint", ""), d.get("actual_text"), d.get("allowed_text"),
+                   facts_text)
 
 
 @dataclass(frozen=True, slots=True)

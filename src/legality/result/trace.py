@@ -45,7 +45,8 @@ class FactTrace:
     line: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {"fact": self.name, "offence": self.scope, "value": self.value, "missing": self.missing,
+        value = str.__str__(self.value) if isinstance(self.value, str) else self.value  # a BiText: its Russian text
+        return {"fact": self.name, "offence": self.scope, "value": value, "missing": self.missing,
                 "source": f"{self.file}:{self.line}"}
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from ..i18n import _, language, set_language
 from ..io.reader import RawRecord
 from ..io.sources import Source
 from ..report.model import ReportLine
@@ -57,7 +58,7 @@ def dask_missing() -> str | None:
     try:
         import distributed  # noqa: F401
     except ImportError:
-        return f"для --cluster нужна библиотека Dask (distributed), она не установлена; установите: {INSTALL_HINT}"
+        return _("для --cluster нужна библиотека Dask (distributed), она не установлена; установите: {install_hint}").format(install_hint=INSTALL_HINT)
     return None
 
 
@@ -67,13 +68,13 @@ def parse_address(spec: str) -> tuple[str, Any]:
     if spec.startswith("local:") or spec == "local":
         n = spec.partition(":")[2] or str(os.cpu_count() or 1)
         if not n.isdigit() or not 1 <= int(n) <= 1024:
-            raise ClusterError(f"--cluster {spec}: после local: нужно число рабочих процессов, например local:4")
+            raise ClusterError(_("--cluster {spec}: после local: нужно число рабочих процессов, например local:4").format(spec=spec))
         return "local", int(n)
     scheme, sep, rest = spec.partition("://")
     if sep and scheme in ("tcp", "tls", "ws", "wss", "inproc") and rest:
         return "remote", spec
-    raise ClusterError(f"--cluster {spec}: ожидается local:N (кластер на этой машине) или адрес планировщика Dask, "
-                       "например tcp://host:8786")
+    raise ClusterError(_("--cluster {spec}: ожидается local:N (кластер на этой машине) или адрес планировщика Dask, "
+                       "например tcp://host:8786").format(spec=spec))
 
 
 def _env_number(name: str, default: float) -> float:
@@ -147,12 +148,12 @@ def _fixer(src: str, dst: str) -> Callable[[ReportLine], None] | None:
 
 # ---- worker side
 
-_ENGINES: dict[tuple[str, str | None], tuple[Evaluator, Callable[[ReportLine], None] | None]] = {}
+_ENGINES: dict[tuple[str, str | None, str], tuple[Evaluator, Callable[[ReportLine], None] | None]] = {}
 _LOCK = threading.Lock()
 
 
 def _engine_for(pack: Pack, backend: str | None) -> tuple[Evaluator, Callable[[ReportLine], None] | None]:
-    key = (pack.digest, backend)
+    key = (pack.digest, backend, language())
     with _LOCK:
         if key not in _ENGINES:
             _ENGINES[key] = _compile(pack, backend)
@@ -171,15 +172,15 @@ def _compile(pack: Pack, backend: str | None) -> tuple[Evaluator, Callable[[Repo
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
     if engine.version != pack.version or engine.catalogue.version != pack.catalogue:
-        raise RuntimeError("рабочий узел Dask скомпилировал другие правила или другой каталог закона, чем клиент; "
-                           "установите на узлах ту же версию legality")
+        raise RuntimeError(_("рабочий узел Dask скомпилировал другие правила или другой каталог закона, чем клиент; "
+                           "установите на узлах ту же версию legality"))
     return with_backend(engine, backend), _fixer(shown, pack.shown)
 
 
 def _write(root: Path, pack: Pack) -> None:
     for rel, data in pack.files:
         if ".." in Path(rel).parts or Path(rel).is_absolute():
-            raise RuntimeError("недопустимое имя файла в наборе правил")
+            raise RuntimeError(_("недопустимое имя файла в наборе правил"))
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
@@ -221,6 +222,8 @@ def evaluate_partition(pack: Pack, blob: bytes, spec: Spec, backend: str | None)
 
     The records come, and the answer goes back, as one pickled blob (`_pack_raws`, `Done`): Dask then
     moves a single opaque frame instead of walking thousands of small objects in its event loop."""
+    if spec.lang:
+        set_language(spec.lang)  # before the engine: it is compiled with the rule texts of the run's language
     engine, fix = _engine_for(pack, backend)
     raws = [RawRecord(*t) for t in pickle.loads(blob)]
     return pickle.dumps(work(engine, raws, spec, fix), protocol=pickle.HIGHEST_PROTOCOL)
@@ -267,16 +270,16 @@ class Cluster:
         except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, dask's own: all mean "cannot connect"
             self.close()
             if self.kind == "local":
-                raise ClusterError(f"не удалось запустить локальный кластер Dask {self.address} "
-                                   f"({type(exc).__name__})") from None
-            raise ClusterError(f"не удалось подключиться к кластеру Dask {self.address} за {self.timeout:g} с "
-                               f"({type(exc).__name__}); проверьте адрес и что планировщик запущен") from None
+                raise ClusterError(_("не удалось запустить локальный кластер Dask {address} "
+                                   "({kind})").format(address=self.address, kind=type(exc).__name__)) from None
+            raise ClusterError(_("не удалось подключиться к кластеру Dask {address} за {timeout:g} с "
+                               "({kind}); проверьте адрес и что планировщик запущен").format(address=self.address, timeout=self.timeout, kind=type(exc).__name__)) from None
         try:  # a scheduler without workers would leave the scan waiting for ever
             self.client.wait_for_workers(1, timeout=self.timeout)
         except Exception:  # noqa: BLE001 - TimeoutError, or the scheduler went away
             self.close()
-            raise ClusterError(f"у планировщика Dask {self.address} нет рабочих узлов (ждали {self.timeout:g} с); "
-                               "запустите dask worker на машинах кластера") from None
+            raise ClusterError(_("у планировщика Dask {address} нет рабочих узлов (ждали {timeout:g} с); "
+                               "запустите dask worker на машинах кластера").format(address=self.address, timeout=self.timeout)) from None
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -316,7 +319,7 @@ class ClusterPipeline:
 
     def __enter__(self) -> "ClusterPipeline":
         if self.cluster.client is None:
-            raise ClusterError("кластер Dask не подключён")
+            raise ClusterError(_("кластер Dask не подключён"))
         pack = pack_rules(self.rules_dir, self.engine)
         try:
             self._pack = self.cluster.client.scatter(pack, broadcast=True, hash=False)
@@ -379,6 +382,6 @@ class ClusterPipeline:
 
 
 def _failed(exc: BaseException) -> ClusterError:
-    own = str(exc) if isinstance(exc, RuntimeError) and any("а" <= ch <= "я" for ch in str(exc)) else ""
+    own = str(exc) if isinstance(exc, RuntimeError) and any("а" <= ch <= "я" or "ә" <= ch <= "ү" for ch in str(exc).lower()) else ""
     why = own or f"{type(exc).__name__}"
-    return ClusterError(f"кластер Dask не смог проверить часть записей ({why}); отчёт не записан")
+    return ClusterError(_("кластер Dask не смог проверить часть записей ({why}); отчёт не записан").format(why=why))

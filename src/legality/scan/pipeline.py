@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
+from ..i18n import _, language, set_language
 from ..io.reader import RawRecord
 from ..report.base import FormatOptions, formatter_class
 from ..report.model import ReportLine
@@ -58,11 +59,17 @@ class Spec(NamedTuple):
     csv_delimiter: str = ","
     include_all: bool = False   # --all: clean lines are written too
     objects: bool = False       # also send each line with its context and content hash (state store, collecting format)
+    particulars: bool = False   # contexts carry the verdict in words (a format with `wants_particulars`: html)
+    lang: str = ""              # the run's language (i18n): a worker renders in it, whatever its own default
 
     @classmethod
     def of(cls, fmt: str, options: FormatOptions, *, include_all: bool, state: bool) -> "Spec":
-        streaming = formatter_class(fmt).renderer(options) is not None
-        return cls(fmt if streaming else None, options.csv_delimiter, include_all, state or not streaming)
+        klass = formatter_class(fmt)
+        # a filtered report (`scan --severity …`) is filtered in the main process: the workers send objects
+        flt = options.candidate_filter
+        streaming = not (flt is not None and flt.active) and klass.renderer(options) is not None
+        return cls(fmt if streaming else None, options.csv_delimiter, include_all, state or not streaming,
+                   bool(getattr(klass, "wants_particulars", False)), lang=language())
 
 
 class Done(NamedTuple):
@@ -85,7 +92,8 @@ def evaluate_raw(engine: Evaluator, raw: RawRecord) -> tuple[ReportLine, RecordC
     return evaluate_raws(engine, [raw])[0]
 
 
-def evaluate_raws(engine: Evaluator, raws: list[RawRecord]) -> list[tuple[ReportLine, RecordContext | None, str]]:
+def evaluate_raws(engine: Evaluator, raws: list[RawRecord], *, particulars: bool = False
+                  ) -> list[tuple[ReportLine, RecordContext | None, str]]:
     """Decode and evaluate a batch of raw records, in order; never raises (a bad record is a result).
 
     The valid records are evaluated together (`evaluate_many`: the batch backend); should that fail,
@@ -119,21 +127,22 @@ def evaluate_raws(engine: Evaluator, raws: list[RawRecord]) -> list[tuple[Report
             out.append((ReportLine(item.case_id, item.file, item.line, "invalid", errors=errors), None,
                         item.content_hash))
             continue
-        out.append(_line_of(item, next(it_ev)))
+        out.append(_line_of(item, next(it_ev), particulars))
     return out
 
 
-def _line_of(item: Any, ev: Any) -> tuple[ReportLine, RecordContext | None, str]:
+def _line_of(item: Any, ev: Any, particulars: bool = False) -> tuple[ReportLine, RecordContext | None, str]:
     verdict = item.verdict
     if isinstance(ev, BaseException):  # an engine bug must cost one record, not the batch
         candidates, coverage = [], None
         faults = [{"code": "E501", "severity": "error",
-                   "message": f"внутренняя ошибка при проверке записи ({type(ev).__name__}); сообщите разработчикам"}]
+                   "message": _("внутренняя ошибка при проверке записи ({kind}); сообщите разработчикам").format(kind=type(ev).__name__)}]
     else:
         candidates, faults = list(ev.candidates), [f.to_json() for f in ev.faults]
         coverage = getattr(ev, "coverage", None)
     try:
-        context = context_of(verdict)
+        # the verdict in words costs ~0.5 ms: only for a record with findings (the drill-down and its draft)
+        context = context_of(verdict, particulars=particulars and bool(candidates))
     except Exception:  # noqa: BLE001 - the context only decorates the human formats
         context = None
     gaps = coverage is not None and bool(coverage.gaps)
@@ -160,13 +169,16 @@ def _renderer(spec: Spec) -> Callable[[ReportLine, RecordContext | None], bytes]
 
 def work(engine: Evaluator, raws: list[RawRecord], spec: Spec, fix: Callable[[ReportLine], None] | None = None) -> Done:
     """The worker function (a process of `--jobs`, this process with `--jobs 1`, a Dask worker):
-    decode, evaluate, count and serialise a chunk.  `fix` adjusts each line first (cluster.py)."""
-    results = evaluate_raws(engine, raws)
+    decode, evaluate, count and serialise a chunk.  `fix` adjusts each line first (cluster.py).
+    The language travels with the work (`spec.lang`), so a spawned or Dask worker writes the same bytes."""
+    if spec.lang:
+        set_language(spec.lang)
+    results = evaluate_raws(engine, raws, particulars=spec.particulars)
     tally = Summary(started="")
     render = _renderer(spec)
     payloads: list[bytes | None] | None = [] if render is not None else None
     include_all = spec.include_all
-    for line, ctx, _ in results:
+    for line, ctx, _hash in results:
         if fix is not None:
             fix(line)
         tally.add(line, ctx)
@@ -183,8 +195,10 @@ _ENGINE: Evaluator | None = None
 
 
 def _init_worker(factory: EngineFactory | None, rules_dir: RulesDir, parent_pid: int | None = None,
-                 backend: str | None = None) -> None:
+                 backend: str | None = None, lang: str | None = None) -> None:
     global _ENGINE
+    if lang:
+        set_language(lang)  # before the engine is built: its rule texts are in the run's language
     die_with_parent(parent_pid)  # a worker outliving a killed scan would hold its stderr pipe and store
     if factory is not None:
         _ENGINE = with_backend(factory(rules_dir), backend)
@@ -294,9 +308,10 @@ class Pipeline:
         ctx = mp.get_context(self.start_method)
         if self.start_method == "fork":
             _ENGINE = self.engine  # inherited by the forked workers
-            args: tuple[EngineFactory | None, RulesDir, int, str | None] = (None, None, os.getpid(), None)
+            args: tuple[EngineFactory | None, RulesDir, int, str | None, str] = (None, None, os.getpid(), None,
+                                                                                 language())
         else:
-            args = (self.factory, self.rules_dir, os.getpid(), getattr(self.engine, "backend", None))
+            args = (self.factory, self.rules_dir, os.getpid(), getattr(self.engine, "backend", None), language())
         self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker, initargs=args)
         if self.start_method == "fork":
             gc.freeze()  # workers never collect the inherited objects, so their pages stay shared

@@ -24,13 +24,13 @@ def run_scan(sources: Iterable[Source], engine: Evaluator, out: BinaryIO, *, fmt
              options: FormatOptions | None = None, progress: bool = False,
              factory: EngineFactory = load_engine, raws: Iterable[RawRecord] | None = None,
              summary: Summary | None = None, start_method: str | None = None, cluster: Any = None,
-             chunk: int | None = None) -> Summary:
+             chunk: int | None = None, progress_console: Any = None) -> Summary:
     """Scan and write the report in `fmt` to `out`; returns the summary (timestamps set).
 
     `raws` replaces reading `sources` (the benchmark feeds pre-framed records).  The caller opens
     and closes `state`; passing `summary` lets it see the counts of an interrupted run.  `cluster`
     (a `scan.cluster.Cluster`) evaluates on Dask workers instead of `jobs` local processes; `chunk`:
-    records per worker task (tests).
+    records per worker task (tests); `progress_console`: the rich console of the progress bar (tests).
     """
     from ..io.reader import iter_raw
 
@@ -38,18 +38,27 @@ def run_scan(sources: Iterable[Source], engine: Evaluator, out: BinaryIO, *, fmt
     state = state or NoState()
     options = options or FormatOptions()
     summary = summary or Summary(rules_version=engine.version, started=now_iso())
-    meta = RunMeta(__version__, engine.version, list(engine.rules), [s.name for s in sources])
+    meta = RunMeta(__version__, engine.version, list(engine.rules), [s.name for s in sources],
+                   rules_dir=None if rules_dir is None else str(rules_dir))
     formatter = formatter_class(fmt)(out, meta, options)
+    flt = options.candidate_filter
+    if flt is not None and flt.active:  # what the report shows; the store and the counts see everything
+        from ..report.filter import Filtered
+
+        formatter = Filtered(formatter, flt)
     spec = Spec.of(fmt, options, include_all=include_all, state=not isinstance(state, NoState))
     if cluster is not None:
         pipe: Any = cluster.pipeline(engine, rules_dir=rules_dir, state=state, spec=spec, sources=sources)
     else:
         pipe = Pipeline(engine, rules_dir=rules_dir, jobs=jobs, state=state, factory=factory,
                         start_method=start_method, spec=spec, **({} if chunk is None else {"chunk": chunk}))
-    with pipe, progress_for(progress, summary) as tick:
-        formatter.begin()
-        for slots, done in pipe.run(iter_raw(sources) if raws is None else raws):
-            emit(slots, done, formatter=formatter, summary=summary, state=state, include_all=include_all, tick=tick)
+    with pipe:
+        with progress_for(progress, summary, console=progress_console) as tick:
+            formatter.begin()
+            for slots, done in pipe.run(iter_raw(sources) if raws is None else raws):
+                emit(slots, done, formatter=formatter, summary=summary, state=state, include_all=include_all,
+                     tick=tick)
+        # the bar is gone before the report's end is written: no stale frame above the table (bug 1)
         summary.finished = now_iso()
         formatter.finish(summary.counts())
     return summary

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import _
 from ..result.candidate import SEVERITIES, SEVERITY_RANK
 from ..report.context import RecordContext
 from ..report.model import SUMMARY_TAG, ReportLine
@@ -159,26 +160,32 @@ class Summary:
         """Coverage in a prosecutor's words: how many records were checked fully, and why not the rest."""
         return coverage_summary_ru(self.coverage_json())
 
-    def render_ru(self) -> str:
-        """The few lines a prosecutor reads on stderr at the end of a run."""
-        partial = f", проверены не полностью: {self.partial}" if self.partial else ""
+    def render_ru(self, titles: dict[str, str] | None = None) -> str:
+        """The few lines a prosecutor reads on stderr at the end of a run (in the current language).
+
+        `titles` (rule id → title): the rules that fired most are named by title; without it that
+        line is left out, since a rule id is not a word a prosecutor reads."""
+        partial = _(", проверены не полностью: {partial}").format(partial=self.partial) if self.partial else ""
         sev = ", ".join(f"{SEVERITY_RU[s]}: {self.by_severity.get(s, 0)}" for s in SEVERITIES)
         lines = [
-            f"Проверено записей: {self.records} (без нарушений: {self.clean}, с нарушениями: {self.flagged}, "
-            f"некорректных: {self.invalid}{partial})",
-            f"Кандидатов в протест: {self.candidates} ({sev})",
+            _("Проверено записей: {records} (без нарушений: {clean}, с нарушениями: {flagged}, "
+            "некорректных: {invalid}{partial})").format(records=self.records, clean=self.clean, flagged=self.flagged, invalid=self.invalid, partial=partial),
+            _("Кандидатов в протест: {candidates} ({sev})").format(candidates=self.candidates, sev=sev),
         ]
         if self.unchanged:
-            lines.append(f"Не изменились с прошлого запуска: {self.unchanged}")
+            lines.append(_("Не изменились с прошлого запуска: {unchanged}").format(unchanged=self.unchanged))
         if self.faults:
-            lines.append(f"Ошибок правил при проверке: {self.faults} (см. поле faults в отчёте)")
+            lines.append(_("Ошибок правил при проверке: {faults} (см. поле faults в отчёте)").format(faults=self.faults))
         if self.partial:
-            lines.append(f"Проверены не полностью: {self.partial} (правило не смогло проверить запись или в записи "
-                         "либо в каталоге нет нужных данных; нарушений не найдено; эти записи есть в отчёте)")
+            lines.append(_("Проверены не полностью: {partial} (правило не смогло проверить запись или в записи "
+                         "либо в каталоге нет нужных данных; нарушений не найдено; эти записи есть в отчёте)").format(partial=self.partial))
         lines += self.coverage_ru()
-        if self.by_rule:
-            top = ", ".join(f"{r}: {n}" for r, n in sorted(self.by_rule.items(), key=lambda kv: (-kv[1], kv[0])))
-            lines.append(f"По правилам: {top}")
+        if self.by_rule and titles:
+            ranked = sorted(self.by_rule.items(), key=lambda kv: (-kv[1], kv[0]))
+            top = "; ".join(f"«{titles.get(r, r)}» — {n}" for r, n in ranked[:5])
+            more = len(ranked) - 5
+            lines.append(_("Чаще всего: {top}").format(top=top)
+                         + (_("; других правил: {n}").format(n=more) if more > 0 else ""))
         return "\n".join(lines)
 
 

@@ -13,6 +13,7 @@ import sqlite3
 import urllib.parse
 from pathlib import Path
 
+from ..i18n import _
 from .schema import LATEST, MIGRATIONS
 
 DEFAULT_DB = "legality.db"
@@ -82,34 +83,34 @@ def describe(e: sqlite3.Error, p: Path) -> str:
     code = (getattr(e, "sqlite_errorcode", None) or 0) & 0xFF
     text = str(e)
     if code == _FULL or "disk is full" in text:
-        return f"нет места на диске для хранилища {p}; освободите место и повторите"
+        return _("нет места на диске для хранилища {p}; освободите место и повторите").format(p=p)
     if code in (_READONLY, _PERM) or "readonly" in text:
         return _no_write(p)
     if code == _CORRUPT or "malformed" in text:
-        return (f"хранилище {p} повреждено ({text}); восстановите его из резервной копии "
-                "или укажите другой --db")
+        return (_("хранилище {p} повреждено ({text}); восстановите его из резервной копии "
+                "или укажите другой --db").format(p=p, text=text))
     if code == _NOTADB or "not a database" in text:
         if _is_sqlite(p):
-            return (f"хранилище {p} повреждено (файл SQLite не читается: {text}); восстановите его "
-                    "из резервной копии или укажите другой --db")
-        return f"{p} не является хранилищем legality (это не файл SQLite); укажите другой --db"
+            return (_("хранилище {p} повреждено (файл SQLite не читается: {text}); восстановите его "
+                    "из резервной копии или укажите другой --db").format(p=p, text=text))
+        return _("{p} не является хранилищем legality (это не файл SQLite); укажите другой --db").format(p=p)
     if code in (_BUSY, _LOCKED):
-        return f"хранилище {p} занято другим процессом слишком долго ({text}); повторите позже"
+        return _("хранилище {p} занято другим процессом слишком долго ({text}); повторите позже").format(p=p, text=text)
     if code == _CANTOPEN:
         if not os.access(p.parent if str(p.parent) else ".", os.W_OK):
             return _no_write(p)
-        return f"не удаётся открыть хранилище {p} ({text})"
+        return _("не удаётся открыть хранилище {p} ({text})").format(p=p, text=text)
     if code == _IOERR:
-        return f"ошибка чтения или записи хранилища {p} ({text}); проверьте диск"
-    return f"ошибка хранилища {p}: {text}"
+        return _("ошибка чтения или записи хранилища {p} ({text}); проверьте диск").format(p=p, text=text)
+    return _("ошибка хранилища {p}: {text}").format(p=p, text=text)
 
 
 def _no_write(p: Path) -> str:
     folder = p.parent if str(p.parent) else Path(".")
     if os.access(folder, os.W_OK) and p.exists() and not os.access(p, os.W_OK):
-        return f"нет прав на запись в файл хранилища {p}; запустите от имени его владельца или укажите другой --db"
-    return (f"нет прав на запись в каталог {folder} (рядом с хранилищем создаются служебные файлы журнала); "
-            "запустите от имени владельца каталога или укажите другой --db")
+        return _("нет прав на запись в файл хранилища {p}; запустите от имени его владельца или укажите другой --db").format(p=p)
+    return (_("нет прав на запись в каталог {folder} (рядом с хранилищем создаются служебные файлы журнала); "
+            "запустите от имени владельца каталога или укажите другой --db").format(folder=folder))
 
 
 def writable(p: Path) -> bool:
@@ -128,13 +129,13 @@ def connect(path: str | Path, *, create: bool = False, readonly: bool = False) -
     try:
         exists = p.exists()
     except OSError as e:
-        raise StoreError(f"не удаётся открыть хранилище {p}: {e.strerror}") from None
+        raise StoreError(_("не удаётся открыть хранилище {p}: {strerror}").format(p=p, strerror=e.strerror)) from None
     if not create and not exists:
-        raise NoStore(f"хранилище {p} не найдено; его создаёт `legality scan ... --db {p}`")
+        raise NoStore(_("хранилище {p} не найдено; его создаёт `legality scan ... --db {p}`").format(p=p))
     if exists and p.is_dir():
-        raise NotAStore(f"{p} — каталог; --db ожидает путь к файлу")
+        raise NotAStore(_("{p} — каталог; --db ожидает путь к файлу").format(p=p))
     if create and not p.parent.exists():
-        raise NoStore(f"не удаётся создать хранилище {p}: каталога {p.parent} нет")
+        raise NoStore(_("не удаётся создать хранилище {p}: каталога {parent} нет").format(p=p, parent=p.parent))
     if readonly and exists and not writable(p):
         return _open_readonly(p)
     if not writable(p):
@@ -176,8 +177,8 @@ def _open_readonly(p: Path) -> sqlite3.Connection:
         wal_size = 0
     if wal_size and not shm.exists():
         raise StoreError(
-            f"хранилище {p} нельзя прочитать без прав на запись: последние изменения ещё в журнале {wal}; "
-            "откройте хранилище один раз от имени его владельца (например, `legality runs`)")
+            _("хранилище {p} нельзя прочитать без прав на запись: последние изменения ещё в журнале {wal}; "
+            "откройте хранилище один раз от имени его владельца (например, `legality runs`)").format(p=p, wal=wal))
     quoted = urllib.parse.quote(str(p.absolute()))
     uri = f"file:{quoted}?mode=ro" if wal_size else f"file:{quoted}?immutable=1"
     try:
@@ -195,16 +196,16 @@ def _open_readonly(p: Path) -> sqlite3.Connection:
         raise NotAStore(describe(e, p)) from None
     if version == 0:
         conn.close()
-        raise NotAStore(f"{p} — файл SQLite, но не хранилище legality; укажите другой --db" if foreign
-                        else f"{p} — пустой файл, а не хранилище legality; укажите другой --db")
+        raise NotAStore(_("{p} — файл SQLite, но не хранилище legality; укажите другой --db").format(p=p) if foreign
+                        else _("{p} — пустой файл, а не хранилище legality; укажите другой --db").format(p=p))
     if version > LATEST:
         conn.close()
-        raise SchemaTooNew(f"{p}: версия схемы хранилища {version} новее поддерживаемой ({LATEST}); "
-                           "обновите legality или укажите другой --db")
+        raise SchemaTooNew(_("{p}: версия схемы хранилища {version} новее поддерживаемой ({latest}); "
+                           "обновите legality или укажите другой --db").format(p=p, version=version, latest=LATEST))
     if version < LATEST:
         conn.close()
-        raise StoreError(f"хранилище {p} записано прежней версией legality и должно быть обновлено, а прав на "
-                         "запись нет; откройте его один раз от имени владельца (например, `legality runs`)")
+        raise StoreError(_("хранилище {p} записано прежней версией legality и должно быть обновлено, а прав на "
+                         "запись нет; откройте его один раз от имени владельца (например, `legality runs`)").format(p=p))
     return conn
 
 
@@ -226,8 +227,8 @@ def migrate(conn: sqlite3.Connection, *, target: int = LATEST, where: str = "sto
     current = schema_version(conn)
     if current > LATEST:
         raise SchemaTooNew(
-            f"{where}: версия схемы хранилища {current} новее поддерживаемой ({LATEST}); "
-            "обновите legality или укажите другой --db")
+            _("{where}: версия схемы хранилища {current} новее поддерживаемой ({latest}); "
+            "обновите legality или укажите другой --db").format(where=where, current=current, latest=LATEST))
     if current >= target:
         return current
     if current == 0:
@@ -235,7 +236,7 @@ def migrate(conn: sqlite3.Connection, *, target: int = LATEST, where: str = "sto
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         ).fetchone()[0]
         if foreign:
-            raise NotAStore(f"{where} — файл SQLite, но не хранилище legality; укажите другой --db")
+            raise NotAStore(_("{where} — файл SQLite, но не хранилище legality; укажите другой --db").format(where=where))
     for version, purpose, statements in MIGRATIONS:
         if version > target:
             break

@@ -17,15 +17,19 @@ COUNTS = ("records", "clean", "flagged", "invalid", "partial", "unchanged", "can
 
 def list_runs(conn: sqlite3.Connection, *, limit: int | None = None) -> list[dict[str, Any]]:
     """Newest first.  A run still running (or interrupted) is counted from what it has committed."""
-    sql = (f"SELECT id, started, finished, status, rules_version, inputs, resumed, summary, {', '.join(COUNTS)}"
-           " FROM runs ORDER BY id DESC")
+    sql = (f"SELECT id, started, finished, status, rules_version, inputs, resumed, summary, options,"
+           f" {', '.join(COUNTS)} FROM runs ORDER BY id DESC")
     if limit:
         sql += f" LIMIT {int(limit)}"
     out = []
     for row in conn.execute(sql).fetchall():
         run = dict(zip(("id", "started", "finished", "status", "rules_version", "inputs", "resumed", "summary",
-                        *COUNTS), row))
+                        "options", *COUNTS), row))
         run["inputs"] = orjson.loads(run["inputs"])
+        # the rules' edition date (ISO; `rules/EDITION`) a scan records in its options since issue 14;
+        # None: undated rules, or a run of an older release
+        options = orjson.loads(run.pop("options") or "{}")
+        run["rules_edition"] = options.get("rules_edition") if isinstance(options, dict) else None
         summary = orjson.loads(run.pop("summary")) if run["summary"] else {}
         run["coverage"] = summary.get("coverage") if isinstance(summary, dict) else None
         if run["status"] != "completed":
@@ -83,6 +87,21 @@ def rule_stats(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         out.append({"rule": rule, "fired": 0, "new": 0, "known": 0, "confirmed": 0, "dismissed": 0, "resolved": 0,
                     "precision": None, "undetermined": int(undetermined[rule])})
     out.sort(key=lambda s: s["rule"])
+    return out
+
+
+def rule_titles(conn: sqlite3.Connection) -> dict[str, str]:
+    """Rule id → its title as the latest candidate of the rule carries it: what `stats` shows people
+    (a rule id is the author's name for it, not a prosecutor's)."""
+    out: dict[str, str] = {}
+    for rule, body in conn.execute("SELECT rule, candidate FROM candidates WHERE id IN"
+                                   " (SELECT max(id) FROM candidates GROUP BY rule)"):
+        try:
+            title = orjson.loads(body).get("title")
+        except (orjson.JSONDecodeError, AttributeError):
+            continue
+        if isinstance(title, str) and title:
+            out[rule] = title
     return out
 
 

@@ -21,6 +21,7 @@ from typing import Any, Iterable, Iterator
 
 import orjson
 
+from ..i18n import _
 from .db import StoreError, normalize_time, now, transaction
 
 DECISION_TAG = "legality.decision/1"
@@ -46,17 +47,17 @@ def resolve_fingerprint(conn: sqlite3.Connection, text: str) -> str:
     prefix = text.strip().lower()
     if len(prefix) < MIN_PREFIX or not _HEX.match(prefix):
         raise UnknownFingerprint(
-            f"«{text}» — не отпечаток: нужно не меньше {MIN_PREFIX} шестнадцатеричных символов "
-            "(см. `legality review list`)")
+            _("«{text}» — не № замечания: нужно не меньше {min_prefix} шестнадцатеричных символов "
+            "(столбец «№ замечания» в `legality review list`)").format(text=text, min_prefix=MIN_PREFIX))
     rows = [r[0] for r in conn.execute(
         "SELECT fingerprint FROM candidates WHERE fingerprint >= ? AND fingerprint < ? ORDER BY fingerprint"
         " LIMIT 6", (prefix, prefix + "~"))]
     if not rows:
-        raise UnknownFingerprint(f"кандидата с отпечатком {prefix} в хранилище нет "
-                                 "(см. `legality review list`)")
+        raise UnknownFingerprint(_("замечания № {prefix} в хранилище нет "
+                                 "(см. `legality review list`)").format(prefix=prefix))
     if len(rows) > 1:
-        raise UnknownFingerprint(f"начало отпечатка {prefix} неоднозначно: {', '.join(rows[:5])}"
-                                 f"{', …' if len(rows) > 5 else ''}; укажите больше символов")
+        raise UnknownFingerprint(_("начало № замечания {prefix} неоднозначно: {join}"
+                                 "{value}; укажите больше символов").format(prefix=prefix, join=', '.join(rows[:5]), value=', …' if len(rows) > 5 else ''))
     return rows[0]
 
 
@@ -76,13 +77,13 @@ class Decision:
 def check_decision(action: str, by: str | None, reason: str | None) -> tuple[str, str | None]:
     """Who and why are part of the decision: a dismissal without both is refused."""
     if action not in ACTIONS:
-        raise InvalidDecision(f"неизвестное действие {action!r}: dismiss или confirm")
+        raise InvalidDecision(_("неизвестное действие {action!r}: dismiss или confirm").format(action=action))
     by = (by or "").strip()
     reason = (reason or "").strip() or None
     if not by:
-        raise InvalidDecision("решение должно содержать имя проверяющего (--by)")
+        raise InvalidDecision(_("решение должно содержать имя проверяющего (--by)"))
     if action == "dismiss" and reason is None:
-        raise InvalidDecision("отклонение должно содержать причину (--reason)")
+        raise InvalidDecision(_("отклонение должно содержать причину (--reason)"))
     return by, reason
 
 
@@ -113,19 +114,23 @@ def _apply_latest(conn: sqlite3.Connection, fp: str) -> None:
 # ---- listing
 
 
-def list_candidates(conn: sqlite3.Connection, *, statuses: Iterable[str] = (), rule: str | None = None,
-                    case: str | None = None, severity: str | None = None,
+def list_candidates(conn: sqlite3.Connection, *, statuses: Iterable[str] = (), rule: str | Iterable[str] | None = None,
+                    case: str | None = None, severity: str | Iterable[str] | None = None,
                     limit: int | None = None) -> tuple[list[dict[str, Any]], int]:
-    """Matching candidates, most severe first then by case; and how many match in all."""
+    """Matching candidates, most severe first then by case; and how many match in all.
+    `rule` and `severity` may be one value or several (any of them)."""
     where, args = [], []
     statuses = list(statuses)
     if statuses:
         where.append(f"status IN ({', '.join('?' * len(statuses))})")
         args += statuses
     for column, value in (("rule", rule), ("case_id", case), ("severity", severity)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            args.append(value)
+        if value is None:
+            continue
+        values = [value] if isinstance(value, str) else list(value)
+        if values:
+            where.append(f"{column} IN ({', '.join('?' * len(values))})")
+            args += values
     clause = f" WHERE {' AND '.join(where)}" if where else ""
     total = conn.execute(f"SELECT count(*) FROM candidates{clause}", args).fetchone()[0]
     sql = (f"SELECT fingerprint, status, case_id, rule, offence, severity, first_run, last_run, first_seen,"
@@ -146,6 +151,24 @@ def list_candidates(conn: sqlite3.Connection, *, statuses: Iterable[str] = (), r
             "candidate": orjson.loads(body),
         })
     return out, total
+
+
+def case_contexts(conn: sqlite3.Connection, case_ids: Iterable[str | None]) -> dict[str, Any]:
+    """The latest recorded context (court, verdict date, articles: `RecordContext`) of each case id,
+    as its candidates keep it (`candidates.context`, schema step 5); a case whose candidates were
+    recorded before that step is absent.  For `review list`: the court and article a prosecutor
+    filters and reads by (added for issue 14)."""
+    from .scanstate import context_from_json
+
+    ids = sorted({c for c in case_ids if c is not None})
+    out: dict[str, Any] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for case_id, text in conn.execute(
+                f"SELECT case_id, context FROM candidates WHERE context IS NOT NULL AND case_id IN"
+                f" ({', '.join('?' * len(chunk))}) ORDER BY last_run, id", chunk):
+            out[case_id] = context_from_json(text)  # the latest run's context wins
+    return out
 
 
 # ---- moving decisions between stores
@@ -181,21 +204,21 @@ def parse_decision(text: str) -> Decision:
     try:
         d = orjson.loads(text)
     except orjson.JSONDecodeError as e:
-        raise ValueError(f"строка не является корректным JSON (ошибка около символа {e.pos + 1})") from None
+        raise ValueError(_("строка не является корректным JSON (ошибка около символа {value})").format(value=e.pos + 1)) from None
     if not isinstance(d, dict):
-        raise ValueError("ожидается JSON-объект")
+        raise ValueError(_("ожидается JSON-объект"))
     if d.get("format", DECISION_TAG) != DECISION_TAG:
-        raise ValueError(f"format: {d.get('format')!r}, ожидается {DECISION_TAG!r}")
+        raise ValueError(_("format: {get!r}, ожидается {decision_tag!r}").format(get=d.get('format'), decision_tag=DECISION_TAG))
     fp = d.get("fingerprint")
     if not isinstance(fp, str) or len(fp) < 16 or not _HEX.match(fp):
-        raise ValueError("fingerprint: ожидается полный отпечаток (шестнадцатеричная строка)")
+        raise ValueError(_("fingerprint: ожидается полный отпечаток (шестнадцатеричная строка)"))
     raw_action = d.get("action")
     action = raw_action if isinstance(raw_action, str) else repr(raw_action)  # refused below unless an action
     for key in ("by", "at"):
         if not isinstance(d.get(key), str):
-            raise ValueError(f"{key}: ожидается строка")
+            raise ValueError(_("{key}: ожидается строка").format(key=key))
     if d.get("reason") is not None and not isinstance(d["reason"], str):
-        raise ValueError("reason: ожидается строка или null")
+        raise ValueError(_("reason: ожидается строка или null"))
     try:
         by, reason = check_decision(action, d["by"], d.get("reason"))
     except StoreError as e:
@@ -203,7 +226,7 @@ def parse_decision(text: str) -> Decision:
     try:
         at = normalize_time(d["at"])
     except ValueError:
-        raise ValueError(f"at: {d['at'][:40]!r} — не время ISO 8601 (например, 2024-05-01T10:00:00Z)") from None
+        raise ValueError(_("at: {value!r} — не время ISO 8601 (например, 2024-05-01T10:00:00Z)").format(value=d['at'][:40])) from None
     return Decision(fp, action, reason, by, at)
 
 
@@ -222,8 +245,8 @@ def import_decisions(conn: sqlite3.Connection, lines: Iterable[tuple[int, str]])
                 result.rejected.append((lineno, str(e)))
                 continue
             if dec.at > latest_allowed:
-                result.rejected.append((lineno, f"at: {dec.at} — время решения в будущем (позже текущего больше "
-                                                "чем на сутки); проверьте часы в том ведомстве, откуда файл"))
+                result.rejected.append((lineno, _("at: {at} — время решения в будущем (позже текущего больше "
+                                                "чем на сутки); проверьте часы в том ведомстве, откуда файл").format(at=dec.at)))
                 continue
             before = _latest(conn, dec.fingerprint)
             cur = conn.execute("INSERT OR IGNORE INTO decisions (fingerprint, action, reason, by, at, origin,"

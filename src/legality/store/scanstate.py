@@ -31,6 +31,7 @@ from typing import Any
 import orjson
 
 from .. import __version__
+from ..i18n import _
 from ..model.jsonable import safe_dumps
 from ..result.candidate import Candidate
 from ..result.coverage import coverage_from_json
@@ -63,7 +64,7 @@ def line_from_json(text: str | bytes) -> ReportLine:
     d = orjson.loads(text)
     return ReportLine(
         case_id=d["case_id"], file=d["source"]["file"], line=d["source"]["line"], status=d["status"],
-        candidates=[Candidate(**c) for c in d["candidates"]], errors=d["errors"],
+        candidates=[Candidate.from_json(c) for c in d["candidates"]], errors=d["errors"],
         faults=d.get("faults") or [], coverage=coverage_from_json(d.get("coverage")),
     )
 
@@ -71,14 +72,18 @@ def line_from_json(text: str | bytes) -> ReportLine:
 def context_to_json(ctx: RecordContext | None) -> str | None:
     if ctx is None:
         return None
-    return orjson.dumps([ctx.court_code, ctx.court_name, ctx.verdict_date, ctx.articles]).decode()
+    return orjson.dumps([ctx.court_code, ctx.court_name, ctx.verdict_date, ctx.articles,
+                         ctx.region, ctx.judge_id, ctx.refs]).decode()
 
 
 def context_from_json(text: str | None) -> RecordContext | None:
+    """Also a context stored by an older release (four items: no region, judge, article refs)."""
     if text is None:
         return None
-    code, name, date, articles = orjson.loads(text)
-    return RecordContext(code, name, date, tuple((oid, ref) for oid, ref in articles))
+    code, name, date, articles, *more = orjson.loads(text)
+    region, judge_id, refs = (more + [None, None, []])[:3]
+    return RecordContext(code, name, date, tuple((oid, ref) for oid, ref in articles), region=region,
+                         judge_id=judge_id, refs=tuple(tuple(r) for r in refs or ()))
 
 
 @dataclass(slots=True)
@@ -147,13 +152,20 @@ class StoreState:
                 "ORDER BY id DESC LIMIT 1").fetchone()
             if self.resume:
                 if last is None or last[1] != "interrupted":
-                    log.warning("хранилище %s: прерванного запуска нет; начинается новый запуск", self.path)
+                    log.warning(_("хранилище {path}: прерванного запуска нет; начинается новый запуск").format(
+                        path=self.path))
                 elif last[2] != rules_version or orjson.loads(last[5]).get("legality") != __version__:
-                    log.warning("хранилище %s: запуск %d прерван с другими правилами (версия %s); "
-                                "начинается новый запуск", self.path, last[0], last[2])
+                    log.warning(_("хранилище {path}: запуск {run} прерван с другими правилами (версия {version}); "
+                                  "начинается новый запуск").format(path=self.path, run=last[0], version=last[2]))
+                elif "lang" in options and orjson.loads(last[5]).get("lang", "ru") != options["lang"]:
+                    # its stored lines are written in the other language: replayed, they would mix two
+                    # languages in one report
+                    log.warning(_("хранилище {path}: запуск {run} прерван с отчётом на другом языке; "
+                                  "начинается новый запуск").format(path=self.path, run=last[0]))
                 elif not same_inputs(orjson.loads(last[3]), inputs):
-                    log.warning("хранилище %s: запуск %d прерван на других входных данных (%s); "
-                                "начинается новый запуск", self.path, last[0], ", ".join(orjson.loads(last[3])))
+                    log.warning(_("хранилище {path}: запуск {run} прерван на других входных данных ({inputs}); "
+                                  "начинается новый запуск").format(path=self.path, run=last[0],
+                                                                    inputs=", ".join(orjson.loads(last[3]))))
                 else:
                     self._reattach(last[0], last[4], orjson.loads(last[5]), options)
             if not self.resumed:
@@ -174,7 +186,8 @@ class StoreState:
             conn.close()
             self.conn = None
             raise
-        log.info("хранилище %s: запуск %d %s", self.path, self.run_id, "продолжен" if self.resumed else "начат")
+        log.info((_("хранилище {path}: запуск {run} продолжен") if self.resumed
+                  else _("хранилище {path}: запуск {run} начат")).format(path=self.path, run=self.run_id))
 
     def lookup(self, file: str, line: int, content_hash: str) -> ReportLine | str | None:
         self._maybe_flush()
@@ -196,7 +209,8 @@ class StoreState:
     def replay(self, result: ReportLine, content_hash: str) -> tuple[ReportLine | None, RecordContext | None]:
         done = self._done.get((result.file, result.line))
         if done is None or done.content_hash != content_hash or done.status == "unchanged":
-            raise StoreError(f"хранилище {self.path}: запись {result.file}:{result.line} не сохранена этим запуском")
+            raise StoreError(_("хранилище {path}: запись {file}:{line} не сохранена этим запуском").format(
+                path=self.path, file=result.file, line=result.line))
         return (None if done.output is None else line_from_json(done.output)), context_from_json(done.context)
 
     def record(self, result: ReportLine, content_hash: str,
@@ -206,9 +220,10 @@ class StoreState:
             return self.replay(result, content_hash)[0]  # committed before the interruption
         self._record_mark = len(self._ops)
         person = getattr(context, "person_id", None)
+        ctx_json = context_to_json(context)
         fresh: list[Candidate] = []
         for cand in result.candidates:
-            is_fresh, status = self._see(cand, result.case_id, person)
+            is_fresh, status = self._see(cand, result.case_id, person, ctx_json)
             if is_fresh and status != "dismissed":
                 fresh.append(cand)
         n_resolved = self._resolve(result, person)
@@ -224,7 +239,7 @@ class StoreState:
              self.run_id, result.status, report)))
         out_json = None if output is None else (report if output is result else line_to_json(output))
         self._progress(result.file, result.line, content_hash, result.status,
-                       len(result.candidates), len(fresh), n_resolved, out_json, context_to_json(context),
+                       len(result.candidates), len(fresh), n_resolved, out_json, ctx_json,
                        case_id=result.case_id,
                        checked=result.coverage.checked if result.coverage is not None else None)
         return output
@@ -258,21 +273,31 @@ class StoreState:
             self.conn = None
             self._ops.clear()
         if duplicates:
-            shown = ", ".join(c for c, _ in duplicates[:10]) + (", …" if len(duplicates) > 10 else "")
-            log.warning("номера дел, которые встречаются в нескольких записях партии: %d (записей: %d): %s. "
-                        "Находки каждой записи учитываются по её подсудимому; если это повторная выгрузка "
-                        "одного приговора, проверьте, какая запись верна", len(duplicates),
-                        sum(n for _, n in duplicates), shown)
-        log.info("хранилище %s: запуск %d %s: проверено %d, без изменений %d, кандидатов %d, новых %d, "
-                 "устранено %d", self.path, self.run_id, "завершён" if completed else "прерван", counts["records"],
-                 counts["unchanged"], counts["candidates"], counts["new"], counts["resolved"])
+            shown = ", ".join(c for c, _n in duplicates[:10]) + (", …" if len(duplicates) > 10 else "")
+            log.warning(_("номера дел, которые встречаются в нескольких записях партии: {cases} (записей: {records}): "
+                          "{shown}. Находки каждой записи учитываются по её подсудимому; если это повторная выгрузка "
+                          "одного приговора, проверьте, какая запись верна").format(
+                cases=len(duplicates), records=sum(n for _c, n in duplicates), shown=shown))
+        done = (_("хранилище {path}: запуск {run} завершён: проверено {records}, без изменений {unchanged}, "
+                  "кандидатов {candidates}, новых {new}, устранено {resolved}") if completed else
+                _("хранилище {path}: запуск {run} прерван: проверено {records}, без изменений {unchanged}, "
+                  "кандидатов {candidates}, новых {new}, устранено {resolved}"))
+        log.info(done.format(path=self.path, run=self.run_id, records=counts["records"], unchanged=counts["unchanged"],
+                             candidates=counts["candidates"], new=counts["new"], resolved=counts["resolved"]))
+
+    def status_of(self, fingerprint: str) -> str | None:
+        """A candidate's status as this run leaves it (new / known / dismissed / confirmed / resolved),
+        None if the store has never seen it: the «Статус» column of the human formats (`scan --db`).
+        Valid while the run is open (the formats write before `close`)."""
+        cand = self._current(fingerprint)
+        return None if cand is None else cand.status
 
     # ---- internals
 
     @property
     def _db(self) -> sqlite3.Connection:
         if self.conn is None:
-            raise StoreError("хранилище не открыто (ScanState.open не вызван)")
+            raise StoreError(_("хранилище не открыто (ScanState.open не вызван)"))
         return self.conn
 
     def _settle_stale_runs(self) -> None:
@@ -282,8 +307,9 @@ class StoreState:
                 "SELECT id, host, pid FROM runs WHERE status = 'running'").fetchall():
             if run_host == host and pid and _alive(pid) and pid != os.getpid():
                 raise StoreBusy(
-                    f"хранилище {self.path}: запуск {run_id} ещё выполняется (процесс {pid}); "
-                    "в хранилище пишет только одно сканирование одновременно")
+                    _("хранилище {path}: запуск {run} ещё выполняется (процесс {pid}); "
+                      "в хранилище пишет только одно сканирование одновременно").format(path=self.path, run=run_id,
+                                                                                        pid=pid))
             self._db.execute("UPDATE runs SET status = 'interrupted' WHERE id = ?", (run_id,))
 
     def _retire_interrupted(self) -> None:
@@ -299,7 +325,8 @@ class StoreState:
         self.run_id, self._started, self.resumed = run_id, started, True
         if orjson.dumps(old_options, option=orjson.OPT_SORT_KEYS, default=str) != orjson.dumps(
                 options, option=orjson.OPT_SORT_KEYS, default=str):
-            log.warning("хранилище %s: запуск %d продолжается с другими параметрами, чем был начат", self.path, run_id)
+            log.warning(_("хранилище {path}: запуск {run} продолжается с другими параметрами, чем был начат").format(
+                path=self.path, run=run_id))
         self._db.execute("UPDATE runs SET status = 'running', host = ?, pid = ?, resumed = resumed + 1,"
                          " finished = NULL WHERE id = ?", (socket.gethostname(), os.getpid(), run_id))
         self._done = {
@@ -307,7 +334,8 @@ class StoreState:
                 "SELECT file, line, content_hash, status, output, context FROM run_records WHERE run_id = ?",
                 (run_id,))
         }
-        log.warning("хранилище %s: продолжается запуск %d (уже сохранено записей: %d)", self.path, run_id, len(self._done))
+        log.warning(_("хранилище {path}: продолжается запуск {run} (уже сохранено записей: {saved})").format(
+            path=self.path, run=run_id, saved=len(self._done)))
 
     def flush(self) -> None:
         """Commit the batch in one short transaction: reviewers wait for the lock milliseconds, not seconds."""
@@ -349,7 +377,8 @@ class StoreState:
         """The evaluation this run committed for the record (its source is where it was read now)."""
         row = self._db.execute("SELECT report FROM records WHERE content_hash = ?", (content_hash,)).fetchone()
         if row is None:  # cannot happen in a store written by this module; evaluate again rather than fail
-            raise StoreError(f"хранилище {self.path}: для сохранённой записи {file}:{line} нет отчёта")
+            raise StoreError(_("хранилище {path}: для сохранённой записи {file}:{line} нет отчёта").format(
+                path=self.path, file=file, line=line))
         result = line_from_json(row[0])
         result.file, result.line = file, line
         return result
@@ -366,8 +395,10 @@ class StoreState:
     def _remember(self, fp: str, cand: _Cand) -> None:
         self._cands[fp] = cand
 
-    def _see(self, cand: Candidate, case_id: str | None, person_id: str | None = None) -> tuple[bool, str]:
-        """Insert or update one candidate; (first seen by this run?, its status now).
+    def _see(self, cand: Candidate, case_id: str | None, person_id: str | None = None,
+             context: str | None = None) -> tuple[bool, str]:
+        """Insert or update one candidate; (first seen by this run?, its status now).  `context`: its
+        record's context as JSON (`review list` shows the court and article); None keeps the stored one.
 
         The statements re-check reviewer statuses when they run: a reviewer may decide between this
         read and the batch's commit, and a decision is never overwritten by a scan.
@@ -379,10 +410,10 @@ class StoreState:
             status = self._decided(fp) or "new"
             self._ops.append((
                 "INSERT INTO candidates (fingerprint, case_id, rule, offence, severity, first_run, last_run,"
-                " first_seen, last_seen, status, candidate, person_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                f" coalesce(({_LATEST_DECISION}), 'new'), ?, ?)",
+                " first_seen, last_seen, status, candidate, person_id, context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                f" coalesce(({_LATEST_DECISION}), 'new'), ?, ?, ?)",
                 (fp, case_id, cand.rule, cand.offence, cand.severity, run, run, self._started, self._started,
-                 fp, body, person_id)))
+                 fp, body, person_id, context)))
             self._remember(fp, _Cand(status, run, case_id, person_id))
             return True, status
         status, first = current.status, current.first_run
@@ -393,8 +424,9 @@ class StoreState:
         self._ops.append((
             "UPDATE candidates SET status = CASE WHEN status IN ('dismissed', 'confirmed') THEN status ELSE ? END,"
             " first_seen = CASE WHEN first_run = ? THEN first_seen ELSE ? END, first_run = ?, last_run = ?,"
-            " last_seen = ?, severity = ?, candidate = ?, person_id = coalesce(?, person_id) WHERE fingerprint = ?",
-            (status, first, self._started, first, run, self._started, cand.severity, body, person_id, fp)))
+            " last_seen = ?, severity = ?, candidate = ?, person_id = coalesce(?, person_id),"
+            " context = coalesce(?, context) WHERE fingerprint = ?",
+            (status, first, self._started, first, run, self._started, cand.severity, body, person_id, context, fp)))
         self._remember(fp, _Cand(status, first, case_id, person_id or current.person_id))
         return first == run, status
 

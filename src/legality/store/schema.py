@@ -113,6 +113,12 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
         "ALTER TABLE runs ADD COLUMN checked_partial INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE runs ADD COLUMN checked_none INTEGER NOT NULL DEFAULT 0",
     )),
+    # issue 14: `review list` shows and filters by court and article; a run's per-record rows (and
+    # their contexts) are dropped when it completes, so a candidate keeps its record's context (the
+    # public particulars of the verdict, `scanstate.context_to_json`; NULL: seen before this step)
+    (5, "candidates keep their record's context (court, verdict date, articles)", (
+        "ALTER TABLE candidates ADD COLUMN context TEXT",
+    )),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -91,6 +91,7 @@ class Literal(Expr):
     value: object
     unit: str | None = None  # None (plain), "term" (value = (y, m, d)), "mrp", "hours"
     span: Span = _span()
+    kk: str | None = None  # a text's Kazakh translation (`"…" kk "…"`, a value in both languages); None elsewhere
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ class Define:
     scope: str  # record | offence | final_sentence
     expr: Expr
     span: Span = _span()
+    label_kk: str | None = None  # the label in Kazakh (`"…" kk "…"`)
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,7 @@ class Let:
     label: str | None
     expr: Expr
     span: Span = _span()
+    label_kk: str | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,7 @@ class Need:
     expr: Expr
     label: str | None
     span: Span = _span()
+    label_kk: str | None = None
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,11 @@ class Rule:
     facts: tuple[Ident, ...] = ()
     needs: tuple[Need, ...] = ()
     span: Span = _span()
+    # the Kazakh texts (`title "…" kk "…"`, `message "…" kk "…"`): None when not translated
+    title_kk: str | None = None
+    message_kk: Template | None = None
+    # where each key of an `allowed key: …` map stands (E116 points there)
+    allowed_key_spans: tuple[Span, ...] = field(default=(), compare=False, repr=False)
     # where each clause keyword stood (for "duplicate clause" / trace output)
     clause_spans: tuple[tuple[str, Span], ...] = field(default=(), compare=False, repr=False)
 

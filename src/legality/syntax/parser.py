@@ -118,7 +118,7 @@ MAX_QUANT_NESTING = 4
 _NOT_LEVELS = frozenset({
     "start", "import_stmt", "define_stmt", "scope", "rule_stmt", "title", "severity", "cite", "cite_item",
     "in_force", "by_date", "tags", "let", "when", "needs", "unless", "overrides", "violation", "actual", "allowed",
-    "allowed_map", "allowed_entry", "message", "facts", "args", "term_lit", "expr",
+    "allowed_map", "allowed_entry", "message", "facts", "args", "term_lit", "expr", "text",
 })
 
 
@@ -152,8 +152,12 @@ def _too_deep(tree: Tree[Token], file: str, base: Span | None = None) -> Diagnos
 CLAUSES = ("title", "severity", "cite", "in_force", "tags", "let", "when", "needs", "unless", "overrides",
            "violation", "actual", "allowed", "message", "facts")
 _SINGLE = {"title", "severity", "in_force", "violation", "actual", "allowed", "message"}
-# what a clause method hands to `rule_stmt`: (kind, value, where the clause stood)
-_Clause = tuple[str, Any, Span]
+# a clause's Kazakh text travels with it (kind, value, span, kk) and lands in this field of `A.Rule`
+_KK_FIELD = {"title": "title_kk", "message": "message_kk"}
+# what a clause method hands to `rule_stmt`: (kind, value, where the clause stood[, its Kazakh text])
+_Clause = tuple[Any, ...]
+# a text and its Kazakh translation as written (`"…" kk "…"`): the string tokens
+_RawText = tuple[Token, Token | None]
 
 
 @v_args(meta=True, inline=True)
@@ -174,8 +178,20 @@ class _ToAst(Transformer[Token, Any]):
     def import_stmt(self, meta: Meta, s: Token) -> A.Import:
         return A.Import(_unquote(s, self.file), self.sp(meta))
 
-    def define_stmt(self, meta: Meta, name: Token, label: Token | None, scope: str | None, expr: A.Expr) -> A.Define:
-        return A.Define(str(name), _unquote(label, self.file) if label else None, scope or "record", expr, self.sp(meta))
+    def define_stmt(self, meta: Meta, name: Token, label: _RawText | None, scope: str | None, expr: A.Expr) -> A.Define:
+        ru, kk = self._texts(label)
+        return A.Define(str(name), ru, scope or "record", expr, self.sp(meta), label_kk=kk)
+
+    def text(self, meta: Meta, ru: Token, kk: Token | None) -> _RawText:
+        return (ru, kk)
+
+    def _texts(self, t: _RawText | None) -> tuple[str | None, str | None]:
+        if t is None:
+            return None, None
+        return _unquote(t[0], self.file), (_unquote(t[1], self.file) if t[1] is not None else None)
+
+    def bilingual(self, meta: Meta, ru: Token, kk: Token) -> A.Literal:
+        return A.Literal(_unquote(ru, self.file), None, self.sp(meta), kk=_unquote(kk, self.file))
 
     def scope(self, meta: Meta, tok: Token) -> str:
         return str(tok)
@@ -185,8 +201,12 @@ class _ToAst(Transformer[Token, Any]):
         rid, scope, *clauses = children
         fields: dict[str, Any] = {"lets": [], "whens": [], "needs": [], "unlesses": [], "cites": [], "tags": [], "overrides": [], "facts": []}
         spans: list[tuple[str, Span]] = []
-        for kind, value, span in clauses:
+        for kind, value, span, *extra in clauses:
             spans.append((kind, span))
+            if kind in _KK_FIELD and kind not in fields and extra and extra[0] is not None:
+                fields[_KK_FIELD[kind]] = extra[0]
+            if kind == "allowed" and kind not in fields:
+                fields["allowed_key_spans"] = extra[1] if len(extra) > 1 else ()
             if kind in _SINGLE:
                 if kind in fields:
                     raise _Bad(Diagnostic("E007", f"clause `{kind.replace('_', ' ')}` appears twice in rule {rid}", span,
@@ -207,8 +227,9 @@ class _ToAst(Transformer[Token, Any]):
         return A.Rule(str(rid), scope or "record", span=self.sp(meta), clause_spans=tuple(spans), **fields)
 
     # ---- clauses: (kind, value, span)
-    def title(self, meta: Meta, s: Token) -> _Clause:
-        return ("title", _unquote(s, self.file), self.sp(meta))
+    def title(self, meta: Meta, t: _RawText) -> _Clause:
+        ru, kk = self._texts(t)
+        return ("title", ru, self.sp(meta), kk)
 
     def severity(self, meta: Meta, tok: Token) -> _Clause:
         return ("severity", str(tok), self.sp(meta))
@@ -232,14 +253,16 @@ class _ToAst(Transformer[Token, Any]):
     def tags(self, meta: Meta, toks: list[Token]) -> _Clause:
         return ("tags", [A.Ident(str(t), _span(self.file, t)) for t in toks], self.sp(meta))
 
-    def let(self, meta: Meta, name: Token, label: Token | None, expr: A.Expr) -> _Clause:
-        return ("let", A.Let(str(name), _unquote(label, self.file) if label else None, expr, self.sp(meta)), self.sp(meta))
+    def let(self, meta: Meta, name: Token, label: _RawText | None, expr: A.Expr) -> _Clause:
+        ru, kk = self._texts(label)
+        return ("let", A.Let(str(name), ru, expr, self.sp(meta), label_kk=kk), self.sp(meta))
 
     def when(self, meta: Meta, e: A.Expr) -> _Clause:
         return ("when", e, self.sp(meta))
 
-    def needs(self, meta: Meta, e: A.Expr, label: Token | None) -> _Clause:
-        need = A.Need(e, _unquote(label, self.file) if label else None, self.sp(meta))
+    def needs(self, meta: Meta, e: A.Expr, label: _RawText | None) -> _Clause:
+        ru, kk = self._texts(label)
+        need = A.Need(e, ru, self.sp(meta), label_kk=kk)
         return ("needs", need, self.sp(meta))
 
     def unless(self, meta: Meta, e: A.Expr) -> _Clause:
@@ -255,18 +278,21 @@ class _ToAst(Transformer[Token, Any]):
     def actual(self, meta: Meta, e: A.Expr) -> _Clause:
         return ("actual", e, self.sp(meta))
 
-    def allowed(self, meta: Meta, body: A.Expr | tuple[tuple[str, A.Expr], ...]) -> _Clause:
+    def allowed(self, meta: Meta, body: A.Expr | list[tuple[str, A.Expr, Span]]) -> _Clause:
+        if isinstance(body, list):  # a map: its entries, and where each key stands
+            return ("allowed", tuple((k, e) for k, e, _ in body), self.sp(meta), None, tuple(sp for _, _, sp in body))
         return ("allowed", body, self.sp(meta))
 
     @v_args(meta=True, inline=False)
-    def allowed_map(self, meta: Meta, entries: list[tuple[str, A.Expr]]) -> tuple[tuple[str, A.Expr], ...]:
-        return tuple(entries)
+    def allowed_map(self, meta: Meta, entries: list[tuple[str, A.Expr, Span]]) -> list[tuple[str, A.Expr, Span]]:
+        return list(entries)
 
-    def allowed_entry(self, meta: Meta, key: Token, e: A.Expr) -> tuple[str, A.Expr]:
-        return (str(key), e)
+    def allowed_entry(self, meta: Meta, key: Token, e: A.Expr) -> tuple[str, A.Expr, Span]:
+        return (str(key), e, _span(self.file, key))
 
-    def message(self, meta: Meta, s: Token) -> _Clause:
-        return ("message", self._template(s), self.sp(meta))
+    def message(self, meta: Meta, t: _RawText) -> _Clause:
+        ru, kk = t
+        return ("message", self._template(ru), self.sp(meta), self._template(kk) if kk is not None else None)
 
     @v_args(meta=True, inline=False)
     def facts(self, meta: Meta, toks: list[Token]) -> _Clause:

@@ -57,7 +57,7 @@ def _lit(e: A.Literal) -> str:
         # decimals only (the grammar has no fraction literal; 3/4 is a division)
         return _decimal(v)
     if isinstance(v, str):
-        return _q(v)
+        return _q(v) + (f" kk {_q(e.kk)}" if e.kk is not None else "")
     if isinstance(v, dt.date):
         return v.isoformat()
     raise TypeError(v)
@@ -112,12 +112,17 @@ def template(t: A.Template) -> str:
     return _q(t.raw)
 
 
+def _kk(ind: str, kk: str | None) -> str:
+    """A Kazakh text on its own line under the Russian one it translates (nothing when there is none)."""
+    return "" if kk is None else f"\n{ind}   kk {_q(kk)}"
+
+
 def rule(r: A.Rule) -> str:
     head = f"rule {r.id}" + (f" for {r.scope}" if r.scope != "record" else "") + " {"
     out = [head]
     ind = "  "
     if r.title is not None:
-        out.append(f"{ind}title {_q(r.title)}")
+        out.append(f"{ind}title {_q(r.title)}" + _kk(ind, r.title_kk))
     if r.severity is not None:
         out.append(f"{ind}severity {r.severity}")
     if r.cites:
@@ -133,12 +138,13 @@ def rule(r: A.Rule) -> str:
     if r.tags:
         out.append(f"{ind}tags " + ", ".join(t.value for t in r.tags))
     for lt in r.lets:
-        lbl = f" {_q(lt.label)}" if lt.label else ""
+        lbl = f" {_q(lt.label)}" + (f" kk {_q(lt.label_kk)}" if lt.label_kk is not None else "") if lt.label else ""
         out.append(f"{ind}let {lt.name}{lbl} = {expr(lt.expr)}")
     for w in r.whens:
         out.append(f"{ind}when {expr(w)}")
     for nd in r.needs:
-        out.append(f"{ind}needs {expr(nd.expr)}" + (f" {_q(nd.label)}" if nd.label else ""))
+        out.append(f"{ind}needs {expr(nd.expr)}" + (f" {_q(nd.label)}" if nd.label else "")
+                   + (f" kk {_q(nd.label_kk)}" if nd.label and nd.label_kk is not None else ""))
     for u in r.unlesses:
         out.append(f"{ind}unless {expr(u)}")
     if r.overrides:
@@ -153,7 +159,8 @@ def rule(r: A.Rule) -> str:
         else:
             out.append(f"{ind}allowed {expr(r.allowed)}")
     if r.message is not None:
-        out.append(f"{ind}message {template(r.message)}")
+        out.append(f"{ind}message {template(r.message)}"
+                   + _kk(ind, r.message_kk.raw if r.message_kk is not None else None))
     if r.facts:
         out.append(f"{ind}facts " + ", ".join(f.value for f in r.facts))
     out.append("}")
@@ -161,7 +168,7 @@ def rule(r: A.Rule) -> str:
 
 
 def define(d: A.Define) -> str:
-    lbl = f" {_q(d.label)}" if d.label else ""
+    lbl = f" {_q(d.label)}" + (f" kk {_q(d.label_kk)}" if d.label_kk is not None else "") if d.label else ""
     sc = f" for {d.scope}" if d.scope != "record" else ""
     return f"define {d.name}{lbl}{sc} = {expr(d.expr)}"
 

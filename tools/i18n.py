@@ -1,0 +1,316 @@
+"""The tool's message catalogues: extract the message ids, compile the `.po` fragments, check them.
+
+    python tools/i18n.py extract   # write src/legality/locale/legality.pot (every message id, where it is used)
+    python tools/i18n.py compile   # locale/<lang>/*.po  ->  locale/<lang>/LC_MESSAGES/legality.mo
+    python tools/i18n.py check     # what is missing or wrong; exit 1 if anything
+
+Where the message ids come from (docs/i18n.md):
+- every `_("…")`, `N_("…")`, `ngettext("…", "…", n)` in `src/legality` (Babel's Python extractor) and
+  in its Jinja templates (`templates/*.j2`, Jinja's Babel extractor):
+  Russian text, translated by the Kazakh catalogue (the Russian one is the identity);
+- every `--help` text of the command tree (`legality.cli.help_texts`): English, translated by both;
+- click's own words ("Usage:", "Error: Missing option …"), extracted from the installed click: English.
+A message id without a Cyrillic letter is English and needs a Russian translation too.
+
+Why fragments (`locale/<lang>/<part>.po`) merged at compile time: several people translate different
+parts at once without editing one file; the same id translated two different ways is an error.
+Why our own `.mo` writer: the bytes depend only on the translations (sorted, no dates), so a test can
+compare the committed catalogue with a fresh compile.
+
+Babel is a development tool (the `test` extra); at run time the standard library's gettext reads the
+`.mo` files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import struct
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "legality"
+LOCALE = SRC / "locale"
+POT = LOCALE / "legality.pot"
+LANGS = ("ru", "kk")
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+
+PLURAL_FORMS = {
+    "ru": ("nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+           "(n%100<10 || n%100>=20) ? 1 : 2);"),
+    "kk": "nplurals=2; plural=(n != 1);",
+}
+NPLURALS = {"ru": 3, "kk": 2}
+# a Kazakh translation may equal the Russian id only when the entry says so: the flag `#, same`
+# (e.g. a citation form «УК РК ст.{n}» a rule file must keep, or a proper name)
+SAME_FLAG = "same"
+CYRILLIC = re.compile(r"[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
+PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:![rsa])?(?::[^{}]*)?\}(?!\})|%\((\w+)\)[sd]")
+
+
+def is_english(msgid: str) -> bool:
+    return not CYRILLIC.search(msgid)
+
+
+def has_words(msgid: str) -> bool:
+    """False for an id of placeholders and punctuation only ("{title}{where}: {why}"): nothing to translate."""
+    return bool(re.search(r"[^\W\d_]", PLACEHOLDER.sub("", msgid)))
+
+
+def placeholders(text: str) -> set[str]:
+    return {a or b for a, b in PLACEHOLDER.findall(text)}
+
+
+MsgId = str | tuple[str, str]  # a plural entry is (singular, plural)
+
+
+@dataclass
+class Used:
+    msgid: MsgId
+    where: list[str] = field(default_factory=list)
+    origin: str = "code"  # code | help | click
+
+
+# ---- extraction
+
+
+def _extract_dir(folder: Path, origin: str, shown: Path) -> Iterable[tuple[MsgId, str]]:
+    from babel.messages.extract import extract_from_dir
+
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+            str(folder), method_map=[("**.py", "python"), ("**.j2", "jinja2.ext:babel_extract")], keywords=KEYWORDS,
+            comment_tags=(),
+            strip_comment_tags=True):
+        if isinstance(message, (list, tuple)):
+            if not all(message):
+                continue
+            msgid: MsgId = (message[0], message[1]) if len(message) > 1 else message[0]
+        elif not message:
+            continue
+        else:
+            msgid = message
+        yield msgid, f"{(shown / filename).as_posix()}:{lineno}"
+
+
+def used_messages() -> dict[MsgId, Used]:
+    """Every message id the tool can show, with where it is used (sorted by first appearance)."""
+    import click
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from legality import cli
+
+    found: dict[MsgId, Used] = {}
+
+    def add(msgid: MsgId, where: str, origin: str) -> None:
+        entry = found.setdefault(msgid, Used(msgid, origin=origin))
+        entry.where.append(where)
+
+    for msgid, where in _extract_dir(SRC, "code", Path("src/legality")):
+        add(msgid, where, "code")
+    for msgid in cli.help_texts(cli.main):
+        add(msgid, "--help legality", "help")
+    for name, cmd in sorted(cli.discover().items()):
+        for msgid in cli.help_texts(cmd):
+            add(msgid, f"--help legality {name}", "help")
+    for extra in cli.EXTRA_MSGIDS:
+        add(extra, "src/legality/cli.py (click's metavars)", "help")
+    for msgid, where in _extract_dir(Path(click.__file__).parent, "click", Path("click")):
+        add(msgid, where, "click")
+    return found
+
+
+def write_pot(found: dict[MsgId, Used], path: Path = POT) -> None:
+    out = ['# The message ids of legality (generated by `python tools/i18n.py extract`; do not edit).',
+           'msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"', '']
+    for entry in sorted(found.values(), key=lambda e: (e.origin != "code", _key(e.msgid))):
+        for where in entry.where[:5]:
+            out.append(f"#: {where}")
+        if isinstance(entry.msgid, tuple):
+            out += [f"msgid {_po_str(entry.msgid[0])}", f"msgid_plural {_po_str(entry.msgid[1])}",
+                    'msgstr[0] ""', ""]
+        else:
+            out += [f"msgid {_po_str(entry.msgid)}", 'msgstr ""', ""]
+    path.write_text("\n".join(out), encoding="utf-8")
+
+
+def _key(msgid: MsgId) -> str:
+    return msgid if isinstance(msgid, str) else msgid[0]
+
+
+def _po_str(text: str) -> str:
+    esc = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
+    lines = esc.split("\n")
+    if len(lines) == 1:
+        return f'"{esc}"'
+    parts = [line + "\\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    return '""\n' + "\n".join(f'"{p}"' for p in parts)
+
+
+# ---- the fragments
+
+
+@dataclass
+class Entry:
+    msgid: MsgId
+    strings: tuple[str, ...]  # one, or the plural forms
+    flags: frozenset[str]
+    source: str
+
+
+def read_fragments(lang: str) -> tuple[dict[MsgId, Entry], list[str]]:
+    """The translations of `lang` from all its `.po` fragments, and the conflicts between them."""
+    from babel.messages.pofile import read_po
+
+    merged: dict[MsgId, Entry] = {}
+    problems: list[str] = []
+    for po in sorted((LOCALE / lang).glob("*.po")):
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=lang, abort_invalid=True)
+        for message in catalog:
+            if not message.id or message.fuzzy:
+                continue
+            msgid: MsgId = tuple(message.id) if isinstance(message.id, (list, tuple)) else message.id  # type: ignore[assignment]
+            strings = tuple(message.string) if isinstance(message.string, (list, tuple)) else (message.string,)
+            if not any(strings):
+                continue
+            entry = Entry(msgid, strings, frozenset(message.flags), po.name)
+            old = merged.get(msgid)
+            if old is not None and old.strings != strings:
+                problems.append(f"{lang}: {_key(msgid)!r} is translated differently in {old.source} and {po.name}")
+                continue
+            merged[msgid] = entry
+    return merged, problems
+
+
+# ---- compile
+
+
+def mo_bytes(lang: str, entries: dict[MsgId, Entry]) -> bytes:
+    """GNU .mo bytes: a fixed header, the messages sorted by id, no hash table (gettext does not need one)."""
+    header = (f"Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n"
+              f"Language: {lang}\nPlural-Forms: {PLURAL_FORMS[lang]}\n")
+    pairs: dict[bytes, bytes] = {b"": header.encode("utf-8")}
+    for msgid, entry in entries.items():
+        if isinstance(msgid, tuple):
+            forms = list(entry.strings) + [entry.strings[-1]] * (NPLURALS[lang] - len(entry.strings))
+            pairs["\0".join(msgid).encode("utf-8")] = "\0".join(forms[:NPLURALS[lang]]).encode("utf-8")
+        else:
+            pairs[msgid.encode("utf-8")] = entry.strings[0].encode("utf-8")
+    keys = sorted(pairs)
+    ids = b"".join(k + b"\0" for k in keys)
+    strs = b"".join(pairs[k] + b"\0" for k in keys)
+    n = len(keys)
+    start = 7 * 4 + n * 16
+    offsets_ids, offsets_strs = [], []
+    pos = 0
+    for k in keys:
+        offsets_ids += [len(k), start + pos]
+        pos += len(k) + 1
+    base = start + len(ids)
+    pos = 0
+    for k in keys:
+        offsets_strs += [len(pairs[k]), base + pos]
+        pos += len(pairs[k]) + 1
+    out = struct.pack("<7I", 0x950412DE, 0, n, 7 * 4, 7 * 4 + n * 8, 0, 0)
+    out += struct.pack(f"<{2 * n}I", *offsets_ids) + struct.pack(f"<{2 * n}I", *offsets_strs)
+    return out + ids + strs
+
+
+def mo_path(lang: str) -> Path:
+    return LOCALE / lang / "LC_MESSAGES" / "legality.mo"
+
+
+def compile_all(write: bool = True) -> tuple[dict[str, bytes], list[str]]:
+    built: dict[str, bytes] = {}
+    problems: list[str] = []
+    for lang in LANGS:
+        entries, conflicts = read_fragments(lang)
+        problems += conflicts
+        built[lang] = mo_bytes(lang, entries)
+        if write:
+            mo_path(lang).parent.mkdir(parents=True, exist_ok=True)
+            mo_path(lang).write_bytes(built[lang])
+    return built, problems
+
+
+# ---- check
+
+
+def needs(lang: str, msgid: MsgId) -> bool:
+    """Russian text is its own Russian translation; English ids (help, click) need both languages."""
+    if not has_words(_key(msgid)):
+        return False
+    return lang == "kk" or is_english(_key(msgid))
+
+
+def check(found: dict[MsgId, Used] | None = None) -> dict[str, list[str]]:
+    """Problems by kind: missing, placeholders, untranslated (kk equal to the Russian id), conflicts."""
+    found = used_messages() if found is None else found
+    report: dict[str, list[str]] = {"missing": [], "placeholders": [], "untranslated": [], "conflicts": []}
+    for lang in LANGS:
+        entries, conflicts = read_fragments(lang)
+        report["conflicts"] += conflicts
+        for msgid, used in found.items():
+            if not needs(lang, msgid):
+                continue
+            entry = entries.get(msgid)
+            if entry is None:
+                report["missing"].append(f"{lang}: {_key(msgid)!r}  ({used.where[0]})")
+                continue
+            wanted = set().union(*(placeholders(m) for m in ((msgid,) if isinstance(msgid, str) else msgid)))
+            # a plural entry: each form may use a part ("1 was given"), all forms together use them all
+            got = [placeholders(s) for s in entry.strings]
+            if (any(g - wanted for g in got) or set().union(*got) != wanted
+                    or (isinstance(msgid, str) and got[0] != wanted)):
+                report["placeholders"].append(
+                    f"{lang} {entry.source}: {_key(msgid)!r}: {sorted(set().union(*got))} instead of {sorted(wanted)}")
+            if (lang == "kk" and not is_english(_key(msgid)) and entry.strings[0] == _key(msgid)
+                    and SAME_FLAG not in entry.flags):
+                report["untranslated"].append(f"kk {entry.source}: {_key(msgid)!r} (mark `#, same` if intended)")
+    return report
+
+
+def unused(found: dict[MsgId, Used] | None = None) -> list[str]:
+    """Entries of the fragments no code uses any more (to delete; not an error: a text may come back)."""
+    found = used_messages() if found is None else found
+    out = []
+    for lang in LANGS:
+        entries, _conflicts = read_fragments(lang)
+        out += [f"{lang} {e.source}: {_key(m)!r}" for m, e in entries.items() if m not in found]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("action", choices=("extract", "compile", "check"))
+    args = parser.parse_args(argv)
+    if args.action == "extract":
+        found = used_messages()
+        write_pot(found)
+        print(f"{len(found)} message ids -> {POT.relative_to(ROOT)}")
+        return 0
+    if args.action == "compile":
+        built, problems = compile_all()
+        for lang, data in built.items():
+            print(f"{mo_path(lang).relative_to(ROOT)}: {struct.unpack('<I', data[8:12])[0] - 1} messages")
+        for p in problems:
+            print(f"conflict: {p}", file=sys.stderr)
+        return 1 if problems else 0
+    found = used_messages()
+    report = check(found)
+    for line in unused(found):
+        print(f"unused (not an error): {line}")
+    bad = 0
+    for kind, lines in report.items():
+        for line in lines:
+            print(f"{kind}: {line}")
+        bad += len(lines)
+    print(f"{bad} problem(s)", file=sys.stderr)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
