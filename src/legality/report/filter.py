@@ -15,6 +15,7 @@ lists them), except that `--court` also hides a record of another court when its
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -108,8 +109,7 @@ class CandidateFilter:
             return None
         if len(kept) == len(line.candidates):
             return line
-        return ReportLine(case_id=line.case_id, file=line.file, line=line.line, status=line.status,
-                          candidates=kept, errors=line.errors, faults=line.faults, coverage=line.coverage)
+        return dataclasses.replace(line, candidates=kept)
 
 
 class Filtered(Formatter):

@@ -19,6 +19,7 @@ run completes (the run keeps its counts).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import socket
@@ -469,8 +470,7 @@ class StoreState:
             return None
         if len(fresh) == len(result.candidates):
             return result
-        return ReportLine(case_id=result.case_id, file=result.file, line=result.line, status=result.status,
-                          candidates=fresh, errors=result.errors, faults=result.faults, coverage=result.coverage)
+        return dataclasses.replace(result, candidates=fresh)
 
     def _mark_unchanged(self, file: str, line: int, content_hash: str, status: str, report: str,
                         case_id: str | None = None) -> None:
