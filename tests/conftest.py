@@ -19,3 +19,16 @@ def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory):
         # (tests of the language choice set or remove it themselves, tests/test_i18n.py)
         mp.setenv("LEGALITY_LANG", "ru")
         yield
+
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch):
+    """Rule-author diagnostics and `--help` in English (their message ids), here and in subprocesses:
+    for the tests that assert English diagnostic prose (the suite runs in Russian otherwise)."""
+    from legality import i18n
+
+    before = i18n.language()
+    monkeypatch.setenv("LEGALITY_LANG", "en")
+    i18n.set_language("en")
+    yield
+    i18n.set_language(before)

@@ -47,17 +47,17 @@ def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
-def test_check_clean_warning_and_error_exit_codes(tmp_path):
+def test_check_clean_warning_and_error_exit_codes(tmp_path, english):
     d = ruleset(tmp_path, GOOD)
     r = run("check", d)
-    assert r.exit_code == 0 and "1 rules, 1 facts: 0 errors, 0 warnings" in r.output
+    assert r.exit_code == 0 and "rules: 1, facts: 1; errors: 0, warnings: 0" in r.output
     (d / "r.legal").write_text(GOOD + "define unused = 1\n", encoding="utf-8")
     assert run("check", d).exit_code == 0
     r = run("check", d, "--strict")
     assert r.exit_code == 1 and "warning[W201]" in r.output
     (d / "r.legal").write_text(GOOD.replace("smax\n  message", "offence.committed_on\n  message"), encoding="utf-8")
     r = run("check", d)
-    assert r.exit_code == 2 and "error[E102]: cannot compare term with date" in r.output and "^" in r.output
+    assert r.exit_code == 2 and "error[E102]: cannot compare: term and date" in r.output and "^" in r.output
 
 
 def test_check_json_and_dumps(tmp_path):
@@ -73,7 +73,7 @@ def test_check_json_and_dumps(tmp_path):
         assert r.exit_code == 0 and needle in r.output, dump
 
 
-def test_graph_text_dot_and_cycle(tmp_path):
+def test_graph_text_dot_and_cycle(tmp_path, english):
     d = ruleset(tmp_path, GOOD)
     r = run("graph", d)
     assert r.exit_code == 0 and "fact smax" in r.output and "← smax" in r.output
@@ -109,15 +109,16 @@ def test_rule_tests_pass_fail_and_coverage(tmp_path):
     d = ruleset(tmp_path, GOOD, TESTS)
     r = run("test", d, "-v")
     assert r.exit_code == 0, r.output
-    assert "3 passed, 0 failed" in r.output and "PASS" in r.output
+    assert "Тестов пройдено: 3, не пройдено: 0" in r.output and r.output.count("ПРОЙДЕН ") == 3
     # the boundary record moved above the limit: the boundary test must fail
     (d / "tests" / "t.yaml").write_text(TESTS.replace("{years: 7}\n", "{years: 7, days: 2}\n"), encoding="utf-8")
     r = run("test", d)
-    assert r.exit_code == 1 and "FAIL" in r.output and "expected over-max to apply and pass" in r.output
+    assert r.exit_code == 1 and "НЕ ПРОЙДЕН" in r.output
+    assert "ожидалось, что правило over-max применится и нарушения не будет" in r.output
     # without its not_applicable test the rule lacks coverage
     (d / "tests" / "t.yaml").write_text(TESTS[:TESTS.index("  - name: a fine")], encoding="utf-8")
     r = run("test", d)
-    assert r.exit_code == 1 and "COVERAGE over-max: no not_applicable test" in r.output
+    assert r.exit_code == 1 and "НЕТ ТЕСТОВ over-max: не хватает тестов вида not_applicable" in r.output
 
 
 def test_rule_test_failure_shows_the_rule_status_and_reason(tmp_path):
@@ -125,7 +126,7 @@ def test_rule_test_failure_shows_the_rule_status_and_reason(tmp_path):
     d = ruleset(tmp_path, GOOD, bad)
     r = run("test", d)
     assert r.exit_code == 1
-    assert "expected over-max to fire; over-max@1: passed" in r.output
+    assert "ожидалось, что правило over-max сработает (нарушение); over-max@1: нарушения нет" in r.output
 
 
 def test_fmt_check_and_write(tmp_path):

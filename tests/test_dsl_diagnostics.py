@@ -72,7 +72,7 @@ DUP = 'rule dup-rule {{\n  title "t"\n  severity low\n  cite "УК РК ст.46"
     ("z_new.legal", "a_shipped.legal", False),
     ("a_new.legal", "z_shipped.legal", True),  # a file that imports the other comes after it, whatever its time
 ])
-def test_a_duplicate_rule_id_is_blamed_on_the_new_rule(tmp_path, new_name, old_name, imports):
+def test_a_duplicate_rule_id_is_blamed_on_the_new_rule(tmp_path, new_name, old_name, imports, english):
     import os
 
     (tmp_path / "law").symlink_to(LAW_DIR, target_is_directory=True)

@@ -182,7 +182,7 @@ def test_rules_cannot_reach_python(catalogue, snippet, code):
     assert code in {d.code for d in u.diags}, [d.header() for d in u.diags]
 
 
-def test_import_cannot_leave_the_rules_directory(tmp_path):
+def test_import_cannot_leave_the_rules_directory(tmp_path, english):
     from legality.driver import run_stages
     from legality.resources import LAW_DIR
 

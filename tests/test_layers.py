@@ -30,6 +30,7 @@ LAYERS: list[set[str]] = [
     {"engine", "report", "ruletest"},
     {"scan"},
     {"store"},
+    {"lsp"},
     {"commands"},
     {"cli"},
 ]

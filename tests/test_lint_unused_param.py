@@ -80,7 +80,7 @@ def test_a_parameter_no_rule_reads_is_reported_at_its_line(tmp_path, monkeypatch
     assert "используйте его в правиле или удалите, указав причину" in h.hint and "unused_reason" in h.hint
     assert h.level.value == "warning"
     rendered = h.render()
-    assert "demo.nobody:" in rendered and "warning[W103]" in rendered
+    assert "demo.nobody:" in rendered and "предупреждение[W103]" in rendered
 
 
 def test_read_through_a_fact_counts_and_unused_reason_silences(tmp_path):
@@ -132,7 +132,7 @@ def test_the_lint_entry_point_needs_an_own_catalogue(tmp_path):
 def test_check_reports_it_and_strict_fails(tmp_path):
     d = _ruleset(tmp_path)
     r = CliRunner().invoke(main, ["check", str(d)])
-    assert r.exit_code == 0 and "warning[W103]" in r.output and "demo.nobody" in r.output
+    assert r.exit_code == 0 and "предупреждение[W103]" in r.output and "demo.nobody" in r.output
     r = CliRunner().invoke(main, ["check", str(d), "--strict"])
     assert r.exit_code == 1
 

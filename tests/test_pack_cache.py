@@ -288,7 +288,7 @@ def test_rules_that_do_not_compile_exit_2_every_time_and_are_never_stored(tmp_pa
         r = CliRunner().invoke(main, ["scan", str(FIXTURES / "verdicts" / "lawful"), "--rules", str(rules),
                                       "-f", "jsonl", "-j", "1", "--no-progress"])
         assert r.exit_code == 2
-        assert "r.legal:10" in r.stderr and "error[E" in r.stderr
+        assert "r.legal:10" in r.stderr and "ошибка[E" in r.stderr
         assert pack_entries(cache_dir) == []
     assert PackStats.compiled == 2 and PackStats.loaded == 0
 

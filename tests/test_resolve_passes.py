@@ -88,7 +88,7 @@ def test_finish_decides_a_name_only_one_enum_has_and_rebuilds_only_the_path_to_i
     assert finish(lit, rep, lambda: []) is lit  # nothing to decide: the same node back
 
 
-def test_finish_reports_unknown_names_right_operand_first_and_types_them_any():
+def test_finish_reports_unknown_names_right_operand_first_and_types_them_any(english):
     tree = Node(Op.AND, BOOL, AT, (pending("zzz_left"), Node(Op.NOT, BOOL, AT, (pending("zzz_right"),))))
     rep = Reporter()
     out = finish(tree, rep, lambda: [])
@@ -143,7 +143,7 @@ def test_w102_comes_from_the_lint_stage_through_facts_of_facts(cat):
     assert "W102" not in {d.code for d in low.diags}
 
 
-def test_w201_only_on_a_rule_set_that_plans(cat):
+def test_w201_only_on_a_rule_set_that_plans(cat, english):
     unused = "define unused_fact = 1\n" + rule("true")
     u = compile_rules(sources={"t.legal": unused}, catalogue=cat)
     assert [d.code for d in u.diags] == ["W201"] and u.program is not None
@@ -165,7 +165,7 @@ def test_sources_in_memory_see_only_what_they_import(cat):
     assert [name for name, _ in u.timings] == [name for name, _ in STAGES]
 
 
-def test_sources_in_memory_resolve_imports_relative_to_the_importer(cat):
+def test_sources_in_memory_resolve_imports_relative_to_the_importer(cat, english):
     uses = rule("big > 1")
     u = compile_rules(sources={"common.legal": "define big = 3\n", "sub/x.legal": 'import "../common.legal"\n' + uses},
                       catalogue=cat)

@@ -82,7 +82,7 @@ def test_rules_that_do_not_compile_exit_2_with_located_diagnostics(tmp_path):
     out = tmp_path / "report.jsonl"
     r = run(str(VERDICTS / "planted"), "--rules", str(rules), "-o", str(out))
     assert r.exit_code == 2
-    assert "broken.legal:1" in r.stderr and "error[E" in r.stderr
+    assert "broken.legal:1" in r.stderr and "ошибка[E" in r.stderr
     assert not out.exists()
 
 

@@ -45,7 +45,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 # command name -> its module in legality.commands (imported when the command runs)
 COMMAND_MODULES: dict[str, str] = {
-    "cache": "cache", "check": "check", "explain": "explain", "fmt": "fmt", "graph": "check", "law": "law",
+    "cache": "cache", "check": "check", "compare": "compare", "explain": "explain", "fmt": "fmt", "graph": "check", "law": "law", "lsp": "lsp", "new": "new",
     "protest": "protest", "review": "review", "rules": "rules", "runs": "runs", "scan": "scan", "schema": "schema",
     "stats": "runs", "test": "ruletest", "validate": "validate",
 }
@@ -75,8 +75,9 @@ def _use_our_catalogue() -> None:
 
 _use_our_catalogue()
 
-LANG_HELP = ("Language of the output and of this help: kk (Kazakh) or ru (Russian). "
-             "Default: LEGALITY_LANG, else the system locale.")
+LANG_HELP = ("Language of the output and of this help: kk (Kazakh) or ru (Russian); en (English) gives the "
+             "rule authors' diagnostics and this help in English, the rest stays Russian. "
+             "Default: LEGALITY_LANG, else the system locale (kk or ru).")
 # click's words it translates through a variable (a group's usage metavars, the «required» mark of an
 # option), so not seen by the extractor: listed for tools/i18n.py
 EXTRA_MSGIDS = ("COMMAND [ARGS]...", "COMMAND1 [ARGS]... [COMMAND2 [ARGS]...]...", "required")

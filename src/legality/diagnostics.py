@@ -5,7 +5,11 @@ Why one type: the rule author, the batch job and the tests all read diagnostics 
 code stays in `CODES` marked retired.
 
 Printed as ``rules/x.legal:12:7: error[E012]: message`` followed by the source line, a caret under
-the span and ``hint: ...`` (rustc/Catala style).
+the span and ``hint: ...`` (rustc/Catala style).  The words of that frame (error, warning, note, hint)
+are in the current language («ошибка[E012]», «қате[E012]»); the code, the location and the JSON
+fields (`severity: "error"`) are the same in every language, so tools match on them, not on words.
+Messages and hints for rule authors are English message ids translated where they are made
+(`_("unknown name `{name}`").format(name=…)`, docs/i18n.md).
 """
 
 from __future__ import annotations
@@ -16,11 +20,21 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Iterable
 
+from .i18n import N_, _
+
 
 class Severity(str, Enum):
     error = "error"
     warning = "warning"
     note = "note"
+
+    def shown(self) -> str:
+        """The word in the current language («ошибка», «қате», error)."""
+        return _(_LEVEL_WORDS[self.value])
+
+
+_LEVEL_WORDS = {"error": N_("error"), "warning": N_("warning"), "note": N_("note")}
+HINT_WORD = N_("hint")
 
 
 # code -> (default severity, short title).  Ranges: E0xx parse, E1xx names/types, E2xx graph,
@@ -70,11 +84,16 @@ CODES: dict[str, tuple[Severity, str]] = {
     # rule tests
     "E601": (Severity.error, "invalid rule test"),
     "E602": (Severity.error, "rule test failed"),
+    "W601": (Severity.warning, "rule never fires in its tests"),
+    "W602": (Severity.warning, "rule never found not applicable in its tests"),
+    "W603": (Severity.warning, "two rules fire on the same tests with the same citation"),
     # lints
     "W101": (Severity.warning, "rule without violation message values"),
     "W102": (Severity.warning, "unverified law used above medium severity"),
     "W103": (Severity.warning, "law parameter read by no rule"),
     "W104": (Severity.warning, "text without its Kazakh translation"),
+    "W105": (Severity.warning, "amounts of possibly different units compared without a guard"),
+    "W106": (Severity.warning, "citation of an article or part the law catalogue does not hold"),
 }
 
 
@@ -117,7 +136,7 @@ class Diagnostic:
 
     def header(self) -> str:
         where = f"{self.span}: " if self.span else ""
-        return f"{where}{self.level.value}[{self.code}]: {self.message}"
+        return f"{where}{self.level.shown()}[{self.code}]: {self.message}"
 
     def render(self, sources: dict[str, str] | None = None) -> str:
         """Header, source line with a caret, related locations and the hint."""
@@ -136,7 +155,7 @@ class Diagnostic:
         for label, sp in self.related:
             lines.append(f"  = {label}: {sp}")
         if self.hint:
-            lines.append(f"  = hint: {self.hint}")
+            lines.append(f"  = {_(HINT_WORD)}: {self.hint}")
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from .diagnostics import Diagnostic, Span, has_errors, sort_diagnostics
+from .i18n import _
 from .diagnostics import display_path as display_path  # also `driver.display_path`, as before it moved
 from .resources import LAW_DIR, RULES_DIR
 from .resolve.ir import FactDef, RuleDef
@@ -48,8 +49,8 @@ def _load(u: Unit) -> None:
     if u.in_memory:
         return
     if not u.rules_dir.is_dir():
-        u.diags.append(Diagnostic("E005", f"rules directory not found: {u.rules_dir}", None,
-                                  hint="pass --rules DIR with the folder that holds the .legal files"))
+        u.diags.append(Diagnostic("E005", _("rules directory not found: {path}").format(path=u.rules_dir), None,
+                                  hint=_("pass --rules DIR with the folder that holds the .legal files")))
         return
     for p in sorted(u.rules_dir.rglob("*.legal")):
         name = display_path(p)
@@ -57,10 +58,11 @@ def _load(u: Unit) -> None:
             u.sources[name] = p.read_bytes().decode("utf-8-sig")
             u.inside[name] = p.relative_to(u.rules_dir).as_posix()
         except (OSError, UnicodeDecodeError) as e:
-            u.diags.append(Diagnostic("E005", f"cannot read rule file {name}: {e}", Span(name, 1, 1),
-                                      hint="rule files are UTF-8 text"))
+            u.diags.append(Diagnostic("E005", _("cannot read rule file {file}: {error}").format(
+                file=name, error=getattr(e, "strerror", None) or e), Span(name, 1, 1),
+                hint=_("rule files are UTF-8 text")))
     if not u.sources and not u.diags:
-        u.diags.append(Diagnostic("E005", f"no .legal rule files in {display_path(u.rules_dir)}", None))
+        u.diags.append(Diagnostic("E005", _("no .legal rule files in {path}").format(path=display_path(u.rules_dir)), None))
 
 
 def _parse(u: Unit) -> None:
@@ -93,9 +95,10 @@ def _imports(u: Unit) -> None:
                     inside = False
             ok = imp.path.endswith(".legal") and exists
             if not ok or not inside:
-                why = "is outside the rules directory" if ok and not inside else "does not exist"
-                u.diags.append(Diagnostic("E004", f"import {imp.path!r}: {name} {why}", imp.span,
-                                          hint="import other .legal files of this rule set, relative to this file"))
+                why = (_("import {import_!r}: {file} is outside the rules directory") if ok and not inside
+                       else _("import {import_!r}: {file} does not exist"))
+                u.diags.append(Diagnostic("E004", why.format(import_=imp.path, file=name), imp.span,
+                                          hint=_("import other .legal files of this rule set, relative to this file")))
                 continue
             if name in by_path:
                 direct[f.path].add(name)
@@ -207,16 +210,18 @@ def _too_complex(u: Unit, e: CodegenError) -> Diagnostic:
     """Name the rule (or fact) whose generated code Python refused, from the generated function's name."""
     import re
 
-    what, span = "the rule set", None
+    message, span = _("the rule set is too complex to compile ({reason})").format(reason=e.reason), None
     m = re.match(r"(?:r(\d+)_|fact_(\d+)$)", e.function or "")
     if m and m.group(1) is not None and int(m.group(1)) < len(u.rules):
         r = list(u.rules.values())[int(m.group(1))]
-        what, span = f"rule {r.id}", r.span
+        message = _("rule {rule} is too complex to compile ({reason})").format(rule=r.id, reason=e.reason)
+        span = r.span
     elif m and m.group(2) is not None and int(m.group(2)) < len(u.facts):
         f = list(u.facts.values())[int(m.group(2))]
-        what, span = f"fact {f.name}", f.span
-    return Diagnostic("E009", f"{what} is too complex to compile ({e.reason})", span,
-                      hint="split it: give inner parts their own names with `define` or `let`")
+        message = _("fact {fact} is too complex to compile ({reason})").format(fact=f.name, reason=e.reason)
+        span = f.span
+    return Diagnostic("E009", message, span,
+                      hint=_("split it: give inner parts their own names with `define` or `let`"))
 
 
 STAGES: list[tuple[str, Callable[[Unit], None]]] = [

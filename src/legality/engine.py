@@ -299,19 +299,27 @@ class Engine:
         self.catalogue: Catalogue = program.catalogue
         self.lang: str = program.lang  # the language of its candidates' texts
 
+    @property
+    def rule_defs(self) -> dict[str, Any]:
+        """The checked rules by id (`resolve.ir.RuleDef`): what `legality test`'s lints (lint/tested.py) read."""
+        return self._program.rules
+
     @classmethod
     def compile(cls, rules_dir: str | Path | None = None, *, catalogue: Catalogue | None = None,
                 disk_cache: bool | None = None, lang: str | None = None) -> tuple["Engine | None", list[Diagnostic]]:
         """Compile a rule set, or take it from this process's cache or the on-disk cache (see the module
         docstring).  `disk_cache`: None follows `LEGALITY_NO_CACHE`; an explicit catalogue never uses it.
-        `lang`: the language of the candidates' texts (ru or kk; default `i18n.language()` now)."""
+        `lang`: the language of the candidates' texts (ru or kk; default `i18n.text_language()` now: Russian
+        under `--lang en`, whose English is only for the diagnostics)."""
         from . import i18n
 
         result: tuple[Engine | None, list[Diagnostic]]
-        lang = lang or i18n.language()
+        lang = lang or i18n.text_language()
+        # the warnings kept with a compiled pack are in the language of the diagnostics (en: English)
+        key_lang = lang if i18n.language() == lang else f"{lang}+diagnostics={i18n.language()}"
         root = Path(rules_dir) if rules_dir is not None else RULES_DIR
         tree = _tree_digest(root) if catalogue is None and root.is_dir() else None
-        key = _content_key(rules_dir, tree, lang) if catalogue is None else None
+        key = _content_key(rules_dir, tree, key_lang) if catalogue is None else None
         if key is not None and key in _CACHE:
             return _CACHE[key]
         use_disk = catalogue is None and (disk_cache_enabled() if disk_cache is None else disk_cache)
@@ -319,7 +327,7 @@ class Engine:
         if use_disk:
             from .cache import Cache
 
-            name = _pack_key(rules_dir, tree, lang)
+            name = _pack_key(rules_dir, tree, key_lang)
             store = Cache.open() if name is not None else None
             payload = store.get(name) if store is not None and name is not None else None
             if payload is not None and store is not None and name is not None:
@@ -379,6 +387,14 @@ class Engine:
         e = copy.copy(self)
         e.backend = backend
         return e
+
+    def with_branch_coverage(self) -> tuple["Engine", Any]:
+        """This rule set's code generated again with a call at each branch point (`legality test
+        --coverage`), and the `eval.branches.Cover` those calls fill; never stored, never scanned with."""
+        from .eval.branches import instrument
+
+        program, cover = instrument(self._program)
+        return Engine(program, self.diagnostics), cover
 
     def evaluate(self, verdict: Verdict, *, trace: bool = False, only_rule: str | None = None) -> Evaluation:
         """Candidates in a deterministic order (record-level rules, then per offence in record order)."""

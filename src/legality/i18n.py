@@ -1,4 +1,4 @@
-"""The language people read: Russian or Kazakh, for the tool's own text and for `--help`.
+"""The language people read: Russian or Kazakh, for the tool's own text and for `--help`; English on request.
 
 Why gettext catalogues (`locale/<lang>/LC_MESSAGES/legality.mo`, built from the `.po` files beside
 them by `tools/i18n.py compile`): translators edit plain `.po` text, and the standard library reads
@@ -7,6 +7,12 @@ the compiled form with no extra dependency at run time.
 Message ids: the tool's output text is written in Russian in the code (`_("Кандидаты в протест")`),
 so the Russian catalogue is the identity for it and the Kazakh one translates it; `--help` texts and
 click's own messages are English ids, translated by both catalogues.
+
+English (`en`, only when asked for: `--lang en` or `LEGALITY_LANG=en`, never from the locale) is for
+rule authors: their diagnostics and `--help` are English message ids, so `en` needs no catalogue; the
+tool's other output (Russian ids) stays Russian, and the texts of findings are Russian
+(`text_language()`).  Why not from an English locale: a Russian office's machine with an English
+locale must still give Russian.
 
 Why a module-level current language and not a parameter everywhere: the language is chosen once per
 process (`--lang`, `LEGALITY_LANG`, else the locale) before any command module is imported, and a
@@ -20,7 +26,8 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-LANGS = ("ru", "kk")
+LANGS = ("ru", "kk", "en")  # what `--lang` / LEGALITY_LANG accept
+TEXT_LANGS = ("ru", "kk")  # languages of the tool's output texts (findings, reports); also from the locale
 DEFAULT = "ru"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "legality"
@@ -30,7 +37,8 @@ _tr: gettext.NullTranslations | None = None
 
 
 def default_language(environ: Mapping[str, str] | None = None) -> str:
-    """`LEGALITY_LANG`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`, `LANGUAGE`): kk_KZ → kk; anything else → ru."""
+    """`LEGALITY_LANG` (ru, kk, en), else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`, `LANGUAGE`): kk_KZ → kk;
+    anything else → ru (an English locale too: `en` only when asked for)."""
     env = os.environ if environ is None else environ
     explicit = (env.get("LEGALITY_LANG") or "").strip().lower()
     if explicit in LANGS:
@@ -39,7 +47,7 @@ def default_language(environ: Mapping[str, str] | None = None) -> str:
         value = (env.get(var) or "").strip()
         if value:
             first = value.split(":")[0].split("_")[0].split(".")[0].lower()
-            return first if first in LANGS else DEFAULT
+            return first if first in TEXT_LANGS else DEFAULT
     return DEFAULT
 
 
@@ -74,6 +82,11 @@ def language_in_argv(argv: Sequence[str]) -> str | None:
 
 def language() -> str:
     return _lang
+
+
+def text_language() -> str:
+    """The language of the tool's output texts (findings, reports): the current one, Russian under `en`."""
+    return _lang if _lang in TEXT_LANGS else DEFAULT
 
 
 def _translations() -> gettext.NullTranslations:

@@ -15,10 +15,14 @@ rule silently stopped applying.
           offences[0].sentence.principal.term: {years: 3, months: 9}
         unset: [offences[0].mitigating]    # optional: remove fields
         expect: [attempt-term-cap]         # optional: exactly these rules fire (or `none`)
+        todo: заполните patch              # optional: not written yet, so it fails (saying this) until deleted
 
 A file may add `law: law/<folder>` (relative to it): article files loaded into the catalogue beside the
 shipped one for its tests, for editions the shipped text does not hold (two editions of one article).
 Files under `tests/law/` are catalogue files, not tests.
+
+`legality test --coverage` also says which branches of each rule the tests exercised (`BranchCollector`
+at the end of this module; what a branch is: `eval.branches`).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import orjson
 import yaml
 
 from .diagnostics import Diagnostic, Span
+from .i18n import N_, _
 from .result import trace as T
 from .result.evaluator import Evaluator
 from .model import validate_record
@@ -56,6 +61,9 @@ class RuleTest:
     record: dict[str, Any]
     expect: list[str] | None
     law: str | None = None  # file-level `law: DIR`: article files added to the catalogue for these tests
+    # `todo: …`: a test not written yet (`legality new rule` scaffolds its tests so): it fails, saying so,
+    # until the author fills it in and deletes the line — a scaffold must not pass vacuously
+    todo: str | None = None
 
 
 @dataclass
@@ -152,54 +160,57 @@ def load_tests(rules_dir: Path, display: Callable[[Path], str] = str) -> tuple[l
             doc = yaml.load(f.read_text(encoding="utf-8"), Loader=_Loader)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
             mark = getattr(e, "problem_mark", None)
-            diags.append(Diagnostic("E601", f"cannot read rule test file: {e}",
+            diags.append(Diagnostic("E601", _("cannot read rule test file: {error}").format(error=e),
                                     Span(name, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1)))
             continue
         if not isinstance(doc, dict) or not isinstance(doc.get("tests"), list):
-            diags.append(Diagnostic("E601", "a rule test file needs a `tests:` list", Span(name, 1, 1)))
+            diags.append(Diagnostic("E601", _("a rule test file needs a `tests:` list"), Span(name, 1, 1)))
             continue
         base_cache: dict[str, Any] = {}
         law = doc.get("law")
         if law is not None:
             law_dir = f.parent / str(law)
             if not law_dir.is_dir():
-                diags.append(Diagnostic("E601", f"`law`: no catalogue folder {law}", Span(name, 1, 1)))
+                diags.append(Diagnostic("E601", _("`law`: no catalogue folder {folder}").format(folder=law), Span(name, 1, 1)))
                 continue
             law = str(law_dir)
 
         def base_of(ref: str | None, line: int) -> dict | None:
             if ref is None:
-                diags.append(Diagnostic("E601", "no `base` record (file-level or per test) and no `record`", Span(name, line, 1)))
+                diags.append(Diagnostic("E601", _("no `base` record (file-level or per test) and no `record`"),
+                                        Span(name, line, 1)))
                 return None
             if ref not in base_cache:
                 p = (f.parent / ref)
                 try:
                     base_cache[ref] = orjson.loads(p.read_bytes())
                 except (OSError, orjson.JSONDecodeError) as e:
-                    diags.append(Diagnostic("E601", f"cannot read base record {ref}: {e}", Span(name, line, 1)))
+                    diags.append(Diagnostic("E601", _("cannot read base record {file}: {error}").format(
+                        file=ref, error=getattr(e, "strerror", None) or e), Span(name, line, 1)))
                     base_cache[ref] = None
             return base_cache[ref]
 
         for t in doc["tests"]:
             line = t.get("__line__", 1) if isinstance(t, dict) else 1
             if not isinstance(t, dict) or "name" not in t:
-                diags.append(Diagnostic("E601", "each test needs a `name`", Span(name, line, 1)))
+                diags.append(Diagnostic("E601", _("each test needs a `name`"), Span(name, line, 1)))
                 continue
             kind = t.get("kind")
             if kind is not None and kind not in ALL_KINDS:
-                diags.append(Diagnostic("E601", f"unknown kind {kind!r}", Span(name, line, 1), hint="violation, boundary, not_applicable or undetermined"))
+                diags.append(Diagnostic("E601", _("unknown kind {kind}").format(kind=repr(kind)), Span(name, line, 1),
+                                        hint=_("kinds: violation, boundary, not_applicable or undetermined")))
                 continue
             if kind is not None and not t.get("rule"):
-                diags.append(Diagnostic("E601", "a test with a `kind` names its `rule`", Span(name, line, 1)))
+                diags.append(Diagnostic("E601", _("a test with a `kind` names its `rule`"), Span(name, line, 1)))
                 continue
             expect = t.get("expect")
             if expect == "none":
                 expect = []
             if expect is not None and not isinstance(expect, list):
-                diags.append(Diagnostic("E601", "`expect` is a list of rule ids or `none`", Span(name, line, 1)))
+                diags.append(Diagnostic("E601", _("`expect` is a list of rule ids or `none`"), Span(name, line, 1)))
                 continue
             if kind is None and expect is None:
-                diags.append(Diagnostic("E601", "a test needs `rule` + `kind`, or `expect`", Span(name, line, 1)))
+                diags.append(Diagnostic("E601", _("a test needs `rule` + `kind`, or `expect`"), Span(name, line, 1)))
                 continue
             if "record" in t:
                 record = _jsonish(_strip_lines(t["record"]))
@@ -210,9 +221,10 @@ def load_tests(rules_dir: Path, display: Callable[[Path], str] = str) -> tuple[l
                 try:
                     record = apply_patch(base, _jsonish(_strip_lines(t.get("patch") or {})), t.get("unset") or [])
                 except (ValueError, KeyError, IndexError, TypeError) as e:
-                    diags.append(Diagnostic("E601", f"cannot apply patch: {e}", Span(name, line, 1)))
+                    diags.append(Diagnostic("E601", _("cannot apply patch: {error}").format(error=e), Span(name, line, 1)))
                     continue
-            tests.append(RuleTest(name, line, str(t["name"]), t.get("rule"), kind, record, expect, law))
+            tests.append(RuleTest(name, line, str(t["name"]), t.get("rule"), kind, record, expect, law,
+                                  str(t["todo"] or "") if "todo" in t else None))
     return tests, diags
 
 
@@ -230,10 +242,17 @@ def _with_law(engine: Any, law: str) -> Any:
 
 
 def run_test(engine: Evaluator, t: RuleTest) -> Result:
+    """Run one test; `detail` says in the run's language (ru/kk, Russian ids) why it failed.
+
+    The detail is read by the lawyer who wrote the test: the words are translated, the code is not
+    (rule ids, the clause's source text in «», the record's paths and the catalogue's texts)."""
+    if t.todo is not None:
+        return Result(t, False, _("scaffold test, not filled in yet: {todo}").format(
+            todo=t.todo or _("fill it in, then delete its `todo` line")))
     v = validate_record(t.record)
     if isinstance(v, list):
         errs = "; ".join(f"{e.path}: {e.message}" for e in v)
-        return Result(t, False, f"the test record is not a valid verdict: {errs}")
+        return Result(t, False, _("запись теста — не корректный приговор: {errors}").format(errors=errs))
     if t.law is not None:
         engine = _with_law(engine, t.law)
     ev = engine.evaluate(v, trace=True)
@@ -246,38 +265,105 @@ def run_test(engine: Evaluator, t: RuleTest) -> Result:
     fired = sorted({c.rule for c in ev.candidates})
     problems = []
     if ev.faults:
-        problems.append("rule faults: " + "; ".join(f.message for f in ev.faults))
+        problems.append(_("ошибки правил: {faults}").format(faults="; ".join(f.message for f in ev.faults)))
     if t.rule is not None and t.kind is not None:
         mine = [r for r in trace.rules if r.rule == t.rule]
         if not mine:
-            problems.append(f"rule {t.rule} does not exist in this rule set")
+            problems.append(_("правила {rule} нет в этом наборе правил").format(rule=t.rule))
         else:
             st = {r.status for r in mine}
+            expected = None
             if t.kind == "violation" and T.FIRED not in st:
-                problems.append(f"expected {t.rule} to fire; " + _why(mine))
+                expected = _("ожидалось, что правило {rule} сработает (нарушение); {why}")
             elif t.kind == "boundary" and (T.PASSED not in st or T.FIRED in st):
-                problems.append(f"expected {t.rule} to apply and pass (lawful at the boundary); " + _why(mine))
+                expected = _("ожидалось, что правило {rule} применится и нарушения не будет (на границе законно); {why}")
             elif t.kind == "not_applicable" and (st & {T.PASSED, T.FIRED, T.UNDETERMINED}):
-                problems.append(f"expected {t.rule} not to apply; " + _why(mine))
+                expected = _("ожидалось, что правило {rule} не применится; {why}")
             elif t.kind == "undetermined" and (T.UNDETERMINED not in st or st & {T.PASSED, T.FIRED}):
-                problems.append(f"expected {t.rule} to be undetermined (a value it needs is missing); " + _why(mine))
+                expected = _("ожидалось, что правило {rule} не удастся проверить (в записи нет нужного ему "
+                             "значения); {why}")
             elif t.kind == "undetermined" and not any(t.rule in g.rules for g in ev.coverage.gaps):
-                problems.append(f"expected the record's coverage to name {t.rule} among the rules not checked")
+                problems.append(_("ожидалось, что в полноте проверки записи правило {rule} будет названо среди "
+                                  "непроверенных").format(rule=t.rule))
+            if expected is not None:
+                problems.append(expected.format(rule=t.rule, why=_why(mine)))
     if t.expect is not None and sorted(set(t.expect)) != fired:
         exp = set(t.expect)
         missing = sorted(exp - set(fired))
         extra = sorted(set(fired) - exp)
         diff = []
         if missing:
-            diff.append("- expected, did not fire: " + ", ".join(missing))
+            diff.append(_("- ожидалось, но не сработало: {rules}").format(rules=", ".join(missing)))
         if extra:
-            diff.append("+ fired, not expected: " + ", ".join(extra))
-        problems.append("fired rules differ:\n    " + "\n    ".join(diff))
+            diff.append(_("+ сработало, но не ожидалось: {rules}").format(rules=", ".join(extra)))
+        problems.append(_("сработавшие правила не совпадают с `expect`:") + "\n    " + "\n    ".join(diff))
     return Result(t, not problems, "\n  ".join(problems), statuses)
 
 
+# a rule's status in a failed test's detail (the code stays in `Result.statuses` and the trace's JSON)
+STATUS_WORDS = {
+    T.NOT_IN_FORCE: N_("норма не действует"),
+    T.NOT_APPLICABLE: N_("не применимо"),
+    T.MISSING: N_("нет данных"),
+    T.EXCEPTED: N_("исключение"),
+    T.OVERRIDDEN: N_("вытеснено специальной нормой"),
+    T.PASSED: N_("нарушения нет"),
+    T.FIRED: N_("нарушение"),
+    T.FAULT: N_("ошибка правила"),
+    T.UNDETERMINED: N_("не удалось проверить"),
+}
+# why a clause decided, by (clause, status): the same words as the trace's (`eval.tracer._REASONS`, Russian,
+# written at evaluation for `explain`), here through `_()` so a Kazakh run reads Kazakh; a test keeps them equal
+CLAUSE_REASONS = {
+    ("when", T.MISSING): N_("нет данных для условия «{text}»"),
+    ("needs", T.MISSING): N_("нет данных «{text}»"),
+    ("when", T.NOT_APPLICABLE): N_("условие не выполнено: «{text}»"),
+    ("unless", T.MISSING): N_("нет данных для исключения «{text}»"),
+    ("unless", T.EXCEPTED): N_("исключение: «{text}»"),
+    ("violation", T.MISSING): N_("нет данных для проверки «{text}»"),
+    ("violation", T.PASSED): N_("нарушения нет: «{text}» не выполнено"),
+}
+_OVERRIDDEN = re.compile(r"применяется специальная норма (\S+)")
+_NOT_IN_FORCE = re.compile(r"норма действует с (\S+)(?: по (\S+))?; дата (приговора|деяния) (\S+)")
+_UNDETERMINED = "не удалось проверить: "
+
+
+def _reason(r: Any) -> str:
+    """The trace's reason of one rule instance in the run's language.
+
+    The trace holds it in Russian (eval writes it once, for `explain`); it is rebuilt here from the
+    trace's data — the status and the deciding clause as written — and the few reasons without a clause
+    are read back from their fixed Russian shapes.  A candidate's message (status fired) is already in
+    the run's language; a fault's reason and a gap's detail are the runtime's and the catalogue's."""
+    if r.status in (T.FIRED, T.FAULT):
+        return r.reason
+    if r.status == T.UNDETERMINED:
+        return r.reason.removeprefix(_UNDETERMINED)
+    kind, _sp, text = r.condition.partition(" ")
+    if (kind, r.status) in CLAUSE_REASONS:
+        return _(CLAUSE_REASONS[(kind, r.status)]).format(text=text)
+    if r.status == T.OVERRIDDEN and (m := _OVERRIDDEN.fullmatch(r.reason)):
+        return _("применяется специальная норма {rule}").format(rule=m[1])
+    if r.status == T.NOT_IN_FORCE and (m := _NOT_IN_FORCE.fullmatch(r.reason)):
+        start, until, basis, date = m.groups()
+        if basis == "приговора":
+            msg = (_("норма действует с {start} по {until}; дата приговора {date}") if until
+                   else _("норма действует с {start}; дата приговора {date}"))
+        else:
+            msg = (_("норма действует с {start} по {until}; дата деяния {date}") if until
+                   else _("норма действует с {start}; дата деяния {date}"))
+        return msg.format(start=start, until=until, date=date)
+    return r.reason
+
+
 def _why(traces) -> str:
-    return "; ".join(f"{r.rule}{'@' + r.scope if r.scope else ''}: {r.status} ({r.reason})" for r in traces)
+    """Each instance of the tested rule: «id@offence: status (reason)»."""
+    out = []
+    for r in traces:
+        word = _(STATUS_WORDS[r.status]) if r.status in STATUS_WORDS else r.status
+        reason = _reason(r)
+        out.append(f"{r.rule}{'@' + r.scope if r.scope else ''}: {word}" + (f" ({reason})" if reason else ""))
+    return "; ".join(out)
 
 
 def coverage(tests: list[RuleTest], rule_ids: list[str]) -> dict[str, set[str]]:
@@ -286,3 +372,161 @@ def coverage(tests: list[RuleTest], rule_ids: list[str]) -> dict[str, set[str]]:
         if t.rule in cov and t.kind:
             cov[t.rule].add(t.kind)
     return cov
+
+
+# ---- branch coverage (`legality test --coverage`): which outcomes of each rule's points its tests saw
+#
+# What a point is, and how the evaluator records it, is `eval.branches` (its docstring is the definition).
+# A rule's points count the tests that check that rule: those naming it (`rule:`) and those with `expect:`
+# (which check every rule's firing); a test of another rule that happens to run through it does not —
+# nothing would notice if the clause were wrong.  A fact's points count every test.  Failing tests count
+# too (as coverage tools do: the run exercised the code); `legality test` fails on them anyway.
+
+
+@dataclass(frozen=True)
+class Unseen:
+    """A point whose tests never saw some of its outcomes."""
+
+    point: Any              # an `eval.branches.Point`
+    missing: tuple[str, ...]  # outcomes not seen, in the point's order ("true", "false", "present", "missing")
+    text: str               # the point's text as written in the rule file
+
+
+@dataclass
+class OwnerCoverage:
+    kind: str               # "rule" | "fact"
+    id: str
+    file: str
+    line: int
+    covered: int            # outcomes seen
+    total: int              # outcomes of all its points
+    tests: int              # tests counted for it
+    unseen: list[Unseen] = field(default_factory=list)
+
+    @property
+    def percent(self) -> float:
+        return percent(self.covered, self.total)
+
+    def to_json(self) -> dict[str, Any]:
+        return {self.kind: self.id, "file": self.file, "line": self.line, "covered": self.covered,
+                "total": self.total, "percent": self.percent, "tests": self.tests,
+                "uncovered": [{"file": u.point.span.file, "line": u.point.span.line, "column": u.point.span.column,
+                               "end_line": u.point.span.end_line, "end_column": u.point.span.end_column,
+                               "clause": u.point.clause, "kind": u.point.kind, "missing": list(u.missing),
+                               "text": u.text} for u in self.unseen]}
+
+
+def percent(covered: int, total: int) -> float:
+    """Covered outcomes in per cent, rounded down to a tenth: 99.95 % is never shown as 100."""
+    return 100.0 if total == 0 else covered * 1000 // total / 10
+
+
+@dataclass
+class BranchReport:
+    rules: list[OwnerCoverage]
+    facts: list[OwnerCoverage]
+
+    def total(self, kind: str = "rule") -> tuple[int, int]:
+        rows = self.rules if kind == "rule" else self.facts
+        return sum(r.covered for r in rows), sum(r.total for r in rows)
+
+    def below(self, minimum: float) -> bool:
+        """The rules' total coverage is below `minimum` per cent (exact: no rounding decides the gate)."""
+        covered, total = self.total("rule")
+        return total > 0 and covered * 100 < minimum * total
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"granularity": "branch"}
+        out["rules"] = [r.to_json() for r in self.rules]
+        out["facts"] = [f.to_json() for f in self.facts]
+        out["total"] = {}
+        for key, kind in (("rules", "rule"), ("facts", "fact")):
+            covered, total = self.total(kind)
+            out["total"][key] = {"covered": covered, "total": total, "percent": percent(covered, total)}
+        return out
+
+
+class BranchCollector:
+    """Gathers, test by test, the outcomes the instrumented engine's sink saw (`add`), into a `BranchReport`."""
+
+    def __init__(self, cover: Any):
+        self.cover = cover
+        self.seen: dict[int, set[str]] = {}
+        self.tests: dict[tuple[str, str], int] = {}
+        self.named: set[str] = set()  # rules a test names (`rule:`)
+
+    def add(self, test: RuleTest, seen: dict[int, set[str]]) -> None:
+        """One test's outcomes (`Hits.take()` right after running it)."""
+        points = self.cover.points
+        if test.rule:
+            self.named.add(test.rule)
+            self.tests[("rule", test.rule)] = self.tests.get(("rule", test.rule), 0) + 1
+        if test.expect is not None:
+            self.tests[("rule", "*")] = self.tests.get(("rule", "*"), 0) + 1
+        self.tests[("fact", "*")] = self.tests.get(("fact", "*"), 0) + 1
+        for j, outs in seen.items():
+            p = points[j]
+            if p.owner_kind == "fact" or test.expect is not None or test.rule == p.owner:
+                self.seen.setdefault(j, set()).update(outs)
+
+    def report(self, only_rules: set[str] | None = None) -> BranchReport:
+        """Per rule and per fact (one with no points has nothing to cover and is left out), sorted by place.
+
+        `only_rules`: report just these rules and no facts (`legality test -k …`: the tests of some rules)."""
+        by_owner: dict[tuple[str, str], list[Any]] = {}
+        for p in self.cover.points:
+            by_owner.setdefault((p.owner_kind, p.owner), []).append(p)
+        for key in self.cover.where:
+            if key[0] == "rule":
+                by_owner.setdefault(key, [])
+        texts = _SourceTexts()
+        rows: dict[str, list[OwnerCoverage]] = {"rule": [], "fact": []}
+        for (kind, owner), pts in by_owner.items():
+            if kind == "rule" and only_rules is not None and owner not in only_rules:
+                continue
+            if kind == "fact" and (only_rules is not None or not pts):
+                continue
+            covered = total = 0
+            unseen: list[Unseen] = []
+            for p in pts:
+                saw = self.seen.get(p.index, set())
+                missing = tuple(o for o in p.outcomes if o not in saw)
+                total += len(p.outcomes)
+                covered += len(p.outcomes) - len(missing)
+                if missing:
+                    unseen.append(Unseen(p, missing, texts.of(p.span, p.text)))
+            unseen.sort(key=lambda u: (u.point.span.line, u.point.span.column, u.point.index))
+            span = self.cover.where.get((kind, owner))
+            ntests = self.tests.get((kind, owner), 0) + self.tests.get((kind, "*"), 0)
+            rows[kind].append(OwnerCoverage(kind, owner, span.file if span else "", span.line if span else 0,
+                                            covered, total, ntests, unseen))
+        for kind in rows:
+            rows[kind].sort(key=lambda r: (r.file, r.line, r.id))
+        return BranchReport(rows["rule"], rows["fact"])
+
+
+class _SourceTexts:
+    """A point's text as written: the span's characters of its rule file, whitespace collapsed.
+
+    Why the file and not the IR: the IR keeps no text for an `and` or an `if`, and the rule author looks
+    for what they wrote.  The spans are display paths, which open from the current folder."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, list[str] | None] = {}
+
+    def of(self, span: Span, fallback: str) -> str:
+        if span.end_line is None or span.end_column is None:
+            return fallback
+        if span.file not in self.files:
+            try:
+                self.files[span.file] = Path(span.file).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self.files[span.file] = None
+        lines = self.files[span.file]
+        if lines is None or not 0 < span.line <= span.end_line <= len(lines):
+            return fallback
+        chunk = lines[span.line - 1:span.end_line]
+        chunk[-1] = chunk[-1][:span.end_column - 1]
+        chunk[0] = chunk[0][span.column - 1:]
+        text = " ".join(" ".join(chunk).split())
+        return text or fallback

@@ -1,4 +1,9 @@
-"""`legality check` and `legality graph`: compile the rule set and report; print the dependency graph."""
+"""`legality check` and `legality graph`: compile the rule set and report; print the dependency graph.
+
+The diagnostics are in the language of `--lang` (ru, kk, or en for English); `--format json` keeps
+its machine fields (`code`, `severity: "error"`, spans) the same in every language and carries the
+message and hint in that language.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import click
 import orjson
 
 from ..diagnostics import Severity
+from ..i18n import _
 
 RULES_HELP = "rule set directory (default: the shipped rules/)"
 
@@ -52,9 +58,9 @@ def check_cmd(rules_dir, strict, fmt, dump, timings):
     errors = sum(1 for d in u.diags if d.level is Severity.error)
     warnings = sum(1 for d in u.diags if d.level is Severity.warning)
     if fmt == "text":
-        nrules = len(u.rules) if u.program is not None else 0
-        click.echo(f"{len(u.sources)} files, {nrules} rules, {len(u.facts)} facts: "
-                   f"{errors} errors, {warnings} warnings", err=True)
+        # the rules and facts that passed the checks (review: not «0 rules» whenever anything failed)
+        click.echo(_("files: {files}, rules: {rules}, facts: {facts}; errors: {errors}, warnings: {warnings}").format(
+            files=len(u.sources), rules=len(u.rules), facts=len(u.facts), errors=errors, warnings=warnings), err=True)
     if errors:
         sys.exit(2)
     if warnings and strict:

@@ -164,6 +164,12 @@ def show_cmd(article: str, part: str | None, item: int | None, on: date | None, 
         raise click.UsageError(_("не понимаю статью/часть: статья «{article}», часть «{part}» "
                                "(пример: 188 --part 2, 120 --part 3-1)").format(article=article, part=part)) from None
     cat = _load(law_dir)
+    general = getattr(cat, "general_article", lambda _a: None)(article)
+    if general is not None and not any(s.article == article for s in cat.sanctions()):
+        from ._outline import show_outline  # the General Part: its outline, it has no sanctions
+
+        show_outline(general, p, item, fmt)
+        return
     when = on or _newest(cat) or date.today()
     if p is None and item is None:
         refs = sorted({s.ref for s in cat.sanctions() if s.article == article})

@@ -14,10 +14,17 @@ from pathlib import Path
 import click
 import orjson
 
-from ..i18n import _
+from ..i18n import N_, _
 from ._inputs import read_code_text
 
 COMMANDS: list[click.Command] = []  # a subcommand of `legality law`, not a top-level command
+
+# what happened to the General Part's outline (rules/law/outline/general.yaml, read by lint W106)
+_OUTLINE_REPORT = {
+    "written": N_("Оглавление Общей части записано: статей {n}."),
+    "unchanged": N_("Оглавление Общей части без изменений: статей {n}."),
+    "newer": N_("Оглавление Общей части не перезаписано: в папке оглавление из более нового текста."),
+}
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str) -> date:
@@ -69,6 +76,7 @@ def import_cmd(text: Path, edition_date: date, source: str | None, edition_name:
     """
     from ..law.text.emit import write_catalogue
     from ..law.text.importer import import_code, load_existing
+    from ..law.text.outline import write_outline
     from ..law.text.reader import read_code
     from ..resources import LAW_DIR
 
@@ -89,10 +97,13 @@ def import_cmd(text: Path, edition_date: date, source: str | None, edition_name:
         sys.exit(1)
     written, unchanged, merged = write_catalogue(result.files, existing, result.lists, out, edition_date, source,
                                                  edition_name)
+    outline_articles, outline_state = write_outline(code, out, edition_date, source, edition_name)
     if fmt == "json":
         doc = {"written": written, "unchanged": unchanged, "merged": merged, "out": str(out),
                "lists": {rl.name: rl.value for rl in result.lists}, "list_error": result.list_error,
-               "coverage": cov.as_json()}
+               "coverage": cov.as_json(), "outline": {"articles": outline_articles, "state": outline_state}}
         sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
         click.echo(_text_report(cov, written, unchanged, merged, out, result.list_error))
+        if outline_state != "none":
+            click.echo(_(_OUTLINE_REPORT[outline_state]).format(n=outline_articles))

@@ -12,7 +12,9 @@ on rule text.
 Two variants of the same code: `run` and the `rN_decide` functions are the fast path; `run_traced`
 and `rN_decide_traced` are generated from the same IR with one call to a tracer (`tr`) wherever a
 rule is decided, and each clause's explanation leaves are generated functions too — so `explain`
-shows what the scan computed, not a second implementation's idea of it.
+shows what the scan computed, not a second implementation's idea of it.  `legality test --coverage`
+runs a copy generated with `Gen.set_cover`: the same source plus a call to a sink at each branch point
+(`eval.branches`); without it not a character of the source changes.
 
 Missing values: a member that is None, a missing law parameter or catalogue entry raises a fresh
 `Miss()` (zero-cost when nothing is missing; never a shared instance, whose traceback would keep every
@@ -68,6 +70,27 @@ class Gen:
         self.helper_owner: dict[str, str] = {}  # hoisted helper -> the top-level function it serves
         self.owner: str | None = None
         self.fact_scopes: dict[str, str] = {}
+        # `legality test --coverage` only (`branches.instrument`): the points to report to the sink `K[-1]`
+        # (`cover_fn`) while `cover_on` (a decision, a `let`, a fact); None: the code is the scan's, unchanged
+        self.cover: Any = None
+        self.cover_fn = ""
+        self.cover_on = False
+        self.cover_rule = ""
+
+    def set_cover(self, cover: Any) -> None:
+        """Generate the instrumented copy: a call `K[-1](point, value)` at each point of `cover` (a
+        `branches.Cover`); the caller appends the sink `cover.hits` to `consts` last, so that every other
+        constant keeps its number and the copy is the scan's source plus those lines (a test checks it)."""
+        self.cover = cover
+        self.cover_fn = "K[-1]"
+
+    def _cover(self, table: str, key: Any, value: str, out: list[str], ind: str) -> None:
+        """Tell the coverage sink a point's outcome (nothing at all unless generating the instrumented copy)."""
+        if self.cover is None or not self.cover_on:
+            return
+        j = getattr(self.cover, table).get(key)
+        if j is not None:
+            out.append(f"{ind}{self.cover_fn}({j}, {value})")
 
     def const(self, v: Any) -> str:
         key = (type(v).__name__, repr(v))
@@ -185,11 +208,13 @@ class Gen:
             c = self.expr(n.args[0], out, ind, scope, qvars)
             out.append(f"{ind}if {c}:")
             a_out: list[str] = []
+            self._cover("nodes", id(n), "True", a_out, ind + "    ")
             a = self.expr(n.args[1], a_out, ind + "    ", scope, qvars)
             out.extend(a_out)
             out.append(f"{ind}    {t} = {a}")
             out.append(f"{ind}else:")
             b_out: list[str] = []
+            self._cover("nodes", id(n), "False", b_out, ind + "    ")
             b = self.expr(n.args[2], b_out, ind + "    ", scope, qvars)
             out.extend(b_out)
             out.append(f"{ind}    {t} = {b}")
@@ -247,6 +272,7 @@ class Gen:
                 sub = ind + "    "
             t = self.tmp()
             self._guarded(x, out, sub, scope, qvars, t)
+            self._cover("operands", id(x), t, out, sub)
             out.append(f"{sub}if {t} is {stop}:")
             out.append(f"{sub}    {r} = {stop}")
             out.append(f"{sub}elif {t} is M:")
@@ -260,6 +286,7 @@ class Gen:
         if f == "default":
             t = self.tmp()
             self._guarded(n.args[0], out, ind, scope, qvars, t)
+            self._cover("nodes", id(n), t, out, ind)
             out.append(f"{ind}if {t} is M:")
             inner: list[str] = []
             b = self.expr(n.args[1], inner, ind + "    ", scope, qvars)
@@ -282,6 +309,10 @@ class Gen:
     def _quant(self, n: Node, out: list[str], ind: str, scope: str, qvars: dict[str, str]) -> str:
         kind, var = n.data
         it = self.expr(n.args[0], out, ind, scope, qvars)
+        if self.cover is not None and self.cover_on:
+            # the instrumented copy walks a set in one fixed order: which elements an `any` that stops at
+            # the first hit visits (and so which outcomes its body shows) must not follow the hash seed
+            it = f"_in_order({it})"
         q = self.tmp()
         res, miss, b = self.tmp(), self.tmp(), self.tmp()
         inner_vars = {**qvars, var: q}
@@ -320,13 +351,17 @@ class Gen:
         return res
 
     # ---- functions
-    def function(self, name: str, n: Node, scope: str) -> str:
+    def function(self, name: str, n: Node, scope: str, *, cover: bool = False) -> str:
+        """`cover`: a fact or a `let`, whose points the instrumented copy reports (see `set_cover`)."""
         body: list[str] = []
         self.owner = name
+        self.cover_on = cover
         try:
             e = self.expr(n, body, "    ", scope, {})
         except RecursionError:
             raise CodegenError(name, "RecursionError") from None
+        finally:
+            self.cover_on = False
         self.lines.append(f"def {name}(env, v, o, rt):")
         self.lines.extend(body)
         self.lines.append(f"    return {e}")
@@ -341,10 +376,13 @@ class Gen:
         variant is the same code with a parameter `tr` told, at every return, what decided.
         """
         self.owner = name
+        self.cover_on, self.cover_rule = True, r.id
         try:
             return self._decide(name, r, idx, overridden_by, traced)
         except RecursionError:
             raise CodegenError(name, "RecursionError") from None
+        finally:
+            self.cover_on = False
 
     def _decide(self, name: str, r: RuleDef, idx: int, overridden_by: list[str], traced: bool) -> str:
         sc = r.scope
@@ -423,7 +461,9 @@ class Gen:
         L.append("    try:")
         L.extend(body)
         L.append(f"        {t} = {e}")
+        self._cover("clauses", (self.cover_rule, at), t, L, "        ")
         L.append("    except Miss:")
+        self._cover("clauses", (self.cover_rule, at), "M", L, "        ")
         if on_miss is not None:
             for line in on_miss:
                 L.append(f"        {line}")

@@ -45,9 +45,13 @@ class RuleFault(Diagnostic):
 
 def fault_diagnostic(r: RuleDef, scope_key: str | None, case_id: str, reason: str,
                      clause: Span | None = None) -> RuleFault:
-    where = f" (эпизод {scope_key})" if scope_key is not None else ""
-    return RuleFault("E501", f"правило {r.id}{where} не смогло проверить дело {case_id}: {reason}",
-                     clause or r.span, hint=fault_hint(reason), rule=r.id, reason=reason, clause=clause)
+    if scope_key is not None:
+        message = _("rule {rule} (offence {offence}) could not check case {case}: {reason}").format(
+            rule=r.id, offence=scope_key, case=case_id, reason=reason)
+    else:
+        message = _("rule {rule} could not check case {case}: {reason}").format(rule=r.id, case=case_id, reason=reason)
+    return RuleFault("E501", message, clause or r.span, hint=fault_hint(reason), rule=r.id, reason=reason,
+                     clause=clause)
 
 
 def fault_hint(reason: str) -> str:
@@ -57,11 +61,11 @@ def fault_hint(reason: str) -> str:
     types' own (`model/values.py`: «cannot compare term with mrp»); a unit mismatch is cured by a
     `same_unit` guard, a missing value by `is present`, a division by zero by a guard on the divisor."""
     if "cannot compare" in reason or "cannot combine" in reason:
-        return ("amounts of different units never compare: guard the comparison with "
-                "`when same_unit(a, b)`, or compare only one kind of penalty (`when imposed_kind = fine`)")
+        return _("amounts of different units never compare: guard the comparison with "
+                 "`when same_unit(a, b)`, or compare only one kind of penalty (`when imposed_kind = fine`)")
     if "ZeroDivision" in reason or "division by zero" in reason:
-        return "guard the divisor: `when x != 0`, or give a default with `default(x, …)`"
-    return "guard the value with `is present`, or report this rule to its author"
+        return _("guard the divisor: `when x != 0`, or give a default with `default(x, …)`")
+    return _("guard the value with `is present`, or report this rule to its author")
 
 
 @dataclass(eq=False)

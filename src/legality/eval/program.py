@@ -205,11 +205,16 @@ class Generated:
     reads: dict[str, tuple[bool, tuple[str, ...]]] | None = None  # `catalogue_reads`, when computed with it
 
 
-def generate(facts: dict[str, FactDef], rules: dict[str, RuleDef], order: list[str]) -> Generated:
-    """The IR compiled to Python (raises `CodegenError` when Python refuses the generated source)."""
+def generate(facts: dict[str, FactDef], rules: dict[str, RuleDef], order: list[str], *,
+             cover: Any = None) -> Generated:
+    """The IR compiled to Python (raises `CodegenError` when Python refuses the generated source).
+
+    `cover` (a `branches.Cover`): the copy `legality test --coverage` runs, reporting each branch point."""
     g = Gen()
+    if cover is not None:
+        g.set_cover(cover)
     g.fact_scopes = {name: f.scope for name, f in facts.items()}
-    fact_fns = {name: g.function(f"fact_{i}", f.expr, f.scope) for i, (name, f) in enumerate(facts.items())}
+    fact_fns = {name: g.function(f"fact_{i}", f.expr, f.scope, cover=True) for i, (name, f) in enumerate(facts.items())}
     overridden_by: dict[str, list[str]] = {}
     for r in rules.values():
         for t in r.overrides:
@@ -221,7 +226,7 @@ def generate(facts: dict[str, FactDef], rules: dict[str, RuleDef], order: list[s
         by = sorted(overridden_by.get(rid, []))
         clauses = r.whens + r.needs + r.unlesses + [r.violation]
         plan[rid] = {
-            "lets": {lt.name: g.function(f"r{i}_let_{j}", lt.expr, sc) for j, lt in enumerate(r.lets)},
+            "lets": {lt.name: g.function(f"r{i}_let_{j}", lt.expr, sc, cover=True) for j, lt in enumerate(r.lets)},
             "leaves": [[(label, g.function(f"r{i}_leaf_{j}_{k}", n, sc)) for k, (label, n) in enumerate(c.leaves)]
                        for j, c in enumerate(clauses)],
             "actual": g.function(f"r{i}_actual", r.actual, sc) if r.actual is not None else None,
@@ -255,6 +260,8 @@ def generate(facts: dict[str, FactDef], rules: dict[str, RuleDef], order: list[s
                 steps.append(("rule", name, r.scope, (decide, rule_index[name], bool(r.lets),
                                                       name in needs_outcome)))
         g.driver(steps, reads_other, traced=traced)
+    if cover is not None:
+        g.consts.append(cover.hits)  # `K[-1]`, the sink of the instrumented copy (`Gen.set_cover`)
     source, code = g.compile_source()
     return Generated(source, code, g.consts, g.getters, plan, catalogue_reads(facts, rules))
 
@@ -266,9 +273,10 @@ class Program:
                  sources_digest: str, generated: Generated | None = None, lang: str | None = None):
         """Generate code for the IR (or take `generated`, e.g. from the on-disk cache) and link it.
 
-        `lang` (ru or kk; default: the process's language now) is the language of the candidates' texts."""
-        self.lang = lang or i18n.language()
-        if self.lang not in i18n.LANGS:
+        `lang` (ru or kk; default: the process's text language now, Russian under `en`) is the language of
+        the candidates' texts."""
+        self.lang = lang or i18n.text_language()
+        if self.lang not in i18n.TEXT_LANGS:
             raise ValueError(f"unknown language {self.lang!r}")
         self.catalogue = catalogue
         self.facts = facts

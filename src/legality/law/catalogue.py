@@ -5,8 +5,9 @@ the applicable text is the one in force on the offence date.  A date no edition 
 Code took effect on 2015-01-01, or between editions the catalogue lacks) is answered
 `unknown_edition`, never with the nearest edition: a guessed limit would flag lawful sentences.
 
-Layout of `rules/law/`: `sanctions/*.yaml` (one file per article) and `general/*.yaml` (or any
-other `*.yaml` holding `params:`).  Every problem in every file is collected before raising.
+Layout of `rules/law/`: `sanctions/*.yaml` (one file per article), `general/*.yaml` (or any
+other `*.yaml` holding `params:`) and `outline/*.yaml` (`outline:`, the General Part's articles,
+parts and items: outline.py).  Every problem in every file is collected before raising.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..diagnostics import Diagnostic, Span, sort_diagnostics
 from ..i18n import _
 from ..model.values import ArticleRef, Citation, Part, Quantity, Term
 from ..resources import LAW_DIR
+from .outline import OutlineArticle
 from .params import ParamSpec, ParamValue, check_type, parse_value
 from .sanction import AdditionalOption, PenaltyOption, Sanction
 
@@ -81,6 +83,8 @@ class Catalogue:
         self._articles: dict[str, _Article] = {}
         self._specs: dict[str, ParamSpec] = {}
         self._params: dict[str, list[tuple[ParamValue, ParamValue]]] = {}
+        self._outline: dict[str, OutlineArticle] = {}  # the General Part's articles, parts and items (outline.py)
+        self._outline_files: list[tuple[Any, str, dict[Any, int]]] = []
 
     # ------------------------------------------------------------------ loading
 
@@ -95,8 +99,8 @@ class Catalogue:
         roots = [root, *(Path(x) for x in extra)]
         for r in roots:
             if not r.is_dir():
-                raise CatalogueError([Diagnostic("E301", f"law catalogue directory not found: {r}",
-                                                 hint="pass the directory that holds sanctions/ and general.yaml")])
+                raise CatalogueError([Diagnostic("E301", _("law catalogue directory not found: {path}").format(path=r),
+                                                 hint=_("pass the directory that holds sanctions/ and general.yaml"))])
         files = [(r, p) for r in roots for p in sorted(r.rglob("*")) if p.suffix in (".yaml", ".yml") and p.is_file()]
         digest = hashlib.sha256()
         for r, f in files:
@@ -106,6 +110,7 @@ class Catalogue:
             cat._load_file(f, raw, diags)
         cat.version = digest.hexdigest()
         cat._check_overlaps(diags)
+        cat._build_outline(diags)
         for entries in cat._sanctions.values():
             entries.sort(key=lambda s: s.valid_from)
         for eds in cat._params.values():
@@ -122,26 +127,29 @@ class Catalogue:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            diags.append(Diagnostic("E301", f"not UTF-8 text ({e.reason} at byte {e.start})", Span(name, 1, 1)))
+            diags.append(Diagnostic("E301", _("not UTF-8 text ({reason} at byte {byte})").format(reason=e.reason, byte=e.start),
+                                    Span(name, 1, 1)))
             return
         try:
             data, lines = load_with_lines(text)
         except YamlProblem as e:
-            diags.append(Diagnostic("E301", f"malformed YAML: {e}", Span(name, e.line or 1, e.column or 1),
-                                    hint="check indentation and quoting on this line"))
+            diags.append(Diagnostic("E301", _("malformed YAML: {error}").format(error=e), Span(name, e.line or 1, e.column or 1),
+                                    hint=_("check indentation and quoting on this line")))
             return
         if data is None:
             return  # an empty file holds nothing
         if not isinstance(data, dict):
-            diags.append(Diagnostic("E301", "expected a mapping at the top of the file", Span(name, 1, 1)))
+            diags.append(Diagnostic("E301", _("expected a mapping at the top of the file"), Span(name, 1, 1)))
             return
         if "params" in data:
             self._load_params(name, data, lines, diags)
         elif "article" in data:
             self._load_article(name, data, lines, diags)
+        elif "outline" in data:
+            self._load_outline(name, data, lines, diags)
         else:
-            diags.append(Diagnostic("E301", "unknown catalogue file: expected `article:` (a sanction file) "
-                                    "or `params:` (General-Part parameters)", Span(name, 1, 1)))
+            diags.append(Diagnostic("E301", _("unknown catalogue file: expected `article:` (a sanction file) "
+                                      "or `params:` (General-Part parameters)"), Span(name, 1, 1)))
 
     @staticmethod
     def _validation_diags(name: str, err: ValidationError, lines: dict[Path_, int],
@@ -152,7 +160,7 @@ class Catalogue:
         for e in err.errors():
             loc = prefix + tuple(e["loc"])
             where = ".".join(str(x) for x in loc)
-            out.append(Diagnostic("E301", f"{where}: {e['msg']}", Span(name, line_of(lines, loc) or 1, 1)))
+            out.append(Diagnostic("E301", "{}: {}".format(where, e["msg"]), Span(name, line_of(lines, loc) or 1, 1)))
         return out
 
     def _load_article(self, name: str, data: dict[str, Any], lines: dict[Path_, int], diags: list[Diagnostic]) -> None:
@@ -166,9 +174,9 @@ class Catalogue:
             diags.extend(self._validation_diags(name, err, lines))
             return
         if art.article in self._articles:
-            diags.append(Diagnostic("E301", f"article {art.article} is described in two files",
+            diags.append(Diagnostic("E301", _("article {article} is described in two files").format(article=art.article),
                                     Span(name, lines.get(("article",), 1), 1),
-                                    related=(("first", Span(self._articles[art.article].file, 1, 1)),)))
+                                    related=((_("first described here"), Span(self._articles[art.article].file, 1, 1)),)))
             return
         self._articles[art.article] = _Article(art.article, art.title, art.repealed, name, bool(art.entries))
         for i, e in enumerate(art.entries):
@@ -178,10 +186,30 @@ class Catalogue:
             for item in e.corruption_items:
                 key = (art.article, e.part, item)
                 if any(x.paragraph == item and x.part == e.part for x in art.entries):
-                    diags.append(Diagnostic("E301", f"entries.{i}.corruption_items: item {item} also has its own "
-                                            "entry; mark that entry `corruption: true` instead", Span(name, line, 1)))
+                    diags.append(Diagnostic("E301", _("entries.{i}.corruption_items: item {item} also has its own entry; mark that "
+                                              "entry `corruption: true` instead").format(i=i, item=item),
+                                            Span(name, line, 1)))
                     continue
                 self._sanctions.setdefault(key, []).append(replace(s, paragraph=item, corruption=True))
+
+    def _load_outline(self, name: str, data: dict[str, Any], lines: dict[Path_, int], diags: list[Diagnostic]) -> None:
+        from pydantic import ValidationError
+
+        from .outline_schema import OutlineFile
+
+        try:
+            self._outline_files.append((OutlineFile.model_validate(data), name, lines))
+        except ValidationError as err:
+            diags.extend(self._validation_diags(name, err, lines))
+
+    def _build_outline(self, diags: list[Diagnostic]) -> None:
+        from .outline import merge
+
+        files, self._outline_files = self._outline_files, []
+        if not files:
+            return
+        self._outline, problems = merge(files)
+        diags.extend(Diagnostic("E301", text, Span(file, line, 1)) for file, line, text in problems)
 
     def _load_params(self, name: str, data: dict[str, Any], lines: dict[Path_, int], diags: list[Diagnostic]) -> None:
         from pydantic import ValidationError
@@ -196,17 +224,17 @@ class Catalogue:
         for pname, spec in pf.params.items():
             line = lines.get(("params", pname), 1)
             if pname in self._specs:
-                diags.append(Diagnostic("E301", f"parameter {pname} is defined twice", Span(name, line, 1)))
+                diags.append(Diagnostic("E301", _("parameter {name} is defined twice").format(name=pname), Span(name, line, 1)))
                 continue
             problem = check_type(spec.type)
             try:
                 citation = Citation.parse(spec.citation)
             except ValueError as e:
-                diags.append(Diagnostic("E301", f"params.{pname}.citation: {e}",
+                diags.append(Diagnostic("E301", "{}: {}".format(f"params.{pname}.citation", e),
                                         Span(name, lines.get(("params", pname, "citation"), line), 1)))
                 continue
             if problem:
-                diags.append(Diagnostic("E301", f"params.{pname}.type: {problem}",
+                diags.append(Diagnostic("E301", "{}: {}".format(f"params.{pname}.type", problem),
                                         Span(name, lines.get(("params", pname, "type"), line), 1)))
                 continue
             self._specs[pname] = ParamSpec(pname, spec.type, citation, spec.description, spec.unused_reason, name, line)
@@ -216,13 +244,14 @@ class Catalogue:
                 try:
                     value = parse_value(spec.type, ed.value)
                 except ValueError as e:
-                    diags.append(Diagnostic("E301", f"params.{pname}.editions.{i}.value: {e}", Span(name, eline, 1)))
+                    diags.append(Diagnostic("E301", "{}: {}".format(f"params.{pname}.editions.{i}.value", e),
+                                            Span(name, eline, 1)))
                     continue
                 source = ed.source or pf.defaults.source
                 edition = ed.edition or pf.defaults.edition
                 if not source or not edition:
-                    diags.append(Diagnostic("E301", f"params.{pname}.editions.{i}: every value needs `source` and "
-                                            "`edition` (or file `defaults`)", Span(name, eline, 1)))
+                    diags.append(Diagnostic("E301", _("params.{name}.editions.{i}: every value needs `source` and `edition` (or "
+                                              "file `defaults`)").format(name=pname, i=i), Span(name, eline, 1)))
                     continue
                 until = ed.verified_until or (pf.defaults.verified_until if ed.verified else None)
                 pv = ParamValue(pname, value, citation, source, edition, ed.verified, ed.valid_from, ed.valid_to,
@@ -239,18 +268,19 @@ class Catalogue:
             for a, b in zip(es, es[1:]):
                 if overlap(a.valid_from, a.valid_to, b.valid_from, b.valid_to):
                     diags.append(Diagnostic(
-                        "E302", f"{ArticleRef(*key)}: editions overlap ({_span_ru(a.valid_from, a.valid_to)} and "
-                        f"{_span_ru(b.valid_from, b.valid_to)})", Span(b.file, b.line, 1),
-                        related=(("other edition", Span(a.file, a.line, 1)),),
-                        hint="set valid_to of the older edition to the day before the newer one takes effect"))
+                        "E302", _("{ref}: editions overlap ({a} and {b})").format(
+                            ref=ArticleRef(*key), a=_span_ru(a.valid_from, a.valid_to), b=_span_ru(b.valid_from, b.valid_to)),
+                        Span(b.file, b.line, 1),
+                        related=((_("other edition"), Span(a.file, a.line, 1)),),
+                        hint=_("set valid_to of the older edition to the day before the newer one takes effect")))
         for pname, eds in self._params.items():
             pes = sorted((e[0] for e in eds), key=lambda p: p.valid_from)
             for pa, pb in zip(pes, pes[1:]):
                 if overlap(pa.valid_from, pa.valid_to, pb.valid_from, pb.valid_to):
                     diags.append(Diagnostic(
-                        "E302", f"parameter {pname}: editions overlap ({_span_ru(pa.valid_from, pa.valid_to)} and "
-                        f"{_span_ru(pb.valid_from, pb.valid_to)})", None,
-                        hint="set valid_to of the older edition to the day before the newer one takes effect"))
+                        "E302", _("parameter {name}: editions overlap ({a} and {b})").format(
+                            name=pname, a=_span_ru(pa.valid_from, pa.valid_to), b=_span_ru(pb.valid_from, pb.valid_to)),
+                        None, hint=_("set valid_to of the older edition to the day before the newer one takes effect")))
 
     # ------------------------------------------------------------------ lookups
 
@@ -344,6 +374,29 @@ class Catalogue:
     def article_title(self, article: str) -> str | None:
         a = self._articles.get(article)
         return a.title if a else None
+
+    # ------------------------------------------------------------------ the General Part's outline
+
+    def general_articles(self) -> list[str]:
+        """The General Part's articles in the outline, in the Code's order ([] when the catalogue has no outline)."""
+        return sorted(self._outline, key=lambda a: ArticleRef(a).sort_key())
+
+    def general_article(self, article: str) -> OutlineArticle | None:
+        """Article `article` of the General Part as the outline has it: title, parts, items, edition; or None."""
+        return self._outline.get(article)
+
+    def general_parts(self, article: str) -> list[Part] | None:
+        """The numbered parts of a General-Part article ([] for an article without parts); None: no such article."""
+        a = self._outline.get(article)
+        return None if a is None else list(a.parts)
+
+    def general_points(self, article: str, part: Part | None = None) -> list[Part] | None:
+        """The items (пункты) of `part` of a General-Part article (part None: of an article without parts);
+        None when the outline has no such article or part."""
+        a = self._outline.get(article)
+        if a is None or (part is not None and part not in a.parts):
+            return None
+        return a.points(part)
 
 
 # ---------------------------------------------------------------------- building

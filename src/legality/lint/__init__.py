@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 
 from ..diagnostics import Diagnostic
 from ..resolve.ir import FactDef, RuleDef
-from . import kazakh_text, unused_fact, unused_param, unverified_law
+from . import citation, kazakh_text, unit_guard, unused_fact, unused_param, unverified_law
 
 Check = Callable[[Mapping[str, FactDef], Mapping[str, RuleDef], Any], list[Diagnostic]]
 
@@ -34,6 +34,8 @@ LINTS: tuple[Lint, ...] = (
     Lint(unused_fact.CODE, unused_fact.check, whole=True),
     Lint(unused_param.CODE, unused_param.check, whole=True, own_catalogue=True),
     Lint(kazakh_text.CODE, kazakh_text.check, whole=False),
+    Lint(unit_guard.CODE, unit_guard.check, whole=True),  # reads facts through: needs a graph without cycles
+    Lint(citation.CODE, citation.check, whole=False),
 )
 
 

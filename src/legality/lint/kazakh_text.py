@@ -15,12 +15,13 @@ from typing import Any, Mapping
 import re
 
 from ..diagnostics import Diagnostic, Span
+from ..i18n import N_, _
 from ..model.bitext import BiText
 from ..resolve.ir import FactDef, Node, Op, RuleDef
 from ..resolve.types import STR
 
 CODE = "W104"
-HINT = 'add the Kazakh text after the Russian one: "…" kk "…"'
+HINT = N_('add the Kazakh text after the Russian one: "…" kk "…"')
 
 
 def _translated(facts: Mapping[str, FactDef], rules: Mapping[str, RuleDef]) -> bool:
@@ -36,24 +37,24 @@ def check(facts: Mapping[str, FactDef], rules: Mapping[str, RuleDef], catalogue:
     shown: set[str] = set()  # each fact once, however many rules list it
     for r in rules.values():
         if not r.title_kk:
-            out.append(Diagnostic(CODE, f"rule {r.id}: the title has no Kazakh text", r.text_spans.get("title", r.span),
-                                  hint=HINT))
+            out.append(Diagnostic(CODE, _("rule {rule}: the title has no Kazakh text").format(rule=r.id),
+                                  r.text_spans.get("title", r.span), hint=_(HINT)))
         if r.message_kk is None:
-            out.append(Diagnostic(CODE, f"rule {r.id}: the message has no Kazakh text",
-                                  r.text_spans.get("message", r.span), hint=HINT))
+            out.append(Diagnostic(CODE, _("rule {rule}: the message has no Kazakh text").format(rule=r.id),
+                                  r.text_spans.get("message", r.span), hint=_(HINT)))
         lets = {lt.name: lt for lt in r.lets}
         for name in r.facts:
             if name in lets:
                 lt = lets[name]
                 if lt.label and not lt.label_kk:
-                    out.append(Diagnostic(CODE, f"rule {r.id}: the label of `let {name}` has no Kazakh text", lt.span,
-                                          hint=HINT))
+                    out.append(Diagnostic(CODE, _("rule {rule}: the label of `let {name}` has no Kazakh text").format(
+                        rule=r.id, name=name), lt.span, hint=_(HINT)))
             elif name not in shown:
                 shown.add(name)
                 f = facts.get(name)
                 if f is not None and f.label and not f.label_kk:
-                    out.append(Diagnostic(CODE, f"the label of fact `{name}` (shown in findings) has no Kazakh text",
-                                          f.span, hint=HINT))
+                    out.append(Diagnostic(CODE, _("the label of fact `{name}` (shown in findings) has no Kazakh text").format(
+                        name=name), f.span, hint=_(HINT)))
     out += _shown_texts(facts, rules)
     return out
 
@@ -100,5 +101,6 @@ def _shown_texts(facts: Mapping[str, FactDef], rules: Mapping[str, RuleDef]) -> 
                 shown.append(facts[name].expr)
         for n in shown:
             walk(n, lets)
-    return [Diagnostic(CODE, f"the text «{text}» is shown in findings and has no Kazakh text", span, hint=HINT)
+    return [Diagnostic(CODE, _("the text «{text}» is shown in findings and has no Kazakh text").format(text=text), span,
+                       hint=_(HINT))
             for span, text in found.values()]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..diagnostics import Diagnostic
+from ..i18n import _
 from ..resolve.ir import FactDef, RuleDef
 
 CODE = "W201"
@@ -20,6 +21,6 @@ def check(facts: Mapping[str, FactDef], rules: Mapping[str, RuleDef], catalogue:
         used |= f.deps_facts
     for r in rules.values():
         used |= r.deps_facts
-    return [Diagnostic(CODE, f"fact `{f.name}` is not used by any rule or fact", f.span,
-                       hint="remove it, or use it in a rule's `facts` to show it in findings")
+    return [Diagnostic(CODE, _("fact `{name}` is not used by any rule or fact").format(name=f.name), f.span,
+                       hint=_("remove it, or use it in a rule's `facts` to show it in findings"))
             for f in facts.values() if f.name not in used]

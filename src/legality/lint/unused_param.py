@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..diagnostics import Diagnostic, Span
+from ..i18n import N_, _
 from ..resolve.ir import FactDef, RuleDef
 
 CODE = "W103"
-HINT = ("используйте его в правиле или удалите, указав причину; параметр, оставленный намеренно (для справки "
-        "или для сверки каталога), пометьте в YAML полем unused_reason с причиной")
+HINT = N_("use it in a rule, or remove it and say why; mark a parameter kept on purpose (for reference or to "
+          "check the catalogue) with the YAML field unused_reason and the reason")
 
 
 def law_read_anywhere(facts: Mapping[str, FactDef], rules: Mapping[str, RuleDef]) -> set[str]:
@@ -46,7 +47,8 @@ def check(facts: Mapping[str, FactDef], rules: Mapping[str, RuleDef], catalogue:
             continue
         span = Span(_shown(spec.file), spec.line or 1, _indent(spec.file, spec.line)) if spec.file else None
         out.append(Diagnostic(
-            CODE, f"параметр закона «{name}» ({spec.citation}) не читает ни одно правило", span, hint=HINT))
+            CODE, _("no rule reads the law parameter `{name}` ({citation})").format(name=name, citation=spec.citation),
+            span, hint=_(HINT)))
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..diagnostics import Diagnostic
+from ..i18n import _
 from ..resolve.ir import FactDef, RuleDef
 
 CODE = "W102"
@@ -40,7 +41,8 @@ def check(facts: Mapping[str, FactDef], rules: Mapping[str, RuleDef], catalogue:
         unverified = sorted(p for p in law_read(r, facts) if editions(p) and not any(e.verified for e in editions(p)))
         if unverified:
             out.append(Diagnostic(
-                CODE, f"rule {r.id} is `severity high` but rests on law not verified in the Code's text: "
-                      + ", ".join(f"law.{p}" for p in unverified), r.span,
-                hint="verify the parameter (docs/law.md), or lower the severity to medium and say «(не проверено)» in the title"))
+                CODE, _("rule {rule} is `severity high` but rests on law not verified in the Code's text: {params}").format(
+                    rule=r.id, params=", ".join(f"law.{p}" for p in unverified)), r.span,
+                hint=_("verify the parameter (docs/law.md), or lower the severity to medium and say {mark} in the "
+                       "title").format(mark="«(не проверено)»")))
     return out

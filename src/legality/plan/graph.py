@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from ..diagnostics import Diagnostic
+from ..i18n import _
 from ..resolve.ir import FactDef, RuleDef
 
 
@@ -93,8 +94,9 @@ def build(facts: dict[str, FactDef], rules: dict[str, RuleDef]) -> tuple[Plan | 
         first = g.nodes[names[0]]
         related = tuple((f"{a.split(':', 1)[1]} {g.edges[a, b]['why']} → {b.split(':', 1)[1]}", g.nodes[b]["span"])
                         for a, b in cycle)
-        diags.append(Diagnostic("E201", f"dependency cycle: {text}", first["span"], related=related,
-                                hint="a fact or rule cannot depend on itself, directly or through others"))
+        diags.append(Diagnostic("E201", _("dependency cycle: {cycle}").format(cycle=text), first["span"], related=related,
+                                hint=_("a fact or rule cannot depend on itself, directly or through others: "
+                                       "remove one of the links listed")))
     if diags:
         return None, diags
 

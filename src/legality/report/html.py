@@ -242,7 +242,7 @@ class HtmlFormatter(Collecting):
     wants_particulars = True  # the scan's contexts carry the verdict in words: the drill-down and the drafts
 
     def finish(self, summary: dict[str, Any]) -> None:
-        lang = i18n.language()
+        lang = i18n.text_language()
         review = self.options.review_status
         groups: list[dict[str, Any]] = []
         invalid: list[dict[str, Any]] = []

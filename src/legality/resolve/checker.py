@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..diagnostics import Diagnostic
+from ..i18n import _
 from ..syntax import ast as A
 from .errors import Fail, Reporter
 from .ir import FactDef, Node, Op, RuleDef
@@ -66,8 +67,9 @@ class Checker:
             for target in rd.overrides:
                 g = rules.get(target)
                 if g is not None and rd.scope == "offence" and g.scope != "offence":
-                    self.rep.err("E109", f"offence-level rule {rd.id} cannot override {g.scope}-level rule {g.id}", rd.span,
-                                 "an exception must be at least as general in scope as the rule it overrides")
+                    self.rep.err("E109", _("offence-level rule {rule} cannot override {scope}-level rule {other}").format(
+                                 rule=rd.id, scope=g.scope, other=g.id), rd.span,
+                                 _("an exception must be at least as general in scope as the rule it overrides"))
         return self.facts, rules
 
     def _fact(self, name: str) -> FactDef | None:
@@ -77,7 +79,8 @@ class Checker:
             return None  # a cycle: reported by the dependency graph
         d, path = self.names.defines[name]
         if d.scope not in SCOPES:
-            self.rep.err("E109", f"unknown scope `{d.scope}`", d.span, "scopes: record, offence, final_sentence")
+            self.rep.err("E109", _("unknown scope `{scope}`").format(scope=d.scope), d.span,
+                         _("scopes: record, offence, final_sentence"))
             return None
         self._in_progress.add(name)
         ctx = Ctx(d.scope, path, owner=name)

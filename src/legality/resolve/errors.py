@@ -11,6 +11,7 @@ import difflib
 from typing import Iterable, NoReturn
 
 from ..diagnostics import Diagnostic, Span
+from ..i18n import _
 
 
 class Fail(Exception):
@@ -33,4 +34,20 @@ def suggest(name: str, options: Iterable[str]) -> str | None:
     m = difflib.get_close_matches(name, sorted(set(options)), n=3, cutoff=0.6)
     if not m:
         return None
-    return "did you mean " + " or ".join(f"`{x}`" for x in m) + "?"
+    if len(m) == 1:
+        return _("did you mean `{name}`?").format(name=m[0])
+    return _("did you mean one of: {names}?").format(names=", ".join(f"`{x}`" for x in m))
+
+
+# names of other languages for the rule language's literals
+_OTHER_LITERALS = {"True": "true", "False": "false", "TRUE": "true", "FALSE": "false", "yes": "true", "no": "false"}
+_MISSING_WORDS = ("None", "null", "NULL", "nil")
+
+
+def unknown_hint(name: str, options: Iterable[str]) -> str | None:
+    """The hint for an unknown bare name: a literal spelled as in another language, else the did-you-mean."""
+    if name in _OTHER_LITERALS:
+        return _("the rule language writes `{literal}` (lowercase)").format(literal=_OTHER_LITERALS[name])
+    if name in _MISSING_WORDS:
+        return _("to test that a value is absent, write `x is missing`")
+    return suggest(name, options)

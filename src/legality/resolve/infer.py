@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
+from ..i18n import _
 from ..model.enums import ENUMS
 from . import schema as S
-from .errors import Reporter, suggest
+from .errors import Reporter, suggest, unknown_hint
 from .ir import Node, Op
 from .types import ANY, EnumT, PendingT, SetT
 
@@ -31,8 +32,9 @@ def resolve_enum(n: Node, t: EnumT, rep: Reporter) -> Node:
         try:
             value = t.enum[n.data]
         except KeyError:
-            rep.fail("E112", f"`{n.data}` is not a value of {t}", n.span,
-                     suggest(n.data, [m.name for m in t.enum]) or "values: " + ", ".join(m.name for m in t.enum))
+            rep.fail("E112", _("`{name}` is not a value of {enum}").format(name=n.data, enum=t), n.span,
+                     suggest(n.data, [m.name for m in t.enum])
+                     or _("values: {values}").format(values=", ".join(m.name for m in t.enum)))
         return replace(n, op=Op.LIT, type=t, data=value)
     if n.op is Op.SET and isinstance(n.type, SetT) and isinstance(n.type.elem, PendingT):
         return replace(n, args=tuple(resolve_enum(a, t, rep) for a in n.args), type=SetT("set", t))
@@ -51,7 +53,8 @@ def finish(n: Node, rep: Reporter, names_here: Callable[[], list[str]]) -> Node:
     if unique is not None:
         return resolve_enum(n, unique, rep)
     if isinstance(n.type, PendingT) and n.op is Op.ENUM:
-        rep.err("E101", f"unknown name `{n.data}`", n.span, suggest(n.data, names_here() + all_enum_values()))
+        rep.err("E101", _("unknown name `{name}`").format(name=n.data), n.span,
+                unknown_hint(n.data, names_here() + all_enum_values()))
         n = replace(n, type=ANY)
     elif isinstance(n.type, SetT) and isinstance(n.type.elem, PendingT):
         n = replace(n, type=SetT("set", ANY))

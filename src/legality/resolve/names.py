@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..diagnostics import Diagnostic, Span
+from ..i18n import _
 from ..syntax import ast as A
 from . import schema as S
 from .errors import Reporter
@@ -68,15 +69,17 @@ class Names:
 
     def _declare_fact(self, d: A.Define, path: str) -> None:
         if d.name.startswith("_"):
-            self.rep.err("E108", f"fact names may not start with `_`: {d.name}", d.span)
+            self.rep.err("E108", _("fact names may not start with `_`: {name}").format(name=d.name), d.span)
             return
         if d.name in self.defines:
             prev, prev_path = self.defines[d.name]
             new, old = (prev, d) if self.later(prev_path, path) else (d, prev)
-            self.rep.diags.append(_related("E104", f"fact `{d.name}` is defined twice", new, "first defined here", old))
+            self.rep.diags.append(_related("E104", _("fact `{name}` is defined twice").format(name=d.name), new,
+                                           _("first defined here"), old))
             return
         if d.name in S.ROOTS or d.name in ("law", "offence", "sentence") or d.name in FUNCTIONS:
-            self.rep.err("E104", f"fact `{d.name}` would hide a built-in name", d.span, "choose another name")
+            self.rep.err("E104", _("fact `{name}` would hide a built-in name").format(name=d.name), d.span,
+                         _("choose another name"))
             return
         self.defines[d.name] = (d, path)
 
@@ -85,8 +88,9 @@ class Names:
             prev, prev_path = self.rules_ast[r.id]
             # review bug 12: the new rule (in the file written later) is the one to rename, not the shipped one
             new, old = (prev, r) if self.later(prev_path, path) else (r, prev)
-            self.rep.diags.append(_related("E104", f"rule id `{r.id}` is used twice", new, "first defined here", old,
-                                           hint="rule ids are stable identifiers: give the new rule its own"))
+            self.rep.diags.append(_related("E104", _("rule id `{rule}` is used twice").format(rule=r.id), new,
+                                           _("first defined here"), old,
+                                           hint=_("rule ids are stable identifiers: give the new rule its own")))
             return
         self.rules_ast[r.id] = (r, path)
 
@@ -98,8 +102,8 @@ class Names:
         """E101 (and the end of the expression) for a fact of a file this one does not import."""
         if not self.is_visible(name, ctx):
             path = self.defines[name][1]
-            self.rep.fail("E101", f"fact `{name}` is defined in {path}, which this file does not import", span,
-                          f'add: import "{path}"')
+            self.rep.fail("E101", _("fact `{name}` is defined in {file}, which this file does not import").format(
+                name=name, file=path), span, _('add: import "{file}"').format(file=path))
 
     def hides(self, name: str, ctx: Ctx) -> bool:
         """A new local name (`let`, quantifier variable) may not shadow one already in reach."""
@@ -117,8 +121,8 @@ class Names:
         """The node a bare name stands for here (an enum value left PENDING for its context to type)."""
         name = e.name
         if name.startswith("_"):
-            self.rep.fail("E108", f"`{name}` is not allowed: names starting with `_` are reserved", e.span,
-                          "rules can only read the verdict record, the law catalogue and their own facts")
+            self.rep.fail("E108", _("`{name}` is not allowed: names starting with `_` are reserved").format(name=name),
+                          e.span, _("rules can only read the verdict record, the law catalogue and their own facts"))
         if name in ctx.vars:
             return Node(Op.VAR, ctx.vars[name], e.span, data=name, text=name)
         if name in ctx.lets:
@@ -129,20 +133,20 @@ class Names:
         if name in S.ROOTS:
             return Node(Op.ROOT, S.ROOTS[name][0], e.span, data=name, text=name)
         if name in ("offence", "sentence"):
-            self.rep.fail("E109", f"`{name}` is only available in a rule or fact `for offence`", e.span,
-                          "write `for offence` after the name, or iterate: any o in offences: …")
+            self.rep.fail("E109", _("`{name}` is only available in a rule or fact `for offence`").format(name=name),
+                          e.span, _("write `for offence` after the name, or iterate: any o in offences: …"))
         if name == "law":
             return Node(Op.LAW, LawT("law", ""), e.span, data="", text="law")
         if name in self.defines:
-            d, _ = self.defines[name]
+            d = self.defines[name][0]
             self.require_visible(name, e.span, ctx)
             if d.scope == "offence" and ctx.scope != "offence":
-                self.rep.fail("E109", f"`{name}` is a fact for each offence; here there is no single offence", e.span,
-                              f"read it per offence: any o in offences: o.{name} …")
+                self.rep.fail("E109", _("`{name}` is a fact for each offence; here there is no single offence").format(
+                    name=name), e.span, _("read it per offence: any o in offences: o.{name} …").format(name=name))
             ctx.deps_facts.add(name)
             return Node(Op.FACT, fact_type(name), e.span, data=name, text=name)
         if name in FUNCTIONS:
-            self.rep.fail("E102", f"`{name}` is a function: call it as {name}(…)", e.span)
+            self.rep.fail("E102", _("`{name}` is a function: call it as {name}(…)").format(name=name), e.span)
         # maybe an enum value: decided by its context
         return Node(Op.ENUM, PENDING, e.span, data=name, text=name)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from ..i18n import N_, _
 from ..model.values import Citation
 from ..result.candidate import SEVERITIES
 from ..syntax import ast as A
@@ -22,13 +23,13 @@ from .ir import Clause, FactDef, LetDef, Node, Op, RuleDef
 from .leaves import leaves
 from .names import SCOPES, Ctx, Names
 from .typecheck import Typer
-from .types import ANY, BOOL
+from .types import ANY, BOOL, shown
 
-REQUIRED = {
-    "title": 'add: title "…" (one line, in Russian)',
-    "severity": "add: severity high | medium | low",
-    "violation": "add: violation <condition under which the sentence is unlawful>",
-    "message": 'add: message "… {value} …" (what is wrong and what the law allows)',
+REQUIRED = {  # the hint for each missing clause (English message ids, translated where shown)
+    "title": N_('add: title "…" (one line, in Russian)'),
+    "severity": N_("add: severity high | medium | low"),
+    "violation": N_("add: violation <condition under which the sentence is unlawful>"),
+    "message": N_('add: message "… {{value}} …" (what is wrong and what the law allows)'),
 }
 
 
@@ -45,11 +46,12 @@ class RuleCheck:
     def run(self) -> RuleDef | None:
         r, err = self.r, self.rep.err
         if r.scope not in SCOPES:
-            err("E109", f"unknown scope `{r.scope}`", r.span, "scopes: record, offence, final_sentence")
+            err("E109", _("unknown scope `{scope}`").format(scope=r.scope), r.span, _("scopes: record, offence, final_sentence"))
             return None
         self._required()
         if r.in_force and r.in_force.until and r.in_force.until <= r.in_force.start:
-            err("E114", f"`until` {r.in_force.until} is not after `from` {r.in_force.start}", r.in_force.span)
+            err("E114", _("`until` {until} is not after `from` {start}").format(until=r.in_force.until, start=r.in_force.start),
+                r.in_force.span)
         static_cites, dyn, order = self._cites()
         lets = self._lets()
         whens = [self._clause("when", e) for e in r.whens]
@@ -63,7 +65,7 @@ class RuleCheck:
         self._overrides()
         facts = self._listed_facts()
         if r.severity is not None and r.severity not in SEVERITIES:
-            err("E001", f"unknown severity {r.severity}", r.span, "high, medium or low")
+            err("E001", _("unknown severity {severity}").format(severity=r.severity), r.span, _("high, medium or low"))
         if not self.ok or viol is None:
             return None
         ctx = self.ctx
@@ -81,7 +83,10 @@ class RuleCheck:
             need_labels=[lbl for _, lbl in (n for n in needs if n is not None)],
             need_labels_kk=[nd.label_kk for nd, n in zip(r.needs, needs) if n is not None],
             title_kk=r.title_kk, message_kk=message_kk, allowed_kk=self._allowed_kk(),
-            text_spans={k: sp for k, sp in r.clause_spans if k in ("title", "message")},
+            text_spans={**{k: sp for k, sp in r.clause_spans if k in ("title", "message")},
+                        # where each static citation stands, "cite0", "cite1", … (lint W106 points there)
+                        **{f"cite{i}": c.span for i, c in enumerate(
+                            x for x in r.cites if isinstance(x, A.Literal) and isinstance(x.value, str) and x.unit is None)}},
             unlesses=[c for c in unlesses if c is not None],
             overrides=[o.value for o in r.overrides], violation=viol, actual=actual, allowed=allowed,
             message=message, facts=facts, file=self.path, span=r.span,
@@ -92,10 +97,12 @@ class RuleCheck:
         r = self.r
         for clause, hint in REQUIRED.items():
             if getattr(r, clause) is None:
-                self.rep.err("E008", f"rule {r.id} has no `{clause}`", r.span, hint)
+                self.rep.err("E008", _("rule {rule} has no `{clause}`").format(rule=r.id, clause=clause), r.span,
+                             _(hint).format())
                 self.ok = False
         if not r.cites:
-            self.rep.err("E008", f"rule {r.id} cites no provision", r.span, 'add: cite "УК РК ст.N ч.N" (the general norm first)')
+            self.rep.err("E008", _("rule {rule} cites no provision").format(rule=r.id), r.span,
+                         _('add: cite "{example}" (the general norm first)').format(example="УК РК ст.N ч.N"))
             self.ok = False
 
     def _cites(self) -> tuple[list[Citation], list[Node], list[tuple[str, int]]]:
@@ -108,15 +115,18 @@ class RuleCheck:
                     static_cites.append(Citation.parse(c.value))
                     order.append(("s", len(static_cites) - 1))
                 except ValueError as e:
-                    self.rep.err("E103", f"cannot read citation {c.value!r}: {e}", c.span,
-                                 'write it as "УК РК ст.56 ч.3" (act, then ст., ч., п.)')
+                    self.rep.err("E103", _("cannot read citation {citation}: {reason}").format(
+                                 citation=repr(c.value), reason=e), c.span,
+                                 _('write it as "{example}" (the act, then {marks})').format(
+                                     example="УК РК ст.56 ч.3", marks="ст., ч., п."))
                     self.ok = False
             else:
                 try:
                     n = self.typer.closed(c, self.ctx)
                     if n.type not in (S.REF, ANY):
-                        self.rep.fail("E102", f"a citation must be a text or an article reference, not {n.type}", c.span,
-                                      "e.g. cite \"УК РК ст.56 ч.3\", offence.ref")
+                        self.rep.fail("E102", _("a citation must be a text or an article reference, not {type}").format(
+                                          type=shown(n.type)), c.span,
+                                      _('e.g. cite "{example}", offence.ref').format(example="УК РК ст.56 ч.3"))
                     dyn.append(n)
                     order.append(("d", len(dyn) - 1))
                 except Fail:
@@ -127,7 +137,8 @@ class RuleCheck:
         ctx, out = self.ctx, []
         for lt in self.r.lets:
             if lt.name in ctx.lets or lt.name in self.names.defines or lt.name in S.ROOTS:
-                self.rep.err("E104", f"`let {lt.name}` hides another name", lt.span, "choose another name")
+                self.rep.err("E104", _("`let {name}` hides another name").format(name=lt.name), lt.span,
+                             _("choose another name"))
                 self.ok = False
                 continue
             try:
@@ -142,7 +153,7 @@ class RuleCheck:
 
     def _clause(self, kind: str, e: A.Expr) -> Clause | None:
         try:
-            n = self.typer.closed(e, self.ctx, BOOL, f"`{kind}` needs a condition (true/false)")
+            n = self.typer.closed(e, self.ctx, BOOL, _("`{clause}` needs a condition (true/false)").format(clause=kind))
         except Fail:
             self.ok = False
             return None
@@ -157,8 +168,8 @@ class RuleCheck:
             return None
         label = nd.label or need_label(n, self.facts, self.ctx)
         if not label:
-            self.rep.err("E008", "`needs`: cannot name this value for the report; add a label", nd.span,
-                         'write it as: needs EXPR "что именно отсутствует в записи (по-русски)"')
+            self.rep.err("E008", _("`needs`: cannot name this value for the report; add a label"), nd.span,
+                         _('write it as: needs EXPR "what exactly the record lacks (in Russian)"'))
             self.ok = False
             return None
         return Clause("needs", n, print_expr(nd.expr), leaves(n)), label
@@ -180,8 +191,9 @@ class RuleCheck:
         for i, (k, e) in enumerate(allowed):
             if k not in BOUND_KEYS:
                 at = key_spans[i] if i < len(key_spans) else e.span
-                self.rep.err("E116", f"`allowed {k}:` is not a key the reports can put in words", at,
-                             "keys: " + ", ".join(sorted(BOUND_KEYS)) + "; or write the bound as text: allowed \"…\"")
+                self.rep.err("E116", _("`allowed {key}:` is not a key the reports can put in words").format(key=k), at,
+                             _("keys: {keys}; or write the bound as text: allowed \"…\"").format(
+                                 keys=", ".join(sorted(BOUND_KEYS))))
                 self.ok = False
                 continue
             n = self._opt(e)
@@ -216,10 +228,11 @@ class RuleCheck:
         r = self.r
         for o in r.overrides:
             if o.value not in self.names.rules_ast:
-                self.rep.err("E105", f"`overrides {o.value}`: no such rule", o.span, suggest(o.value, self.names.rules_ast))
+                self.rep.err("E105", _("`overrides {rule}`: no such rule").format(rule=o.value), o.span,
+                             suggest(o.value, self.names.rules_ast))
                 self.ok = False
             elif o.value == r.id:
-                self.rep.err("E105", "a rule cannot override itself", o.span)
+                self.rep.err("E105", _("a rule cannot override itself"), o.span)
                 self.ok = False
 
     def _listed_facts(self) -> list[str]:
@@ -233,13 +246,14 @@ class RuleCheck:
             elif f.value in names.defines:
                 if not names.is_visible(f.value, ctx):
                     path = names.defines[f.value][1]
-                    self.rep.err("E101", f"fact `{f.value}` is defined in {path}, which this file does not import",
-                                 f.span, f'add: import "{path}"')
+                    self.rep.err("E101", _("fact `{name}` is defined in {file}, which this file does not import").format(
+                                 name=f.value, file=path), f.span, _('add: import "{file}"').format(file=path))
                     self.ok = False
                     continue
                 fd = self.facts.get(f.value)
                 if fd and fd.scope == "offence" and r.scope != "offence":
-                    self.rep.err("E109", f"offence-level fact `{f.value}` in a {r.scope}-level rule", f.span)
+                    self.rep.err("E109", _("offence-level fact `{name}` in a {scope}-level rule").format(
+                        name=f.value, scope=r.scope), f.span)
                     self.ok = False
                     continue
                 ctx.deps_facts.add(f.value)
@@ -248,15 +262,16 @@ class RuleCheck:
                     continue
                 out.append(f.value)
             else:
-                self.rep.err("E101", f"`facts {f.value}`: unknown fact", f.span,
+                self.rep.err("E101", _("`facts {name}`: unknown fact").format(name=f.value), f.span,
                              suggest(f.value, list(names.defines) + list(ctx.lets)))
                 self.ok = False
         return out
 
     def _unlabelled(self, f: A.Ident) -> None:
         """E115: a finding shows each listed fact by its label; without one a prosecutor would read an identifier."""
-        self.rep.err("E115", f"`facts {f.value}`: `{f.value}` has no label to show in findings", f.span,
-                     f'give it one: define {f.value} "что это значит (по-русски)" kk "…" = …  (or `let {f.value} "…" = …`)')
+        self.rep.err("E115", _("`facts {name}`: `{name}` has no label to show in findings").format(name=f.value),
+                     f.span, _('give it one: define {name} "what it means (in Russian)" kk "…" = …  '
+                               '(or `let {name} "…" = …`)').format(name=f.value))
         self.ok = False
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from ..i18n import N_, _
+
 
 @dataclass(frozen=True)
 class T:
@@ -140,3 +142,24 @@ def comparable(a: T, b: T) -> bool:
     if isinstance(a, EnumT) and a == b and a.enum is Category:
         return True
     return False
+
+
+# what a type is called in a diagnostic (English message ids: `shown` translates them)
+_SHOWN = {"bool": N_("condition (true/false)"), "int": N_("whole number"), "number": N_("number"),
+          "text": N_("text"), "date": N_("date"), "any": N_("any value"), "term": N_("term"),
+          "mrp": N_("MRP amount"), "hours": N_("amount in hours"), "days": N_("amount in days"), "multiple": N_("multiple"),
+          "amount": N_("amount"), "enum value": N_("enum value")}
+
+
+def shown(t: T) -> str:
+    """A type as a rule author reads it, in the current language («целое число», «сумма в МРП», PenaltyKind)."""
+    if isinstance(t, SetT):
+        return _("set of: {type}").format(type=shown(t.elem))
+    if isinstance(t, ListT):
+        return _("list of: {type}").format(type=shown(t.elem))
+    if isinstance(t, MapT):
+        return _("table of: {type}").format(type=shown(t.value))
+    if isinstance(t, (EnumT, RecT, LawT)):
+        return str(t)
+    key = str(t) if isinstance(t, PendingT) else (t.unit or "amount") if isinstance(t, QtyT) else t.name
+    return _(_SHOWN[key]) if key in _SHOWN else str(t)

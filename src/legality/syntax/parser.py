@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
@@ -17,6 +18,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.tree import Meta
 
 from ..diagnostics import Diagnostic, Span
+from ..i18n import N_, _
 from ..resources import GRAMMAR_FILE
 from . import ast as A
 
@@ -74,15 +76,15 @@ def _unquote(tok: Token, file: str) -> str:
     try:
         text: str = json.loads(str(tok))
     except ValueError:
-        raise _Bad(Diagnostic("E006", f"invalid string literal {tok}", _span(file, tok),
-                              hint='strings use double quotes; escape a quote as \\" and a backslash as \\\\'))
+        raise _Bad(Diagnostic("E006", _("invalid string literal {literal}").format(literal=tok), _span(file, tok),
+                              hint=_('strings use double quotes; escape a quote as \\" and a backslash as \\\\')))
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         # json.loads accepts "\ud800"; no report, file or terminal can write such a string (F06)
-        raise _Bad(Diagnostic("E006", "the string holds half of a character (a lone \\uD800–\\uDFFF escape)",
+        raise _Bad(Diagnostic("E006", _("the string holds half of a character (a lone \\uD800–\\uDFFF escape)"),
                               _span(file, tok),
-                              hint="write the character itself; \\uD800–\\uDFFF escapes are valid only as a pair"))
+                              hint=_("write the character itself; \\uD800–\\uDFFF escapes are valid only as a pair")))
     return text
 
 
@@ -92,8 +94,9 @@ MAX_DIGITS = 15  # far above any term, amount or count in the Code; keeps every 
 def _digits(tok: Token, file: str, text: str | None = None) -> str:
     s = str(tok) if text is None else text
     if any(len(part) > MAX_DIGITS for part in s.split(".")):
-        raise _Bad(Diagnostic("E006", f"number too long: {len(s.replace('.', ''))} digits", _span(file, tok),
-                              hint=f"numbers in rules have at most {MAX_DIGITS} digits before and after the point"))
+        raise _Bad(Diagnostic("E006", _("number too long: {n} digits").format(n=len(s.replace('.', ''))), _span(file, tok),
+                              hint=_("numbers in rules have at most {n} digits before and after the point").format(
+                                  n=MAX_DIGITS)))
     return s
 
 
@@ -105,7 +108,8 @@ def _date(tok: Token, file: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(tok))
     except ValueError:
-        raise _Bad(Diagnostic("E006", f"no such date: {tok}", _span(file, tok), hint="dates are written YYYY-MM-DD"))
+        raise _Bad(Diagnostic("E006", _("no such date: {date}").format(date=tok), _span(file, tok),
+                              hint=_("dates are written YYYY-MM-DD")))
 
 
 # ---- nesting limit
@@ -136,15 +140,16 @@ def _too_deep(tree: Tree[Token], file: str, base: Span | None = None) -> Diagnos
             depth += 1
             if depth > MAX_NESTING:
                 span = base or _span(file, t.meta)
-                return Diagnostic("E009", f"expression nested too deeply (more than {MAX_NESTING} levels)", span,
-                                  hint="split it: give inner parts their own names with `define` or `let`")
+                return Diagnostic("E009", _("expression nested too deeply (more than {n} levels)").format(n=MAX_NESTING), span,
+                                  hint=_("split it: give inner parts their own names with `define` or `let`"))
         if t.data == "quant":  # `any x in list: …`; `max(a, b)` is a call, not a loop
             quants += 1
             if quants > MAX_QUANT_NESTING:
                 span = base or _span(file, t.meta)
-                return Diagnostic("E009", f"quantifiers nested too deeply (more than {MAX_QUANT_NESTING} inside "
-                                  "each other): the work grows as the number of items to that power", span,
-                                  hint="compute the inner quantifier once with `define … for offence` and use its name")
+                return Diagnostic("E009", _("quantifiers nested too deeply (more than {n} inside each other): the work grows "
+                                    "as the number of items to that power").format(n=MAX_QUANT_NESTING), span,
+                                  hint=_("compute the inner quantifier once with `define … for offence` and use its "
+                                         "name"))
         stack.extend((c, depth, quants) for c in reversed(t.children) if isinstance(c, Tree))
     return None
 
@@ -209,8 +214,9 @@ class _ToAst(Transformer[Token, Any]):
                 fields["allowed_key_spans"] = extra[1] if len(extra) > 1 else ()
             if kind in _SINGLE:
                 if kind in fields:
-                    raise _Bad(Diagnostic("E007", f"clause `{kind.replace('_', ' ')}` appears twice in rule {rid}", span,
-                                          hint="a rule has one title, severity, in force, violation, actual, allowed and message"))
+                    raise _Bad(Diagnostic("E007", _("clause `{clause}` appears twice in rule {rule}").format(
+                        clause=kind.replace('_', ' '), rule=rid), span,
+                        hint=_("a rule has one title, severity, in force, violation, actual, allowed and message")))
                 fields[kind] = value
             elif kind == "let":
                 fields["lets"].append(value)
@@ -312,8 +318,8 @@ class _ToAst(Transformer[Token, Any]):
                     continue
                 j = raw.find("}", i)
                 if j < 0:
-                    raise _Bad(Diagnostic("E113", "unclosed `{` in message", _span(self.file, tok),
-                                          hint="write {name} to insert a value, {{ for a literal brace"))
+                    raise _Bad(Diagnostic("E113", _("unclosed `{{` in message").format(), _span(self.file, tok),
+                                          hint=_("write {{name}} to insert a value, {{{{ for a literal brace").format()))
                 if buf:
                     parts.append(buf)
                     buf = ""
@@ -325,8 +331,9 @@ class _ToAst(Transformer[Token, Any]):
                     if deep is None:
                         expr: A.Expr = _ToAst(self.file, hole).transform(tree)
                 except (UnexpectedInput, VisitError, _Bad):
-                    raise _Bad(Diagnostic("E113", f"cannot read `{{{hole}}}` in message", _span(self.file, tok),
-                                          hint="a hole holds an expression such as {cap} or {offence.sentence.principal.term}"))
+                    raise _Bad(Diagnostic("E113", _("cannot read `{{{hole}}}` in message").format(hole=hole), _span(self.file, tok),
+                                          hint=_("a hole holds an expression such as {{cap}} or "
+                                                 "{{offence.sentence.principal.term}}").format()))
                 if deep is not None:
                     raise _Bad(deep)
                 parts.append(_respan(expr, _span(self.file, tok)))
@@ -476,19 +483,74 @@ def _respan(expr: A.Expr, span: Span) -> A.Expr:
 
 # ---- errors
 
-_TOKEN_RU = {
+# Lark's terminal names → what a rule author reads (English message ids, translated where shown)
+_TOKEN_NAMES = {
     "RBRACE": "`}`", "LBRACE": "`{`", "LPAR": "`(`", "RPAR": "`)`", "COMMA": "`,`", "COLON": "`:`",
-    "STRING": "a quoted string", "NAME": "a name", "RULE_ID": "a rule id (words joined by hyphens)",
-    "DATE": "a date YYYY-MM-DD", "INT": "a number", "SEVERITY": "high, medium or low",
-    "SCOPE": "offence, record or final_sentence", "EQUAL": "`=`", "$END": "end of file",
+    "LSQB": "`[`", "RSQB": "`]`", "DOT": "`.`", "PLUS": "`+`", "MINUS": "`-`", "STAR": "`*`", "SLASH": "`/`",
+    "EQUAL": "`=`", "CMP_OP": "`<`, `<=`, `>`, `>=`, `!=`",
+    "STRING": N_("a quoted string"), "NAME": N_("a name"), "RULE_ID": N_("a rule id (words joined by hyphens)"),
+    "DATE": N_("a date YYYY-MM-DD"), "INT": N_("a number"), "DECIMAL": N_("a number"),
+    "SEVERITY": N_("high, medium or low"), "SCOPE": N_("offence, record or final_sentence"),
+    "QUANT": "`any`, `all`, `count`, `sum`, `max`, `min`", "UNIT": "`mrp`, `hours`",
+    "TERM_UNIT": "`years`, `months`, `days`", "IN_FORCE": "`in force`", "DATE_BASIS": "`offence`, `verdict`",
+    "$END": N_("end of file"),
 }
+
+# the slips of a Russian-speaking author: a unit, a keyword or a severity written in Russian
+_RU_UNITS = {
+    "мрп": "mrp", "мрп.": "mrp", "часов": "hours", "часа": "hours", "час": "hour", "ч": "hours",
+    "год": "year", "года": "years", "лет": "years", "г": "years",
+    "месяц": "month", "месяца": "months", "месяцев": "months", "мес": "months",
+    "день": "day", "дня": "days", "дней": "days", "сутки": "days", "суток": "days", "сут": "days",
+}
+_RU_KEYWORDS = {
+    "если": "when", "и": "and", "или": "or", "не": "not", "то": "then", "тогда": "then", "иначе": "else",
+    "в": "in", "да": "true", "нет": "false", "истина": "true", "ложь": "false", "кроме": "unless",
+    "правило": "rule", "нарушение": "violation", "определить": "define", "импорт": "import",
+}
+_RU_SEVERITY = {"высокая": "high", "высокий": "high", "средняя": "medium", "средний": "medium",
+                "низкая": "low", "низкий": "low"}
+# operators of other languages → the rule language's own
+_OTHER_OPS = {"&&": "and", "&": "and", "||": "or", "|": "or", "!": "not"}
+_OTHER_WORDS = {"AND": "and", "OR": "or", "NOT": "not", "True": "true", "False": "false", "TRUE": "true",
+                "FALSE": "false", "IF": "if", "WHEN": "when"}
+_WORD = re.compile(r"[^\W\d_]+")
+_NUMBER_BEFORE = re.compile(r"(\d+)\s*$")
 
 
 def _expected(exp: set[str]) -> str:
-    names = sorted(_TOKEN_RU.get(e, f"`{e.lower()}`") for e in exp if not e.startswith("__"))
+    names = sorted({_(_TOKEN_NAMES[e]) if e in _TOKEN_NAMES else f"`{e.lower()}`"
+                    for e in exp if not e.startswith("__")})
     if len(names) > 8:
         return ", ".join(names[:8]) + ", …"
     return ", ".join(names)
+
+
+def _russian_word(file: str, source: str, pos: int, span: Span, allowed: set[str]) -> Diagnostic | None:
+    """A unit, keyword or severity written in Russian where the rule language wants its own word."""
+    m = _WORD.match(source, pos)
+    if m is None:
+        return None
+    word = m.group(0)
+    key = word.lower()
+    span = Span(span.file, span.line, span.column, span.line, span.column + len(word))
+    if key in _RU_UNITS:
+        unit = _RU_UNITS[key]
+        n = _NUMBER_BEFORE.search(source, 0, pos)
+        fix = f"{n.group(1)} {unit}" if n else unit
+        return Diagnostic("E003", _("unit «{word}» written in Russian").format(word=word), span,
+                          hint=_("write the unit as the rule language spells it: `{fix}`").format(fix=fix))
+    if key in _RU_SEVERITY:
+        return Diagnostic("E003", _("severity «{word}» written in Russian").format(word=word), span,
+                          hint=_("severity is `high`, `medium` or `low`: here `{fix}`").format(fix=_RU_SEVERITY[key]))
+    if key in _RU_KEYWORDS:
+        kw = _RU_KEYWORDS[key]
+        if kw == "when" and "WHEN" not in allowed and "IF" in allowed:
+            kw = "if"
+        return Diagnostic("E003", _("keyword «{word}» written in Russian").format(word=word), span,
+                          hint=_("keywords are English words: write `{keyword}` instead of «{word}»").format(
+                              keyword=kw, word=word))
+    return None
 
 
 def _syntax_diag(file: str, err: UnexpectedInput, source: str) -> Diagnostic:
@@ -499,31 +561,52 @@ def _syntax_diag(file: str, err: UnexpectedInput, source: str) -> Diagnostic:
     if isinstance(err, UnexpectedEOF):
         rows = source.splitlines() or [""]
         span = Span(file, len(rows), len(rows[-1]) + 1)
-        return Diagnostic("E002", "the file ends in the middle of a statement", span,
-                          hint="a rule's clauses are enclosed in { … }: is a closing `}` or a quote missing?")
+        return Diagnostic("E002", _("the file ends in the middle of a statement"), span,
+                          hint=_("a rule's clauses are enclosed in {{ … }}: is a closing `}}` or a quote "
+                                 "missing?").format())
     if isinstance(err, UnexpectedCharacters):
         pos = err.pos_in_stream  # lark declares it None at class level; the lexer always sets it
         ch = source[pos] if pos is not None and 0 <= pos < len(source) else "?"
-        hint = "names use latin letters, digits and `_`; Russian text goes in double quotes"
+        if pos is not None and ch.isalpha() and not ch.isascii():
+            slip = _russian_word(file, source, pos, span, set(err.allowed or ()))
+            if slip is not None:
+                return slip
+        if pos is not None and ch in "&|!":
+            typed = source[pos:pos + 2] if source[pos:pos + 2] in _OTHER_OPS else ch
+            span = Span(file, line, col, line, col + len(typed))
+            return Diagnostic("E003", _("unexpected character {char}").format(char=repr(ch)), span,
+                              hint=_("the rule language writes `{op}` for `{typed}`").format(
+                                  op=_OTHER_OPS[typed], typed=typed))
+        hint = _("names use latin letters, digits and `_`; Russian text goes in double quotes")
         if ch == "'":
-            hint = "strings use double quotes \"…\""
-        return Diagnostic("E003", f"unexpected character {ch!r}", span, hint=hint)
+            hint = _("strings use double quotes \"…\"")
+        return Diagnostic("E003", _("unexpected character {char}").format(char=repr(ch)), span, hint=hint)
     if isinstance(err, UnexpectedToken):
         tok = err.token
         if tok.type == "$END":
             rows = source.splitlines() or [""]
-            return Diagnostic("E002", "the file ends in the middle of a statement",
+            return Diagnostic("E002", _("the file ends in the middle of a statement"),
                               Span(file, len(rows), len(rows[-1]) + 1),
-                              hint="a rule's clauses are enclosed in { … }: is a closing `}` missing?")
+                              hint=_("a rule's clauses are enclosed in {{ … }}: is a closing `}}` missing?").format())
         width = max(1, len(str(tok)))
         span = Span(file, tok.line, tok.column, tok.line, tok.column + width)
         exp = set(err.expected or ())
-        hint = f"expected {_expected(exp)}" if exp else None
-        if "RULE_ID" in exp and tok.type == "NAME":
-            hint = "a rule id is lowercase words joined by hyphens, e.g. attempt-term-cap"
+        hint = _("expected {tokens}").format(tokens=_expected(exp)) if exp else None
+        before = source[tok.start_pos - 1] if tok.start_pos else ""
+        if str(tok) == "=" and before == "=":
+            span = Span(file, tok.line, tok.column - 1, tok.line, tok.column + 1)
+            hint = _("equality is a single `=`: write `a = b`, not `a == b`")
+        elif str(tok) == ">" and before == "<":
+            span = Span(file, tok.line, tok.column - 1, tok.line, tok.column + 1)
+            hint = _("“not equal” is written `!=`")
+        elif tok.type == "NAME" and str(tok) in _OTHER_WORDS:
+            hint = _("keywords are lowercase: write `{keyword}`").format(keyword=_OTHER_WORDS[str(tok)])
+        elif "RULE_ID" in exp and tok.type == "NAME":
+            hint = _("a rule id is lowercase words joined by hyphens, e.g. attempt-term-cap")
         elif exp & {"TITLE", "WHEN", "VIOLATION"} and tok.type in ("NAME", "RULE_ID"):
-            hint = f"`{tok}` is not a clause; clauses are: " + ", ".join(c.replace("_", " ") for c in CLAUSES)
-        return Diagnostic("E001", f"unexpected `{tok}`", span, hint=hint)
+            hint = _("`{word}` is not a clause; clauses are: {clauses}").format(
+                word=tok, clauses=", ".join(c.replace("_", " ") for c in CLAUSES))
+        return Diagnostic("E001", _("unexpected `{token}`").format(token=tok), span, hint=hint)
     return Diagnostic("E001", str(err).splitlines()[0], span)
 
 
@@ -543,7 +626,7 @@ def parse_text(source: str, file: str = "<text>") -> tuple[A.RuleFile | None, li
         inner = err.orig_exc
         if isinstance(inner, _Bad):
             return None, [inner.diag]
-        return None, [Diagnostic("E001", f"cannot read this rule file: {inner}", Span(file, 1, 1))]
+        return None, [Diagnostic("E001", _("cannot read this rule file: {error}").format(error=inner), Span(file, 1, 1))]
     except _Bad as bad:
         return None, [bad.diag]
     except RecursionError:
@@ -552,8 +635,8 @@ def parse_text(source: str, file: str = "<text>") -> tuple[A.RuleFile | None, li
 
 def _deep_anyway(file: str) -> Diagnostic:
     """Last guard: the nesting limit should stop this first; there is no position to give."""
-    return Diagnostic("E009", "expression nested too deeply", Span(file, 1, 1),
-                      hint="split it: give inner parts their own names with `define` or `let`")
+    return Diagnostic("E009", _("expression nested too deeply"), Span(file, 1, 1),
+                      hint=_("split it: give inner parts their own names with `define` or `let`"))
 
 
 def parse_expr(source: str, file: str = "<expr>") -> tuple[A.Expr | None, list[Diagnostic]]:

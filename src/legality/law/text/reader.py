@@ -32,7 +32,7 @@ def normalize_line(line: str) -> str:
 
 def read_code(text: str) -> CodeText:
     code = CodeText()
-    special = False
+    special = general = False
     chapter: int | None = None
     art: Article | None = None
     part: Part | None = None
@@ -44,10 +44,11 @@ def read_code(text: str) -> CodeText:
             continue
         upper = line.upper()
         if upper.startswith("ОСОБЕННАЯ ЧАСТЬ"):
-            special, chapter, art, part = True, None, None, None
+            special, general, chapter, art, part = True, False, None, None, None
             continue
         if upper.startswith("ОБЩАЯ ЧАСТЬ") or upper.startswith("ЗАКЛЮЧИТЕЛЬНЫЕ ПОЛОЖЕНИЯ"):
             special, chapter, art, part = False, None, None, None
+            general = upper.startswith("ОБЩАЯ ЧАСТЬ")
             continue
         if upper.startswith("РАЗДЕЛ ") or upper == "ОГЛАВЛЕНИЕ":
             chapter, art, part = None, None, None
@@ -61,7 +62,7 @@ def read_code(text: str) -> CodeText:
         m = _ARTICLE.match(line)
         if m:
             number, title = m.group(1), m.group(2).strip().rstrip(".")
-            art = Article(number, title, chapter, special, lineno)
+            art = Article(number, title, chapter, special, lineno, general=general)
             if _REPEALED.match(title):
                 art.repealed = title
             code.articles[number] = art  # a later occurrence (the body) replaces the table of contents

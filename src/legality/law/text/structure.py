@@ -41,6 +41,7 @@ class Article:
     notes: list[str] = field(default_factory=list)
     footnotes: list[str] = field(default_factory=list)  # «Сноска. …» paragraphs, as printed
     repealed: str | None = None  # «Статья N исключена Законом РК от …»
+    general: bool = False        # in the General Part (after «ОБЩАЯ ЧАСТЬ», before the Special Part and the final provisions)
 
     @property
     def has_sanction(self) -> bool:
