@@ -235,6 +235,11 @@ ALLOWED = {
     "verdict", "decision", "scale", "XDG_CACHE_HOME", "LEGALITY_CACHE_DIR", "LEGALITY_LANG",
     "LEGALITY_NO_CACHE", "RULES_DIR", "attempt", "term", "cap", "x", "r", "e", "g", "N", "A", "B", "home",
     "cases", "protests", "pack", "LibreOffice", "unified",  # "unified diff": a format name
+    # `legality serve` (issue 16): the --auth values, the header's name, the store's URL schemes
+    "serve", "header", "none", "Remote", "User", "sqlite", "postgresql", "PostgreSQL", "users", "add", "reviewer",
+    "head",
+    # `legality users` (issue 16): its subcommands
+    "password", "role", "remove",
 }
 CODE = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|(?<!\w)--?[\w-]+|(?<!\w)~?[\w-]*(?:[./][\w-]+)+/?|(?<!\w)[\w-]+/|\$\w+|<[^>]*>"
                   r"|\b\w*\d\w*\b")  # quoted, option names, paths and files, variables, numbers and hex prefixes

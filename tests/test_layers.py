@@ -30,6 +30,7 @@ LAYERS: list[set[str]] = [
     {"engine", "report", "ruletest"},
     {"scan"},
     {"store"},
+    {"serve"},  # the review desk's web application (issue 16): over the store, started by a command
     {"commands"},
     {"cli"},
 ]

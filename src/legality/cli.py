@@ -47,7 +47,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 COMMAND_MODULES: dict[str, str] = {
     "cache": "cache", "check": "check", "explain": "explain", "fmt": "fmt", "graph": "check", "law": "law",
     "protest": "protest", "review": "review", "rules": "rules", "runs": "runs", "scan": "scan", "schema": "schema",
-    "stats": "runs", "test": "ruletest", "validate": "validate",
+    "serve": "serve", "stats": "runs", "test": "ruletest", "users": "users",
+    "validate": "validate",
 }
 
 
