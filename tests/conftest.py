@@ -32,3 +32,47 @@ def english(monkeypatch: pytest.MonkeyPatch):
     i18n.set_language("en")
     yield
     i18n.set_language(before)
+
+
+# ---- the store on both engines (issue 16): `store_url` is a fresh store's --db, once per engine
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One throwaway PostgreSQL server for the session (tests/support/pg.py); skipped without binaries,
+    except under CI=true, where the PostgreSQL half must run."""
+    import os
+
+    from support import pg
+
+    got = pg.start()
+    if isinstance(got, str):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true needs PostgreSQL for the store tests: {got}")
+        pytest.skip(got)
+    yield got
+    got.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    """The store's engine of this test: "sqlite" or "postgresql" (every store test runs on both)."""
+    return request.param
+
+
+@pytest.fixture
+def make_store_url(request, backend, tmp_path):
+    """`make_store_url(name)`: the --db of a new, empty store on this test's engine (a file under
+    tmp_path, or a fresh schema of the test server); several per test when it compares stores."""
+    if backend == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        return lambda name="legality": server.fresh()
+    return lambda name="legality": str(tmp_path / f"{name}.db")
+
+
+@pytest.fixture
+def store_url(backend, make_store_url) -> str:
+    """A fresh store's --db on each engine: a file path (SQLite) or a postgresql:// URL."""
+    return make_store_url()

@@ -32,6 +32,8 @@ from legality.report.context import RecordContext
 from support.synth import generate
 from legality.store import review
 from legality.store.db import connect, describe, migrate
+
+from test_store import raw_connect
 from legality.store.scanstate import StoreState
 
 LEG = str(Path(sys.executable).with_name("legality"))
@@ -75,9 +77,9 @@ def pair():
     return flagged, clean
 
 
-def test_co_defendant_does_not_resolve_the_candidate_just_reported(pair, tmp_path):
+def test_co_defendant_does_not_resolve_the_candidate_just_reported(pair, tmp_path, store_url):
     flagged, clean = pair
-    db = tmp_path / "s.db"
+    db = store_url
     res = scan_db(db, write_jsonl(tmp_path / "a.jsonl", [flagged, clean]))
     assert res.exit_code == 0, res.output
     reported = [c["fingerprint"] for line in res.stdout.splitlines() for c in orjson.loads(line)["candidates"]]
@@ -100,10 +102,10 @@ def test_co_defendant_does_not_resolve_the_candidate_just_reported(pair, tmp_pat
     assert sorted(r["fingerprint"] for r in listed(db, "--status", "resolved")) == sorted(reported)
 
 
-def test_old_and_corrected_export_in_one_batch_keep_the_candidate_open(pair, tmp_path):
+def test_old_and_corrected_export_in_one_batch_keep_the_candidate_open(pair, tmp_path, store_url):
     flagged, clean = pair
     corrected = {**clean, "defendant": {**clean["defendant"], "person_id": flagged["defendant"]["person_id"]}}
-    db = tmp_path / "s.db"
+    db = store_url
     res = scan_db(db, write_jsonl(tmp_path / "a.jsonl", [flagged, corrected]))
     assert res.exit_code == 0, res.output
     assert listed(db, "--status", "resolved") == [] and listed(db, "--status", "new")
@@ -136,8 +138,8 @@ def _statuses(db: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("status,findings", [("partial", []), ("flagged", [("rule-c", 7)])])
-def test_faulted_rule_does_not_resolve_its_candidates(tmp_path, status, findings):
-    db = tmp_path / "s.db"
+def test_faulted_rule_does_not_resolve_its_candidates(store_url, status, findings):
+    db = store_url
     _run(db, _line("K-1", [("rule-a", 1), ("rule-b", 2)]), "h1")
     fault = {"code": "E501", "severity": "error", "message": "правило не смогло проверить запись", "rule": "rule-a"}
     _run(db, _line("K-1", findings, faults=[fault], status=status), "h2")
@@ -146,8 +148,8 @@ def test_faulted_rule_does_not_resolve_its_candidates(tmp_path, status, findings
     assert got["rule-b"] == "resolved"  # its rule ran to the end and no longer fires
 
 
-def test_fault_without_a_rule_resolves_nothing(tmp_path):
-    db = tmp_path / "s.db"
+def test_fault_without_a_rule_resolves_nothing(store_url):
+    db = store_url
     _run(db, _line("K-1", [("rule-a", 1), ("rule-b", 2)]), "h1")
     fault = {"code": "E501", "severity": "error", "message": "внутренняя ошибка при проверке записи"}
     _run(db, _line("K-1", [], faults=[fault], status="partial"), "h2")
@@ -160,8 +162,9 @@ def test_fault_without_a_rule_resolves_nothing(tmp_path):
 
 
 @pytest.fixture
-def store(tmp_path):
-    db = tmp_path / "s.db"
+def store(store_url):
+    """A store with two open candidates of case K-1 (rule-a, rule-b), on each engine."""
+    db = store_url
     _run(db, _line("K-1", [("rule-a", 1), ("rule-b", 2)]), "h1")
     return db
 
@@ -188,9 +191,10 @@ def test_far_future_decision_is_rejected_and_local_decisions_take_effect(store, 
     assert {r["fingerprint"]: r["status"] for r in listed(store)}[FP_B] == "dismissed"
 
 
-def test_a_decision_pinned_before_the_fix_no_longer_wins(tmp_path):
-    db = tmp_path / "old.db"
-    conn = sqlite3.connect(db, isolation_level=None)
+def test_a_decision_pinned_before_the_fix_no_longer_wins(store_url):
+    """Also the back-fill of schema step 3 on each engine (`effective` at most the time of migration)."""
+    db = store_url
+    conn = raw_connect(db)
     migrate(conn, target=2)  # a store as the previous release left it, with a far-future import
     conn.execute("INSERT INTO candidates (fingerprint, case_id, rule, offence, severity, first_run, last_run,"
                  " first_seen, last_seen, status, candidate) VALUES (?, 'K-1', 'rule-a', '1', 'high', 1, 1, 'x',"

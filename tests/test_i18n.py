@@ -238,6 +238,11 @@ ALLOWED = {
     "rule",  # `legality new rule`: a command name
     "compare",  # `legality compare`: a command name
     "lsp",  # `legality lsp`: a command name (and the `lsp` extra)
+    # `legality serve` (issue 16): the --auth values, the header's name, the store's URL schemes
+    "serve", "header", "none", "Remote", "User", "sqlite", "postgresql", "PostgreSQL", "users", "add", "reviewer",
+    "head",
+    # `legality users` (issue 16): its subcommands
+    "password", "role", "remove",
 }
 CODE = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|(?<!\w)--?[\w-]+|(?<!\w)~?[\w-]*(?:[./][\w-]+)+/?|(?<!\w)[\w-]+/|\$\w+|<[^>]*>"
                   r"|\b\w*\d\w*\b")  # quoted, option names, paths and files, variables, numbers and hex prefixes

@@ -30,13 +30,13 @@ LAYERS: list[set[str]] = [
     {"engine", "report", "ruletest"},
     {"scan"},
     {"store"},
-    {"lsp"},
+    {"lsp", "serve"},  # the language server; the review desk's web application (issue 16)
     {"commands"},
     {"cli"},
 ]
 FLOOR = {unit: i for i, units in enumerate(LAYERS) for unit in units}
 # units of one floor that must not know each other either
-SIBLINGS_APART = [{"io", "law", "syntax", "result"}, {"engine", "report", "ruletest"}]
+SIBLINGS_APART = [{"io", "law", "syntax", "result"}, {"engine", "report", "ruletest"}, {"lsp", "serve"}]
 
 
 def _modules() -> dict[str, Path]:

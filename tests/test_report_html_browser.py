@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -23,13 +21,12 @@ import pytest
 from legality import i18n
 from legality.report import html as H
 
+from support.browser import start_chromium
 from support.fakes import RULES
 from test_html_report import COURTS, LONG_COURT, render, review_status
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -40,26 +37,7 @@ def downloads(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory, downloads):
-    if not (CHROMIUM and DRIVER):
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium/chromedriver missing under CI: .ci/browser-setup.sh should have installed them")
-        pytest.skip("headless Chromium not installed (apt-get install chromium chromium-driver, or .ci/browser-setup.sh)")
-    selenium = pytest.importorskip("selenium", reason="selenium not installed (pip install -e '.[test]')")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                 "--window-size=1400,1000", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        opts.add_argument(flag)
-    opts.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                           "download.prompt_for_download": False})
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
-    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
-    assert selenium
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"), downloads)
     yield driver
     driver.quit()
 

@@ -3,6 +3,9 @@
 The batch is the project's fixtures, copied under new case ids (so each copy is new content with
 new fingerprints).  A baseline run first fills the store, so the measured run has unchanged records
 (skipped), re-exported ones (changed court name: evaluated again) and new ones.
+
+On both engines (issue 16): a SQLite file, and a PostgreSQL store (a schema of the test server; a
+killed scan's open transaction is rolled back by the server, as SQLite's journal does for the file).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from legality.resources import RULES_DIR
 from support.synth import FIXTURES_DIR
 from legality.store.db import connect
 from legality.store.history import snapshot
+from support import pg
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +55,7 @@ def write_batch(path: Path, copies: range, *, reexported: range = range(0)) -> P
 RULES: list[Path] = []  # a snapshot of the shipped rules, so edits made while the tests run change nothing
 
 
-def scan_cmd(batch: Path, db: Path, out: Path, *extra: str) -> list[str]:
+def scan_cmd(batch: Path, db: Path | str, out: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "legality.cli", "scan", str(batch), "--db", str(db), "--new-only",
             "--rules", str(RULES[0]),
             "--format", "jsonl", "--output", str(out), "--summary", str(out) + ".summary", "--jobs", "1", *extra]
@@ -71,25 +75,41 @@ def counts(summary: Path) -> dict:
     return {k: v for k, v in doc.items() if k not in ("started", "finished")}
 
 
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory):
+class Stores:
+    """New stores and copies of a store, on one engine: files, or schemas of the test server."""
+
+    def __init__(self, tmp: Path, server: pg.PgServer | None):
+        self.tmp, self.server = tmp, server
+
+    def new(self, name: str) -> Path | str:
+        return self.server.fresh() if self.server else self.tmp / f"{name}.db"
+
+    def copy(self, source: Path | str, name: str) -> Path | str:
+        if self.server:
+            return pg.clone(self.server, str(source))
+        shutil.copy(source, self.tmp / f"{name}.db")
+        return self.tmp / f"{name}.db"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def prepared(request, tmp_path_factory):
     """A baseline store (first half of the copies) and the measured batch; the clean run's results."""
     tmp = tmp_path_factory.mktemp("resume")
+    stores = Stores(tmp, request.getfixturevalue("pg_server") if request.param == "postgresql" else None)
     RULES[:] = [Path(shutil.copytree(RULES_DIR, tmp / "rules"))]
-    base_db = tmp / "base.db"
+    base_db = stores.new("base")
     assert run(scan_cmd(write_batch(tmp / "base.jsonl", range(0, 7)), base_db, tmp / "base.out")).returncode == 0
     batch = write_batch(tmp / "batch.jsonl", range(0, 15), reexported=range(0, 2))
-    clean_db = tmp / "clean.db"
-    shutil.copy(base_db, clean_db)
+    clean_db = stores.copy(base_db, "clean")
     t0 = time.monotonic()
     res = run(scan_cmd(batch, clean_db, tmp / "clean.out"))
     duration = time.monotonic() - t0
     assert res.returncode == 0, res.stderr
-    return tmp, base_db, batch, clean_db, duration
+    return tmp, base_db, batch, clean_db, duration, stores
 
 
 def test_clean_run_skips_unchanged_and_reevaluates_reexported(prepared):
-    tmp, _, _, clean_db, _ = prepared
+    tmp, _, _, clean_db, _, _ = prepared
     summary = counts(tmp / "clean.out.summary")
     per_copy = len(fixture_records())
     assert summary["unchanged"] == 5 * per_copy  # copies 2..6 were scanned by the baseline, unchanged
@@ -102,7 +122,15 @@ def test_clean_run_skips_unchanged_and_reevaluates_reexported(prepared):
 LATEST_RUN_RECORDS = "SELECT count(*) FROM run_records WHERE run_id = (SELECT max(id) FROM runs)"
 
 
-def _committed(db: Path) -> int:
+def _committed(db: Path | str) -> int:
+    if isinstance(db, str):  # PostgreSQL: committed rows are visible to any reader, no lock to wait for
+        import psycopg
+
+        try:
+            with psycopg.connect(db, autocommit=True, connect_timeout=5) as conn:
+                return conn.execute(LATEST_RUN_RECORDS).fetchone()[0]
+        except psycopg.Error:
+            return 0
     try:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.05) as conn:
             return conn.execute(LATEST_RUN_RECORDS).fetchone()[0]
@@ -110,16 +138,25 @@ def _committed(db: Path) -> int:
         return 0
 
 
+def _query(db: Path | str, sql: str) -> int:
+    conn = connect(db)
+    try:
+        return conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+
+
 def test_sigkill_at_random_points_then_resume_equals_a_clean_run(prepared):
-    tmp, base_db, batch, clean_db, duration = prepared
+    tmp, base_db, batch, clean_db, duration, stores = prepared
     clean_out = (tmp / "clean.out").read_bytes()
     clean_counts = counts(tmp / "clean.out.summary")
     clean_store = snapshot(connect(clean_db))
     rng = random.Random(20240601)
     committed_before_resume = []
     for attempt in range(3):
-        db, out = tmp / f"killed{attempt}.db", tmp / f"killed{attempt}.out"
-        shutil.copy(base_db, db)
+        db, out = stores.copy(base_db, f"killed{attempt}"), tmp / f"killed{attempt}.out"
+        out.unlink(missing_ok=True)
+        Path(str(out) + ".summary").unlink(missing_ok=True)
         kills = 2 if attempt == 0 else 1  # the first attempt is killed again while resuming
         for k in range(kills):
             proc = subprocess.Popen(scan_cmd(batch, db, out, *(["--resume"] if k else [])),
@@ -135,9 +172,8 @@ def test_sigkill_at_random_points_then_resume_equals_a_clean_run(prepared):
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
             proc.wait()
-            with sqlite3.connect(db) as conn:
-                completed = conn.execute("SELECT count(*) FROM runs WHERE status = 'completed'").fetchone()[0] == 2
-                committed_before_resume.append(conn.execute(LATEST_RUN_RECORDS).fetchone()[0])
+            completed = _query(db, "SELECT count(*) FROM runs WHERE status = 'completed'") == 2
+            committed_before_resume.append(_query(db, LATEST_RUN_RECORDS))
             if completed:  # finished before the kill landed: its report is whole
                 break
             assert not out.exists(), "a killed run must not leave a report"
@@ -151,9 +187,8 @@ def test_sigkill_at_random_points_then_resume_equals_a_clean_run(prepared):
 
 
 def test_reviewers_deciding_during_a_scan_do_not_corrupt_the_store(prepared):
-    tmp, base_db, batch, _, _ = prepared
-    db = tmp / "concurrent.db"
-    shutil.copy(base_db, db)
+    tmp, base_db, batch, _, _, stores = prepared
+    db = stores.copy(base_db, "concurrent")
     conn = connect(db)
     fps = [r[0] for r in conn.execute("SELECT fingerprint FROM candidates ORDER BY fingerprint LIMIT 4")]
     for i in range(len(fps), 4):  # the rule pack may find little in the fixtures: add candidates of other cases
@@ -189,7 +224,8 @@ def test_reviewers_deciding_during_a_scan_do_not_corrupt_the_store(prepared):
     assert scan.returncode == 0, err
     assert all(r.returncode == 0 for r in results), [r.stderr for r in results if r.returncode]
     conn = connect(db)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    if conn.dialect == "sqlite":
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT count(*) FROM decisions").fetchone()[0] == len(fps)
     status = dict(conn.execute("SELECT fingerprint, status FROM candidates"))
     for i, fp in enumerate(fps):

@@ -10,8 +10,6 @@ warning; a resume in the same language reattaches as before.
 
 from __future__ import annotations
 
-import sqlite3
-
 import orjson
 import pytest
 from click.testing import CliRunner
@@ -19,6 +17,7 @@ from click.testing import CliRunner
 from legality import i18n
 from legality.cli import main
 from legality.resources import RULES_DIR
+from legality.store.db import connect
 from support.synth import FIXTURES_DIR
 
 BATCH = FIXTURES_DIR / "verdicts" / "planted" / "f01.jsonl"
@@ -38,19 +37,22 @@ def scan(db, out, lang: str):
     return res
 
 
-def interrupted_run(tmp_path, lang: str):
+def interrupted_run(tmp_path, db, lang: str):
     """A completed run in `lang`, marked interrupted (its stored lines are what a resume re-emits)."""
-    db = tmp_path / "s.db"
     scan(db, tmp_path / "first.jsonl", lang)
-    with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE runs SET status = 'interrupted', finished = NULL")
+    conn = connect(db)
+    conn.execute("UPDATE runs SET status = 'interrupted', finished = NULL")
+    conn.close()
     return db
 
 
 def runs(db) -> list[tuple[int, int, str]]:
-    with sqlite3.connect(db) as conn:
+    conn = connect(db)
+    try:
         return [(i, r, orjson.loads(o).get("lang")) for i, r, o in
                 conn.execute("SELECT id, resumed, options FROM runs ORDER BY id").fetchall()]
+    finally:
+        conn.close()
 
 
 def titles(out) -> list[str]:
@@ -58,14 +60,14 @@ def titles(out) -> list[str]:
             for c in orjson.loads(line).get("candidates", [])]
 
 
-def test_resume_in_the_same_language_reattaches(tmp_path):
-    db = interrupted_run(tmp_path, "ru")
+def test_resume_in_the_same_language_reattaches(tmp_path, store_url):
+    db = interrupted_run(tmp_path, store_url, "ru")
     scan(db, tmp_path / "again.jsonl", "ru")
     assert runs(db) == [(1, 1, "ru")]
 
 
-def test_resume_in_another_language_starts_a_new_run_in_that_language(tmp_path):
-    db = interrupted_run(tmp_path, "ru")
+def test_resume_in_another_language_starts_a_new_run_in_that_language(tmp_path, store_url):
+    db = interrupted_run(tmp_path, store_url, "ru")
     ru_titles = titles(tmp_path / "first.jsonl")
     res = scan(db, tmp_path / "kk.jsonl", "kk")
     assert [(i, r, lang) for i, r, lang in runs(db)] == [(1, 0, "ru"), (2, 0, "kk")]

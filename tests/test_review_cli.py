@@ -1,8 +1,12 @@
-"""`legality review`, `runs` and `stats` on the command line: behaviour, output and errors."""
+"""`legality review`, `runs` and `stats` on the command line: behaviour, output and errors.
+
+On both engines (`store_url`): `--db` is a SQLite file or a postgresql:// URL (issue 16).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import orjson
 import pytest
@@ -12,12 +16,12 @@ from legality.cli import main
 from legality.result.candidate import fingerprint
 from legality.store.db import connect
 from legality.store.schema import LATEST
-from test_store import batch, run_scan
+from test_store import batch, raw_connect, run_scan
 
 
 @pytest.fixture
-def store(tmp_path):
-    db = tmp_path / "legality.db"
+def store(store_url):
+    db = store_url
     run_scan(db, batch())
     return db
 
@@ -103,11 +107,17 @@ def test_ambiguous_prefix_exits_2(store):
 
 
 @pytest.mark.parametrize("command", [("review", "list"), ("runs",), ("stats",), ("review", "export")])
-def test_missing_store_exits_2_and_is_not_created(tmp_path, command):
-    db = tmp_path / "nothing.db"
+def test_missing_store_exits_2_and_is_not_created(make_store_url, backend, command):
+    db = make_store_url("nothing")
     res = cli(*command, "--db", db)
     assert res.exit_code == 2 and "legality:" in res.stderr
-    assert not db.exists()
+    if backend == "sqlite":
+        assert not Path(db).exists()
+    else:  # an empty database: no store in it, and reading made none
+        assert "нет хранилища" in res.stderr
+        conn = raw_connect(db)
+        assert conn.execute("SELECT count(*) FROM information_schema.tables"
+                            " WHERE table_schema = current_schema()").fetchone()[0] == 0
 
 
 def test_newer_store_exits_2(store):
@@ -116,7 +126,7 @@ def test_newer_store_exits_2(store):
     assert res.exit_code == 2 and str(LATEST + 1) in res.stderr
 
 
-def test_export_import_round_trip_is_idempotent(store, tmp_path):
+def test_export_import_round_trip_is_idempotent(store, tmp_path, make_store_url):
     cli("review", "dismiss", FP1, "--reason", "верно", "--by", "A", "--db", store)
     cli("review", "confirm", FP2, "--by", "B", "--db", store)
     out = tmp_path / "decisions.jsonl"
@@ -125,7 +135,7 @@ def test_export_import_round_trip_is_idempotent(store, tmp_path):
     assert [(d["fingerprint"], d["action"], d["by"]) for d in exported] == [(FP1, "dismiss", "A"), (FP2, "confirm", "B")]
     assert exported[0]["format"] == "legality.decision/1" and exported[0]["case_id"] == "C-001"
 
-    other = tmp_path / "other.db"
+    other = make_store_url("other")
     run_scan(other, batch())
     res = cli("review", "import", out, "--db", other)
     assert res.exit_code == 0 and "решений добавлено: 2" in res.stderr

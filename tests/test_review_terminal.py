@@ -8,7 +8,6 @@ local rendering can be checked (21:30 UTC is 02:30 of the next day in Almaty).
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 
 import orjson
 import pytest
@@ -31,8 +30,9 @@ AT = "2026-12-01T21:30:00.000000Z"  # 02:30 on 02.12.2026 in Almaty, 00:30 in Mo
 
 
 @pytest.fixture
-def store(tmp_path):
-    db = tmp_path / "legality.db"
+def store(store_url):
+    """The three records with their contexts, on each engine (`store_url`)."""
+    db = store_url
     st = StoreState(db, batch_records=2)
     st.open(rules_version="v1", inputs=["night.jsonl"], options={"rules_edition": "2026-12-02"})
     for i, (case_id, offence, ctx) in enumerate(RECORDS, start=1):
@@ -47,7 +47,11 @@ def store(tmp_path):
 
 
 def fp(store, case_id: str) -> str:
-    return sqlite3.connect(store).execute("SELECT fingerprint FROM candidates WHERE case_id = ?", (case_id,)).fetchone()[0]
+    conn = connect(store)
+    try:
+        return conn.execute("SELECT fingerprint FROM candidates WHERE case_id = ?", (case_id,)).fetchone()[0]
+    finally:
+        conn.close()
 
 
 def cli(*args, env=None):

@@ -2,12 +2,17 @@
 
 A "batch" here is a list of fake records: (case_id, content, [(rule, offence, actual), ...]).  The
 content hash is taken from the content, as the reader does from the raw bytes.
+
+Every test takes `db` (conftest `store_url`) and so runs on SQLite and on PostgreSQL (issue 16): the
+same behaviour is the point.  A test about the SQLite file itself (WAL, a foreign file) takes
+`sqlite_db`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
+from pathlib import Path
 
 import orjson
 import pytest
@@ -91,39 +96,68 @@ def statuses(db) -> dict[str, str]:
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(store_url):
+    return store_url
+
+
+@pytest.fixture
+def sqlite_db(tmp_path):
     return tmp_path / "legality.db"
+
+
+def raw_connect(url: str):
+    """A connection that has not been migrated (to build an older store by hand)."""
+    if url.startswith("postgresql://"):
+        import psycopg
+
+        from legality.store.dialect import PgConnection
+
+        return PgConnection(psycopg.connect(url, autocommit=True), url)
+    return sqlite3.connect(url, isolation_level=None)
+
+
+def tables_and_indexes(conn) -> tuple[set[str], set[str]]:
+    if getattr(conn, "dialect", "sqlite") == "postgresql":
+        tables = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables"
+                                             " WHERE table_schema = current_schema()")}
+        indexes = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")}
+        return tables, indexes
+    return ({r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")},
+            {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")})
 
 
 # ---- migrations and opening
 
 
-def test_fresh_store_is_migrated_to_latest(db):
+def test_fresh_store_is_migrated_to_latest(db, backend):
     conn = connect(db, create=True)
+    assert conn.dialect == backend
     assert schema_version(conn) == LATEST
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"runs", "records", "run_records", "candidates", "decisions", "schema_version"} <= tables
+    if backend == "sqlite":
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
+    else:
+        assert conn.execute("SHOW lock_timeout").fetchone()[0] == "1min"
+    tables, _indexes = tables_and_indexes(conn)
+    assert {"runs", "records", "run_records", "candidates", "decisions", "schema_version", "users"} <= tables
     assert [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")] == \
         [m[0] for m in MIGRATIONS]
 
 
-def test_empty_file_is_migrated(db):
-    db.write_bytes(b"")
-    assert schema_version(connect(db)) == LATEST
+def test_empty_file_is_migrated(sqlite_db):
+    sqlite_db.write_bytes(b"")
+    assert schema_version(connect(sqlite_db)) == LATEST
 
 
 def test_older_store_is_migrated_and_keeps_its_data(db):
-    conn = sqlite3.connect(db, isolation_level=None)
+    conn = raw_connect(db)
     assert migrate(conn, target=1) == 1
     conn.execute("INSERT INTO decisions (fingerprint, action, reason, by, at) VALUES ('ab', 'confirm', NULL, 'I', 't')")
     conn.close()
     conn = connect(db)
     assert schema_version(conn) == LATEST
     assert conn.execute("SELECT by FROM decisions").fetchall() == [("I",)]
-    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert "decisions_identity" in indexes
+    assert "decisions_identity" in tables_and_indexes(conn)[1]
 
 
 def test_newer_store_is_refused(db):
@@ -132,20 +166,35 @@ def test_newer_store_is_refused(db):
         connect(db)
 
 
-def test_missing_store_is_not_created_by_readers(db):
+def test_missing_store_is_not_created_by_readers(db, backend):
+    """A reader never creates a store: no file; on PostgreSQL, no table in the empty database."""
     with pytest.raises(NoStore):
         connect(db)
-    assert not db.exists()
+    if backend == "sqlite":
+        assert not Path(db).exists()
+    else:
+        conn = raw_connect(db)
+        assert conn.execute("SELECT count(*) FROM information_schema.tables"
+                            " WHERE table_schema = current_schema()").fetchone()[0] == 0
 
 
 @pytest.mark.parametrize("content", [b"this is not sqlite at all" * 100, "sqlite-other"])
-def test_foreign_file_is_refused(db, content):
+def test_foreign_file_is_refused(sqlite_db, content):
     if content == "sqlite-other":
-        sqlite3.connect(db).execute("CREATE TABLE t (x)").connection.commit()
+        sqlite3.connect(sqlite_db).execute("CREATE TABLE t (x)").connection.commit()
     else:
-        db.write_bytes(content)
+        sqlite_db.write_bytes(content)
     with pytest.raises(NotAStore):
-        connect(db)
+        connect(sqlite_db)
+
+
+def test_foreign_database_is_refused(db, backend):
+    """Another application's tables (SQLite file or PostgreSQL schema): never migrated into a store."""
+    conn = raw_connect(db)
+    conn.execute("CREATE TABLE t (x INTEGER)")
+    conn.close()
+    with pytest.raises(NotAStore):
+        connect(db, create=True)
 
 
 def test_nostate_passes_everything_through():
@@ -284,15 +333,15 @@ def test_invalid_lines_pass_new_only_and_resolve_nothing(db):
 
 
 @pytest.mark.parametrize("stop_after", [0, 1, 5, 8, 11, 12])
-def test_resume_equals_an_uninterrupted_run(tmp_path, stop_after):
+def test_resume_equals_an_uninterrupted_run(make_store_url, stop_after):
     base, changed = batch(), batch(changed={4: [], 5: [("rule-e", "2", 1)]})
     changed += [(f"N-{i}", f"new {i}", [("rule-a", "1", i)]) for i in range(5)]
 
-    clean_db = tmp_path / "clean.db"
+    clean_db = make_store_url("clean")
     run_scan(clean_db, base)
     clean_out, _ = run_scan(clean_db, changed, new_only=True)
 
-    db = tmp_path / "resumed.db"
+    db = make_store_url("resumed")
     run_scan(db, base)
     run_scan(db, changed, new_only=True, stop_after=stop_after, batch_records=3)
     resumed_out, state = run_scan(db, changed, new_only=True, resume=True, batch_records=3)
@@ -301,11 +350,11 @@ def test_resume_equals_an_uninterrupted_run(tmp_path, stop_after):
     assert snapshot(connect(db)) == snapshot(connect(clean_db))
 
 
-def test_resume_of_a_run_killed_twice(tmp_path):
+def test_resume_of_a_run_killed_twice(make_store_url):
     records = batch(30)
-    clean_db = tmp_path / "clean.db"
+    clean_db = make_store_url("clean")
     clean_out, _ = run_scan(clean_db, records, new_only=True)
-    db = tmp_path / "resumed.db"
+    db = make_store_url("resumed")
     run_scan(db, records, new_only=True, stop_after=10, batch_records=3)
     run_scan(db, records, new_only=True, resume=True, stop_after=22, batch_records=3)
     out, _ = run_scan(db, records, new_only=True, resume=True, batch_records=3)
@@ -326,7 +375,8 @@ def test_resume_with_other_rules_starts_a_new_run(db, caplog):
     assert connect(db).execute("SELECT count(*) FROM run_records").fetchone()[0] == 0
 
 
-def test_a_live_scan_blocks_a_second_one(db):
+def test_a_live_scan_blocks_a_second_one(db, monkeypatch):
+    monkeypatch.setattr("legality.store.scanstate.SCAN_LOCK_WAIT", 0.3)
     first = StoreState(db)
     first.open(rules_version="v1", inputs=["a"], options={})
     conn = connect(db)

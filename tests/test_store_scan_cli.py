@@ -1,4 +1,8 @@
-"""`legality scan` with the store options, in process: when a store is created, and store errors."""
+"""`legality scan` with the store options, in process: when a store is created, and store errors.
+
+The store's behaviour through the scan runs on both engines (`store_url`); what a file is (created or not,
+not a database) is SQLite's.
+"""
 
 from __future__ import annotations
 
@@ -38,8 +42,8 @@ def test_store_option_alone_uses_the_default_path(batch, tmp_path, monkeypatch):
     assert runs == [("completed", 150)]
 
 
-def test_second_run_reports_nothing_new_and_counts_unchanged(batch, tmp_path):
-    db, summary = tmp_path / "s.db", tmp_path / "summary.json"
+def test_second_run_reports_nothing_new_and_counts_unchanged(batch, tmp_path, store_url):
+    db, summary = store_url, tmp_path / "summary.json"
     first = scan(batch, "--db", db, "--new-only", "--summary", summary)
     first_summary = json.loads(summary.read_text())
     assert first_summary["records"] == 150 and first_summary["unchanged"] == 0
@@ -55,8 +59,8 @@ def test_second_run_reports_nothing_new_and_counts_unchanged(batch, tmp_path):
     assert all(orjson.loads(x)["candidates"] == [] for x in rescanned.stdout.splitlines())
 
 
-def test_newer_store_stops_the_scan_with_exit_2(batch, tmp_path):
-    db = tmp_path / "s.db"
+def test_newer_store_stops_the_scan_with_exit_2(batch, store_url):
+    db = store_url
     connect(db, create=True).execute("INSERT INTO schema_version VALUES (?, 'future', 'now')", (LATEST + 1,))
     res = scan(batch, "--db", db)
     assert res.exit_code == 2 and "legality:" in res.stderr and "Traceback" not in res.output

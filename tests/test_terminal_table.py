@@ -203,18 +203,18 @@ def test_records_without_candidates_pass_a_filter_and_the_table_counts_what_it_h
     assert "A-1" not in text
 
 
-def test_the_store_records_every_candidate_of_a_filtered_scan(tmp_path):
-    """Hidden is not gone: `--db` must see the hidden candidates, or it would mark them resolved."""
-    db = tmp_path / "l.db"
+def test_the_store_records_every_candidate_of_a_filtered_scan(store_url):
+    """Hidden is not gone: `--db` must see the hidden candidates, or it would mark them resolved (both engines)."""
+    db = store_url
     state = StoreState(db)
     state.open(rules_version="fake-1", inputs=["batch.jsonl"], options={})
     out = io.BytesIO()
     run_scan([], FakeEngine(), out, fmt="jsonl", raws=raws(), state=state,
              options=FormatOptions(candidate_filter=CandidateFilter(severities=("medium",))))
     state.close({}, completed=True)
-    import sqlite3
+    from legality.store.db import connect
 
-    stored = sqlite3.connect(db).execute("SELECT rule FROM candidates ORDER BY rule").fetchall()
+    stored = connect(db).execute("SELECT rule FROM candidates ORDER BY rule").fetchall()
     assert [r for (r,) in stored] == ["attempt-term-cap", "attempt-term-cap", "regime-maximum"]
     assert shown([orjson.loads(ln) for ln in out.getvalue().splitlines()]) == [("=HYPERLINK(1)", "regime-maximum")]
 

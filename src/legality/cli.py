@@ -47,7 +47,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 COMMAND_MODULES: dict[str, str] = {
     "cache": "cache", "check": "check", "compare": "compare", "explain": "explain", "fmt": "fmt", "graph": "check", "law": "law", "lsp": "lsp", "new": "new",
     "protest": "protest", "review": "review", "rules": "rules", "runs": "runs", "scan": "scan", "schema": "schema",
-    "stats": "runs", "test": "ruletest", "validate": "validate",
+    "serve": "serve", "stats": "runs", "test": "ruletest", "users": "users",
+    "validate": "validate",
 }
 
 

@@ -2,6 +2,9 @@
 
 Why here: `scan`, `review`, `runs` and `stats` must agree on the option names, the default path and
 how a store problem is reported (one line on stderr, no traceback), so they take them from one place.
+
+`--db` is a file path (SQLite) or a `postgresql://user@host:port/database` URL (issue 16); a URL's
+password is never echoed: messages name the store by `store.db.shown`.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from .. import clock
 from ..i18n import _
 from ..report.model import ReportLine
 from ..report.context import RecordContext
-from ..store.db import DEFAULT_DB, StoreError, connect, describe
+from ..store.db import DEFAULT_DB, StoreError, connect, describe, describe_pg, shown
+from ..store.dialect import is_postgres_url, sqlite_path
 from ..store.scanstate import BATCH_RECORDS, StoreState
 
 if TYPE_CHECKING:  # rich loads when a table is printed, not on every command's start
@@ -39,12 +43,18 @@ class DbError(click.ClickException):
 @contextlib.contextmanager
 def store_errors(path: str | os.PathLike[str] | None = None) -> Iterator[None]:
     """A store problem (missing, newer schema, locked for too long, disk full) → one line, exit 2."""
+    text = None if path is None else os.fspath(path)
     try:
         yield
     except StoreError as e:
         raise DbError(str(e)) from None
     except sqlite3.Error as e:
-        raise DbError(describe(e, Path(path)) if path is not None else f"ошибка хранилища: {e}") from None
+        raise DbError(describe(e, Path(sqlite_path(text))) if text is not None
+                      else _("ошибка хранилища: {text}").format(text=e)) from None
+    except Exception as e:
+        if type(e).__module__.split(".")[0] != "psycopg":
+            raise
+        raise DbError(describe_pg(e, text or "postgresql://")) from None
 
 
 def tz_or_exit() -> str:
@@ -57,19 +67,38 @@ def tz_or_exit() -> str:
                         "например Asia/Almaty или Asia/Aqtobe").format(name=e.name)) from None
 
 
-def open_store(path: str, *, create: bool = False, readonly: bool = False) -> sqlite3.Connection:
+def open_store(path: str, *, create: bool = False, readonly: bool = False) -> Any:
     """`readonly`: the command only reads, so a store this user cannot write is still shown."""
     with store_errors(path):
         return connect(path, create=create, readonly=readonly)
 
 
+class StoreParam(click.ParamType):
+    """`--db`: a file path (not a folder) or a postgresql:// URL; a bad value is named without its password."""
+
+    name = "path|url"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = os.fspath(value)
+        if is_postgres_url(text):
+            return text
+        path = sqlite_path(text)
+        if os.path.isdir(path):
+            self.fail(_("{path} — каталог; --db ожидает путь к файлу хранилища или адрес postgresql://").format(
+                path=shown(path)), param, ctx)
+        return text
+
+
+STORE = StoreParam()
+
 db_option = click.option(
-    "--db", "db", type=click.Path(dir_okay=False), default=DEFAULT_DB, show_default=True,
-    help="State store (SQLite) written by `legality scan --db`.")
+    "--db", "db", type=STORE, default=DEFAULT_DB, show_default=True,
+    help="State store written by `legality scan --db`: a SQLite file, or postgresql://user@host/database.")
 
 SCAN_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
-    click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
-                 help=f"Record the run in this state store (SQLite, created if missing). Default ./{DEFAULT_DB} "
+    click.option("--db", "db", type=STORE, default=None,
+                 help=f"Record the run in this state store (a SQLite file, created if missing, or "
+                      f"postgresql://user@host/database). Default ./{DEFAULT_DB} "
                       "when --new-only, --rescan or --resume is given; a plain scan uses no store."),
     click.option("--new-only", is_flag=True,
                  help="Report only candidates never seen before in the store and not dismissed."),

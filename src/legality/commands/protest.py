@@ -45,7 +45,7 @@ EXIT_SOME_MISSING = 1
 @click.command("protest")
 @click.argument("paths", nargs=-1, required=False, metavar="[PATH...]")
 @click.option("--case", "case_id", default=None, help="case_id of the record (one draft).")
-@click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+@click.option("--db", "db", type=str, default=None,
               help="Batch: draft every case of this state store (written by `legality scan --db`) "
                    "whose candidates have the --status; -o names a directory.")
 @click.option("--status", "statuses", multiple=True, default=("confirmed",), show_default=True,
@@ -188,7 +188,9 @@ def _reviewed(db: str, statuses: tuple[str, ...]) -> tuple[dict[str, list[dict[s
     from ..store.review import list_candidates
     from ._store import open_store, store_errors
 
-    if not Path(db).is_file():
+    from ..store.dialect import is_postgres_url, sqlite_path
+
+    if not is_postgres_url(db) and not Path(sqlite_path(db)).is_file():
         fail(_("хранилище {db} не найдено; сначала выполните `legality scan … --db {db}`").format(db=safe_text(db)))
     conn = open_store(db, readonly=True)
     with store_errors(db):
@@ -217,8 +219,10 @@ def _batch(paths: tuple[str, ...], db: str, statuses: tuple[str, ...], output: s
         fail(_("{path}: для --db нужен каталог, а это файл").format(path=safe_text(output)))
     by_case, where = _reviewed(db, statuses)
     if not by_case:
+        from ..store.db import shown
+
         click.echo(_("В хранилище {db} нет замечаний с таким статусом: проекты не составлены.").format(
-            db=safe_text(db)), err=True)
+            db=safe_text(shown(db))), err=True)
         return
     engine = compile_or_exit(rules_dir)
     # the records: from PATH... when given, else from the files the store names

@@ -24,6 +24,7 @@ from ..report.columns import FINGERPRINT_SHOWN, article_text, review_status_text
 from ..report.text import safe_text as _s
 from ..store import review as decisions
 from ._filters import filter_options, make_filter
+from ..store.db import shown
 from ._store import DbError, console, db_option, open_store, store_errors, tz_or_exit
 
 TABLE_LIMIT = 200
@@ -86,7 +87,7 @@ def list_cmd(db: str, status: tuple[str, ...], severities: tuple[str, ...], rule
             out.write(orjson.dumps(row) + b"\n")
         out.flush()
         return
-    table = Table(title=_("Кандидаты в протест ({db})").format(db=_cell(db)), show_lines=True)
+    table = Table(title=_("Кандидаты в протест ({db})").format(db=_cell(shown(db))), show_lines=True)
     for header in (_("№ замечания"), _("Статус"), _("Важность"), _("Замечание"), _("Дело"), _("Впервые"),
                    _("Решение")):
         table.add_column(header, overflow="fold")

@@ -17,6 +17,7 @@ from .. import clock, words
 from ..clock import local_date, local_time
 from ..i18n import N_, _
 from ..report.text import safe_text as _s
+from ..store.db import shown
 from ..store.history import list_runs, rule_stats, rule_titles
 from ._store import console, db_option, open_store, store_errors, tz_or_exit
 
@@ -82,7 +83,7 @@ def runs_cmd(db: str, limit: int, fmt: str) -> None:
         _json_out({"format": "legality.runs/1", "runs": runs})
         return
     note = _edition_note(runs)
-    table = Table(title=_("Запуски ({db})").format(db=_s(db)),
+    table = Table(title=_("Запуски ({db})").format(db=_s(shown(db))),
                   caption=_("Провер. = без нарушений + с нарушениями + некорр. + неполн. (правило не смогло проверить "
                             "запись или не хватило данных); Полнота — доля проверенных полностью; Без изм. — пропущены "
                             "как не изменившиеся; время — {zone}; подробнее (причины, статьи): --format json")
@@ -150,7 +151,7 @@ def stats_cmd(db: str, fmt: str) -> None:
     if fmt == "json":
         _json_out({"format": "legality.stats/1", "rules": stats})
         return
-    table = Table(title=_("Правила: замечания и решения проверяющих ({db})").format(db=_s(db)),
+    table = Table(title=_("Правила: замечания и решения проверяющих ({db})").format(db=_s(shown(db))),
                   caption=_("Точность = подтверждено / (подтверждено + отклонено); n — сколько замечаний проверено"))
     headers = (N_("Правило"), N_("Замечаний"), N_("Новых"), N_("Известных"), N_("Подтверждено"), N_("Отклонено"),
                N_("Устранено"), N_("Точность"), N_("Не проверено"))

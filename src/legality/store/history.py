@@ -6,7 +6,6 @@ Why observed precision: a rule whose candidates reviewers mostly dismiss is nois
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import orjson
@@ -15,7 +14,7 @@ COUNTS = ("records", "clean", "flagged", "invalid", "partial", "unchanged", "can
           "checked_full", "checked_partial", "checked_none")
 
 
-def list_runs(conn: sqlite3.Connection, *, limit: int | None = None) -> list[dict[str, Any]]:
+def list_runs(conn: Any, *, limit: int | None = None) -> list[dict[str, Any]]:
     """Newest first.  A run still running (or interrupted) is counted from what it has committed."""
     sql = (f"SELECT id, started, finished, status, rules_version, inputs, resumed, summary, options,"
            f" {', '.join(COUNTS)} FROM runs ORDER BY id DESC")
@@ -40,7 +39,7 @@ def list_runs(conn: sqlite3.Connection, *, limit: int | None = None) -> list[dic
     return out
 
 
-def run_counts(conn: sqlite3.Connection, run_id: int) -> dict[str, int]:
+def run_counts(conn: Any, run_id: int) -> dict[str, int]:
     """Counts of a run from its committed records (`records` is what was evaluated, not `unchanged`).
 
     `records == clean + flagged + invalid + partial` (partial: a rule faulted or a coverage gap, and
@@ -57,14 +56,14 @@ def run_counts(conn: sqlite3.Connection, run_id: int) -> dict[str, int]:
     return dict(zip(COUNTS, (int(x) for x in row)))
 
 
-def duplicate_cases(conn: sqlite3.Connection, run_id: int) -> list[tuple[str, int]]:
+def duplicate_cases(conn: Any, run_id: int) -> list[tuple[str, int]]:
     """Case ids that more than one record of the run carries (co-defendants, or a re-export), with counts."""
     return [(c, int(n)) for c, n in conn.execute(
         "SELECT case_id, count(*) FROM run_records WHERE run_id = ? AND case_id IS NOT NULL"
         " GROUP BY case_id HAVING count(*) > 1 ORDER BY case_id", (run_id,))]
 
 
-def rule_stats(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+def rule_stats(conn: Any) -> list[dict[str, Any]]:
     """Per rule: candidates raised (distinct findings), by status, and the observed precision; and the
     records of the latest completed run it could not check (`undetermined`, from that run's coverage)."""
     row = conn.execute("SELECT summary FROM runs WHERE status = 'completed' AND summary IS NOT NULL"
@@ -90,7 +89,7 @@ def rule_stats(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return out
 
 
-def rule_titles(conn: sqlite3.Connection) -> dict[str, str]:
+def rule_titles(conn: Any) -> dict[str, str]:
     """Rule id → its title as the latest candidate of the rule carries it: what `stats` shows people
     (a rule id is the author's name for it, not a prosecutor's)."""
     out: dict[str, str] = {}
@@ -105,7 +104,7 @@ def rule_titles(conn: sqlite3.Connection) -> dict[str, str]:
     return out
 
 
-def snapshot(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
+def snapshot(conn: Any) -> dict[str, list[tuple]]:
     """The store's content without wall-clock times, in a fixed order.
 
     Why: two stores that went through the same inputs must hold the same content (a resumed run

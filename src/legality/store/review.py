@@ -9,20 +9,29 @@ office's log resolves conflicts by timestamp and is idempotent.
 An imported decision dated in the future (a clock ahead, or a forged file) therefore cannot outrank a
 decision a reviewer makes here afterwards; ties go to the later insertion.  Times more than a day
 ahead are refused at import: no honest clock is that wrong.
+
+Two reviewers at once (issue 16): each candidate has a `version`, the number of decisions applied to
+it.  A reviewer's page carries the version it showed; `decide(..., expected_version=v)` refuses with
+`DecisionConflict` (who decided what, when) if another decision came first — the later one sees the
+conflict instead of silently overwriting.  The check and the write are one transaction holding the
+candidate's row (SQLite: BEGIN IMMEDIATE; PostgreSQL: SELECT … FOR UPDATE), and a scan's updates of
+`candidates.status` keep a reviewer's status in their own SQL (`scanstate._see`), so neither loses
+the other's work.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 import orjson
 
+from .. import clock
 from ..i18n import _
-from .db import StoreError, normalize_time, now, transaction
+from .db import StoreError, dialect_of, normalize_time, now, transaction
+from .dialect import POSTGRESQL
 
 DECISION_TAG = "legality.decision/1"
 ACTIONS = {"dismiss": "dismissed", "confirm": "confirmed"}
@@ -42,7 +51,26 @@ class InvalidDecision(StoreError):
     """A decision without its reviewer, or a dismissal without its reason."""
 
 
-def resolve_fingerprint(conn: sqlite3.Connection, text: str) -> str:
+class DecisionConflict(StoreError):
+    """Another decision reached the candidate after the reviewer's page was shown (`expected_version`).
+
+    `latest`: that decision (who, what, when, why); `version`: the candidate's version now (a page
+    showing `latest` may decide again with it)."""
+
+    def __init__(self, fingerprint: str, expected: int, version: int, latest: Decision | None):
+        self.fingerprint, self.expected, self.version, self.latest = fingerprint, expected, version, latest
+        if latest is None:
+            text = _("замечание {fp} изменилось после того, как вы его открыли; обновите страницу и решите снова")
+            super().__init__(text.format(fp=fingerprint[:12]))
+            return
+        what = _("подтвердил(а)") if latest.action == "confirm" else _("отклонил(а)")
+        text = _("пока вы смотрели замечание {fp}, {by} {what} его ({when}); обновите страницу, "
+                 "проверьте это решение и при необходимости примите своё снова")
+        super().__init__(text.format(fp=fingerprint[:12], by=latest.by, what=what,
+                                     when=clock.local_time(latest.at)))
+
+
+def resolve_fingerprint(conn: Any, text: str) -> str:
     """The full fingerprint for a full one or a unique prefix of at least 8 characters."""
     prefix = text.strip().lower()
     if len(prefix) < MIN_PREFIX or not _HEX.match(prefix):
@@ -82,16 +110,24 @@ def check_decision(action: str, by: str | None, reason: str | None) -> tuple[str
     reason = (reason or "").strip() or None
     if not by:
         raise InvalidDecision(_("решение должно содержать имя проверяющего (--by)"))
+    if "\x00" in by or (reason is not None and "\x00" in reason):  # no store (PostgreSQL) keeps a NUL character
+        raise InvalidDecision(_("имя проверяющего и причина не могут содержать нулевой символ"))
     if action == "dismiss" and reason is None:
         raise InvalidDecision(_("отклонение должно содержать причину (--reason)"))
     return by, reason
 
 
-def decide(conn: sqlite3.Connection, fingerprint: str, action: str, *, by: str, reason: str | None,
-           at: str | None = None) -> Decision:
+def decide(conn: Any, fingerprint: str, action: str, *, by: str, reason: str | None,
+           at: str | None = None, expected_version: int | None = None) -> Decision:
+    """Record a decision.  `expected_version`: the candidate's version the reviewer saw (`version_of`);
+    if another decision came in since, `DecisionConflict` and nothing is written."""
     by, reason = check_decision(action, by, reason)
     with transaction(conn):
         fp = resolve_fingerprint(conn, fingerprint)
+        lock = " FOR UPDATE" if dialect_of(conn) == POSTGRESQL else ""  # SQLite: BEGIN IMMEDIATE locks
+        version = int(conn.execute(f"SELECT version FROM candidates WHERE fingerprint = ?{lock}", (fp,)).fetchone()[0])
+        if expected_version is not None and int(expected_version) != version:
+            raise DecisionConflict(fp, int(expected_version), version, _latest(conn, fp))
         decision = Decision(fp, action, reason, by, at or now())
         conn.execute("INSERT INTO decisions (fingerprint, action, reason, by, at, effective) VALUES (?, ?, ?, ?, ?, ?)",
                      (fp, action, reason, by, decision.at, min(decision.at, now())))
@@ -99,22 +135,52 @@ def decide(conn: sqlite3.Connection, fingerprint: str, action: str, *, by: str, 
     return decision
 
 
-def _latest(conn: sqlite3.Connection, fp: str) -> Decision | None:
+def version_of(conn: Any, fingerprint: str) -> int | None:
+    """The candidate's version (decisions applied to it so far); None: no such candidate."""
+    row = conn.execute("SELECT version FROM candidates WHERE fingerprint = ?", (fingerprint,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def history(conn: Any, fingerprint: str) -> list[Decision]:
+    """Every decision on a candidate, latest in effect first."""
+    return [Decision(*r) for r in conn.execute(
+        f"SELECT fingerprint, action, reason, by, at FROM decisions WHERE fingerprint = ? {_ORDER}", (fingerprint,))]
+
+
+def latest_decisions(conn: Any, fingerprints: list[str]) -> dict[str, Decision]:
+    """The decision in effect for each of these candidates (absent: none), a query per 500."""
+    out: dict[str, Decision] = {}
+    for i in range(0, len(fingerprints), 500):
+        chunk = fingerprints[i:i + 500]
+        for values in conn.execute(
+                f"SELECT fingerprint, action, reason, by, at FROM decisions WHERE fingerprint IN"
+                f" ({', '.join('?' * len(chunk))}) ORDER BY fingerprint, effective DESC, id DESC", chunk).fetchall():
+            out.setdefault(values[0], Decision(*values))
+    return out
+
+
+def _latest(conn: Any, fp: str) -> Decision | None:
     row = conn.execute("SELECT fingerprint, action, reason, by, at FROM decisions WHERE fingerprint = ?"
                        f" {_ORDER} LIMIT 1", (fp,)).fetchone()
     return None if row is None else Decision(*row)
 
 
-def _apply_latest(conn: sqlite3.Connection, fp: str) -> None:
+def _apply_latest(conn: Any, fp: str) -> None:
+    """The candidate's status from its latest decision, inside the caller's transaction.  PostgreSQL:
+    the row is locked before the latest decision is read, so an import and a reviewer deciding the
+    same finding at once apply in turn (SQLite's BEGIN IMMEDIATE already serialises them)."""
+    if dialect_of(conn) == POSTGRESQL:
+        conn.execute("SELECT 1 FROM candidates WHERE fingerprint = ? FOR UPDATE", (fp,))
     latest = _latest(conn, fp)
     if latest is not None:
-        conn.execute("UPDATE candidates SET status = ? WHERE fingerprint = ?", (ACTIONS[latest.action], fp))
+        conn.execute("UPDATE candidates SET status = ?, version = version + 1 WHERE fingerprint = ?",
+                     (ACTIONS[latest.action], fp))
 
 
 # ---- listing
 
 
-def list_candidates(conn: sqlite3.Connection, *, statuses: Iterable[str] = (), rule: str | Iterable[str] | None = None,
+def list_candidates(conn: Any, *, statuses: Iterable[str] = (), rule: str | Iterable[str] | None = None,
                     case: str | None = None, severity: str | Iterable[str] | None = None,
                     limit: int | None = None) -> tuple[list[dict[str, Any]], int]:
     """Matching candidates, most severe first then by case; and how many match in all.
@@ -139,9 +205,10 @@ def list_candidates(conn: sqlite3.Connection, *, statuses: Iterable[str] = (), r
     if limit:
         sql += f" LIMIT {int(limit)}"
     out = []
-    for fp, status, case_id, rule_id, offence, sev, first_run, last_run, first_seen, last_seen, body in \
-            conn.execute(sql, args):
-        latest = _latest(conn, fp)
+    rows = conn.execute(sql, args).fetchall()
+    decided = latest_decisions(conn, [r[0] for r in rows])
+    for fp, status, case_id, rule_id, offence, sev, first_run, last_run, first_seen, last_seen, body in rows:
+        latest = decided.get(fp)
         out.append({
             "fingerprint": fp, "status": status, "case_id": case_id, "rule": rule_id, "offence": offence,
             "severity": sev, "first_run": first_run, "last_run": last_run, "first_seen": first_seen,
@@ -153,7 +220,7 @@ def list_candidates(conn: sqlite3.Connection, *, statuses: Iterable[str] = (), r
     return out, total
 
 
-def case_contexts(conn: sqlite3.Connection, case_ids: Iterable[str | None]) -> dict[str, Any]:
+def case_contexts(conn: Any, case_ids: Iterable[str | None]) -> dict[str, Any]:
     """The latest recorded context (court, verdict date, articles: `RecordContext`) of each case id,
     as its candidates keep it (`candidates.context`, schema step 5); a case whose candidates were
     recorded before that step is absent.  For `review list`: the court and article a prosecutor
@@ -174,7 +241,7 @@ def case_contexts(conn: sqlite3.Connection, case_ids: Iterable[str | None]) -> d
 # ---- moving decisions between stores
 
 
-def export_decisions(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+def export_decisions(conn: Any) -> Iterator[dict[str, Any]]:
     """Every decision, oldest first, with the case and rule it concerns (for a human reading the file)."""
     for fp, action, reason, by, at, case_id, rule in conn.execute(
             "SELECT d.fingerprint, d.action, d.reason, d.by, d.at, c.case_id, c.rule FROM decisions d"
@@ -230,7 +297,7 @@ def parse_decision(text: str) -> Decision:
     return Decision(fp, action, reason, by, at)
 
 
-def import_decisions(conn: sqlite3.Connection, lines: Iterable[tuple[int, str]]) -> ImportResult:
+def import_decisions(conn: Any, lines: Iterable[tuple[int, str]]) -> ImportResult:
     """Add the decisions not yet here; a decision already present is counted, never duplicated."""
     result = ImportResult()
     arrived = now()
@@ -249,8 +316,8 @@ def import_decisions(conn: sqlite3.Connection, lines: Iterable[tuple[int, str]])
                                                 "чем на сутки); проверьте часы в том ведомстве, откуда файл").format(at=dec.at)))
                 continue
             before = _latest(conn, dec.fingerprint)
-            cur = conn.execute("INSERT OR IGNORE INTO decisions (fingerprint, action, reason, by, at, origin,"
-                               " effective) VALUES (?, ?, ?, ?, ?, 'import', ?)",
+            cur = conn.execute("INSERT INTO decisions (fingerprint, action, reason, by, at, origin,"
+                               " effective) VALUES (?, ?, ?, ?, ?, 'import', ?) ON CONFLICT DO NOTHING",
                                (dec.fingerprint, dec.action, dec.reason, dec.by, dec.at, min(dec.at, arrived)))
             if cur.rowcount == 0:
                 result.present += 1

@@ -11,6 +11,9 @@ this run showed is never resolved by another record of the same run: the batch m
 corrected export of one verdict, and the report has just delivered the finding.  A candidate first
 seen by a run that never completed was never delivered, so the next run to see it reports it as new.
 
+The same on PostgreSQL (issue 16): the statements are the store's common SQL; a batch is sent in
+one round trip (`dialect.pipeline`), and a session advisory lock keeps a second scan out.
+
 Resume: every committed record leaves a row in `run_records` (position, content hash, what was
 output).  `--resume` reattaches to the interrupted run; those rows are re-emitted instead of being
 evaluated, so the final output and store equal an uninterrupted run's.  Rows are dropped when the
@@ -23,7 +26,6 @@ import dataclasses
 import logging
 import os
 import socket
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,13 +41,17 @@ from ..result.coverage import coverage_from_json
 from ..report.model import ReportLine
 from ..report.context import RecordContext
 from ..scan.state import SKIP
-from .db import StoreBusy, StoreError, connect, now
+from .db import StoreBusy, StoreError, connect, dialect_of, now, shown
+from .dialect import POSTGRESQL, is_postgres_url, pipeline, sqlite_path
 from .history import COUNTS, duplicate_cases, run_counts
+from .schema import queue_columns
 
 log = logging.getLogger(__name__)
 
 BATCH_RECORDS = 500
 BATCH_SECONDS = 2.0
+SCAN_LOCK = 0x7363616E  # PostgreSQL advisory lock key ("scan"), held by the one scan writing the store
+SCAN_LOCK_WAIT = 10.0  # seconds a scan waits for the lock of a scan that was just killed
 OPEN_STATUSES = ("new", "known")  # what a re-scan may resolve; reviewer decisions stay
 REVIEWED = ("dismissed", "confirmed")
 _LATEST_DECISION = ("SELECT CASE action WHEN 'dismiss' THEN 'dismissed' ELSE 'confirmed' END FROM decisions"
@@ -110,18 +116,21 @@ def same_inputs(a: list[str], b: list[str]) -> bool:
 
 
 class StoreState:
-    """One scan run against the store at `path` (single writer; reviewers may write concurrently)."""
+    """One scan run against the store at `path` (a file, or a URL: `db.connect`) — a single writer;
+    reviewers may write concurrently."""
 
-    def __init__(self, path: str | Path, *, new_only: bool = False, rescan: bool = False,
+    def __init__(self, path: str | os.PathLike[str], *, new_only: bool = False, rescan: bool = False,
                  resume: bool = False, batch_records: int = BATCH_RECORDS,
                  batch_seconds: float = BATCH_SECONDS):
-        self.path = Path(path)
+        text = os.fspath(path)
+        self.path: str | Path = text if is_postgres_url(text) else Path(sqlite_path(text))
+        self.where = shown(text)  # what messages and logs name: never a URL's password
         self.new_only = new_only
         self.rescan = rescan
         self.resume = resume
         self.batch_records = batch_records
         self.batch_seconds = batch_seconds
-        self.conn: sqlite3.Connection | None = None
+        self.conn: Any = None
         self.run_id = 0
         self.resumed = False
         self.rules_version = ""
@@ -145,6 +154,8 @@ class StoreState:
         self._evaluator = f"{rules_version} legality/{__version__}"
         options = {**options, "new_only": self.new_only, "rescan": self.rescan, "legality": __version__}
         conn = self.conn
+        if dialect_of(conn) == POSTGRESQL:
+            self._lock_scan()
         conn.execute("BEGIN IMMEDIATE")
         try:
             self._settle_stale_runs()
@@ -154,18 +165,18 @@ class StoreState:
             if self.resume:
                 if last is None or last[1] != "interrupted":
                     log.warning(_("хранилище {path}: прерванного запуска нет; начинается новый запуск").format(
-                        path=self.path))
+                        path=self.where))
                 elif last[2] != rules_version or orjson.loads(last[5]).get("legality") != __version__:
                     log.warning(_("хранилище {path}: запуск {run} прерван с другими правилами (версия {version}); "
-                                  "начинается новый запуск").format(path=self.path, run=last[0], version=last[2]))
+                                  "начинается новый запуск").format(path=self.where, run=last[0], version=last[2]))
                 elif "lang" in options and orjson.loads(last[5]).get("lang", "ru") != options["lang"]:
                     # its stored lines are written in the other language: replayed, they would mix two
                     # languages in one report
                     log.warning(_("хранилище {path}: запуск {run} прерван с отчётом на другом языке; "
-                                  "начинается новый запуск").format(path=self.path, run=last[0]))
+                                  "начинается новый запуск").format(path=self.where, run=last[0]))
                 elif not same_inputs(orjson.loads(last[3]), inputs):
                     log.warning(_("хранилище {path}: запуск {run} прерван на других входных данных ({inputs}); "
-                                  "начинается новый запуск").format(path=self.path, run=last[0],
+                                  "начинается новый запуск").format(path=self.where, run=last[0],
                                                                     inputs=", ".join(orjson.loads(last[3]))))
                 else:
                     self._reattach(last[0], last[4], orjson.loads(last[5]), options)
@@ -173,12 +184,11 @@ class StoreState:
                 self._started = now()
                 cur = conn.execute(
                     "INSERT INTO runs (started, rules_version, inputs, options, status, host, pid) "
-                    "VALUES (?, ?, ?, ?, 'running', ?, ?)",
+                    "VALUES (?, ?, ?, ?, 'running', ?, ?) RETURNING id",
                     (self._started, rules_version, orjson.dumps(list(inputs)).decode(),
                      orjson.dumps(options, option=orjson.OPT_SORT_KEYS, default=str).decode(),
                      socket.gethostname(), os.getpid()))
-                assert cur.lastrowid is not None  # set by every INSERT
-                self.run_id = cur.lastrowid
+                self.run_id = int(cur.fetchone()[0])
                 self._retire_interrupted()
             self._completed = {r[0] for r in conn.execute("SELECT id FROM runs WHERE status = 'completed'")}
             conn.execute("COMMIT")
@@ -188,7 +198,7 @@ class StoreState:
             self.conn = None
             raise
         log.info((_("хранилище {path}: запуск {run} продолжен") if self.resumed
-                  else _("хранилище {path}: запуск {run} начат")).format(path=self.path, run=self.run_id))
+                  else _("хранилище {path}: запуск {run} начат")).format(path=self.where, run=self.run_id))
 
     def lookup(self, file: str, line: int, content_hash: str) -> ReportLine | str | None:
         self._maybe_flush()
@@ -211,7 +221,7 @@ class StoreState:
         done = self._done.get((result.file, result.line))
         if done is None or done.content_hash != content_hash or done.status == "unchanged":
             raise StoreError(_("хранилище {path}: запись {file}:{line} не сохранена этим запуском").format(
-                path=self.path, file=result.file, line=result.line))
+                path=self.where, file=result.file, line=result.line))
         return (None if done.output is None else line_from_json(done.output)), context_from_json(done.context)
 
     def record(self, result: ReportLine, content_hash: str,
@@ -253,8 +263,9 @@ class StoreState:
             del self._ops[self._record_mark:]
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for sql, args in self._ops:
-                conn.execute(sql, args)
+            with pipeline(conn):
+                for sql, args in self._ops:
+                    conn.execute(sql, args)
             counts = run_counts(conn, self.run_id)
             duplicates = duplicate_cases(conn, self.run_id)
             conn.execute(
@@ -283,7 +294,7 @@ class StoreState:
                   "кандидатов {candidates}, новых {new}, устранено {resolved}") if completed else
                 _("хранилище {path}: запуск {run} прерван: проверено {records}, без изменений {unchanged}, "
                   "кандидатов {candidates}, новых {new}, устранено {resolved}"))
-        log.info(done.format(path=self.path, run=self.run_id, records=counts["records"], unchanged=counts["unchanged"],
+        log.info(done.format(path=self.where, run=self.run_id, records=counts["records"], unchanged=counts["unchanged"],
                              candidates=counts["candidates"], new=counts["new"], resolved=counts["resolved"]))
 
     def status_of(self, fingerprint: str) -> str | None:
@@ -296,20 +307,40 @@ class StoreState:
     # ---- internals
 
     @property
-    def _db(self) -> sqlite3.Connection:
+    def _db(self) -> Any:
         if self.conn is None:
             raise StoreError(_("хранилище не открыто (ScanState.open не вызван)"))
         return self.conn
 
+    def _lock_scan(self) -> None:
+        """PostgreSQL: the run holds a session advisory lock until its connection closes, so a scan on
+        another computer is refused as surely as one on this computer (SQLite's check below looks at
+        process ids, which only this computer can).  A killed scan's server session ends with its
+        socket, releasing the lock; the server may take a moment to notice, hence the short wait."""
+        deadline = time.monotonic() + SCAN_LOCK_WAIT
+        while not self._db.execute("SELECT pg_try_advisory_lock(?)", (SCAN_LOCK,)).fetchone()[0]:
+            if time.monotonic() >= deadline:
+                row = self._db.execute("SELECT id, host FROM runs WHERE status = 'running' ORDER BY id DESC"
+                                       " LIMIT 1").fetchone()
+                self._db.close()
+                self.conn = None
+                raise StoreBusy(
+                    _("хранилище {path}: в него уже пишет другое сканирование (запуск {run}, компьютер {host}); "
+                      "в хранилище пишет только одно сканирование одновременно").format(
+                        path=self.where, run=row[0] if row else "?", host=row[1] if row else "?"))
+            time.sleep(0.2)
+
     def _settle_stale_runs(self) -> None:
-        """A `running` run whose process is gone was killed: mark it interrupted (resumable)."""
+        """A `running` run whose process is gone was killed: mark it interrupted (resumable).  On
+        PostgreSQL this scan holds the scan lock (`_lock_scan`), so every `running` run is such a one."""
         host = socket.gethostname()
         for run_id, run_host, pid in self._db.execute(
                 "SELECT id, host, pid FROM runs WHERE status = 'running'").fetchall():
-            if run_host == host and pid and _alive(pid) and pid != os.getpid():
+            live_here = run_host == host and pid and _alive(pid) and pid != os.getpid()
+            if live_here and dialect_of(self._db) != POSTGRESQL:
                 raise StoreBusy(
                     _("хранилище {path}: запуск {run} ещё выполняется (процесс {pid}); "
-                      "в хранилище пишет только одно сканирование одновременно").format(path=self.path, run=run_id,
+                      "в хранилище пишет только одно сканирование одновременно").format(path=self.where, run=run_id,
                                                                                         pid=pid))
             self._db.execute("UPDATE runs SET status = 'interrupted' WHERE id = ?", (run_id,))
 
@@ -327,7 +358,7 @@ class StoreState:
         if orjson.dumps(old_options, option=orjson.OPT_SORT_KEYS, default=str) != orjson.dumps(
                 options, option=orjson.OPT_SORT_KEYS, default=str):
             log.warning(_("хранилище {path}: запуск {run} продолжается с другими параметрами, чем был начат").format(
-                path=self.path, run=run_id))
+                path=self.where, run=run_id))
         self._db.execute("UPDATE runs SET status = 'running', host = ?, pid = ?, resumed = resumed + 1,"
                          " finished = NULL WHERE id = ?", (socket.gethostname(), os.getpid(), run_id))
         self._done = {
@@ -336,7 +367,7 @@ class StoreState:
                 (run_id,))
         }
         log.warning(_("хранилище {path}: продолжается запуск {run} (уже сохранено записей: {saved})").format(
-            path=self.path, run=run_id, saved=len(self._done)))
+            path=self.where, run=run_id, saved=len(self._done)))
 
     def flush(self) -> None:
         """Commit the batch in one short transaction: reviewers wait for the lock milliseconds, not seconds."""
@@ -345,8 +376,9 @@ class StoreState:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
-            for sql, args in self._ops:
-                db.execute(sql, args)
+            with pipeline(db):
+                for sql, args in self._ops:
+                    db.execute(sql, args)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -364,8 +396,12 @@ class StoreState:
                   n_new: int, n_resolved: int, output: str | None, context: str | None = None, *,
                   case_id: str | None = None, checked: str | None = None) -> None:
         self._ops.append((
-            "INSERT OR REPLACE INTO run_records (run_id, file, line, content_hash, status, n_candidates,"
-            " n_new, n_resolved, output, context, case_id, checked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO run_records (run_id, file, line, content_hash, status, n_candidates,"
+            " n_new, n_resolved, output, context, case_id, checked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (run_id, file, line) DO UPDATE SET content_hash = excluded.content_hash,"
+            " status = excluded.status, n_candidates = excluded.n_candidates, n_new = excluded.n_new,"
+            " n_resolved = excluded.n_resolved, output = excluded.output, context = excluded.context,"
+            " case_id = excluded.case_id, checked = excluded.checked",
             (self.run_id, file, line, content_hash, status, n_candidates, n_new, n_resolved, output, context,
              case_id, checked)))
         if self._pending == 0:
@@ -379,7 +415,7 @@ class StoreState:
         row = self._db.execute("SELECT report FROM records WHERE content_hash = ?", (content_hash,)).fetchone()
         if row is None:  # cannot happen in a store written by this module; evaluate again rather than fail
             raise StoreError(_("хранилище {path}: для сохранённой записи {file}:{line} нет отчёта").format(
-                path=self.path, file=file, line=line))
+                path=self.where, file=file, line=line))
         result = line_from_json(row[0])
         result.file, result.line = file, line
         return result
@@ -407,14 +443,17 @@ class StoreState:
         run, fp = self.run_id, cand.fingerprint
         body = orjson.dumps(cand.to_json()).decode()
         current = self._current(fp)
+        columns = queue_columns(context, cand.offence)  # court, region, judge, verdict date, article
         if current is None:
             status = self._decided(fp) or "new"
             self._ops.append((
                 "INSERT INTO candidates (fingerprint, case_id, rule, offence, severity, first_run, last_run,"
-                " first_seen, last_seen, status, candidate, person_id, context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                f" coalesce(({_LATEST_DECISION}), 'new'), ?, ?, ?)",
+                " first_seen, last_seen, status, candidate, person_id, context, court, region, judge, verdict_date,"
+                " article, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                f" coalesce(({_LATEST_DECISION}), 'new'), ?, ?, ?, ?, ?, ?, ?, ?,"
+                " (SELECT count(*) FROM decisions WHERE fingerprint = ?))",
                 (fp, case_id, cand.rule, cand.offence, cand.severity, run, run, self._started, self._started,
-                 fp, body, person_id, context)))
+                 fp, body, person_id, context, *columns, fp)))
             self._remember(fp, _Cand(status, run, case_id, person_id))
             return True, status
         status, first = current.status, current.first_run
@@ -426,8 +465,12 @@ class StoreState:
             "UPDATE candidates SET status = CASE WHEN status IN ('dismissed', 'confirmed') THEN status ELSE ? END,"
             " first_seen = CASE WHEN first_run = ? THEN first_seen ELSE ? END, first_run = ?, last_run = ?,"
             " last_seen = ?, severity = ?, candidate = ?, person_id = coalesce(?, person_id),"
-            " context = coalesce(?, context) WHERE fingerprint = ?",
-            (status, first, self._started, first, run, self._started, cand.severity, body, person_id, context, fp)))
+            " context = coalesce(?, context), court = CASE WHEN ? THEN ? ELSE court END,"
+            " region = CASE WHEN ? THEN ? ELSE region END, judge = CASE WHEN ? THEN ? ELSE judge END,"
+            " verdict_date = CASE WHEN ? THEN ? ELSE verdict_date END,"
+            " article = CASE WHEN ? THEN ? ELSE article END WHERE fingerprint = ?",
+            (status, first, self._started, first, run, self._started, cand.severity, body, person_id, context,
+             *(x for col in columns for x in (context is not None, col)), fp)))
         self._remember(fp, _Cand(status, first, case_id, person_id or current.person_id))
         return first == run, status
 

@@ -3,12 +3,62 @@
 Why numbered and append-only: a store file outlives many releases; opening an older file applies
 the missing steps in order inside one transaction each, and a file from a newer release is refused
 rather than misread.  Never edit a released step; add the next one.
+
+The statements are in the SQL both SQLite and PostgreSQL speak (`dialect.py` rewrites the rest); a
+step is a string, a {dialect: statement} dict where there is no common form, or a Python function of
+the connection (a back-fill that needs the candidates' JSON).  The same list builds both.
 """
 
 from __future__ import annotations
 
-# (version, purpose, statements)
-MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
+from typing import Any, Callable, Iterable, Union
+
+import orjson
+
+Step = Union[str, dict[str, str], Callable[[Any], None]]
+# a candidate's severity as a number, most severe first: the queue's default order (and its index)
+SEVERITY_RANK = "CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END"
+
+
+def queue_columns(context: str | None, offence: str | None) -> tuple[str | None, ...]:
+    """(court, region, judge, verdict_date, article) of a candidate from its record's context JSON
+    (`scanstate.context_to_json`): the plain columns the review queue filters and sorts by.
+
+    `article` is the article number («188», «188-1») of the finding's episode, or the record's first
+    (main) article for a finding about the whole verdict — what `review list --article` matches."""
+    if context is None:
+        return (None,) * 5
+    try:
+        code, name, date, articles, *more = orjson.loads(context)
+    except (orjson.JSONDecodeError, TypeError, ValueError):
+        return (None,) * 5
+    region, judge, refs = (more + [None, None, []])[:3]
+    article = None
+    by_ref = [r for r in refs or () if r and r[0] == offence] or list(refs or ())
+    if by_ref and by_ref[0][1] is not None:
+        article = str(by_ref[0][1])
+    else:
+        from ..report.filter import _article_of_ref
+
+        texts = [ref for oid, ref in articles or () if oid == offence] or [ref for _oid, ref in articles or ()]
+        article = _article_of_ref(texts[0]) if texts else None
+    return (name or code or None, region or None, judge or None, date or None, article)
+
+
+def _backfill_queue_columns(conn: Any) -> None:
+    rows = conn.execute("SELECT id, context, offence FROM candidates WHERE context IS NOT NULL").fetchall()
+    for i in range(0, len(rows), 1000):
+        for cid, context, offence in rows[i:i + 1000]:
+            conn.execute("UPDATE candidates SET court = ?, region = ?, judge = ?, verdict_date = ?, article = ?"
+                         " WHERE id = ?", (*queue_columns(context, offence), cid))
+
+
+def _steps(*steps: Step) -> tuple[Step, ...]:
+    return steps
+
+
+# (version, purpose, steps)
+MIGRATIONS: list[tuple[int, str, Iterable[Step]]] = [
     (1, "runs, records, run progress, candidates, decisions", (
         """CREATE TABLE runs (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -102,7 +152,9 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
         "ALTER TABLE run_records ADD COLUMN case_id TEXT",
         "ALTER TABLE runs ADD COLUMN partial INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE decisions ADD COLUMN effective TEXT",
-        "UPDATE decisions SET effective = min(at, strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z')",
+        {"sqlite": "UPDATE decisions SET effective = min(at, strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z')",
+         "postgresql": "UPDATE decisions SET effective = LEAST(at, to_char(now() AT TIME ZONE 'UTC',"
+                       " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'))"},
         "CREATE INDEX decisions_effective ON decisions (fingerprint, effective)",
     )),
     # coverage (issue 9): how fully each evaluated record was checked (full / partial / none; NULL for
@@ -118,6 +170,49 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
     # public particulars of the verdict, `scanstate.context_to_json`; NULL: seen before this step)
     (5, "candidates keep their record's context (court, verdict date, articles)", (
         "ALTER TABLE candidates ADD COLUMN context TEXT",
+    )),
+    # issue 16 (the review desk): the queue filters and sorts by court, region, judge, verdict date and
+    # article in SQL, so they are plain indexed columns filled on write (`queue_columns`, back-filled
+    # here from the kept context); `version` counts the decisions applied to a candidate, so a reviewer
+    # deciding on what is no longer the latest state is told (`review.DecisionConflict`); `assigned_to`:
+    # the reviewer a head gave it to (`queue.assign`); `users`:
+    # who may sign in to `legality serve` (password: scrypt, salted; NULL for users of the office's
+    # proxy) and with what role
+    (6, "queue columns, decision versions, users of the review desk", _steps(
+        "ALTER TABLE candidates ADD COLUMN court TEXT",
+        "ALTER TABLE candidates ADD COLUMN region TEXT",
+        "ALTER TABLE candidates ADD COLUMN judge TEXT",
+        "ALTER TABLE candidates ADD COLUMN verdict_date TEXT",
+        "ALTER TABLE candidates ADD COLUMN article TEXT",
+        "ALTER TABLE candidates ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+        # the reviewer a head of department gave the finding to (NULL: anyone's), by whom and when
+        "ALTER TABLE candidates ADD COLUMN assigned_to TEXT",
+        "ALTER TABLE candidates ADD COLUMN assigned_by TEXT",
+        "ALTER TABLE candidates ADD COLUMN assigned_at TEXT",
+        _backfill_queue_columns,
+        "UPDATE candidates SET version = (SELECT count(*) FROM decisions d WHERE d.fingerprint = candidates.fingerprint)",
+        # one index per sort of the queue, ending in its tie-break (`queue.list_queue`): a page is read
+        # in index order and stops after LIMIT rows; the leading column also serves the filter
+        f"CREATE INDEX candidates_by_severity ON candidates (({SEVERITY_RANK}), case_id, rule, fingerprint)",
+        "CREATE INDEX candidates_by_verdict_date ON candidates (verdict_date, case_id, rule, fingerprint)",
+        "CREATE INDEX candidates_by_first_seen ON candidates (first_seen, case_id, rule, fingerprint)",
+        "CREATE INDEX candidates_by_court ON candidates (court, case_id, rule, fingerprint)",
+        "CREATE INDEX candidates_by_region ON candidates (region, case_id, rule, fingerprint)",
+        "CREATE INDEX candidates_by_judge ON candidates (judge, case_id, rule, fingerprint)",
+        "CREATE INDEX candidates_by_article ON candidates (article, case_id, rule, fingerprint)",
+        "CREATE INDEX candidates_assigned ON candidates (assigned_to, status)",
+        "CREATE INDEX decisions_by ON decisions (by, at)",
+        # per-rule counts by status (`history.rule_stats`, the dashboard) from the index alone
+        "DROP INDEX candidates_rule",
+        "CREATE INDEX candidates_rule_status ON candidates (rule, status)",
+        """CREATE TABLE users (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL CHECK (role IN ('reviewer', 'head')),
+            password TEXT,
+            created TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1
+        )""",
     )),
 ]
 
