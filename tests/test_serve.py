@@ -36,6 +36,7 @@ from legality.serve.app import create_app  # noqa: E402
 from legality.serve.settings import Settings, load_secret  # noqa: E402
 from legality.store import queue, users  # noqa: E402
 from legality.store.db import connect  # noqa: E402
+from support import pg  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -65,11 +66,6 @@ def scanned_sqlite(tmp_path_factory) -> Path:
     return db
 
 
-def _schema_of(url: str) -> str:
-    options = dict(parse_qsl(urlsplit(url).query)).get("options", "")
-    return options.split("search_path=", 1)[1]
-
-
 @pytest.fixture(scope="session")
 def scanned_pg(request, tmp_path_factory) -> str:
     """The same scan into a PostgreSQL schema, copied for each test (tests/support/pg.py's server)."""
@@ -83,32 +79,13 @@ def scanned_pg(request, tmp_path_factory) -> str:
     return url
 
 
-def _copy_pg(template: str, target: str) -> None:
-    """Every table of the template's schema into the target's: rows, indexes, constraints, identities."""
-    import psycopg
-
-    src, dst = _schema_of(template), _schema_of(target)
-    with psycopg.connect(template, autocommit=True) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (src,)).fetchall()]
-        for t in tables:
-            conn.execute(f'CREATE TABLE {dst}."{t}" (LIKE {src}."{t}" INCLUDING ALL)')
-            conn.execute(f'INSERT INTO {dst}."{t}" SELECT * FROM {src}."{t}"')
-            has_id = conn.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = %s"
-                                  " AND table_name = %s AND column_name = 'id'", (dst, t)).fetchone()
-            seq = has_id and conn.execute("SELECT pg_get_serial_sequence(%s, 'id')", (f'{dst}."{t}"',)).fetchone()
-            if seq and seq[0]:
-                conn.execute(f'SELECT setval(%s, COALESCE((SELECT max(id) FROM {dst}."{t}"), 0) + 1, false)',
-                             (seq[0],))
-
-
 @pytest.fixture
 def db(request, backend, store_url, scanned_sqlite) -> str:
     """A store as the morning after a nightly scan of the fixtures, with three users."""
     if backend == "sqlite":
         shutil.copy(scanned_sqlite, store_url)
     else:
-        _copy_pg(request.getfixturevalue("scanned_pg"), store_url)
+        pg.copy_into(request.getfixturevalue("pg_server"), request.getfixturevalue("scanned_pg"), store_url)
     return store_url
 
 

@@ -133,26 +133,36 @@ def start() -> PgServer | str:
     return server
 
 
+def _schema(url: str) -> str:
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["options"][0].split("search_path=", 1)[1]
+
+
 def clone(server: PgServer, url: str) -> str:
     """A copy of the store at `url` (a schema of the test database) in a new schema: what copying the
     file is for a SQLite store (tests that start several runs from one baseline)."""
+    target_url = server.fresh("copy")
+    copy_into(server, url, target_url)
+    return target_url
+
+
+def copy_into(server: PgServer, url: str, target_url: str) -> None:
+    """Every table of the store at `url` into the (empty) schema of `target_url`: rows, indexes,
+    constraints, and identity sequences set past the copied ids."""
     import psycopg
 
-    source = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["options"][0].split("=", 1)[1]
-    target_url = server.fresh("copy")
-    target = urllib.parse.parse_qs(urllib.parse.urlsplit(target_url).query)["options"][0].split("=", 1)[1]
+    source, target = _schema(url), _schema(target_url)
     with psycopg.connect(server.url(), autocommit=True) as conn:
         tables = [r[0] for r in conn.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = %s AND table_type = 'BASE TABLE'",
             (source,))]
         with conn.transaction():
             for t in tables:
-                conn.execute(f"CREATE TABLE {target}.{t} (LIKE {source}.{t} INCLUDING ALL)")
-                conn.execute(f"INSERT INTO {target}.{t} SELECT * FROM {source}.{t}")
+                conn.execute(f'CREATE TABLE {target}."{t}" (LIKE {source}."{t}" INCLUDING ALL)')
+                conn.execute(f'INSERT INTO {target}."{t}" SELECT * FROM {source}."{t}"')
                 has_id = conn.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = %s"
                                       " AND table_name = %s AND column_name = 'id'", (target, t)).fetchone()
-                seq = has_id and conn.execute("SELECT pg_get_serial_sequence(%s, 'id')", (f"{target}.{t}",)).fetchone()
+                seq = has_id and conn.execute("SELECT pg_get_serial_sequence(%s, 'id')",
+                                              (f'{target}."{t}"',)).fetchone()
                 if seq and seq[0]:
-                    conn.execute(f"SELECT setval(%s, coalesce((SELECT max(id) FROM {target}.{t}), 0) + 1, false)",
+                    conn.execute(f'SELECT setval(%s, coalesce((SELECT max(id) FROM {target}."{t}"), 0) + 1, false)',
                                  (seq[0],))
-    return target_url
