@@ -138,6 +138,90 @@ def test_a_loaded_program_has_the_attributes_of_a_compiled_one(tmp_path, cache_d
     assert a.diagnostics, "the small pack has warnings (unused law parameters): they must survive the cache"
 
 
+# a rule whose comparison faults at run time on the sample record (units never mix): its fault names a clause
+FAULTY = """
+rule units-fault for offence {
+  title "Ошибка единиц"
+  severity low
+  cite "УК РК ст.46"
+  violation offence.sentence.principal.amount > 500 mrp
+  message "x"
+}
+"""
+
+
+def test_a_loaded_pack_leaves_its_ir_pickled_until_something_reads_it(tmp_path, cache_dir, monkeypatch):
+    """A scan of a few records (the row evaluator) needs the code, the catalogue and the rule heads only."""
+    rules = small_rules(tmp_path)
+    a = Engine.load(rules)
+    fresh(monkeypatch)
+    b = Engine.load(rules)
+    assert PackStats.loaded == 1 and b._program._ir is None
+    assert as_json(b.evaluate(verdict())) == as_json(a.evaluate(verdict()))
+    assert a.evaluate(verdict()).candidates
+    assert b.rules == a.rules and b._program.edition == a._program.edition
+    assert b._program._ir is None, "evaluating a record that fires, without a fault, read the IR"
+    copy = b.with_catalogue(b.catalogue)  # made before the IR was read: the two read it once, together
+    assert [r.dump() for r in b.rule_defs.values()] == [r.dump() for r in a.rule_defs.values()]
+    assert b._program._ir is not None and copy.rule_defs is b.rule_defs
+
+
+def test_a_loaded_pack_reads_its_ir_for_faults_and_batches(tmp_path, cache_dir, monkeypatch):
+    """What the rule heads do not hold (the clause a fault is in, the batch plan) is read from the IR on use."""
+    rules = small_rules(tmp_path, RULE + FAULTY)
+    a = Engine.load(rules)
+    fresh(monkeypatch)
+    b = Engine.load(rules)
+    assert PackStats.loaded == 1
+    faulty = record()
+    ev = b.evaluate(validate(faulty))
+    assert [f.code for f in ev.faults] == ["E501"] and ev.faults[0].span is not None
+    assert b._program._ir is not None, "the span of the clause that faulted comes from the IR"
+    assert as_json(ev) == as_json(a.evaluate(validate(faulty)))
+    many = [verdict() if i % 2 else validate(faulty) for i in range(20)]
+    fresh_b = engine_mod._pack_load(Cache.open(cache_dir).get(pack_entries(cache_dir)[0].name))
+    assert fresh_b is not None and fresh_b._program._ir is None
+    assert [as_json(e) for e in fresh_b.evaluate_many(many)] == [as_json(e) for e in a.evaluate_many(many)]
+    for rid, cr in a._program.compiled.items():
+        loaded = b._program.compiled[rid]
+        assert (loaded.d.id, loaded.title, loaded.fact_labels, loaded.allowed_texts, loaded.lang) == \
+            (cr.d.id, cr.title, cr.fact_labels, cr.allowed_texts, cr.lang)
+        assert [c.expr.span for c in loaded.clauses] == [c.expr.span for c in cr.clauses]
+        assert [p if isinstance(p, str) else p.__name__ for p in loaded.message] == \
+            [p if isinstance(p, str) else p.__name__ for p in cr.message]
+
+
+def test_a_loaded_pack_goes_to_the_oldest_generation_of_the_collector(tmp_path, cache_dir, monkeypatch):
+    """Left in the young generations, the pack's objects were walked by the next young collection (50 ms
+    of a one-record scan of the shipped pack); the collector stays on as it was."""
+    import gc
+
+    rules = small_rules(tmp_path)
+    Engine.load(rules)
+    fresh(monkeypatch)
+    assert gc.isenabled()
+    b = Engine.load(rules)
+    assert PackStats.loaded == 1 and gc.isenabled()
+    young = {id(o) for generation in (0, 1) for o in gc.get_objects(generation=generation)}
+    for obj in (b.catalogue, b._program.compiled, b._program.generated.plan):
+        assert gc.is_tracked(obj) and id(obj) not in young
+    gc.disable()
+    try:
+        fresh(monkeypatch)
+        Engine.load(rules)
+        assert not gc.isenabled(), "a load must not switch on a collector the caller switched off"
+    finally:
+        gc.enable()
+
+
+def validate(raw):
+    from legality.model import validate_record
+
+    v = validate_record(raw)
+    assert not isinstance(v, list), v
+    return v
+
+
 # ---- what the key is made of
 
 

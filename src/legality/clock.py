@@ -20,7 +20,10 @@ import datetime as _dt
 import os
 from collections.abc import Mapping
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # zoneinfo loads when a time is shown, not on every start (a scan shows none)
+    from zoneinfo import ZoneInfo
 
 ENV = "LEGALITY_TZ"
 DEFAULT_TZ = "Asia/Almaty"
@@ -36,6 +39,8 @@ class BadTimeZone(ValueError):
 
 @lru_cache(maxsize=16)
 def _zone(name: str) -> ZoneInfo:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as e:  # ValueError: a path-like or empty key

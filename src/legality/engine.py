@@ -13,7 +13,10 @@ files, reading the law catalogue's YAML, Python compiling the generated source),
 per-user cache (`legality.cache`: a private folder, checksummed entries, atomic writes) as the IR,
 the catalogue, the generated code object (`marshal`), its constants and getter keys, and the compile
 warnings; the next run links that (`eval.program.Program` with `generated=`) without Lark, YAML or
-networkx.  The entry's name is a hash of everything the compiled form is a function of (`_pack_key`):
+networkx.  The IR is a section of its own that stays pickled until something reads it (the batch
+plan, a trace, a rule fault, rule tests): a scan of a few records, which the row evaluator checks,
+needs only the code, the catalogue and a few fields of each rule (`eval.program.Stored`).
+The entry's name is a hash of everything the compiled form is a function of (`_pack_key`):
 the bytes and inside-paths of every rule and law file, how paths are shown (the folder as given,
 its real location and the cwd — diagnostics and spans carry display paths relative to the cwd, and
 storing those is simpler and safer than rewriting every span on load, at the price of one entry per
@@ -27,11 +30,12 @@ on load (an entry from another build, a class that changed) means: compile, and 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from . import __version__
 from .diagnostics import CompileError, Diagnostic, has_errors
@@ -50,7 +54,7 @@ _CACHE: dict[str, tuple["Engine | None", list[Diagnostic]]] = {}
 
 # Bump when the stored form of a compiled pack changes in a way the compiler's own code does not show
 # (the code is part of the key anyway, see `_compiler_fingerprint`).
-PACK_FORMAT = "legality-pack/2"
+PACK_FORMAT = "legality-pack/3"
 KEEP_PACKS = 8  # compiled packs kept in the cache (the most recently used; one is ~6 MB for the shipped pack)
 PACKAGE_DIR = Path(__file__).resolve().parent
 # the parts of legality whose code shapes a compiled pack or the classes stored in it
@@ -199,7 +203,7 @@ def _same(obj: Any) -> Any:
     return obj
 
 
-def _pack_dumps(data: dict[str, Any]) -> bytes:
+def _pack_dumps(data: Any) -> bytes:
     """Pickle a pack so that it loads fast: slots dataclasses without `__setstate__`, and immutable values
     the catalogue repeats thousands of times (a penalty option, a term, a citation) stored once.
 
@@ -240,43 +244,75 @@ def _pack_dumps(data: dict[str, Any]) -> bytes:
 
 
 def _pack_payload(program: Program, diags: list[Diagnostic]) -> bytes:
+    """A pack as sections, each pickled on its own: `head` (what linking and a scan of a few records need:
+    the code, its tables, the rule heads and infos), `catalogue`, and `ir` (the checked facts and rules),
+    which `_pack_load` unpickles only when something reads the program's IR (`eval.program.Stored`)."""
     import marshal
 
     gen = program.generated
-    return _pack_dumps({
-        "format": PACK_FORMAT, "facts": program.facts, "rules": program.rules, "order": program.order,
-        "catalogue": program.catalogue, "digest": program.sources_digest, "diagnostics": diags,
-        "source": gen.source, "code": marshal.dumps(gen.code), "consts": gen.consts, "getters": gen.getters,
-        "plan": gen.plan, "reads": gen.reads, "lang": program.lang,
-    })
+    heads, links = program.stored_parts()
+    head = {
+        "order": program.order, "digest": program.sources_digest, "diagnostics": diags, "source": gen.source,
+        "code": marshal.dumps(gen.code), "consts": gen.consts, "getters": gen.getters, "plan": gen.plan,
+        "reads": gen.reads, "lang": program.lang, "heads": heads, "links": links, "infos": program.rule_infos(),
+        "edition": program.edition,
+    }
+    return _pack_dumps({"format": PACK_FORMAT, "head": _pack_dumps(head), "catalogue": _pack_dumps(program.catalogue),
+                        "ir": _pack_dumps((program.facts, program.rules))})
 
 
-def _pack_load(payload: bytes) -> "Engine | None":
-    """The engine of a stored pack; None when the entry is not one this build can use."""
+@contextlib.contextmanager
+def _uncollected() -> Iterator[None]:
+    """Build the objects of a pack (tens of thousands, none of them cyclic garbage) with the cyclic
+    collector off, and hand them to its oldest generation.
+
+    Why: with the collector on, it ran over them again and again while they were made (it made loading
+    5× slower); switched back on as it was, its next young collection walked all of them once more
+    (50 ms, a quarter of a one-record scan).  `freeze` + `unfreeze` moves every object straight to the
+    oldest generation without a pass over them, so only a full collection ever sees them, and nothing
+    is kept from the collector for good."""
     import gc
-    import marshal
-    import pickle
 
-    from .eval.program import Generated, Program
-
-    # a hundred thousand new objects: without this the cyclic collector runs over them again and
-    # again (it made loading 5× slower); nothing in a pack is cyclic garbage
     collecting = gc.isenabled()
     gc.disable()
     try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
+
+
+def _unpickle(section: bytes) -> Any:
+    """One section of a verified pack."""
+    import pickle
+
+    with _uncollected():
+        return pickle.loads(section)  # noqa: S301 - a verified entry of the user's private cache (legality.cache)
+
+
+def _pack_load(payload: bytes) -> "Engine | None":
+    """The engine of a stored pack; None when the entry is not one this build can use.  Its IR stays
+    pickled until something reads it (`eval.program.Stored`)."""
+    import marshal
+    import pickle
+
+    from .eval.program import Generated, Program, Stored
+
+    with _uncollected():
         data = pickle.loads(payload)  # noqa: S301 - a verified entry of the user's private cache (legality.cache)
         if not isinstance(data, dict) or data.get("format") != PACK_FORMAT:
             return None
-        gen = Generated(data["source"], marshal.loads(data["code"]), data["consts"], data["getters"], data["plan"],
-                        data["reads"])
-        program = Program(data["facts"], data["rules"], data["order"], data["catalogue"], data["digest"],
-                          generated=gen, lang=data["lang"])
-        engine = Engine(program, data["diagnostics"])
+        head, catalogue, ir = pickle.loads(data["head"]), pickle.loads(data["catalogue"]), data["ir"]  # noqa: S301
+        gen = Generated(head["source"], marshal.loads(head["code"]), head["consts"], head["getters"], head["plan"],
+                        head["reads"])
+        stored = Stored(lambda: _unpickle(ir), head["heads"], head["links"], head["infos"], head["edition"])
+        program = Program(None, None, head["order"], catalogue, head["digest"], generated=gen, lang=head["lang"],
+                          stored=stored)
+        engine = Engine(program, head["diagnostics"])
         engine.from_cache = True
         return engine
-    finally:
-        if collecting:
-            gc.enable()
 
 
 class PackStats:

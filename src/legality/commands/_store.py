@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -21,14 +20,13 @@ import click
 
 from .. import clock
 from ..i18n import _
-from ..report.model import ReportLine
-from ..report.context import RecordContext
-from ..store.db import DEFAULT_DB, StoreError, connect, describe, describe_pg, shown
-from ..store.dialect import is_postgres_url, sqlite_path
-from ..store.scanstate import BATCH_RECORDS, StoreState
+from ..store import DEFAULT_DB
 
-if TYPE_CHECKING:  # rich loads when a table is printed, not on every command's start
+if TYPE_CHECKING:  # rich loads when a table is printed, not on every command's start; the store (sqlite3,
+    # the scan state) when a command opens one, not on every scan's start
     from rich.console import Console
+
+    from ..store.scanstate import StoreState
 
 EXIT_USAGE = 2
 
@@ -42,16 +40,24 @@ class DbError(click.ClickException):
 
 @contextlib.contextmanager
 def store_errors(path: str | os.PathLike[str] | None = None) -> Iterator[None]:
-    """A store problem (missing, newer schema, locked for too long, disk full) → one line, exit 2."""
+    """A store problem (missing, newer schema, locked for too long, disk full) → one line, exit 2.
+
+    The store's modules are imported when something went wrong, not on every call (a scan with `--db`
+    goes through here twice per record)."""
     text = None if path is None else os.fspath(path)
     try:
         yield
-    except StoreError as e:
-        raise DbError(str(e)) from None
-    except sqlite3.Error as e:
-        raise DbError(describe(e, Path(sqlite_path(text))) if text is not None
-                      else _("ошибка хранилища: {text}").format(text=e)) from None
     except Exception as e:
+        import sqlite3
+
+        from ..store.db import StoreError, describe, describe_pg
+        from ..store.dialect import sqlite_path
+
+        if isinstance(e, StoreError):
+            raise DbError(str(e)) from None
+        if isinstance(e, sqlite3.Error):
+            raise DbError(describe(e, Path(sqlite_path(text))) if text is not None
+                          else _("ошибка хранилища: {text}").format(text=e)) from None
         if type(e).__module__.split(".")[0] != "psycopg":
             raise
         raise DbError(describe_pg(e, text or "postgresql://")) from None
@@ -69,6 +75,8 @@ def tz_or_exit() -> str:
 
 def open_store(path: str, *, create: bool = False, readonly: bool = False) -> Any:
     """`readonly`: the command only reads, so a store this user cannot write is still shown."""
+    from ..store.db import connect
+
     with store_errors(path):
         return connect(path, create=create, readonly=readonly)
 
@@ -79,6 +87,9 @@ class StoreParam(click.ParamType):
     name = "path|url"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from ..store.db import shown
+        from ..store.dialect import is_postgres_url, sqlite_path
+
         text = os.fspath(value)
         if is_postgres_url(text):
             return text
@@ -143,29 +154,39 @@ def _log_to_stderr() -> None:
         logger.propagate = False
 
 
-class CliStoreState(StoreState):
-    """`StoreState` whose store problems end the command with a message and exit 2."""
+def _cli_store_state() -> type[StoreState]:
+    """`CliStoreState`: made when a scan opens a store, so a scan without one never imports the store."""
+    from ..report.context import RecordContext
+    from ..report.model import ReportLine
+    from ..store.scanstate import StoreState
 
-    def open(self, *, rules_version: str, inputs: list[str], options: dict[str, Any]) -> None:
-        with store_errors(self.path):
-            super().open(rules_version=rules_version, inputs=inputs, options=options)
+    class CliStoreState(StoreState):
+        """`StoreState` whose store problems end the command with a message and exit 2."""
 
-    def lookup(self, file: str, line: int, content_hash: str) -> ReportLine | str | None:
-        with store_errors(self.path):
-            return super().lookup(file, line, content_hash)
+        def open(self, *, rules_version: str, inputs: list[str], options: dict[str, Any]) -> None:
+            with store_errors(self.path):
+                super().open(rules_version=rules_version, inputs=inputs, options=options)
 
-    def record(self, result: ReportLine, content_hash: str,
-               context: RecordContext | None = None) -> ReportLine | None:
-        with store_errors(self.path):
-            return super().record(result, content_hash, context)
+        def lookup(self, file: str, line: int, content_hash: str) -> ReportLine | str | None:
+            with store_errors(self.path):
+                return super().lookup(file, line, content_hash)
 
-    def close(self, summary: dict[str, Any], *, completed: bool) -> None:
-        with store_errors(self.path):
-            super().close(summary, completed=completed)
+        def record(self, result: ReportLine, content_hash: str,
+                   context: RecordContext | None = None) -> ReportLine | None:
+            with store_errors(self.path):
+                return super().record(result, content_hash, context)
+
+        def close(self, summary: dict[str, Any], *, completed: bool) -> None:
+            with store_errors(self.path):
+                super().close(summary, completed=completed)
+
+    return CliStoreState
 
 
 def commit_every() -> int:
     """Records per committed batch: `LEGALITY_COMMIT_EVERY` (default 500; smaller = less redone on resume)."""
+    from ..store.scanstate import BATCH_RECORDS
+
     text = os.environ.get("LEGALITY_COMMIT_EVERY", "").strip()
     if not text:
         return BATCH_RECORDS
@@ -180,4 +201,4 @@ def make_store_state(options: dict[str, Any]) -> StoreState | None:
     if options.get("db") is None and not any(flags.values()):
         return None
     _log_to_stderr()
-    return CliStoreState(options.get("db") or DEFAULT_DB, batch_records=commit_every(), **flags)
+    return _cli_store_state()(options.get("db") or DEFAULT_DB, batch_records=commit_every(), **flags)

@@ -25,12 +25,14 @@ where the language's Kleene logic says so.
 from __future__ import annotations
 
 from types import CodeType
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..resolve import schema as S
-from ..resolve.ir import Node, RuleDef, chain_operands
 from ..resolve.types import EnumT
 from .runtime import FIRED, RUNTIME, STATUS_CODE
+
+if TYPE_CHECKING:  # the IR's module loads when code is generated, not when a stored pack is linked
+    from ..resolve.ir import Node, RuleDef
 
 
 class CodegenError(Exception):
@@ -261,6 +263,8 @@ class Gen:
         chain.  Flat because a nested block per operand hits CPython's limits at ~20 operands (F04).
         The result holds `go` (undecided, nothing missing), M (undecided, something missing) or `stop`.
         """
+        from ..resolve.ir import chain_operands
+
         stop, go = ("False", "True") if n.op == "and" else ("True", "False")
         operands = chain_operands(n)
         r = self.tmp()

@@ -10,16 +10,19 @@ internals can change without touching the code generator.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..diagnostics import Diagnostic, Span
 from ..i18n import _
-from ..resolve.ir import Clause, RuleDef
 from ..result import trace as T
 from ..result import coverage as C
 from ..result.candidate import Candidate
 from .runtime import FAULT, FIRED, MISSING, MISSING_CODE, UNDETERMINED, Fault, FaultError, Miss, fault_reason
+
+if TYPE_CHECKING:  # only annotations: a stored pack is evaluated without loading the IR's module
+    from ..resolve.ir import Clause, RuleDef
 
 Fn = Callable[..., Any]  # a generated function: (env, v, o, rt) -> value, raising Miss when missing
 # outcomes of an overriding rule that silence the general one: an undetermined specific rule applies
@@ -74,7 +77,7 @@ class CompiledRule:
 
     d: RuleDef
     lets: dict[str, Fn]
-    clauses: list[Clause]                      # in decision order: whens, unlesses, the violation
+    clauses: Sequence[Clause]                  # in decision order: whens, unlesses, the violation
     leaves: list[list[tuple[str, Fn]]]         # per clause: the values a trace shows
     actual: Fn | None
     allowed: list[tuple[str, Fn]] | Fn | None

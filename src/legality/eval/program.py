@@ -15,21 +15,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import CodeType
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .. import i18n, words
 from ..model.jsonable import to_jsonable
 from ..model.values import Citation
-from ..resolve.ir import FactDef, Node, RuleDef
 from ..resolve.types import LawT
 from ..result import coverage as C
 from ..result.candidate import Candidate, Evaluation, RuleInfo, fingerprint
 from .codegen import Gen, link
 from .env import CompiledRule, Env, Fn, Runtime
 from .runtime import MISSING, Miss
-from .tracer import Tracer
+
+if TYPE_CHECKING:  # the IR's module and the tracer load with the IR or a trace: a stored pack's scan needs neither
+    from ..resolve.ir import FactDef, Node, RuleDef
 
 __all__ = ["Generated", "Program", "build_candidate", "generate"]
 
@@ -266,66 +268,182 @@ def generate(facts: dict[str, FactDef], rules: dict[str, RuleDef], order: list[s
     return Generated(source, code, g.consts, g.getters, plan, catalogue_reads(facts, rules))
 
 
+class RuleHead:
+    """What evaluating a record reads of a rule besides its generated code, for a pack from the on-disk cache.
+
+    Why: unpickling the checked IR of every rule and fact is a fifth of a one-record scan's start-up, and
+    the row evaluator reads only these few fields of a rule (its id, severity, citations, listed facts and
+    `needs` labels) while it builds a candidate or a gap; anything else (a fault's clause, a trace, the
+    batch plan) loads the IR through `Program.rules` on first use."""
+
+    FIELDS = ("id", "scope", "severity", "static_cites", "cite_order", "facts", "need_labels", "need_labels_kk",
+              "file", "span")
+    __slots__ = (*FIELDS, "_program")
+
+    def __init__(self, program: "Program", values: tuple[Any, ...]):
+        for n, v in zip(self.FIELDS, values):
+            setattr(self, n, v)
+        self._program = program
+
+    @classmethod
+    def values(cls, r: RuleDef) -> tuple[Any, ...]:
+        return tuple(getattr(r, n) for n in cls.FIELDS)
+
+    def __getattr__(self, name: str) -> Any:  # any other field of the rule: from the IR, loaded on first use
+        if name.startswith("__") or name == "_program":
+            raise AttributeError(name)
+        return getattr(self._program.rules[self.id], name)
+
+
+class _Clauses(Sequence[Any]):
+    """A rule's clauses in decision order, taken from the IR on first use (a fault's span, a trace)."""
+
+    __slots__ = ("_d", "_list")
+
+    def __init__(self, d: Any):
+        self._d = d
+        self._list: list[Any] | None = None
+
+    def _all(self) -> list[Any]:
+        if self._list is None:
+            d = self._d
+            self._list = d.whens + d.needs + d.unlesses + [d.violation]
+        return self._list
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._all()[i]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+@dataclass(eq=False)
+class Stored:
+    """A program's parts kept by the on-disk cache (`engine._pack_load`) besides its code, so that linking
+    it reads no IR: `load` unpickles (facts, rules) when something first asks for them (`ir`, once for the
+    program and its copies: `Engine.with_catalogue`); `heads` and `links` (per rule: `RuleHead.values` and
+    `Program._link_info`), `infos` (`rule_infos`) and `edition` are what linking and `Engine` would
+    otherwise compute from the IR and the catalogue."""
+
+    load: Callable[[], tuple[dict[str, FactDef], dict[str, RuleDef]]]
+    heads: dict[str, tuple[Any, ...]]
+    links: dict[str, tuple[Any, ...]]
+    infos: list[RuleInfo]
+    edition: dt.date | None
+    _ir: tuple[dict[str, FactDef], dict[str, RuleDef]] | None = None
+
+    def ir(self) -> tuple[dict[str, FactDef], dict[str, RuleDef]]:
+        if self._ir is None:
+            self._ir = self.load()
+        return self._ir
+
+
 class Program:
     candidate_builder = staticmethod(build_candidate)  # what the batch backend builds a fired rule's candidate with
 
-    def __init__(self, facts: dict[str, FactDef], rules: dict[str, RuleDef], order: list[str], catalogue: Any,
-                 sources_digest: str, generated: Generated | None = None, lang: str | None = None):
+    def __init__(self, facts: dict[str, FactDef] | None, rules: dict[str, RuleDef] | None, order: list[str],
+                 catalogue: Any, sources_digest: str, generated: Generated | None = None, lang: str | None = None,
+                 *, stored: Stored | None = None):
         """Generate code for the IR (or take `generated`, e.g. from the on-disk cache) and link it.
 
         `lang` (ru or kk; default: the process's text language now, Russian under `en`) is the language of
-        the candidates' texts."""
+        the candidates' texts.  `stored` (with `generated`, and None for `facts` and `rules`): a pack from
+        the on-disk cache, whose IR is loaded only when `facts` or `rules` is first read."""
         self.lang = lang or i18n.text_language()
         if self.lang not in i18n.TEXT_LANGS:
             raise ValueError(f"unknown language {self.lang!r}")
         self.catalogue = catalogue
-        self.facts = facts
-        self.rules = rules
+        self._stored = stored
+        self._ir: tuple[dict[str, FactDef], dict[str, RuleDef]] | None = None
+        if stored is None:
+            assert facts is not None and rules is not None
+            self._ir = (facts, rules)
         self.order = order
         self.sources_digest = sources_digest
-        self.generated = generated if generated is not None else generate(facts, rules, order)
+        self.generated = generated if generated is not None else generate(facts or {}, rules or {}, order)
         self._link(self.generated)
         cat_version = getattr(catalogue, "version", "")
         self.version = hashlib.sha256(f"{sources_digest}|{cat_version}|legality-engine-1".encode()).hexdigest()[:16]
+
+    @property
+    def facts(self) -> dict[str, FactDef]:
+        return (self._ir or self._load_ir())[0]
+
+    @property
+    def rules(self) -> dict[str, RuleDef]:
+        return (self._ir or self._load_ir())[1]
+
+    def _load_ir(self) -> tuple[dict[str, FactDef], dict[str, RuleDef]]:
+        assert self._stored is not None
+        self._ir = self._stored.ir()
+        return self._ir
+
+    def _link_info(self, r: RuleDef, pl: dict[str, Any]) -> tuple[str, list[str | None], dict[str, str], list[bool]]:
+        """What linking takes from a rule's IR: its title, the labels of its listed facts and its `allowed`
+        texts in the program's language, and which parts of its message are literal text."""
+        kk = self.lang == "kk" and pl.get("message_kk") is not None
+        message_ir = r.message_kk if kk else r.message
+        return (r.title_in(self.lang), [self._label(r, name) for name in r.facts],
+                r.allowed_kk if self.lang == "kk" else {}, [isinstance(p, str) for p in message_ir or ()])
 
     def _link(self, gen: Generated) -> None:
         ns = link(gen.code, gen.consts, gen.getters)
         self._run: Callable[..., None] = ns["run"]
         self._run_traced: Callable[..., None] = ns["run_traced"]
         self.source: str = gen.source  # printable: `legality check --dump code`
-        facts, rules, plan = self.facts, self.rules, gen.plan
+        plan, stored = gen.plan, self._stored
 
         def fn(name: str | None) -> Any:
             return None if name is None else ns[name]
 
         self.compiled: dict[str, CompiledRule] = {}
-        reads = gen.reads if gen.reads is not None else catalogue_reads(facts, rules)
-        self.edition: dt.date | None = newest_edition(self.catalogue)
+        if stored is not None:
+            reads = gen.reads
+            assert reads is not None
+            self.edition: dt.date | None = stored.edition
+            rule_ids = list(stored.heads)
+        else:
+            reads = gen.reads if gen.reads is not None else catalogue_reads(self.facts, self.rules)
+            self.edition = newest_edition(self.catalogue)
+            rule_ids = list(self.rules)
         lang = self.lang
-        for rid, r in rules.items():
+        for rid in rule_ids:
             pl = plan[rid]
+            d: Any
+            if stored is not None:
+                d = RuleHead(self, stored.heads[rid])
+                clauses: Sequence[Any] = _Clauses(d)
+                title, labels, texts, literal = stored.links[rid]
+            else:
+                d = r = self.rules[rid]
+                clauses = r.whens + r.needs + r.unlesses + [r.violation]
+                title, labels, texts, literal = self._link_info(r, pl)
             kk = lang == "kk" and pl.get("message_kk") is not None
-            message, message_ir = (pl["message_kk"], r.message_kk) if kk else (pl["message"], r.message)
+            message = pl["message_kk"] if kk else pl["message"]
             self.compiled[rid] = CompiledRule(
-                d=r,
+                d=d,
                 lets={k: ns[v] for k, v in pl["lets"].items()},
-                clauses=r.whens + r.needs + r.unlesses + [r.violation],
+                clauses=clauses,
                 leaves=[[(label, ns[f]) for label, f in leaves] for leaves in pl["leaves"]],
                 actual=fn(pl["actual"]),
                 allowed=([(k, ns[f]) for k, f in pl["allowed"]] if isinstance(pl["allowed"], list)
                          else fn(pl["allowed"])),
                 # message parts: literal text stays text, holes are generated functions
-                message=[part if isinstance(orig, str) else ns[part] for part, orig in zip(message, message_ir or ())],
+                message=[part if lit else ns[part] for part, lit in zip(message, literal)],
                 dyn_cites=[ns[f] for f in pl["cites"]],
                 overridden_by=pl["by"],
                 reads_sanction=reads[rid][0],
                 law_params=reads[rid][1],
-                lang=lang, title=r.title_in(lang), fact_labels=[self._label(r, name) for name in r.facts],
-                allowed_texts=r.allowed_kk if lang == "kk" else {},
+                lang=lang, title=title, fact_labels=labels, allowed_texts=texts,
             )
-        rule_list = list(rules)
-        ns["R"][:] = [self.compiled[rid] for rid in rule_list]
-        ns["LETS"][:] = [self.compiled[rid].lets for rid in rule_list]
+        ns["R"][:] = [self.compiled[rid] for rid in rule_ids]
+        ns["LETS"][:] = [self.compiled[rid].lets for rid in rule_ids]
+
+    def stored_parts(self) -> tuple[dict[str, tuple[Any, ...]], dict[str, tuple[Any, ...]]]:
+        """(heads, links) of every rule: what `Stored` keeps (`engine._pack_payload`)."""
+        plan = self.generated.plan
+        return ({rid: RuleHead.values(r) for rid, r in self.rules.items()},
+                {rid: self._link_info(r, plan[rid]) for rid, r in self.rules.items()})
 
     def _label(self, r: RuleDef, name: str) -> str | None:
         """A fact's (or `let`'s) label in the program's language; None without one (a listed fact has one: E115)."""
@@ -335,6 +453,8 @@ class Program:
         return str(owner.label_kk if self.lang == "kk" and owner.label_kk else owner.label)
 
     def rule_infos(self) -> list[RuleInfo]:
+        if self._stored is not None:
+            return list(self._stored.infos)
         out = []
         for r in sorted(self.rules.values(), key=lambda r: r.id):
             cites = [str(c) for c in r.static_cites]
@@ -349,9 +469,13 @@ class Program:
             try:
                 self._run(env, verdict, env.rt)
             except Exception:  # noqa: BLE001 - not a rule's fault: redo the record step by step
+                from .tracer import Tracer
+
                 env = Env(verdict, Runtime(self.catalogue), build_candidate)
                 self._run_traced(env, verdict, env.rt, Tracer(env, self.facts))
         else:
+            from .tracer import Tracer
+
             tr = Tracer(env, self.facts)
             self._run_traced(env, verdict, env.rt, tr)
         env.candidates.sort(key=lambda kc: kc[0])

@@ -13,8 +13,6 @@ a daemon thread notices the new parent within a second.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import signal
 import sys
@@ -39,6 +37,9 @@ def die_with_parent(parent_pid: int | None) -> None:
 def _pdeathsig() -> bool:
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes  # here, not at the top: only a worker process arms the signal, and ctypes costs every start
+    import ctypes.util
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         return libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0

@@ -15,3 +15,5 @@ several reviewers at the review desk (`legality serve`, issue 16) may keep it in
     users.py      the review desk's users and roles
     options.py    the click options shared by `scan`, `review`, `runs` and `stats`
 """
+
+DEFAULT_DB = "legality.db"  # the store a command opens without --db (`store.db` re-exports it)

@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import Any, Union
 
 from ..i18n import _
+from . import DEFAULT_DB as DEFAULT_DB  # re-exported; defined in the package so that options name it without sqlite3
 from .dialect import POSTGRESQL, SQLITE, PgConnection, is_postgres_url, mask_url, sqlite_path
 from .schema import LATEST, MIGRATIONS
 
-DEFAULT_DB = "legality.db"
 BUSY_TIMEOUT_MS = 60_000
 
 
