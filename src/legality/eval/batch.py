@@ -28,12 +28,14 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from enum import Enum
 from itertools import chain
 from fractions import Fraction
 from typing import Any, Callable
 
 import numpy as np
 
+from ..model.enums import Category
 from ..resolve import schema as S
 from ..resolve.ir import Node, RuleDef, chain_operands
 from ..resolve.types import BOOL, EnumT
@@ -286,6 +288,10 @@ class Compiler:
         return self.fact_fns[name]
 
     def node(self, n: Node, scope: str) -> Fn:
+        if n.type == BOOL and n.op in ("member", "method", "root"):
+            key = self.path(n, scope)
+            if key is not None:  # a truth value read from the records: made a bool column once per batch
+                return self._path_fn(n, key, scope, self.offence_var(n), truth=True)
         meth = getattr(self, f"_{n.op}", None)
         fn: Fn = meth(n, scope) if meth is not None else self._binary(n, scope)
         if n.type == BOOL and n.op not in _BOOL_OPS:
@@ -326,18 +332,34 @@ class Compiler:
             n = n.args[0]
         return n.data if n.op == "var" else None
 
-    def _path_fn(self, n: Node, key: tuple[Any, ...], scope: str, var: str | None = None) -> Fn:
+    def _path_fn(self, n: Node, key: tuple[Any, ...], scope: str, var: str | None = None,
+                 truth: bool = False) -> Fn:
         """The node's column at `rows`: its base frame's column (read once per batch) at their base rows,
         or, for a chain from `var` (a quantifier variable over offences), at the elements' `O` rows.
-        One function per key and variable: the same path read by many rules is compiled once."""
-        got = self.path_fns.get((key, var))
+        One function per key and variable: the same path read by many rules is compiled once.
+
+        `truth`: the column as a bool array (`_as_bool`), converted once per batch rather than at every
+        read; a row whose value is not a bool leaves its record to the row evaluator, read or not."""
+        got = self.path_fns.get((key, var, truth))
         if got is None:
-            got = self.path_fns[(key, var)] = self._path_take(self._path_full(n, key, scope), key, var)
+            full = self._path_full(n, key, scope)
+            if truth:
+                values, on_o = full, key[0] == "O"
+
+                def full(b: Batch) -> Col:
+                    c = b.paths.get(key)
+                    if c is None:
+                        c = b.paths[key] = values(b)
+                    fr = b.O if on_o else b.R
+                    return _as_bool(c, b, fr, np.arange(fr.n))
+            got = self.path_fns[(key, var, truth)] = self._path_take(full, (key, "bool") if truth else key,
+                                                                     key[0] == "O", var)
         return got
 
     @staticmethod
-    def _path_take(full: Callable[[Batch], Col], key: tuple[Any, ...], var: str | None) -> Fn:
-        on_o = key[0] == "O"
+    def _path_take(full: Callable[[Batch], Col], key: tuple[Any, ...], on_o: bool, var: str | None) -> Fn:
+        """Reads of the column cached under `key` (computed by `full` at the first read of the batch) over
+        the frame O (`on_o`) or R."""
 
         def fn(b: Batch, f: Frame, rows: Arr) -> Col:
             col = b.paths.get(key)
@@ -369,8 +391,7 @@ class Compiler:
                 v = fr.objs
                 assert v is not None
                 for a in attrs:
-                    g = operator.attrgetter(a)
-                    v = obj_array((g(x) for x in v), len(v))
+                    v = obj_array(list(map(operator.attrgetter(a), v.tolist())), len(v))
                 return Col(v)
             return root
         parent_key = key[:-1]
@@ -394,8 +415,9 @@ class Compiler:
 
             def attr(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
                 (objs,) = cols
-                try:
-                    return none_missing(obj_array([g(x) for x in objs], len(objs)))
+                try:  # a list, not the array, is what Python iterates fast
+                    vals = list(map(g, objs.tolist()))
+                    return Col(obj_array(vals, len(vals)), np.fromiter([x is None for x in vals], bool, len(vals)))
                 except Exception:  # noqa: BLE001
                     c = _safe(b, f, rows, g, cols)
                     d = none_missing(c.v)
@@ -767,11 +789,22 @@ class Compiler:
                 const = right.data if right.op == "lit" else frozenset(a.data for a in right.args)
                 if isinstance(const, (frozenset, set)):
                     keyed = const
+                    # the answer for an enum member, by its id: members live as long as their class, and
+                    # hashing one runs Python code (`Enum.__hash__`), looking up its id does not
+                    seen: dict[int, bool] = {}
+
+                    def test(x: Any) -> bool:
+                        r = seen.get(id(x))
+                        if r is None:
+                            r = (_key(x) if text else x) in keyed
+                            if isinstance(x, Enum):
+                                seen[id(x)] = r
+                        return r
 
                     def member(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
                         a = cols[0]
                         try:
-                            v = np.fromiter(((_key(x) if text else x) in keyed for x in a), dtype=bool, count=len(a))
+                            v = np.fromiter(map(test, a.tolist()), dtype=bool, count=len(a))
                         except Exception:  # noqa: BLE001
                             return _safe(b, f, rows, lambda x, _c: ((_key(x) if text else x) in keyed) is pos, cols)
                         return Col(v if pos else ~v)
@@ -787,7 +820,7 @@ class Compiler:
             ncmp = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
                     "==": np.equal, "!=": np.not_equal}[n.data]
             if any(isinstance(x.type, EnumT) for x in n.args):
-                rank = np.frompyfunc(_rank, 1, 1)
+                rank = np.frompyfunc(_fast_rank, 1, 1)
                 return _strict(fns, _np(lambda a, c: ncmp(rank(a), rank(c)),
                                         lambda a, c: cmp(_rank(a), _rank(c)), truth=True))
             return _strict(fns, _np(ncmp, cmp, truth=True))
@@ -798,6 +831,16 @@ class Compiler:
                 return _strict(fns, _np(lambda a, c: nf(a.astype(object), c.astype(object)), f))
             return _strict(fns, _py(f, 2))
         raise AssertionError(f"no column code for {op}")
+
+
+# each category's rank (`_rank`), by the member's id: `Category.rank` searches the enum on every call
+_CATEGORY_RANK = {id(c): c.rank for c in Category}
+
+
+def _fast_rank(x: Any) -> Any:
+    """`_rank`: a category's rank, anything else as it is (a category is one of its class's members)."""
+    r = _CATEGORY_RANK.get(id(x))
+    return x if r is None else r
 
 
 # ops whose column is always a bool array when their type is bool (the others are checked: `_as_bool`)

@@ -102,7 +102,7 @@ def none_missing(v: np.ndarray) -> Col:
     """An object array whose None values are missing (a getter's "no value")."""
     if v.dtype != object or not len(v):
         return Col(v)
-    return Col(v, np.array([x is None for x in v], dtype=bool))
+    return Col(v, np.fromiter([x is None for x in v.tolist()], bool, len(v)))
 
 
 class Frame:
