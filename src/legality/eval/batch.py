@@ -41,7 +41,7 @@ from ..resolve.ir import Node, RuleDef, chain_operands
 from ..resolve.types import BOOL, EnumT
 from ..result import trace as T
 from ..result.candidate import Evaluation
-from .columns import Col, Frame, M, all_, any_, const_array, none_missing, obj_array, where
+from .columns import Col, Frame, M, all_, any_, const_array, none_missing, obj_array, trues, where
 from .env import APPLICABLE, Runtime
 from .runtime import STATUS_CODE, _div, _key, _of, _rank, add_term, age_on
 
@@ -245,23 +245,26 @@ def _strict(fns: list[Fn], op: Op) -> Fn:
 
 
 def _as_bool(c: Col, b: Batch, f: Frame, rows: Arr) -> Col:
-    """A truth value as a bool array: the values are Python bools (anything else: the row evaluator decides)."""
+    """A truth value as a bool array: the values are Python bools (anything else: the row evaluator decides).
+    A value is a bool if it is the object `True` or `False` (compared by id, without a Python call each)."""
     if c.v.dtype == bool:
         return c
     v = c.v
-    ok = np.fromiter((x is True or x is False for x in v), dtype=bool, count=len(v))
+    ids = np.fromiter(map(id, v.tolist()), dtype=np.intp, count=len(v))
+    out = ids == _TRUE_ID
+    ok = out | (ids == _FALSE_ID)
     if c.m is not None:
         ok |= c.m
+        out &= ~c.m
     if not all_(ok):
         b.doubt(f, rows[~ok])
         m = ~ok if c.m is None else (c.m | ~ok)
     else:
         m = c.m
-    out = np.zeros(len(v), dtype=bool)
-    good = ok if c.m is None else (ok & ~c.m)
-    if any_(good):
-        out[good] = v[good].astype(bool)
     return Col(out, m)
+
+
+_TRUE_ID, _FALSE_ID = id(True), id(False)
 
 
 # ---- the compiler
@@ -602,7 +605,7 @@ class Compiler:
 
     def _index(self, n: Node, scope: str) -> Fn:
         return _strict([self.node(a, scope) for a in n.args[:2]],
-                       _py(lambda t, k: t.get(_key(k)), 2, missing_none=True))
+                       _py(lambda t, k: t.get(_enum_key(k)), 2, missing_none=True))
 
     # ---- built-ins
     def _call(self, n: Node, scope: str) -> Fn:
@@ -670,7 +673,7 @@ class Compiler:
         def fn(b: Batch, f: Frame, rows: Arr) -> Col:
             c = fa(b, f, rows)
             if c.m is None:
-                return Col(np.full(len(rows), want, dtype=bool))
+                return Col(trues(len(rows)) if want else np.zeros(len(rows), dtype=bool))
             return Col(~c.m if want else c.m.copy())
         return fn
 
@@ -712,8 +715,8 @@ class Compiler:
             cond = fc(b, f, rows)
             k = len(rows)
             out = np.zeros(k, dtype=bool) if is_bool else np.empty(k, dtype=object)
-            m = np.ones(k, dtype=bool)
-            ok = np.ones(k, dtype=bool) if cond.m is None else ~cond.m
+            m = trues(k)
+            ok = trues(k) if cond.m is None else ~cond.m
             for sel, g in ((ok & cond.v.astype(bool)), fa), ((ok & ~cond.v.astype(bool)), fb):
                 idx = where(sel)
                 if len(idx):
@@ -750,17 +753,17 @@ class Compiler:
             except Exception:  # noqa: BLE001 - not a collection: the row code raises
                 b.doubt(f, rows)
                 return Col.missing(k)
-            owner = np.repeat(np.arange(k), lens)
+            owner = np.arange(k).repeat(lens)
             if not len(owner):
                 body = Col(np.zeros(0, dtype=bool))
             else:
                 orow = None
                 if over_offences:  # the elements are rows of O: taken, not gathered one by one
                     recs = f.rec[rows]
-                    if not np.array_equal(lens, b.ocount[recs]):  # never: `offences` is the record's list
+                    if not all_(lens == b.ocount[recs]):  # never: `offences` is the record's list
                         b.doubt(f, rows)
                         return Col.missing(k)
-                    starts = np.cumsum(lens) - lens
+                    starts = lens.cumsum() - lens
                     orow = b.ostart[recs][owner] + (np.arange(len(owner)) - starts[owner])
                     assert b.O.objs is not None
                     flat = b.O.objs[orow]
@@ -796,7 +799,7 @@ class Compiler:
                     def test(x: Any) -> bool:
                         r = seen.get(id(x))
                         if r is None:
-                            r = (_key(x) if text else x) in keyed
+                            r = (_enum_key(x) if text else x) in keyed
                             if isinstance(x, Enum):
                                 seen[id(x)] = r
                         return r
@@ -810,7 +813,7 @@ class Compiler:
                         return Col(v if pos else ~v)
                     return _strict(fns, member)
             if text:
-                g = (lambda a, c: _key(a) in c) if pos else (lambda a, c: _key(a) not in c)
+                g = (lambda a, c: _enum_key(a) in c) if pos else (lambda a, c: _enum_key(a) not in c)
             else:
                 g = (lambda a, c: a in c) if pos else (lambda a, c: a not in c)
             return _strict(fns, _py(g, 2))
@@ -831,6 +834,20 @@ class Compiler:
                 return _strict(fns, _np(lambda a, c: nf(a.astype(object), c.astype(object)), f))
             return _strict(fns, _py(f, 2))
         raise AssertionError(f"no column code for {op}")
+
+
+# the text of each enum member (`_key`), by its id (members live as long as their class)
+_ENUM_KEYS: dict[int, str] = {}
+
+
+def _enum_key(x: Any) -> str:
+    """`_key(x)`: an enum member's text remembered (its `value` is a Python property), anything else as is."""
+    k = _ENUM_KEYS.get(id(x))
+    if k is None:
+        k = _key(x)
+        if isinstance(x, Enum):
+            _ENUM_KEYS[id(x)] = k
+    return k
 
 
 # each category's rank (`_rank`), by the member's id: `Category.rank` searches the enum on every call
@@ -905,7 +922,7 @@ def _param_cuts(catalogue: Any, name: str) -> Arr | None:
 
 def _const_fn(v: Any) -> Fn:
     if v is True or v is False:
-        return lambda b, f, rows: Col(np.full(len(rows), v, dtype=bool))
+        return lambda b, f, rows: Col(trues(len(rows)) if v else np.zeros(len(rows), dtype=bool))
     return lambda b, f, rows: Col(const_array(v, len(rows)))
 
 

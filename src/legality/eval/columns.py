@@ -47,6 +47,13 @@ def all_(a: np.ndarray) -> bool:
     return bool(count_nonzero(a) == len(a))
 
 
+def trues(n: int) -> np.ndarray:
+    """A bool array of n true values (`np.ones`, which is Python code)."""
+    a = np.empty(n, dtype=bool)
+    a.fill(True)
+    return a
+
+
 def where(a: np.ndarray) -> np.ndarray:
     """The positions of the true elements of a 1-d bool array (`np.flatnonzero`, without its wrappers)."""
     return a.nonzero()[0]
@@ -80,7 +87,7 @@ class Col:
 
     @staticmethod
     def missing(n: int, dtype: Any = object) -> "Col":
-        return Col(np.zeros(n, dtype=dtype) if dtype is bool else np.empty(n, dtype=object), np.ones(n, dtype=bool))
+        return Col(np.zeros(n, dtype=dtype) if dtype is bool else np.empty(n, dtype=object), trues(n))
 
     @staticmethod
     def scatter(n: int, pos: np.ndarray, sub: "Col") -> "Col":
@@ -89,7 +96,7 @@ class Col:
             return sub
         v = np.zeros(n, dtype=bool) if sub.v.dtype == bool else np.empty(n, dtype=object)
         v[pos] = sub.v
-        m = np.ones(n, dtype=bool)
+        m = trues(n)
         m[pos] = False if sub.m is None else sub.m
         return Col(v, m)
 
