@@ -78,7 +78,7 @@ class Batch:
         self.ostart = np.cumsum(self.ocount) - self.ocount  # a record's first row in O
         self.rt = Runtime(catalogue)
         self.facts: dict[tuple[str, str], tuple[Col, Arr]] = {}  # (frame, fact) -> full column, computed rows
-        self.paths: dict[Any, Col] = {}     # a record field or law parameter read once, over its whole frame
+        self.paths: dict[Any, Any] = {}     # a record field read once, over its whole frame (or lazily)
         self.params: dict[tuple[str, str], Col] = {}
         self.memo: dict[tuple[str, Any], Any] = {}  # (law parameter, date) -> value: the plan's, across batches
         self._dates: dict[str, tuple[list[Any], Arr, Arr]] = {}
@@ -344,6 +344,8 @@ class Compiler:
         `truth`: the column as a bool array (`_as_bool`), converted once per batch rather than at every
         read; a row whose value is not a bool leaves its record to the row evaluator, read or not."""
         got = self.path_fns.get((key, var, truth))
+        if got is None and not truth and self._computed(n):
+            got = self.path_fns[(key, var, truth)] = self._path_lazy(n, key, scope, var)
         if got is None:
             full = self._path_full(n, key, scope)
             if truth:
@@ -358,6 +360,50 @@ class Compiler:
             got = self.path_fns[(key, var, truth)] = self._path_take(full, (key, "bool") if truth else key,
                                                                      key[0] == "O", var)
         return got
+
+    @staticmethod
+    def _computed(n: Node) -> bool:
+        """A member computed by a getter (not a plain attribute) or a method: Python code per row."""
+        if n.op == "method":
+            return True
+        return n.op == "member" and S.MEMBERS[n.data[0]][n.data[1]].attr is None
+
+    def _path_lazy(self, n: Node, key: tuple[Any, ...], scope: str, var: str | None) -> Fn:
+        """A computed member's column, kept for the batch like a path's, but computed only on the base rows
+        read so far (as facts are): a rule reads an amount or a sanction's maximum on the few rows its
+        `when` left, and the getter is Python code per row, where a plain attribute is one cheap gather."""
+        on_o = key[0] == "O"
+        inner = self._path_fn(n.args[0], key[:-1], scope)
+        op = self._member_op(n) if n.op == "member" else self._method_op(n)
+        compute = _strict([inner] + [_const_fn(a.data) for a in n.args[1:]], op)
+        cache = (key, "rows")
+
+        def fn(b: Batch, f: Frame, rows: Arr) -> Col:
+            if var is not None:
+                idx = f.lookup_orow(var, rows)
+                if idx is None:  # not bound here (the row code raises): the row evaluator decides
+                    b.doubt(f, rows)
+                    return Col.missing(len(rows))
+            else:
+                idx = f.base[rows] if on_o else f.rec[rows]
+            fr = b.O if on_o else b.R
+            got = b.paths.get(cache)
+            if got is None:
+                got = b.paths[cache] = (np.empty(fr.n, dtype=object), np.zeros(fr.n, dtype=bool),
+                                        np.zeros(fr.n, dtype=bool))
+            v, m, done = got
+            need = idx[~done[idx]]
+            if len(need):
+                mark = np.zeros(fr.n, dtype=bool)
+                mark[need] = True
+                need = where(mark)
+                c = compute(b, fr, need)
+                v[need] = c.v
+                if c.m is not None:
+                    m[need] = c.m
+                done[need] = True
+            return Col(v[idx], m[idx])
+        return fn
 
     @staticmethod
     def _path_take(full: Callable[[Batch], Col], key: tuple[Any, ...], on_o: bool, var: str | None) -> Fn:
