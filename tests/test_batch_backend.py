@@ -11,6 +11,7 @@ and the same report bytes through the scan.
 from __future__ import annotations
 
 import io
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -190,6 +191,33 @@ rule needs-it for offence {{
   violation offence.sentence.principal.term > offence.sanction.max(imprisonment)
   message "{{offence.sanction.max(imprisonment)}}"
 }}""",
+    # quantifiers over `offences` read the O columns at each element's row (member chains, a method with a
+    # constant argument, a truth-valued member, an offence fact), also from inside a nested quantifier
+    "offence-quantifier-columns": f"""
+define long_or_attempt "x" for offence = offence.stage = attempt or offence.sentence.principal.term > 5 years
+rule offences-chains {{
+  {HEAD}
+  when any o in offences: o.sentence.principal.term is present
+  violation (count o in offences: o.long_or_attempt) >= 1
+    and (any o in offences: o.sanction.max(imprisonment) is missing or o.sentence.principal.term > o.sanction.max(imprisonment))
+    or (any o in offences: any a in o.sentence.additional: a.kind = ban_on_office and o.stage = attempt)
+    or (all o in offences: o.damage_compensated and o.sanction.category >= grave)
+  message "{{max o in offences: o.sentence.principal.term}}"
+}}""",
+    # `in force` on either date, with and without an end
+    "in-force": f"""
+rule from-offence-date for offence {{
+  {HEAD}
+  in force from 2016-03-01 until 2021-01-01
+  violation offence.sentence.principal.term > 2 years
+  message "o"
+}}
+rule from-verdict-date {{
+  {HEAD}
+  in force from 2019-06-01 by verdict date
+  violation final.principal.term > 3 years
+  message "v"
+}}""",
 }
 
 
@@ -223,3 +251,53 @@ def test_scan_with_either_backend_writes_the_same_bytes(engine):
 
 def test_fixture_records_are_all_used():
     assert len(fixture_records()) > 100
+
+
+# ---- the batch's own shortcuts equal what they replace
+
+
+def test_remembered_add_term_equals_add_term():
+    import datetime as dt
+
+    from legality.eval.batch import _add_term_memo
+    from legality.eval.runtime import add_term
+    from legality.model.values import Term
+
+    plus, minus = _add_term_memo(1), _add_term_memo(-1)
+    terms = [Term(0, 0, 1), Term(0, 1, 0), Term(1, 0, 0), Term(2, 6, 15), Term.from_months(Fraction(7, 3))]
+    days = [dt.date(2020, 1, 31), dt.date(2020, 2, 29), dt.date(2019, 12, 31), dt.date(2021, 3, 1)]
+    for _ in range(2):  # computed, then remembered
+        for d in days:
+            for t in terms:
+                assert plus(d, t) == add_term(d, t, 1) and minus(d, t) == add_term(d, t, -1)
+    with pytest.raises(AttributeError):  # not a term: computed, and raises as add_term does
+        plus(dt.date(2020, 1, 1), 3)
+
+
+def test_truth_values_by_identity():
+    import numpy as np
+
+    from legality.eval.batch import Batch, _as_bool
+    from legality.eval.columns import Col, obj_array
+
+    b = Batch.__new__(Batch)
+    b.unsure = np.zeros(6, dtype=bool)
+    frame = type("F", (), {"rec": np.arange(6)})()
+    vals = obj_array([True, False, 1, None, True, np.True_], 6)
+    missing = np.array([False, False, False, True, True, False])
+    c = _as_bool(Col(vals, missing), b, frame, np.arange(6))  # type: ignore[arg-type]
+    assert c.v.dtype == bool
+    assert c.v.tolist() == [True, False, False, False, False, False]  # a missing row is never true
+    assert c.m is not None and c.m.tolist() == [False, False, True, True, True, True]
+    assert b.unsure.tolist() == [False, False, True, False, False, True]  # 1 and numpy's bool: not Python bools
+
+
+def test_category_ranks_and_enum_texts_by_member():
+    from legality.eval.batch import _enum_key, _fast_rank
+    from legality.eval.runtime import _key, _rank
+    from legality.model.enums import Category, PenaltyKind
+
+    for x in [*Category, *PenaltyKind, 3, "grave", None]:
+        assert _fast_rank(x) == _rank(x) and type(_fast_rank(x)) is type(_rank(x))
+        if x is not None:
+            assert _enum_key(x) == _enum_key(x) == _key(x)

@@ -13,6 +13,9 @@ A frame is a table of rows: the records of the batch (`R`), all their offences (
 elements a quantifier ranges over (`Q`: one row per element, pointing to the row it came from).
 Every row knows its record (`rec`) and its row in the base frame (`R` or `O`) whose scope it
 belongs to, so a fact, a `let` or a law parameter read inside a quantifier is read at the base row.
+A quantifier over a record's `offences` ranges over rows of `O` itself (the very offence objects, in
+the same order), so its frame also knows each element's `O` row (`orow`): `o.sentence.principal.kind`
+inside it is the `O` column of `offence.sentence.principal.kind`, read once per batch, not per element.
 A column is the values at a list of rows (`v`) and which of them are missing (`m`, None: none).
 """
 
@@ -24,9 +27,36 @@ import numpy as np
 
 from .runtime import MISSING
 
+try:  # the C function itself: `np.count_nonzero` and `ndarray.any` add a Python layer that costs more
+    from numpy._core.multiarray import count_nonzero  # than a node's work on a small batch
+except ImportError:  # numpy < 2
+    from numpy.core.multiarray import count_nonzero  # type: ignore[no-redef]
+
 M = MISSING
 IntArr = np.ndarray
 EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def any_(a: np.ndarray) -> bool:
+    """Whether any element of a bool array is true (`a.any()`, without numpy's Python wrapper)."""
+    return bool(count_nonzero(a))
+
+
+def all_(a: np.ndarray) -> bool:
+    """Whether every element of a bool array is true (`a.all()`)."""
+    return bool(count_nonzero(a) == len(a))
+
+
+def trues(n: int) -> np.ndarray:
+    """A bool array of n true values (`np.ones`, which is Python code)."""
+    a = np.empty(n, dtype=bool)
+    a.fill(True)
+    return a
+
+
+def where(a: np.ndarray) -> np.ndarray:
+    """The positions of the true elements of a 1-d bool array (`np.flatnonzero`, without its wrappers)."""
+    return a.nonzero()[0]
 
 
 def obj_array(values: Iterable[Any], n: int) -> np.ndarray:
@@ -47,7 +77,7 @@ class Col:
 
     def __init__(self, v: np.ndarray, m: np.ndarray | None = None):
         self.v = v
-        self.m = m if m is not None and m.any() else None
+        self.m = m if m is not None and count_nonzero(m) else None
 
     def __len__(self) -> int:
         return len(self.v)
@@ -57,7 +87,7 @@ class Col:
 
     @staticmethod
     def missing(n: int, dtype: Any = object) -> "Col":
-        return Col(np.zeros(n, dtype=dtype) if dtype is bool else np.empty(n, dtype=object), np.ones(n, dtype=bool))
+        return Col(np.zeros(n, dtype=dtype) if dtype is bool else np.empty(n, dtype=object), trues(n))
 
     @staticmethod
     def scatter(n: int, pos: np.ndarray, sub: "Col") -> "Col":
@@ -66,31 +96,31 @@ class Col:
             return sub
         v = np.zeros(n, dtype=bool) if sub.v.dtype == bool else np.empty(n, dtype=object)
         v[pos] = sub.v
-        m = np.ones(n, dtype=bool)
+        m = trues(n)
         m[pos] = False if sub.m is None else sub.m
         return Col(v, m)
 
     def present(self) -> np.ndarray:
         """Positions of the values that are not missing."""
-        return np.arange(len(self.v)) if self.m is None else np.flatnonzero(~self.m)
+        return np.arange(len(self.v)) if self.m is None else where(~self.m)
 
 
 def none_missing(v: np.ndarray) -> Col:
     """An object array whose None values are missing (a getter's "no value")."""
     if v.dtype != object or not len(v):
         return Col(v)
-    return Col(v, np.array([x is None for x in v], dtype=bool))
+    return Col(v, np.fromiter([x is None for x in v.tolist()], bool, len(v)))
 
 
 class Frame:
     """A table of rows: the records (`R`), the offences (`O`) or a quantifier's elements (`Q`)."""
 
-    __slots__ = ("kind", "n", "rec", "base", "basef", "parent", "pidx", "var", "vals", "objs", "ref_date")
+    __slots__ = ("kind", "n", "rec", "base", "basef", "parent", "pidx", "var", "vals", "objs", "ref_date", "orow")
 
     def __init__(self, kind: str, n: int, rec: np.ndarray, base: np.ndarray | None = None,
                  basef: "Frame | None" = None, parent: "Frame | None" = None, pidx: np.ndarray | None = None,
                  var: str | None = None, vals: np.ndarray | None = None, objs: np.ndarray | None = None,
-                 ref_date: np.ndarray | None = None):
+                 ref_date: np.ndarray | None = None, orow: np.ndarray | None = None):
         self.kind = kind
         self.n = n
         self.rec = rec
@@ -102,10 +132,11 @@ class Frame:
         self.vals = vals
         self.objs = objs            # R: the verdicts; O: the offences
         self.ref_date = ref_date    # base frames: the date law parameters are read on
+        self.orow = orow            # Q frames over a record's offences: each element's row in O
 
-    def child(self, var: str, pidx: np.ndarray, vals: np.ndarray) -> "Frame":
+    def child(self, var: str, pidx: np.ndarray, vals: np.ndarray, orow: np.ndarray | None = None) -> "Frame":
         """The frame of a quantifier over this one: one row per element, `pidx` its row here."""
-        return Frame("Q", len(pidx), self.rec[pidx], self.base[pidx], self.basef, self, pidx, var, vals)
+        return Frame("Q", len(pidx), self.rec[pidx], self.base[pidx], self.basef, self, pidx, var, vals, orow=orow)
 
     def lookup_var(self, name: str, rows: np.ndarray) -> np.ndarray | None:
         """The values of quantifier variable `name` at `rows` (None: not bound here or above)."""
@@ -116,6 +147,17 @@ class Frame:
                 assert f.vals is not None
                 out: np.ndarray = f.vals[idx]
                 return out
+            idx = f.pidx[idx]
+            f = f.parent
+        return None
+
+    def lookup_orow(self, name: str, rows: np.ndarray) -> np.ndarray | None:
+        """The `O` rows of quantifier variable `name` at `rows` (None: not bound, or not over offences)."""
+        f: Frame | None = self
+        idx = rows
+        while f is not None and f.kind == "Q":
+            if f.var == name:
+                return None if f.orow is None else f.orow[idx]
             idx = f.pidx[idx]
             f = f.parent
         return None
