@@ -183,8 +183,8 @@ def _collector_paused() -> Iterator[None]:
     already pauses the collector while it evaluates.  With the collector on for the rest, it walked
     the chunk's live objects again and again and promoted them to older generations: timed with
     `gc.callbacks` on a `--jobs 1` scan of 50,000 records, 1,020 young, 93 middle and 8 full
-    collections took 26–30 % of the run; paused, 119 young and 11 middle ones took 14 % (what remains
-    mostly frees the batch evaluator's structures, which form cycles), and the scan's CPU fell by 3 %.
+    collections took 26–30 % of the run; paused, 119 young and 11 middle ones took 14 %, and the
+    scan's CPU fell by 3 %.
     Cycles made meanwhile are collected after the chunk, so memory stays bounded by a chunk (peak RSS
     unchanged).  A counter under a lock, so that threads working on chunks at once (a Dask worker's)
     leave the collector as they found it.
