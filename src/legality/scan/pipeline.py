@@ -113,8 +113,8 @@ def evaluate_raws(engine: Evaluator, raws: list[RawRecord], *, particulars: bool
 
     `contexts=False`: a clean line gets no context (None).  Nothing but the line objects sent back to
     the main process reads a clean line's context — the summary reads it for coverage gaps, the
-    streaming formats for candidates, and a clean line has neither — and building one was a fifth
-    of the work outside evaluation (≈5 µs a record).
+    streaming formats for candidates, and a clean line has neither — and building one cost ≈5 µs a
+    record, a tenth of a worker's CPU outside evaluation.
     """
     from ..io.reader import decode
 
