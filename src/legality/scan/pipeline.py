@@ -36,9 +36,10 @@ from .summary import Summary
 # Records per task sent to a worker.  The batch evaluator has a cost per batch that a bigger chunk
 # spreads over more records.  Measured on 50,000 varied records (CPU of the scan's process tree, median
 # of 5, interleaved; docs/scale.md): --jobs 1: 512 → 12.6 s, 1024 → 10.5 s, 2048 → 9.7 s, 4096 → 9.5 s;
-# --jobs 2: 13.6 / 12.4 / 11.4 / 10.2 s.  Peak RSS (--jobs 1): 75 / 81 / 89 / 105 MB.  2048 takes most
-# of the gain for 14 MB; beyond it, memory grows faster than the gain, and the end of a --jobs run,
-# where one worker may wait for the other's last chunk, grows with the chunk.
+# --jobs 2: 13.6 / 12.4 / 11.4 / 10.2 s.  Peak RSS (--jobs 1): 75 / 81 / 89 / 105 MB.  Wall clock
+# later on a quiet machine (median of 3): --jobs 1: 9.4 / 7.6 / 7.4 / 7.1 s, --jobs 2: 5.6 / 4.6 /
+# 4.2 / 4.3 s.  2048 takes most of the gain for 14 MB; beyond it, memory grows faster than the gain,
+# and the end of a --jobs run, where one worker may wait for the other's last chunk, grows with it.
 CHUNK = 2048
 IN_FLIGHT = 3        # chunks in flight per worker: enough to keep workers busy, bounded memory
 
