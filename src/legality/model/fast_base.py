@@ -41,7 +41,20 @@ def term_from_json(obj: Any) -> Term:
             or not (0 <= y <= TERM_PARTS["years"] and 0 <= m <= TERM_PARTS["months"] and 0 <= d <= TERM_PARTS["days"])
             or (y * 12 + m) * 30 + d > MAX_TERM_MONTHS * 30):  # the sum, in days of 1/30 month, as Term counts
         raise ValueError("not a term the model accepts")
-    return Term(y, m, d)
+    key = (y, m, d)  # exact ints by now: a bool or a float never reaches the cache
+    term = _TERMS.get(key)
+    if term is None:
+        term = Term(y, m, d)
+        if len(_TERMS) < _TERMS_MAX:
+            _TERMS[key] = term
+    return term
+
+
+# Terms decoded so far, by (years, months, days).  A Term is immutable, so records may share one;
+# an export repeats a few hundred terms, and building the exact Fraction of each was a fifth of
+# the fast decoder's time.  Bounded: a hostile export of distinct terms cannot grow it.
+_TERMS: dict[tuple[int, int, int], Term] = {}
+_TERMS_MAX = 4096
 
 
 def dec_hook(tp: type, obj: Any) -> Any:

@@ -212,6 +212,50 @@ def _penalty_errors(p: Penalty, path: str) -> list[RecordError]:
     return errs
 
 
+# Why the `_fine` checks below: a record is checked on every scan, and nearly every one is sound.
+# They answer "no error here" from a cache of the penalty shapes seen (kind, which amounts are
+# given; a few dozen) without building the paths of errors that do not occur; only when they say
+# no does the full check run and word every error, so the errors and their order stay the same.
+_SHAPE_OK: dict[tuple[Any, ...], bool] = {}
+if ALL_AMOUNT_FIELDS != ("mrp", "multiple", "hours", "days", "term", "lifelong"):  # the key of `_penalty_fine`
+    raise ImportError("model/validate.py: _penalty_fine's key must name every amount field")
+_CODES_OK: dict[re.Pattern[str], set[str]] = {MITIGATING_CODE: set(), AGGRAVATING_CODE: set()}
+_CODES_MAX = 1024  # codes seen to match, per pattern; bounded, whatever an export holds
+
+
+def _penalty_fine(p: Penalty) -> bool:
+    """True when `_penalty_errors(p, …)` is empty."""
+    # everything the shape depends on: the kind, which of ALL_AMOUNT_FIELDS are given, lifelong False
+    # (spelled out: a tuple display is a third of the cost of building it with map)
+    key = (p.kind, p.mrp is None, p.multiple is None, p.hours is None, p.days is None, p.term is None, p.lifelong)
+    ok = _SHAPE_OK.get(key)
+    if ok is None:
+        present = tuple(compress(ALL_AMOUNT_FIELDS, map(is_not, _AMOUNTS(p), _NONES)))
+        if p.lifelong is False:
+            present = tuple(f for f in present if f != "lifelong")
+        ok = _SHAPE_OK[key] = present in AMOUNT_FIELDS[p.kind]
+    if not ok:
+        return False
+    t = p.term
+    return t is None or t.value != 0
+
+
+def _sentence_fine(s: Sentence) -> bool:
+    """True when `_sentence_errors(s, …)` is empty."""
+    return _penalty_fine(s.principal) and all(map(_penalty_fine, s.additional))
+
+
+def _code_fine(pattern: re.Pattern[str], code: str) -> bool:
+    known = _CODES_OK[pattern]
+    if code in known:
+        return True
+    if pattern.fullmatch(code) is None:
+        return False
+    if len(known) < _CODES_MAX:
+        known.add(code)
+    return True
+
+
 def _sentence_errors(s: Sentence, path: str) -> list[RecordError]:
     errs = _penalty_errors(s.principal, f"{path}.principal")
     for i, a in enumerate(s.additional):
@@ -240,32 +284,35 @@ def cross_field_errors(v: Verdict) -> list[RecordError]:
     errs: list[RecordError] = []
     seen_ids: dict[str, int] = {}
     born = v.defendant.birth_date
-    if born >= v.verdict_date:
+    verdict_date = v.verdict_date
+    if born >= verdict_date:
         errs.append(RecordError("defendant.birth_date", _("дата рождения не может быть позже даты приговора")))
     for i, o in enumerate(v.offences):
-        p = f"offences[{i}]"
         if o.id in seen_ids:
             # the episode by its number from 1, as people count (the path of the error is the machine's)
-            errs.append(RecordError(f"{p}.id", _("идентификатор эпизода {id} уже использован в эпизоде {n}").format(
+            errs.append(RecordError(f"offences[{i}].id", _("идентификатор эпизода {id} уже использован в эпизоде {n}").format(
                 id=_shown(o.id), n=seen_ids[o.id] + 1)))
         else:
             seen_ids[o.id] = i
-        if o.committed_on > v.verdict_date:
-            errs.append(RecordError(f"{p}.committed_on", _("дата совершения {committed} позже даты приговора {verdict}").format(
-                committed=o.committed_on, verdict=v.verdict_date)))
-        if born >= o.committed_on:
+        committed = o.committed_on
+        if committed > verdict_date:
+            errs.append(RecordError(f"offences[{i}].committed_on", _("дата совершения {committed} позже даты приговора {verdict}").format(
+                committed=committed, verdict=verdict_date)))
+        if born >= committed:
             errs.append(RecordError("defendant.birth_date", _("подсудимый родился не раньше совершения деяния по эпизоду {n} ({committed})").format(
-                n=i + 1, committed=o.committed_on)))
-        errs += _evasion_errors(o, v.verdict_date, p)
+                n=i + 1, committed=committed)))
+        if o.evasion is not None:
+            errs += _evasion_errors(o, verdict_date, f"offences[{i}]")
         for j, c in enumerate(o.mitigating):
-            if not MITIGATING_CODE.fullmatch(c):
-                errs.append(RecordError(f"{p}.mitigating[{j}]", _("код смягчающего обстоятельства не по форме «53.1.N» или «53.2»")))
+            if not _code_fine(MITIGATING_CODE, c):
+                errs.append(RecordError(f"offences[{i}].mitigating[{j}]", _("код смягчающего обстоятельства не по форме «53.1.N» или «53.2»")))
         for j, c in enumerate(o.aggravating):
-            if not AGGRAVATING_CODE.fullmatch(c):
-                errs.append(RecordError(f"{p}.aggravating[{j}]", _("код отягчающего обстоятельства не по форме «54.1.N»")))
-        errs += _sentence_errors(o.sentence, f"{p}.sentence")
+            if not _code_fine(AGGRAVATING_CODE, c):
+                errs.append(RecordError(f"offences[{i}].aggravating[{j}]", _("код отягчающего обстоятельства не по форме «54.1.N»")))
+        if not _sentence_fine(o.sentence):
+            errs += _sentence_errors(o.sentence, f"offences[{i}].sentence")
     for i, pc in enumerate(v.defendant.prior_convictions):
-        if pc.verdict_date > v.verdict_date:
+        if pc.verdict_date > verdict_date:
             errs.append(RecordError(f"defendant.prior_convictions[{i}].verdict_date", _("прежний приговор позже настоящего")))
         if pc.release_date is not None and pc.release_date < pc.verdict_date:
             errs.append(RecordError(f"defendant.prior_convictions[{i}].release_date", _("дата освобождения раньше даты прежнего приговора")))
@@ -276,13 +323,15 @@ def cross_field_errors(v: Verdict) -> list[RecordError]:
             errs.append(RecordError(f"defendant.prior_convictions[{i}].probation",
                                     _("испытательный срок не может быть нулевым")))
     fs: FinalSentence = v.final_sentence
-    errs += _sentence_errors(fs, "final_sentence")
+    if not _sentence_fine(fs):
+        errs += _sentence_errors(fs, "final_sentence")
     # a regime or probation with the wrong penalty and `single` with several offences are a court's
     # errors, flagged by rules (record.legal, consistency.legal), not a malformed record
     if fs.probation is not None and fs.probation.period.value == 0:
         errs.append(RecordError("final_sentence.probation.period", _("испытательный срок не может быть нулевым")))
     if fs.prior_unserved is not None:
-        errs += _penalty_errors(fs.prior_unserved.principal, "final_sentence.prior_unserved.principal")
-        if fs.prior_unserved.verdict_date > v.verdict_date:
+        if not _penalty_fine(fs.prior_unserved.principal):
+            errs += _penalty_errors(fs.prior_unserved.principal, "final_sentence.prior_unserved.principal")
+        if fs.prior_unserved.verdict_date > verdict_date:
             errs.append(RecordError("final_sentence.prior_unserved.verdict_date", _("прежний приговор позже настоящего")))
     return errs

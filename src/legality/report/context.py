@@ -5,9 +5,11 @@ finding; the HTML charts (by court, by article), the table and the spreadsheets 
 court, region, judge, verdict date, article) need a little more of the record.  Only public
 particulars of the verdict are kept here — never the defendant's data.
 
-Why cheap: the scan workers build one per record (`context_of`, on the hot path, for a record of the
-fast decoder or of the pydantic model alike) and pickle it back to the main process; so it holds
-plain strings and tuples, and the words are made where a format shows them.
+Why cheap: the scan workers build one per record that needs it (`context_of`, on the hot path, for a
+record of the fast decoder or of the pydantic model alike: every record when the store or a collecting
+format gets the line objects, else only flagged and partial ones — `scan/pipeline.evaluate_raws`) and
+pickle it back to the main process; so it holds plain strings and tuples, and the words are made where
+a format shows them.
 """
 
 from __future__ import annotations

@@ -67,6 +67,8 @@ class Summary:
             self.checked["full"] += 1
             return
         self.checked[cov.checked] += 1
+        if not cov.gaps and not cov.warnings:  # nearly every record: nothing more to count
+            return
         for reason in sorted({g.reason for g in cov.gaps}):
             self.gap_reasons[reason] += 1
         for rule in sorted({r for g in cov.gaps for r in g.rules}):
@@ -109,12 +111,15 @@ class Summary:
             self.partial += 1
         else:
             self.clean += 1
-        self.faults += len(line.faults)
+        if line.faults:
+            self.faults += len(line.faults)
         self._coverage(line, context)
-        for c in line.candidates:
-            self.candidates += 1
-            self.by_rule[c.rule] += 1
-            self.by_severity[c.severity] += 1
+        if line.candidates:
+            by_rule, by_severity = self.by_rule, self.by_severity
+            for c in line.candidates:
+                by_rule[c.rule] += 1
+                by_severity[c.severity] += 1
+            self.candidates += len(line.candidates)
 
     def merge(self, other: "Summary") -> None:
         """Add the counts of `other` (a worker's tally of one chunk, in input order) to these."""
