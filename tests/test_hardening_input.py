@@ -397,6 +397,26 @@ def test_colons_and_escapes_inside_strings_are_not_duplicates():
     assert item.verdict.judge_id == "J:1"
 
 
+def test_duplicate_pre_check_is_exact_where_the_encoder_can_write_and_safe_where_it_cannot():
+    from legality.io.reader import _maybe_duplicates, duplicate_keys
+
+    base = record(case_id="A")
+    plain = orjson.dumps(base)
+    assert not _maybe_duplicates(plain, orjson.loads(plain))  # the clean record is not parsed twice
+    # a duplicate in a field the model does not know, deep down, with colons in its strings
+    extra = plain[:-1] + b',"x":{"y":[{"k":"a:b","k":"c:d"}]}}'
+    assert _maybe_duplicates(extra, orjson.loads(extra))
+    assert [e.path for e in duplicate_keys(extra, orjson.loads(extra))] == ["x.y[0].k"]
+    # an integer beyond 64 bits (orjson reads a float) and a nesting deeper than orjson.dumps writes:
+    # whatever the encoder makes of them, a duplicate is still found and a clean record is still clean
+    for value in (b"123456789012345678901234567890", b"[" * 300 + b"1" + b"]" * 300):
+        clean = plain[:-1] + b',"x":' + value + b"}"
+        assert not duplicate_keys(clean, orjson.loads(clean))
+        dup = plain[:-1] + b',"x":' + value + b',"x":1}'
+        assert [e.path for e in duplicate_keys(dup, orjson.loads(dup))] == ["x"]
+        assert decode(RawRecord("f.jsonl", 1, dup)).errors[0].path == "x"
+
+
 # ---- F32: CR-only line ends
 
 

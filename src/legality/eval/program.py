@@ -508,26 +508,39 @@ class Program:
                 gc.enable()
 
     def clean_coverage(self, verdict: Any) -> C.Coverage:
-        """The coverage of a record every rule could evaluate (no gaps): its level and edition warnings."""
+        """The coverage of a record every rule could evaluate (no gaps): its level and edition warnings.
+
+        Called for most records of a batch, so it skips what cannot change the answer: without gaps
+        the level is always «full» (`checked_level`), and the edition's ISO date is formatted once.
+        """
         warnings = self._edition_warnings(verdict)
+        return C.Coverage(C.FULL, [], warnings, self._edition_iso() if warnings else None)
+
+    def _edition_iso(self) -> str | None:
         ed = self.edition
-        return C.Coverage(C.checked_level([], [o.id for o in verdict.offences]), [], warnings,
-                          ed.isoformat() if ed is not None and warnings else None)
+        memo = self.__dict__.get("_edition_iso_memo")
+        if memo is None or memo[0] != ed:
+            memo = self._edition_iso_memo = (ed, ed.isoformat() if ed is not None else None)
+        return memo[1]
 
     def _edition_warnings(self, verdict: Any) -> list[C.EditionWarning]:
-        warnings: list[C.EditionWarning] = []
         ed = self.edition
-        if ed is not None:
-            texts = self.__dict__.setdefault("_warning_texts", {})  # one text per date: formatting is dear
-            for o in verdict.offences:
-                if o.committed_on > ed:
-                    text = texts.get(o.committed_on)
-                    if text is None:
-                        text = texts[o.committed_on] = i18n._(
-                            "дата деяния {deed} позже редакции Кодекса от {edition}, загруженной в каталог: "
-                            "проверено по этой редакции").format(deed=words.date(o.committed_on, self.lang),
-                                                                 edition=words.date(ed, self.lang))
-                    warnings.append(C.EditionWarning(o.id, C.AFTER_EDITION, text))
+        if ed is None:
+            return []
+        warnings: list[C.EditionWarning] = []
+        texts = self.__dict__.get("_warning_texts")  # one text per date: formatting is dear
+        if texts is None:
+            texts = self._warning_texts = {}
+        for o in verdict.offences:
+            deed = o.committed_on
+            if deed > ed:
+                text = texts.get(deed)
+                if text is None:
+                    text = texts[deed] = i18n._(
+                        "дата деяния {deed} позже редакции Кодекса от {edition}, загруженной в каталог: "
+                        "проверено по этой редакции").format(deed=words.date(deed, self.lang),
+                                                             edition=words.date(ed, self.lang))
+                warnings.append(C.EditionWarning(o.id, C.AFTER_EDITION, text))
         return warnings
 
     def _coverage(self, env: Env, verdict: Any, only_rule: str | None) -> C.Coverage:
