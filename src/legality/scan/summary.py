@@ -69,13 +69,15 @@ class Summary:
         self.checked[cov.checked] += 1
         if not cov.gaps and not cov.warnings:  # nearly every record: nothing more to count
             return
-        for reason in sorted({g.reason for g in cov.gaps}):
-            self.gap_reasons[reason] += 1
-        for rule in sorted({r for g in cov.gaps for r in g.rules}):
-            self.gap_rules[rule] += 1
-        if context is not None:
-            for art in sorted({article_number(context.article_of(g.offence)) for g in cov.gaps if g.offence}):
-                self.gap_articles[art] += 1
+        gaps = cov.gaps
+        if gaps:  # most records that get this far have only the edition's warning
+            for reason in sorted({g.reason for g in gaps}):
+                self.gap_reasons[reason] += 1
+            for rule in sorted({r for g in gaps for r in g.rules}):
+                self.gap_rules[rule] += 1
+            if context is not None:
+                for art in sorted({article_number(context.article_of(g.offence)) for g in gaps if g.offence}):
+                    self.gap_articles[art] += 1
         if cov.warnings:
             self.after_edition += 1
             if cov.edition:
