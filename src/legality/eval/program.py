@@ -528,9 +528,10 @@ class Program:
         if ed is None:
             return []
         warnings: list[C.EditionWarning] = []
-        texts = self.__dict__.get("_warning_texts")  # one text per date: formatting is dear
+        texts: dict[dt.date, str] | None = self.__dict__.get("_warning_texts")  # one text per date: formatting is dear
         if texts is None:
-            texts = self._warning_texts = {}
+            texts = {}
+            self._warning_texts = texts
         for o in verdict.offences:
             deed = o.committed_on
             if deed > ed:
