@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from enum import Enum
+from bisect import bisect_right
 from itertools import chain
 from fractions import Fraction
 from typing import Any, Callable
@@ -46,6 +47,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..model.enums import Category
+from ..model.values import Quantity, Term
 from ..resolve import schema as S
 from ..resolve.ir import Node, RuleDef, chain_operands
 from ..resolve.types import BOOL, EnumT
@@ -227,6 +229,99 @@ def _once_per_object(f: Callable[..., Any], b: Batch, frame: Frame, rows: Arr, c
         hit = np.isin(inv, np.array(bad, dtype=np.int64))
         b.doubt(frame, rows[hit])
     return Col(u[inv], um[inv])
+
+
+def _once_per_operands(f: Callable[..., Any], b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:
+    """f once per distinct tuple of operand objects (a sanction of the catalogue and the kind a record names),
+    spread back to the rows; a value of None is missing, and where f raises, the rows of that tuple are
+    missing and their records unsure (as `_safe` leaves them row by row).
+
+    Why exact: f is a method of an immutable object of the law catalogue (`_SHARED`) that reads the object
+    and its arguments only, so rows holding the same objects get the same answer.  Objects are told apart by
+    id: the columns hold every one of them meanwhile, so no id stands for two objects.  The grouping is
+    numpy's (`unique`): a sanction's method converts its argument to a kind (`PenaltyKind(kind)`, a Python
+    call of the enum class) on every call, and a batch asks about few pairs."""
+    n = len(rows)
+    lists = [c.tolist() for c in cols]
+    key = np.zeros(n, dtype=np.int64)
+    for col in lists:
+        u, inv = np.unique(np.fromiter(map(id, col), dtype=np.intp, count=n), return_inverse=True)
+        key = key * len(u) + inv  # < n ** len(cols): a sanction and one argument stay far below 2 ** 63
+    _, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    vals: list[Any] = []
+    bad: list[int] = []
+    for k, i in enumerate(first.tolist()):
+        try:
+            vals.append(f(*(col[i] for col in lists)))
+        except Exception:  # noqa: BLE001 - the row evaluator decides these records
+            vals.append(None)
+            bad.append(k)
+    u = obj_array(vals, len(vals))
+    um = np.fromiter([x is None for x in vals], dtype=bool, count=len(vals))
+    if bad:
+        b.doubt(frame, rows[np.isin(inv, np.array(bad, dtype=np.int64))])
+    return Col(u[inv], um[inv])
+
+
+_GROUP_FROM = 32  # fewer rows: one call each costs less than numpy's fixed cost of grouping
+
+
+def _by_provision(name: str, call: Callable[..., Any], rt: Any, memo: dict[Any, Any]) -> Callable[..., Any]:
+    """`call` (an offence's `sanction_on(d)` or `milder_sanctions(d)`) remembered in `memo` by the offence's
+    provision and, for the catalogue's own lookups, by the stretch of dates each date falls in.
+
+    Why a stretch serves: `Catalogue.sanction(ref, on)` reads `on` only as `valid_from <= on <= valid_to` of
+    the provision's editions (the first that covers it), and `milder_editions(ref, on, until)` reads `on` and
+    `until` only as `valid_from <= until`, `valid_to > on`, `valid_from > on` and that lookup, beside the
+    editions' own comparisons (`milder_than`), which no date enters.  Every such test changes its answer
+    only where a date reaches an edition's `valid_from`, `valid_to` or the day after `valid_to` (`_edition_cuts`);
+    two plain dates between the same two cuts get the same answer.  `sanction_on` does not read the offence
+    date at all.  A catalogue of another class, a date that is not a plain `date`, or the first day of the
+    calendar (an edition ending on it is not listed by `editions_between(date.min, …)`) is remembered by
+    the exact dates, as before."""
+    cat = rt.catalogue
+    by_stretch = type(cat) is _catalogue_class()
+    milder = name == "milder_sanctions"
+
+    def remembered(x: Any, *a: Any) -> Any:
+        on = x.committed_on
+        prov = (x.article, x.part, x.paragraph)
+        key: tuple[Any, ...]
+        if by_stretch and len(a) == 1 and type(on) is dt.date and type(a[0]) is dt.date and on > _DAY_ONE \
+                and a[0] > _DAY_ONE:
+            ck = ("cuts", prov)
+            cuts = memo.get(ck)
+            if cuts is None:
+                cuts = memo[ck] = _edition_cuts(cat, x.ref)
+            key = (name, prov, _STRETCH, bisect_right(cuts, on.toordinal()) if milder else 0,
+                   bisect_right(cuts, a[0].toordinal()))
+        else:
+            key = (name, prov, on, *a)
+        got = memo.get(key, memo)
+        if got is memo:
+            got = memo[key] = call(x, rt, *a)
+        return got
+    return remembered
+
+
+_DAY_ONE = dt.date.min
+_STRETCH = object()  # marks a key by stretches, never equal to a date in a key by dates
+
+
+def _catalogue_class() -> type:
+    from ..law.catalogue import Catalogue  # the law layer, below eval: imported when a method needs it
+    return Catalogue
+
+
+def _edition_cuts(catalogue: Any, ref: Any) -> list[int]:
+    """The day numbers on which an answer about `ref`'s editions can change (see `_by_provision`), sorted."""
+    days: set[int] = set()
+    for s in catalogue.editions_between(ref, dt.date.min, dt.date.max):
+        days.add(s.valid_from.toordinal())
+        if s.valid_to is not None:
+            days.add(s.valid_to.toordinal())
+            days.add(s.valid_to.toordinal() + 1)
+    return sorted(days)
 
 
 def _strict(fns: list[Fn], op: Op) -> Fn:
@@ -484,6 +579,11 @@ class Compiler:
             return attr
         get = m.get
         shared = rec_t in _SHARED
+        one = m.one  # the getter reads the object alone: mapped as it is, without a wrapper call per row
+        if one is not None:
+            if shared:
+                return lambda b, f, rows, cols: _once_per_object(one, b, f, rows, cols)
+            return _py(one, 1, missing_none=True)
 
         def getter(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
             rt = b.rt
@@ -499,21 +599,16 @@ class Compiler:
 
         shared = rec_t in _SHARED and all(a.op in ("lit", "enum") for a in n.args[1:])
         by_provision = (rec_t, name) in _BY_PROVISION
+        catalogue_obj = rec_t in _SHARED
 
         def call(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
             rt = b.rt
-            if by_provision:  # the same provision, date and arguments: the same answer (kept across batches)
-                memo = b.lookups
-
-                def remembered(x: Any, *a: Any) -> Any:
-                    key = (name, x.article, x.part, x.paragraph, x.committed_on, *a)
-                    got = memo.get(key, memo)
-                    if got is memo:
-                        got = memo[key] = spec.call(x, rt, *a)
-                    return got
-                return _py(remembered, nin, missing_none=True)(b, f, rows, cols)
+            if by_provision:  # the same provision and stretch of dates: the same answer (kept across batches)
+                return _py(_by_provision(name, spec.call, rt, b.lookups), nin, missing_none=True)(b, f, rows, cols)
             if shared:
                 return _once_per_object(lambda x, *a: spec.call(x, rt, *a), b, f, rows, cols)
+            if catalogue_obj and len(rows) >= _GROUP_FROM and nin <= 2:  # a sanction's answer for a kind read from the records
+                return _once_per_operands(lambda x, *a: spec.call(x, rt, *a), b, f, rows, cols)
             return _py(lambda x, *a: spec.call(x, rt, *a), nin, missing_none=True)(b, f, rows, cols)
         return call
 
@@ -1042,8 +1137,32 @@ def _add_term_memo(sign: int) -> Callable[[Any, Any], Any]:
     return f
 
 
+def _of_memo() -> Callable[[Any, Any], Any]:
+    """`_of(k, y)` (`k of y`), remembered for the process by the exact operands.  Exact: for a Fraction or
+    int `k` and a `Quantity` or `Term` `y`, `_of` is `y.scale(k)`, which reads `k`'s value (its numerator and
+    denominator), `y.value` (a Fraction: numerator and denominator) and `y.unit` only; the key holds these,
+    and the answer is an immutable value, so one object serves every row that asks.  Any other operands are
+    computed as before.  A share (1/2, 2/3, 3/4) of a sanction's maximum repeats over a batch, and each
+    computation is several Fraction operations and a new `Term`."""
+    memo: dict[tuple[Any, ...], Any] = {}
+
+    def f(k: Any, y: Any) -> Any:
+        tk, ty = type(k), type(y)
+        if (tk is not Fraction and tk is not int) or (ty is not Term and ty is not Quantity):
+            return _of(k, y)
+        v = y.value
+        key = (k.numerator, k.denominator, y.unit, v.numerator, v.denominator)
+        got = memo.get(key)
+        if got is None:
+            if len(memo) > 200_000:
+                memo.clear()
+            got = memo[key] = _of(k, y)
+        return got
+    return f
+
+
 _ARITH: dict[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": _div, "of": _of,
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": _div, "of": _of_memo(),
     "scale": lambda a, c: a.scale(c), "ratio": lambda a, c: a.ratio(c), "qdiv": _qdiv,
     "date+": _add_term_memo(1), "date-": _add_term_memo(-1),
 }

@@ -571,14 +571,36 @@ def penalty_amount(p: Any) -> Quantity | None:
     if term is not None:
         return term
     if p.mrp is not None:
-        return Quantity(as_fraction(p.mrp), "mrp")
+        return quantity(p.mrp, "mrp")
     if p.multiple is not None:
-        return Quantity(as_fraction(p.multiple), "multiple")
+        return quantity(p.multiple, "multiple")
     if p.hours is not None:
-        return Quantity(p.hours, "hours")
+        return quantity(p.hours, "hours", plain=True)
     if p.days is not None:
-        return Quantity(p.days, "days")
+        return quantity(p.days, "days", plain=True)
     return None
+
+
+def quantity(x: Any, unit: str, *, plain: bool = False) -> Quantity:
+    """`Quantity(as_fraction(x), unit)` (`plain`: `Quantity(x, unit)`) of an amount of the export, remembered.
+
+    Why exact: for an int, a float or a Fraction both forms are the same value (an int as is, a float by its
+    decimal text, a Fraction as is), and equal amounts of one type have one value (two equal floats print
+    alike but for 0.0 and -0.0, both 0), so the key (unit, type, amount) fixes the answer; a Quantity is
+    immutable, so one object serves every penalty with that amount.  Any other type is computed each time."""
+    t = type(x)
+    if t is int or t is float or t is Fraction:
+        key = (unit, t, x)
+        got = _QUANTITIES.get(key)
+        if got is None:
+            if len(_QUANTITIES) > 100_000:
+                _QUANTITIES.clear()
+            got = _QUANTITIES[key] = Quantity(as_fraction(x), unit)
+        return got
+    return Quantity(x, unit) if plain else Quantity(as_fraction(x), unit)
+
+
+_QUANTITIES: dict[tuple[Any, ...], Quantity] = {}
 
 
 def penalty_ru(p: Any) -> str:

@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from ..model import enums as E
-from ..model.values import ArticleRef, Quantity, as_fraction, penalty_amount
+from ..model.values import ArticleRef, Quantity, as_fraction, penalty_amount, quantity
 from .types import (
     AMOUNT, BOOL, DATE, INT, NUM, STR, TERM, EnumT, ListT, RecT, SetT, T,
 )
@@ -27,6 +27,7 @@ class Member:
     get: Getter
     doc: str = ""
     attr: str | None = None  # a plain attribute of the model: chains of these are fused by the evaluator
+    one: Callable[[Any], Any] | None = None  # `get` when it reads the object alone: the batch maps it directly
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,53 @@ def _e(enum: type) -> EnumT:
 
 
 def _code(article: str, part: int | str | None, paragraph: int | None) -> str:
+    """The catalogue code, remembered by the exact fields (of the types a record holds: equal values of one
+    type print alike, so an equal key gives the same text); every offence of a batch reads it."""
+    if type(article) is str and type(part) in _PART_TYPES and type(paragraph) in _PARAGRAPH_TYPES:
+        key = (article, part, paragraph)
+        got = _CODES.get(key)
+        if got is None:
+            if len(_CODES) > 100_000:
+                _CODES.clear()
+            got = _CODES[key] = ".".join([article] + [str(x) for x in (part, paragraph) if x is not None])
+        return got
     return ".".join([article] + [str(x) for x in (part, paragraph) if x is not None])
+
+
+_CODES: dict[tuple[Any, ...], str] = {}
+_PART_TYPES = frozenset({int, str, type(None)})
+_PARAGRAPH_TYPES = frozenset({int, type(None)})
+
+
+def _pure(t: T, one: Callable[[Any], Any], doc: str = "") -> Member:
+    """A member computed from the object alone (no catalogue): `one(o)` is its getter."""
+    return Member(t, lambda o, rt: one(o), doc, one=one)
+
+
+_NO_CODES: frozenset[str] = frozenset()
+
+
+def _codes(xs: Any) -> frozenset[Any]:
+    """The set of a list of codes; most offences list none, and the empty set is one immutable value."""
+    if not xs and (type(xs) is list or type(xs) is tuple):
+        return _NO_CODES
+    return frozenset(xs)
+
+
+def _mrp(o: Any) -> Quantity | None:
+    return None if o.mrp is None else quantity(o.mrp, "mrp")
+
+
+def _multiple(o: Any) -> Quantity | None:
+    return None if o.multiple is None else quantity(o.multiple, "multiple")
+
+
+def _hours(o: Any) -> Quantity | None:
+    return None if o.hours is None else quantity(o.hours, "hours", plain=True)
+
+
+def _days(o: Any) -> Quantity | None:
+    return None if o.days is None else quantity(o.days, "days", plain=True)
 
 
 def _int_part(part: Any) -> int | None:
@@ -88,9 +135,9 @@ MEMBERS: dict[str, dict[str, Member]] = {
             "offences": (ListT("list", OFFENCE), "offences of the verdict"),
             "final_sentence": (FINAL, "the final sentence"),
         }),
-        "forced_payment": Member(AMOUNT, lambda o, rt: None if o.forced_payment is None
-                                 else Quantity(as_fraction(o.forced_payment.mrp), "mrp"),
-                                 "принудительный платёж (ст.98-1), взысканный приговором, в МРП"),
+        "forced_payment": _pure(AMOUNT, lambda o: None if o.forced_payment is None
+                                else quantity(o.forced_payment.mrp, "mrp"),
+                                "принудительный платёж (ст.98-1), взысканный приговором, в МРП"),
     },
     "Court": _fields({"code": (STR, ""), "name": (STR, ""), "region": (STR, "")}),
     "Defendant": _fields({
@@ -135,13 +182,13 @@ MEMBERS: dict[str, dict[str, Member]] = {
             "evasion": (EVASION, "уклонение от следствия или суда (ст.71 ч.4)"),
             "sentence": (SENTENCE, "sentence for this offence"),
         }),
-        "part": Member(INT, lambda o, rt: _int_part(o.part), "part number; missing for a sub-part «3-1» (read `code` or `ref`)"),
-        "mitigating": Member(SetT("set", STR), lambda o, rt: frozenset(o.mitigating), "codes 53.1.N / 53.2"),
-        "aggravating": Member(SetT("set", STR), lambda o, rt: frozenset(o.aggravating), "codes 54.1.N"),
-        "damage_kzt": Member(NUM, lambda o, rt: as_fraction(o.damage_kzt), "damage in tenge"),
-        "ref": Member(REF, lambda o, rt: o.ref, "article reference п.N ч.N ст.N"),
-        "code": Member(STR, lambda o, rt: _code(o.article, o.part, o.paragraph),
-                       "the provision as a catalogue code: \"189.3.2\" (article.part.item), \"99.2\", \"188\""),
+        "part": _pure(INT, lambda o: _int_part(o.part), "part number; missing for a sub-part «3-1» (read `code` or `ref`)"),
+        "mitigating": _pure(SetT("set", STR), lambda o: _codes(o.mitigating), "codes 53.1.N / 53.2"),
+        "aggravating": _pure(SetT("set", STR), lambda o: _codes(o.aggravating), "codes 54.1.N"),
+        "damage_kzt": _pure(NUM, lambda o: as_fraction(o.damage_kzt), "damage in tenge"),
+        "ref": _pure(REF, lambda o: o.ref, "article reference п.N ч.N ст.N"),
+        "code": _pure(STR, lambda o: _code(o.article, o.part, o.paragraph),
+                      "the provision as a catalogue code: \"189.3.2\" (article.part.item), \"99.2\", \"188\""),
         "sanction": Member(SANCTION, lambda o, rt: rt.sanction(o), "sanction of the article/part on the offence date (law catalogue)"),
     },
     "Sentence": {
@@ -158,11 +205,11 @@ MEMBERS: dict[str, dict[str, Member]] = {
             "term": (TERM, "term (imprisonment, restriction of liberty, ban on office)"),
             "lifelong": (BOOL, "lifelong (ban on office)"),
         }),
-        "mrp": Member(AMOUNT, lambda o, rt: None if o.mrp is None else Quantity(as_fraction(o.mrp), "mrp"), "amount in МРП"),
-        "multiple": Member(AMOUNT, lambda o, rt: None if o.multiple is None else Quantity(as_fraction(o.multiple), "multiple"), "multiple of the bribe/damage"),
-        "hours": Member(AMOUNT, lambda o, rt: None if o.hours is None else Quantity(o.hours, "hours"), "hours of community service"),
-        "days": Member(AMOUNT, lambda o, rt: None if o.days is None else Quantity(o.days, "days"), "days of arrest"),
-        "amount": Member(AMOUNT, lambda o, rt: penalty_amount(o), "the amount in the penalty's own unit"),
+        "mrp": _pure(AMOUNT, _mrp, "amount in МРП"),
+        "multiple": _pure(AMOUNT, _multiple, "multiple of the bribe/damage"),
+        "hours": _pure(AMOUNT, _hours, "hours of community service"),
+        "days": _pure(AMOUNT, _days, "days of arrest"),
+        "amount": _pure(AMOUNT, penalty_amount, "the amount in the penalty's own unit"),
     },
     "Probation": _fields({"period": (TERM, "probation period")}),
     "Evasion": {
@@ -172,8 +219,8 @@ MEMBERS: dict[str, dict[str, Member]] = {
     "PriorUnserved": _fields({"verdict_date": (DATE, ""), "principal": (PENALTY, "unserved part of the earlier sentence")}),
     "ArticleRef": {
         **_fields({"article": (STR, ""), "paragraph": (INT, "")}),
-        "part": Member(INT, lambda o, rt: _int_part(o.part), "part number; missing for a sub-part «3-1»"),
-        "code": Member(STR, lambda o, rt: _code(o.article, o.part, o.paragraph), "catalogue code \"189.3.2\""),
+        "part": _pure(INT, lambda o: _int_part(o.part), "part number; missing for a sub-part «3-1»"),
+        "code": _pure(STR, lambda o: _code(o.article, o.part, o.paragraph), "catalogue code \"189.3.2\""),
     },
     "Sanction": {
         **_fields({
@@ -189,22 +236,22 @@ MEMBERS: dict[str, dict[str, Member]] = {
             "valid_from": (DATE, "first day this edition is in force"),
             "valid_to": (DATE, "last day this edition is in force (missing: still in force)"),
         }),
-        "kinds": Member(SetT("set", KIND), lambda o, rt: o.kinds(), "principal penalty kinds the sanction provides"),
-        "most_severe": Member(KIND, lambda o, rt: o.most_severe(), "the most severe principal kind of the sanction"),
-        "ref": Member(REF, lambda o, rt: o.ref, "the article reference of the sanction"),
-        "mandatory_additional": Member(ListT("list", ADDITIONAL), lambda o, rt: list(o.mandatory_additional()),
-                                       "additional penalties the sanction makes mandatory"),
-        "additional": Member(ListT("list", ADDITIONAL), lambda o, rt: list(o.additional),
-                             "every additional penalty the sanction provides"),
+        "kinds": _pure(SetT("set", KIND), lambda o: o.kinds(), "principal penalty kinds the sanction provides"),
+        "most_severe": _pure(KIND, lambda o: o.most_severe(), "the most severe principal kind of the sanction"),
+        "ref": _pure(REF, lambda o: o.ref, "the article reference of the sanction"),
+        "mandatory_additional": _pure(ListT("list", ADDITIONAL), lambda o: list(o.mandatory_additional()),
+                                      "additional penalties the sanction makes mandatory"),
+        "additional": _pure(ListT("list", ADDITIONAL), lambda o: list(o.additional),
+                            "every additional penalty the sanction provides"),
     },
     "AdditionalOption": {
         **_fields({"kind": (KIND, ""), "mandatory": (BOOL, ""), "lifelong": (BOOL, ""),
                    "fixed": (BOOL, "a fixed term («сроком на десять лет»)")}),
-        "with_kind": Member(KIND, lambda o, rt: o.with_kind, "the principal kind it is tied to, if any"),
-        "max": Member(TERM, lambda o, rt: o.max, "the term the sanction states (missing if none)"),
-        "min": Member(TERM, lambda o, rt: o.min, "the lower limit of the term the sanction states (missing if none)"),
-        "lifelong_allowed": Member(BOOL, lambda o, rt: o.lifelong_allowed,
-                                   "the term may reach a lifelong ban («от пяти лет до … пожизненно»)"),
+        "with_kind": _pure(KIND, lambda o: o.with_kind, "the principal kind it is tied to, if any"),
+        "max": _pure(TERM, lambda o: o.max, "the term the sanction states (missing if none)"),
+        "min": _pure(TERM, lambda o: o.min, "the lower limit of the term the sanction states (missing if none)"),
+        "lifelong_allowed": _pure(BOOL, lambda o: o.lifelong_allowed,
+                                  "the term may reach a lifelong ban («от пяти лет до … пожизненно»)"),
     },
 }
 MEMBERS["FinalSentence"] = {
