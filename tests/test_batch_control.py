@@ -119,12 +119,12 @@ def test_truth_values_without_missing_rows_take_the_type_check():
     """All values of type bool: their truth is themselves.  One value that is not a Python bool (an int 1, a
     numpy bool) must still leave its record to the row evaluator, as comparing ids did."""
     b, frame = _fake_batch(4)
-    c = B._as_bool(Col(obj_array([True, False, False, True], 4)), b, frame, np.arange(4))  # type: ignore[arg-type]
+    c = B._as_bool(Col(obj_array([True, False, False, True], 4)), b, frame, np.arange(4))
     assert c.v.dtype == bool and c.v.tolist() == [True, False, False, True] and c.m is None
     assert not b.unsure.any()
     for odd in (1, np.True_, 0, None):
         b, frame = _fake_batch(4)
-        c = B._as_bool(Col(obj_array([True, odd, False, True], 4)), b, frame, np.arange(4))  # type: ignore[arg-type]
+        c = B._as_bool(Col(obj_array([True, odd, False, True], 4)), b, frame, np.arange(4))
         assert c.v.tolist() == [True, False, False, True]
         assert c.m is not None and c.m.tolist() == [False, True, False, False]
         assert b.unsure.tolist() == [False, True, False, False]
@@ -168,7 +168,7 @@ def _kleene(op: str, operands: list[_Op]) -> Any:
     comp.node = lambda n, scope: next(it)  # type: ignore[method-assign]
     leaf = type("N", (), {"op": "x", "args": []})
     node = type("N", (), {"op": op, "args": [leaf() for _ in operands]})()
-    return comp._and(node, "record")  # type: ignore[arg-type]
+    return comp._and(node, "record")
 
 
 @pytest.mark.parametrize("op", ["and", "or"])

@@ -51,7 +51,7 @@ from ..resolve.ir import Node, RuleDef, chain_operands
 from ..resolve.types import BOOL, EnumT
 from ..result import trace as T
 from ..result.candidate import Evaluation
-from .columns import Col, Frame, M, all_, any_, const_array, count_nonzero, none_missing, obj_array, trues, where
+from .columns import Col, Frame, M, all_, any_, const_array, nnz, none_missing, obj_array, trues, where
 from .env import APPLICABLE, Runtime
 from .runtime import STATUS_CODE, _div, _key, _of, _rank, add_term, age_on
 
@@ -145,7 +145,7 @@ class Batch:
 
         Kept while no record is added to `gap` or `unsure`.  Exact: records are only ever added to them
         (never removed), so while both counts are unchanged both arrays are.  Read-only, as it is shared."""
-        state = (int(count_nonzero(self.gap)), int(count_nonzero(self.unsure)))
+        state = (nnz(self.gap), nnz(self.unsure))
         got = self._live.get(frame.kind)
         if got is not None and got[0] == state:
             return got[1]
