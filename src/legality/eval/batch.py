@@ -53,7 +53,7 @@ from ..resolve.ir import Node, RuleDef, chain_operands
 from ..resolve.types import BOOL, EnumT
 from ..result import trace as T
 from ..result.candidate import Evaluation
-from .columns import Col, Frame, M, all_, any_, const_array, none_missing, obj_array, trues, where
+from .columns import Col, Frame, M, all_, any_, const_array, nnz, none_missing, obj_array, trues, where
 from .env import APPLICABLE, Runtime
 from .runtime import STATUS_CODE, _div, _key, _of, _rank, add_term, age_on
 
@@ -63,6 +63,8 @@ Op = Callable[["Batch", Frame, Arr, list[Arr]], Col]
 
 CODE = STATUS_CODE
 APPLICABLE_CODES = np.array(sorted(CODE[s] for s in APPLICABLE), dtype=np.int8)
+_NOT_APPLICABLE, _NOT_IN_FORCE, _EXCEPTED, _PASSED = (CODE[s] for s in (T.NOT_APPLICABLE, T.NOT_IN_FORCE, T.EXCEPTED,
+                                                                       T.PASSED))
 
 
 class Batch:
@@ -70,7 +72,7 @@ class Batch:
 
     __slots__ = ("verdicts", "R", "O", "rt", "facts", "paths", "params", "offrow", "ocount", "ostart", "unsure",
                  "gap", "fired",
-                 "status", "lets", "memo", "_dates", "_ords", "cuts", "lookups")
+                 "status", "lets", "memo", "_dates", "_ords", "cuts", "lookups", "flats", "_live")
 
     def __init__(self, verdicts: list[Any], catalogue: Any):
         self.verdicts = verdicts
@@ -89,7 +91,7 @@ class Batch:
         self.ocount = np.fromiter((len(v.offences) for v in verdicts), dtype=np.int64, count=n)
         self.ostart = np.cumsum(self.ocount) - self.ocount  # a record's first row in O
         self.rt = Runtime(catalogue)
-        self.facts: dict[tuple[str, str], tuple[Col, Arr]] = {}  # (frame, fact) -> full column, computed rows
+        self.facts: dict[tuple[str, str], _FactCol] = {}  # (frame, fact) -> its column over the frame, so far
         self.paths: dict[Any, Any] = {}     # a record field read once, over its whole frame (or lazily)
         self.params: dict[tuple[str, str], Col] = {}
         self.memo: dict[tuple[str, Any], Any] = {}  # (law parameter, date) -> value: the plan's, across batches
@@ -102,6 +104,8 @@ class Batch:
         self.fired: list[tuple[Any, Frame, Arr]] = []  # (compiled rule, frame, rows) where a rule fired
         self.status: dict[str, tuple[str, Arr]] = {}  # rule -> (frame kind, status code per row)
         self.lets: dict[str, Fn] = {}               # the current rule's `let`s
+        self.flats: dict[Any, Any] = {}             # a quantifier's domain flattened over its whole frame
+        self._live: dict[str, tuple[tuple[int, int], Arr]] = {}
 
     def base_frame(self, scope: str) -> Frame:
         return self.O if scope == "offence" else self.R
@@ -138,8 +142,36 @@ class Batch:
             self._ords[which] = got
         return self._ords[which]  # type: ignore[no-any-return]
 
+    def live_rows(self, frame: Frame) -> Arr:
+        """The rows of a base frame whose record has no gap and no doubt yet: where every rule starts.
+
+        Kept while no record is added to `gap` or `unsure`.  Exact: records are only ever added to them
+        (never removed), so while both counts are unchanged both arrays are.  Read-only, as it is shared."""
+        state = (nnz(self.gap), nnz(self.unsure))
+        got = self._live.get(frame.kind)
+        if got is not None and got[0] == state:
+            return got[1]
+        rows = where(~(self.gap | self.unsure)[frame.rec])
+        rows.flags.writeable = False
+        self._live[frame.kind] = (state, rows)
+        return rows
+
     def doubt(self, frame: Frame, rows: Arr) -> None:
         self.unsure[frame.rec[rows]] = True
+
+
+class _FactCol:
+    """A fact's values over a whole base frame, filled in as rules read it: which rows are computed
+    (`done`, `left` of them not yet) and whether any computed row is missing (`anym`)."""
+
+    __slots__ = ("v", "m", "done", "left", "anym")
+
+    def __init__(self, n: int, is_bool: bool):
+        self.v = np.zeros(n, dtype=bool) if is_bool else np.empty(n, dtype=object)
+        self.m = np.zeros(n, dtype=bool)
+        self.done = np.zeros(n, dtype=bool)
+        self.left = n
+        self.anym = False
 
 
 # ---- elementwise operations
@@ -355,7 +387,12 @@ def _as_bool(c: Col, b: Batch, f: Frame, rows: Arr) -> Col:
     if c.v.dtype == bool:
         return c
     v = c.v
-    ids = np.fromiter(map(id, v.tolist()), dtype=np.intp, count=len(v))
+    vals = v.tolist()
+    if c.m is None and vals and set(map(type, vals)) == _BOOL_TYPE:
+        # every value is of type bool, so `True` or `False` (bool has no subclasses and no other instances),
+        # and its truth is itself: the same answer as comparing ids, with a cheaper pass over the values
+        return Col(v.astype(bool))
+    ids = np.fromiter(map(id, vals), dtype=np.intp, count=len(v))
     out = ids == _TRUE_ID
     ok = out | (ids == _FALSE_ID)
     if c.m is not None:
@@ -370,6 +407,7 @@ def _as_bool(c: Col, b: Batch, f: Frame, rows: Arr) -> Col:
 
 
 _TRUE_ID, _FALSE_ID = id(True), id(False)
+_BOOL_TYPE = {bool}
 
 
 # ---- the compiler
@@ -655,7 +693,7 @@ class Compiler:
             if let is None:
                 b.doubt(f, rows)
                 return Col.missing(len(rows))
-            return let(b, f.basef, f.base[rows])
+            return let(b, f.basef, rows if f.kind != "Q" else f.base[rows])  # a base frame's rows are its base rows
         return fn
 
     def _fact(self, n: Node, scope: str) -> Fn:
@@ -663,36 +701,37 @@ class Compiler:
         on_o = self.fact_scopes.get(name, "record") == "offence" and scope == "offence"
 
         def fn(b: Batch, f: Frame, rows: Arr) -> Col:
+            # O's rows are their own base rows and R's their own records: no gather for the frames rules start on
             if on_o:
-                return self.fact_at(b, name, b.O, f.base[rows])
-            return self.fact_at(b, name, b.R, f.rec[rows])
+                return self.fact_at(b, name, b.O, rows if f.kind == "O" else f.base[rows])
+            return self.fact_at(b, name, b.R, rows if f.kind == "R" else f.rec[rows])
         return fn
 
     def fact_at(self, b: Batch, name: str, frame: Frame, rows: Arr) -> Col:
-        """A fact at base rows, computed on the rows not computed yet (facts are read lazily)."""
+        """A fact at base rows, computed on the rows not computed yet (facts are read lazily).
+
+        Once every row of the frame is computed, a read is a gather; while no computed row is missing, the
+        missing mask is not gathered (it is all false there, which `Col` holds as None anyway)."""
         key = (frame.kind, name)
-        got = b.facts.get(key)
-        if got is None:
-            n = frame.n
-            is_bool = self.fact_exprs[name].type == BOOL
-            full = Col(np.zeros(n, dtype=bool) if is_bool else np.empty(n, dtype=object), np.zeros(n, dtype=bool))
-            full.m = np.zeros(n, dtype=bool)
-            done = np.zeros(n, dtype=bool)
-            b.facts[key] = got = (full, done)
-        full, done = got
-        need = rows[~done[rows]]
-        if len(need):
-            mark = np.zeros(frame.n, dtype=bool)
-            mark[need] = True
-            need = where(mark)
-            c = self.fact_fn(name)(b, frame, need)
-            if full.v.dtype == bool and c.v.dtype != bool:
-                c = _as_bool(c, b, frame, need)
-            full.v[need] = c.v
-            assert full.m is not None
-            full.m[need] = False if c.m is None else c.m
-            done[need] = True
-        return Col(full.v[rows], full.m[rows] if full.m is not None else None)
+        st = b.facts.get(key)
+        if st is None:
+            st = b.facts[key] = _FactCol(frame.n, self.fact_exprs[name].type == BOOL)
+        if st.left:
+            need = rows[~st.done[rows]]
+            if len(need):
+                mark = np.zeros(frame.n, dtype=bool)
+                mark[need] = True
+                need = where(mark)
+                c = self.fact_fn(name)(b, frame, need)
+                if st.v.dtype == bool and c.v.dtype != bool:
+                    c = _as_bool(c, b, frame, need)
+                st.v[need] = c.v
+                if c.m is not None and any_(c.m):
+                    st.m[need] = c.m
+                    st.anym = True
+                st.done[need] = True
+                st.left -= len(need)
+        return Col(st.v[rows], st.m[rows]) if st.anym else Col(st.v[rows])
 
     def _ofact(self, n: Node, scope: str) -> Fn:
         name = n.data
@@ -835,25 +874,39 @@ class Compiler:
         fns = [self.node(x, scope) for x in chain_operands(n)]
 
         def kleene(b: Batch, f: Frame, rows: Arr) -> Col:
+            """The chain on `rows`: each operand only on the rows the ones before it left open.  The row
+            bookkeeping (`active`: positions still open; `stopped`, `missing`) is made at the first operand
+            that decides or misses a row: until then every row is open, and `sub` is `rows` itself."""
             k = len(rows)
-            stopped = np.zeros(k, dtype=bool)
-            missing = np.zeros(k, dtype=bool)
-            active = np.arange(k)
+            stopped: Arr | None = None
+            missing: Arr | None = None
+            active: Arr | None = None
             sub = rows
             for fn in fns:
-                if not len(active):
+                if not len(sub):
                     break
                 c = fn(b, f, sub)
-                hit = c.v == stop if c.m is None else (~c.m & (c.v == stop))
+                v = c.v
+                hit = (v if stop else ~v) if v.dtype == bool else (v == stop)
                 if c.m is not None:
+                    if active is None:
+                        active = np.arange(k)
+                    if missing is None:
+                        missing = np.zeros(k, dtype=bool)
                     missing[active[c.m]] = True
+                    hit = hit & ~c.m
                 if any_(hit):
+                    if active is None:
+                        active = np.arange(k)
+                    if stopped is None:
+                        stopped = np.zeros(k, dtype=bool)
                     stopped[active[hit]] = True
                     keep = ~hit
                     active = active[keep]
                     sub = sub[keep]
-            v = stopped if stop else ~stopped
-            return Col(v, missing & ~stopped)
+            if stopped is None:
+                return Col(np.zeros(k, dtype=bool) if stop else trues(k), missing)
+            return Col(stopped if stop else ~stopped, None if missing is None else missing & ~stopped)
         return kleene
 
     _or = _and
@@ -884,7 +937,8 @@ class Compiler:
         kind, var = n.data
         fit = self.node(n.args[0], scope)
         # over `offences` (the record's own list, so the O rows of its record, in order): see `path`
-        over_offences = self.path(n.args[0], scope) == ("R", "root", "offences")
+        key = self.path(n.args[0], scope)
+        over_offences = key == ("R", "root", "offences")
         outer = self.qvars.get(var)
         self.qvars[var] = over_offences
         try:
@@ -908,25 +962,64 @@ class Compiler:
             if not len(owner):
                 body = Col(np.zeros(0, dtype=bool))
             else:
-                orow = None
-                if over_offences:  # the elements are rows of O: taken, not gathered one by one
-                    recs = f.rec[rows]
-                    if not all_(lens == b.ocount[recs]):  # never: `offences` is the record's list
-                        b.doubt(f, rows)
-                        return Col.missing(k)
-                    starts = lens.cumsum() - lens
-                    orow = b.ostart[recs][owner] + (np.arange(len(owner)) - starts[owner])
-                    assert b.O.objs is not None
-                    flat = b.O.objs[orow]
-                else:
-                    try:
-                        flat = obj_array(chain.from_iterable(lists), len(owner))
-                    except Exception:  # noqa: BLE001 - iterating raised: the row code raises too
-                        b.doubt(f, rows)
-                        return Col.missing(k)
-                body = fbody(b, f.child(var, rows[owner], flat, orow), np.arange(len(owner)))
+                try:
+                    flat = obj_array(chain.from_iterable(lists), len(owner))
+                except Exception:  # noqa: BLE001 - iterating raised: the row code raises too
+                    b.doubt(f, rows)
+                    return Col.missing(k)
+                body = fbody(b, f.child(var, rows[owner], flat), np.arange(len(owner)))
             return _reduce(kind, body, owner, lens, k)
-        return _strict([fit], op)
+        per_call = _strict([fit], op)
+        if key is None or self.offence_var(n.args[0]) is not None or not _plain_chain(n.args[0]):
+            return per_call
+        on_o = key[0] == "O"
+
+        def flattened(b: Batch) -> tuple[Arr | None, Arr, Arr, Arr, bool] | None:
+            """The domain on every row of the base frame, flattened once per batch: which rows are missing,
+            each row's length and first element, and all elements in row order (None: not every row is a
+            collection, so each call flattens its own rows and the row code's errors arise as before)."""
+            got = b.flats.get(key, b)
+            if got is b:
+                if over_offences:  # the record's own list: its elements are the rows of O, in order
+                    assert b.O.objs is not None
+                    got = (None, b.ocount, b.ostart, b.O.objs, True)
+                else:
+                    fr = b.O if on_o else b.R
+                    got = _flatten(fit(b, fr, np.arange(fr.n)))
+                b.flats[key] = got
+            return got  # type: ignore[no-any-return]
+
+        def fn(b: Batch, f: Frame, rows: Arr) -> Col:
+            """`per_call` with the domain's elements gathered from the batch's flattened domain.
+
+            Why the same: the elements are the very objects of the very lists the row's value holds, in their
+            iteration order; a missing domain makes the row missing, and only present rows are evaluated."""
+            got = flattened(b)
+            if got is None:
+                return per_call(b, f, rows)
+            fm, flens, fstart, felems, is_o = got
+            k = len(rows)
+            at = f.base[rows] if on_o else f.rec[rows]
+            pos: Arr | None = None
+            sub = rows
+            if fm is not None:
+                miss = fm[at]
+                if any_(miss):
+                    pos = where(~miss)
+                    if not len(pos):
+                        return Col.missing(k)
+                    sub, at = rows[pos], at[pos]
+            lens = flens[at]
+            total = int(lens.sum())
+            owner = np.arange(len(at)).repeat(lens)
+            if not total:
+                body = Col(np.zeros(0, dtype=bool))
+            else:
+                idx = (fstart[at] - (lens.cumsum() - lens))[owner] + np.arange(total)
+                body = fbody(b, f.child(var, sub[owner], felems[idx], idx if is_o else None), np.arange(total))
+            res = _reduce(kind, body, owner, lens, len(at))
+            return res if pos is None else Col.scatter(k, pos, res)
+        return fn
 
     # ---- comparisons and arithmetic
     def _binary(self, n: Node, scope: str) -> Fn:
@@ -1110,6 +1203,35 @@ def _reduce(kind: str, body: Col, owner: Arr, lens: Arr, k: int) -> Col:
                 acc = acc + x
             out[j] = acc
     return Col(out, m)
+
+
+def _plain_chain(n: Node) -> bool:
+    """A chain of plain attributes from a root (no getter or method): its column is read on every row of its
+    base frame at its first read of a batch anyway, so reading it there for a quantifier adds no work and
+    raises nothing new."""
+    while n.op == "member":
+        if S.MEMBERS[n.data[0]][n.data[1]].attr is None:
+            return False
+        n = n.args[0]
+    return n.op == "root"
+
+
+def _flatten(dom: Col) -> tuple[Arr | None, Arr, Arr, Arr, bool] | None:
+    """A quantifier's domain over a whole frame as (missing rows, lengths, first elements, elements);
+    None if a present value is not a collection whose iteration gives `len` elements."""
+    n = len(dom)
+    vals = dom.v.tolist()
+    if dom.m is not None:
+        for i in where(dom.m).tolist():
+            vals[i] = ()
+    try:
+        lens = np.fromiter(map(len, vals), dtype=np.int64, count=n)
+        elems = list(chain.from_iterable(vals))
+    except Exception:  # noqa: BLE001 - each call meets this on its own rows, as the row code would
+        return None
+    if len(elems) != int(lens.sum()):
+        return None
+    return dom.m, lens, lens.cumsum() - lens, obj_array(elems, len(elems)), False
 
 
 def _qdiv(a: Any, c: Any) -> Any:
@@ -1327,16 +1449,18 @@ class BatchPlan:
                 violation: Fn) -> None:
         frame = b.base_frame(r.scope)
         rec = frame.rec
-        rows = where(~(b.gap | b.unsure)[rec])
+        rows = b.live_rows(frame)
         status: Arr | None = None
         if r.id in self.keep_status:
-            status = np.full(frame.n, CODE[T.NOT_APPLICABLE], dtype=np.int8)
+            status = np.full(frame.n, _NOT_APPLICABLE, dtype=np.int8)
             b.status[r.id] = (frame.kind, status)
 
         def settle(idx: Arr, code: str) -> None:
             if status is not None and len(idx):
                 status[idx] = CODE[code]
 
+        # below, a clause that settles no row leaves `rows` as it is (no gather), and rows are gathered for
+        # `status` only if another rule reads this one's outcomes
         if r.in_force is not None and len(rows):
             start, until, basis = r.in_force
             ords = b.ordinals("verdict" if basis == "verdict" else frame.kind)
@@ -1354,21 +1478,27 @@ class BatchPlan:
                     dates = frame.ref_date[rows]
                 out = (dates < start) if until is None else ((dates < start) | (dates >= until))
                 out = out.astype(bool)
-            settle(rows[out], T.NOT_IN_FORCE)
-            rows = rows[~out]
-        mw = np.zeros(frame.n, dtype=bool)  # rows where a `when`/`unless` lacked a value
+            if any_(out):
+                if status is not None:
+                    status[rows[out]] = _NOT_IN_FORCE
+                rows = rows[~out]
+        mw: Arr | None = None  # rows where a `when`/`unless` lacked a value
         # a false `when` or a true `unless` settles the row; a missing value is noted and decides later
-        for fns, stops_on, code in ((whens, False, T.NOT_APPLICABLE), (unlesses, True, T.EXCEPTED)):
+        for fns, stops_on, code in ((whens, False, _NOT_APPLICABLE), (unlesses, True, _EXCEPTED)):
             for fn in fns:
                 if not len(rows):
                     return
                 c = fn(b, frame, rows)
                 stop = c.v if stops_on else ~c.v
                 if c.m is not None:
+                    if mw is None:
+                        mw = np.zeros(frame.n, dtype=bool)
                     mw[rows[c.m]] = True
                     stop = stop & ~c.m
-                settle(rows[stop], code)
-                rows = rows[~stop]
+                if any_(stop):
+                    if status is not None:
+                        status[rows[stop]] = code
+                    rows = rows[~stop]
         by = self.overridden_by.get(r.id)
         if by and len(rows):
             rows = self._not_overridden(b, frame, rows, by, settle)
@@ -1381,7 +1511,7 @@ class BatchPlan:
                 rows = rows[~c.m]
         if not len(rows):
             return
-        if any_(mw):
+        if mw is not None:
             missed = mw[rows]
             if any_(missed):
                 self._missing(b, cr, frame, rows[missed], settle)
@@ -1393,8 +1523,8 @@ class BatchPlan:
         if any_(fired):
             b.fired.append((cr, frame, rows[fired]))
             settle(rows[fired], T.FIRED)
-        passed = ~c.v if c.m is None else (~c.v & ~c.m)
-        settle(rows[passed], T.PASSED)
+        if status is not None:
+            status[rows[~c.v if c.m is None else (~c.v & ~c.m)]] = _PASSED
         if c.m is not None:
             self._missing(b, cr, frame, rows[c.m], settle)
 

@@ -42,6 +42,11 @@ def any_(a: np.ndarray) -> bool:
     return bool(count_nonzero(a))
 
 
+def nnz(a: np.ndarray) -> int:
+    """How many elements of a bool array are true (`np.count_nonzero`, without its wrapper)."""
+    return int(count_nonzero(a))
+
+
 def all_(a: np.ndarray) -> bool:
     """Whether every element of a bool array is true (`a.all()`)."""
     return bool(count_nonzero(a) == len(a))
