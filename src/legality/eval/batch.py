@@ -1313,6 +1313,26 @@ def _build_facts(r: RuleDef, facts: dict[str, Any]) -> set[str]:
     return out
 
 
+def _build_fired(r: Any) -> frozenset[str]:
+    """The rules whose outcome a rule's candidate reads (`fired(…)` in its `let`s, message, actual,
+    allowed values or citations): the only outcomes `BatchPlan.build` gives its `Env`."""
+    out: set[str] = set()
+    stack: list[Any] = [lt.expr for lt in r.lets] + [p for p in r.message if not isinstance(p, str)] + \
+        [p for p in r.message_kk or () if not isinstance(p, str)] + list(r.dynamic_cites) + [r.actual]
+    if isinstance(r.allowed, list):
+        stack += [x for _, x in r.allowed]
+    else:
+        stack.append(r.allowed)
+    while stack:
+        x = stack.pop()
+        if x is None:
+            continue
+        if x.op == "fired":
+            out.add(x.data)
+        stack.extend(x.args)
+    return frozenset(out)
+
+
 class BatchPlan:
     """A rule set compiled for batches: its rules' column functions, in plan order."""
 
@@ -1363,56 +1383,87 @@ class BatchPlan:
         Each record gets a row `Env` holding the facts the row evaluator would have computed (taken from
         the batch's columns) and the outcomes other rules read; then `build_candidate` runs exactly as
         when the row evaluator fires a rule.  A record whose candidate cannot be built is left to the
-        row evaluator (which reports the fault)."""
+        row evaluator (which reports the fault).
+
+        Why only what the record's own fired rules read: building a candidate reads the facts of
+        `build_facts` of its rule (an offence's fact on any offence of the record) and the outcomes of
+        the rules its `fired(…)` names (`_build_fired`), nothing else of the `Env`.  So a fact is
+        computed on the records whose fired rules read it (a fact's value on a row does not depend on
+        which other rows are computed with it), and a record's `Env` holds those facts and outcomes.
+        Should a fact be wanted that is not there, the lookup raises and the record goes to the row
+        evaluator, as any record whose candidate cannot be built."""
         from .env import Env
         from .runtime import STATUS
 
         build_candidate = program.candidate_builder
+        fired_of: dict[str, frozenset[str]] | None = self.__dict__.get("_fired_of")
+        if fired_of is None:
+            fired_of = {}
+            self._fired_of = fired_of
 
-        recs = where(todo)
-        orows = where(todo[b.O.rec])
-        rvals: dict[str, list[Any]] = {}
-        ovals: dict[str, list[Any]] = {}
-        wanted: set[str] = set()
-        for cr, _, _ in b.fired:
-            wanted |= self.build_facts[cr.d.id]
-        for name in sorted(wanted):
+        inst: dict[int, list[tuple[Any, Frame, int]]] = {}
+        need: dict[str, Arr] = {}  # fact -> the records (of `todo`) whose fired rules read it
+        for cr, frame, rows in b.fired:
+            recs_of = frame.rec[rows]
+            keep = todo[recs_of]
+            if not keep.all():
+                rows, recs_of = rows[keep], recs_of[keep]
+                if not len(rows):
+                    continue
+            for r, j in zip(rows.tolist(), recs_of.tolist()):
+                inst.setdefault(j, []).append((cr, frame, r))
+            for name in self.build_facts[cr.d.id]:
+                mark = need.get(name)
+                if mark is None:
+                    mark = need[name] = np.zeros(b.R.n, dtype=bool)
+                mark[recs_of] = True
+        rvals: dict[str, dict[int, Any]] = {}  # record fact -> record -> value
+        ovals: dict[str, dict[int, Any]] = {}  # offence fact -> offence row -> value
+        for name in sorted(need):
             on_o = self.comp.fact_scopes.get(name, "record") == "offence"
-            c = self.comp.fact_at(b, name, b.O if on_o else b.R, orows if on_o else recs)
+            mark = need[name]
+            rows = where(mark[b.O.rec]) if on_o else where(mark)
+            c = self.comp.fact_at(b, name, b.O if on_o else b.R, rows)
             vals = c.v.tolist()
             if c.m is not None:
                 for k in where(c.m):
                     vals[k] = M
-            (ovals if on_o else rvals)[name] = vals
-        rpos = {int(j): k for k, j in enumerate(recs)}
-        opos = {int(r): k for k, r in enumerate(orows)}
-        inst: dict[int, list[tuple[Any, Frame, int]]] = {}
-        for cr, frame, rows in b.fired:
-            for r in rows.tolist():
-                j = int(frame.rec[r])
-                if todo[j]:
-                    inst.setdefault(j, []).append((cr, frame, r))
-        kept = [(rid, st) for rid, st in b.status.items()]
+            (ovals if on_o else rvals)[name] = dict(zip(rows.tolist(), vals))
+        kept = b.status
         assert b.O.objs is not None
         out: dict[int, list[tuple[tuple[int, str], Any]]] = {}
-        for j in recs.tolist():
+        for j in where(todo).tolist():
             if b.unsure[j]:
                 continue
             v = b.verdicts[j]
+            mine = inst.get(j, [])
             try:
-                env = Env(v, Runtime(b.rt.catalogue), build_candidate)
-                at = rpos[j]
-                env.facts = {name: vals[at] for name, vals in rvals.items()}
+                env = Env(v, b.rt, build_candidate)  # the batch's lookups: the same answers, asked once
+                names: set[str] = set()
+                reads: set[str] = set()
+                for cr, _, _ in mine:
+                    rid = cr.d.id
+                    names |= self.build_facts[rid]
+                    got_fired = fired_of.get(rid)
+                    if got_fired is None:
+                        got_fired = fired_of[rid] = _build_fired(cr.d)
+                    reads |= got_fired
+                env.facts = {name: rvals[name][j] for name in names if name in rvals}
+                onames = [name for name in names if name in ovals]
                 for o in v.offences:
-                    ko = opos[b.offrow[id(o)]]
-                    env.ofacts[id(o)] = {name: vals[ko] for name, vals in ovals.items()}
-                for rid, (kind, codes) in kept:
+                    ko = b.offrow[id(o)]
+                    env.ofacts[id(o)] = {name: ovals[name][ko] for name in onames}
+                for rid in reads:
+                    st = kept.get(rid)
+                    if st is None:
+                        continue
+                    kind, codes = st
                     if kind == "R":
                         env.outcomes[rid] = {None: STATUS[codes[j]]}
                     else:
                         env.outcomes[rid] = {o.id: STATUS[codes[b.offrow[id(o)]]] for o in v.offences}
                 got = []
-                for cr, frame, r in inst.get(j, []):
+                for cr, frame, r in mine:
                     if frame is b.O:
                         o = b.O.objs[r]
                         env.offence, env.scope_key, env.ref_date, env.cur = o, o.id, o.committed_on, env.ofacts[id(o)]

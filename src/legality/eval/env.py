@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..diagnostics import Diagnostic, Span
-from ..i18n import _
+from ..i18n import _, language
 from ..result import trace as T
 from ..result import coverage as C
 from ..result.candidate import Candidate
@@ -95,30 +95,53 @@ class CompiledRule:
 
 
 class Runtime:
-    """Per-record access to the law catalogue, memoised (lookups are per offence, not per rule)."""
+    """Per-record access to the law catalogue, memoised (lookups are per offence, not per rule).
 
-    __slots__ = ("catalogue", "_sanctions", "_params", "lookups")
+    `shared` (optional): a (parameters, sanction lookups) pair of dicts kept by the caller across the
+    records it evaluates against one catalogue (`Program.evaluate`), so a record asks the catalogue only
+    what no record before it asked.  Why that gives the same answers: the catalogue does not change
+    while it is evaluated against, a law parameter's value is a function of its name and date, and a
+    lookup of the offence's provision (its article, part and paragraph: all its `ref` is made of) and
+    its date, with its message in the language of the texts at the time (so the language is in the key).
+    """
 
-    def __init__(self, catalogue: Any):
+    __slots__ = ("catalogue", "_sanctions", "_params", "lookups", "_shared")
+
+    def __init__(self, catalogue: Any, shared: tuple[dict[Any, Any], dict[Any, Any]] | None = None):
         self.catalogue = catalogue
         self._sanctions: dict[int, Any] = {}
         self._params: dict[tuple[str, dt.date], Any] = {}
         self.lookups: dict[int, Any] = {}
+        self._shared = shared
 
     def sanction(self, offence: Any) -> Any:
         key = id(offence)
         if key not in self._sanctions:
-            lk = self.catalogue.sanction(offence.ref, offence.committed_on)
+            shared = self._shared
+            if shared is None:
+                lk = self.catalogue.sanction(offence.ref, offence.committed_on)
+            else:
+                sk = (language(), offence.article, offence.part, offence.paragraph, offence.committed_on)
+                lk = shared[1].get(sk)
+                if lk is None:
+                    lk = shared[1][sk] = self.catalogue.sanction(offence.ref, offence.committed_on)
             self.lookups[key] = lk
             self._sanctions[key] = lk.sanction if lk.status == "found" else None
         return self._sanctions[key]
 
     def param(self, name: str, on: dt.date) -> Any:
         key = (name, on)
-        if key not in self._params:
-            pv = self.catalogue.param(name, on)
-            self._params[key] = MISSING if pv is None else pv.value
-        return self._params[key]
+        got = self._params.get(key, self)
+        if got is self:
+            shared = self._shared
+            got = shared[0].get(key, self) if shared is not None else self
+            if got is self:
+                pv = self.catalogue.param(name, on)
+                got = MISSING if pv is None else pv.value
+                if shared is not None:
+                    shared[0][key] = got
+            self._params[key] = got
+        return got
 
 
 class Env:

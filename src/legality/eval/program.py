@@ -462,8 +462,19 @@ class Program:
         return out
 
     # ---- evaluation
+    def _runtime_memo(self) -> tuple[dict[Any, Any], dict[Any, Any]]:
+        """The catalogue's answers kept across the records this program evaluates (`Runtime`'s `shared`):
+        a record the batch leaves to the row evaluator (a gap, a doubt) then asks the catalogue only what
+        no record before it asked.  Started afresh for another catalogue, and when it grows large."""
+        memo: tuple[Any, dict[Any, Any], dict[Any, Any]] | None = self.__dict__.get("_rt_memo")
+        if memo is None or memo[0] is not self.catalogue or len(memo[1]) + len(memo[2]) > 1_000_000:
+            memo = (self.catalogue, {}, {})
+            self._rt_memo = memo
+        return memo[1], memo[2]
+
     def evaluate(self, verdict: Any, *, trace: bool = False, only_rule: str | None = None) -> Evaluation:
-        env = Env(verdict, Runtime(self.catalogue), build_candidate)
+        shared = self._runtime_memo()
+        env = Env(verdict, Runtime(self.catalogue, shared), build_candidate)
         tr = None
         if not trace:  # fast path: one generated function for the whole record
             try:
@@ -471,7 +482,7 @@ class Program:
             except Exception:  # noqa: BLE001 - not a rule's fault: redo the record step by step
                 from .tracer import Tracer
 
-                env = Env(verdict, Runtime(self.catalogue), build_candidate)
+                env = Env(verdict, Runtime(self.catalogue, shared), build_candidate)
                 self._run_traced(env, verdict, env.rt, Tracer(env, self.facts))
         else:
             from .tracer import Tracer

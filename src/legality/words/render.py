@@ -178,7 +178,39 @@ def _say_term(t: Term, lang: str, case: str) -> str:
 _UNIT_NOUN = {"hours": "час", "days": "сутки"}
 
 
+# (what the text of an amount reads, language, case) -> its text; cleared when full
+_QUANTITY_TEXTS: dict[tuple[Any, ...], str] = {}
+_QUANTITY_TEXTS_MAX = 4096
+
+
 def _say_quantity(q: Quantity, lang: str, case: str = "nom") -> str:
+    """An amount in words, remembered by what the text is made of: a scan says the same few terms and
+    amounts (the law's bounds, the usual sentences) on every flagged record, and the words cost more
+    than the rule that fired.
+
+    Why the key gives the same text: a `Term`'s text is made of its years, months and days only
+    (`Term.printed` reads them, and its `value` in months, which both constructors set from them and
+    nothing can change: the type is immutable); any other `Quantity`'s text of its unit and its exact
+    `value` (a Fraction: equal fractions print alike).  The key holds each part's type too, so an int
+    and an equal Fraction are never taken for one another; a subclass is said without the memo.
+    Nothing else is read: the nouns come from the static tables, never from the process's language."""
+    tq = type(q)
+    if tq is Term:
+        t: Any = q
+        key: tuple[Any, ...] = (tq, t.years, t.months, t.days, type(t.years), type(t.months), type(t.days), lang, case)
+    elif tq is Quantity:
+        key = (tq, q.unit, q.value, type(q.value), lang, case)
+    else:
+        return _say_quantity_text(q, lang, case)
+    text = _QUANTITY_TEXTS.get(key)
+    if text is None:
+        if len(_QUANTITY_TEXTS) >= _QUANTITY_TEXTS_MAX:
+            _QUANTITY_TEXTS.clear()
+        text = _QUANTITY_TEXTS[key] = _say_quantity_text(q, lang, case)
+    return text
+
+
+def _say_quantity_text(q: Quantity, lang: str, case: str = "nom") -> str:
     if isinstance(q, Term):
         return _say_term(q, lang, case)
     n = q.value
