@@ -2,9 +2,10 @@
 
 Why two steps: `iter_raw` only frames bytes (cheap, streaming, constant memory, never parses), so a
 scan can hash records for the nightly store and hand them to worker processes; `decode` is a pure
-function of one raw record (parse with orjson, validate with the fast msgspec model and, for a record
-it does not accept, with the pydantic model) that never raises, so one bad record is one reported
-record and the batch goes on.
+function of one raw record that never raises, so one bad record is one reported record and the batch
+goes on.  A valid record without a duplicate key is decoded by msgspec alone, in one parse
+(`model/fast.decode_clean`); any other goes the full way: parse with orjson, find duplicate keys,
+validate with the fast msgspec model and, for a record it does not accept, with the pydantic model.
 
     sources, errors = resolve_inputs(["fixtures/", "-"])   # errors: exit 2
     for item in read_records(sources):                     # iter_raw + decode, one process
