@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import types
 import typing
-from typing import Annotated, Any
+from typing import Annotated, Any, Callable
 
 import msgspec
 from msgspec import UNSET, Raw, UnsetType
@@ -107,7 +107,7 @@ _TermKeys = msgspec.defstruct("_TermKeys", [(k, Raw | UnsetType, UNSET) for k in
 _SKELETONS: dict[type, type] = {}
 
 
-def _skeleton_struct(cls: type) -> type:
+def _skeleton_struct(cls: type[msgspec.Struct]) -> type:
     s = _SKELETONS.get(cls)
     if s is None:
         hints: dict[str, Any] = {}
@@ -121,7 +121,7 @@ def _skeleton_struct(cls: type) -> type:
     return s
 
 
-_KEYS = msgspec.json.Decoder(_skeleton_struct(Verdict)).decode
+_KEYS: Callable[[bytes], Any] = msgspec.json.Decoder(_skeleton_struct(Verdict)).decode
 _ENCODE = msgspec.json.Encoder().encode
 
 
