@@ -122,7 +122,7 @@ def _parts(raws: list[RawRecord], runs: int) -> None:
             for i in n:
                 step(i)
             best = min(best, time.process_time() - t0)
-        print(f"  {name:22s} {best / len(raws) * 1e6:6.1f} µs/record")
+        print(f"  {name:32s} {best / len(raws) * 1e6:6.1f} µs/record")
 
 
 if __name__ == "__main__":
