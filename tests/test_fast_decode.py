@@ -64,7 +64,14 @@ VALID_RECORDS = [orjson.loads(line) for _, _, line in VALID_LINES]
 
 def _reference(raw: RawRecord) -> reader.RecordItem:
     """`decode` as it was before the fast decoder: orjson, duplicate keys, the pydantic model."""
-    with mock.patch.object(reader, "decode_valid", lambda data: None):
+    with mock.patch.object(reader, "decode_valid", lambda data: None), \
+            mock.patch.object(reader, "decode_clean", lambda data: None):
+        return decode(raw)
+
+
+def _full_way(raw: RawRecord) -> reader.RecordItem:
+    """`decode` without the one-parse shortcut (`decode_clean`): orjson, duplicate keys, `decode_valid`."""
+    with mock.patch.object(reader, "decode_clean", lambda data: None):
         return decode(raw)
 
 
@@ -418,3 +425,89 @@ def test_where_the_fast_model_is_narrower_the_model_decides(field, value, valid)
     if valid and isinstance(value, int) and value > 2**63 - 1:
         assert isinstance(new.verdict, V.Verdict)  # the fallback's object, with the model's value
         assert getattr(new.verdict.offences[0], field) == value
+
+
+# ---------------------------------------------------------------------------------------------
+# the one-parse shortcut (`decode_clean`): a duplicate key anywhere sends the record the full way
+
+
+def _objects_of(node: Any, here: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [here] if isinstance(node, dict) and node else []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += _objects_of(v, here + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out += _objects_of(v, here + (i,))
+    return out
+
+
+def test_every_valid_fixture_takes_the_one_parse_shortcut():
+    from legality.model.fast import decode_clean
+
+    for name, i, line in VALID_LINES:
+        fast = decode_clean(line)
+        assert fast is not None, f"{name}:{i}"
+        assert shape(fast) == shape(_full_way(RawRecord(name, i, line)).verdict)
+
+
+@pytest.mark.parametrize("same_value", [True, False])
+def test_a_duplicate_key_in_any_object_is_never_taken_by_the_shortcut(same_value):
+    """Every key of every object of every valid fixture written twice (with its own value, which the
+    typed decode cannot tell from one key, or with null): the shortcut must refuse, and `decode` must
+    answer as the full way — the duplicate key's error with its path."""
+    from legality.model.fast import decode_clean
+
+    n = 0
+    for rec in VALID_RECORDS[:12]:
+        for at in _objects_of(rec):
+            for key in sorted(_at(rec, at)):
+                dup = (key, _at(rec, at)[key] if same_value else None)
+                data = _dumps(rec, False, at, dup).encode()
+                assert decode_clean(data) is None, (at, key)
+                raw = RawRecord("d.jsonl", 1, data)
+                item = decode(raw)
+                _same_item(item, _reference(raw))
+                assert not item.valid and json_path_of(at + (key,)) in [e.path for e in item.errors]
+                n += 1
+    assert n > 300
+
+
+def json_path_of(loc: tuple[Any, ...]) -> str:
+    from legality.model.validate import json_path
+
+    return json_path(loc)
+
+
+@pytest.mark.parametrize("extra", [
+    b'"note":"a:b"', b'"x":{"k":1,"k":1}', b'"x":[{"a":1,"a":1}]', b'"judge_id\\u0000":"J"', b'"case_id ":"X"',
+])
+def test_an_unknown_field_sends_the_record_the_full_way(extra):
+    from legality.model.fast import decode_clean
+
+    line = VALID_LINES[0][2]
+    data = line[:-1] + b"," + extra + b"}"
+    assert decode_clean(data) is None
+    raw = RawRecord("u.jsonl", 1, data)
+    _same_item(decode(raw), _reference(raw))
+
+
+@pytest.mark.parametrize("text", ["Суд: №1", "a\\u003ab", "x\\\"y:z", "\\u00e9:"])
+def test_colons_and_escapes_inside_strings_keep_the_shortcut(text):
+    from legality.model.fast import decode_clean
+
+    rec = copy.deepcopy(VALID_RECORDS[0])
+    rec["court"]["name"] = "@@"
+    data = orjson.dumps(rec).replace(b'"@@"', b'"' + text.encode() + b'"')
+    assert decode_clean(data) is not None
+    raw = RawRecord("s.jsonl", 1, data)
+    _same_item(decode(raw), _reference(raw))
+    assert decode(raw).verdict.court.name == orjson.loads(data)["court"]["name"]
+
+
+def test_the_key_skeleton_refuses_a_type_that_could_hide_an_object():
+    from legality.model import fast
+
+    for tp in (dict[str, int], Any, object, int | fast.Verdict):
+        with pytest.raises(TypeError):
+            fast._skeleton_of(tp)

@@ -292,3 +292,21 @@ def test_items_pickle_for_worker_processes(tmp_path):
     (i,) = items(tmp_path, "a.jsonl", GOOD)
     j = pickle.loads(pickle.dumps(i))
     assert j == i and j.verdict == i.verdict
+
+
+def test_the_fast_constructors_make_the_dataclasses_objects():
+    import dataclasses
+
+    from legality.io import reader
+
+    a, b = reader._raw_record("f.jsonl", 3, b"{}", None), reader.RawRecord("f.jsonl", 3, b"{}", None)
+    assert type(a) is type(b) and a == b and hash(a) == hash(b) and a.content_hash == b.content_hash
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.line = 4  # type: ignore[misc]
+    i = reader._record_item("f.jsonl", 3, "C-1", None, [], "h")
+    assert i == reader.RecordItem("f.jsonl", 3, "C-1", None, [], "h") and not i.valid
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        i.case_id = "x"  # type: ignore[misc]
+    for cls in (reader.RawRecord, reader.RecordItem):
+        with pytest.raises(ImportError):
+            reader._fields_are(cls, tuple(f.name for f in dataclasses.fields(cls))[:-1])

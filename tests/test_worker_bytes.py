@@ -226,3 +226,63 @@ def test_merging_chunk_tallies_equals_counting_every_line():
     for f in dataclasses.fields(Summary):
         assert getattr(merged, f.name) == getattr(whole, f.name), f.name
     assert whole.flagged and whole.invalid and whole.partial and whole.faults
+
+
+def _fields(s: Summary) -> dict:
+    import dataclasses
+
+    return {f.name: getattr(s, f.name) for f in dataclasses.fields(Summary)}
+
+
+def test_the_streaming_shortcut_counts_and_writes_as_the_line_by_line_way():
+    """A plain scan's chunk (`_work_streaming`: clean records counted without their lines) gives the
+    payloads and every count that the line-by-line way gives (forced here by a `fix` that changes
+    nothing), with the real rule pack on every fixture line — clean, flagged, partial (coverage gaps),
+    invalid, records after the catalogue's edition — and with the fake engine's faults."""
+    from pathlib import Path
+
+    from legality.engine import Engine
+
+    root = Path(__file__).resolve().parents[1] / "fixtures"
+    raws = [RawRecord(p.name, i, line.strip())
+            for p in sorted(root.rglob("*.jsonl"))
+            for i, line in enumerate(p.read_bytes().split(b"\n"), 1) if line.strip()]
+    engine = Engine.load()
+    for eng, chunk in ((engine, raws), (FakeEngine(), batch(300))):
+        short = work(eng, chunk, Spec("jsonl"))
+        full = work(eng, chunk, Spec("jsonl"), fix=lambda line: None)
+        assert short.payloads == full.payloads
+        assert _fields(short.tally) == _fields(full.tally)
+        t = short.tally
+        assert t.clean and t.flagged and t.invalid and t.partial
+    assert _fields(work(engine, raws, Spec("jsonl")).tally)["after_edition"] > 0
+    assert sum(_fields(work(engine, raws, Spec("jsonl")).tally)["gap_reasons"].values()) > 0
+
+
+def test_add_clean_counts_what_add_counts_of_a_clean_line():
+    from legality.result.coverage import Coverage, EditionWarning
+
+    covs = [None, Coverage(), Coverage("full", [], [EditionWarning("1", "edition-older", "x")], "2020-01-15"),
+            Coverage("full", [], [EditionWarning(None, "edition-older", "x")], None)]
+    for cov in covs:
+        a, b = Summary(started=""), Summary(started="")
+        a.add(ReportLine("c", "f", 1, "clean", coverage=cov))
+        b.add_clean(cov)
+        assert _fields(a) == _fields(b)
+
+
+def test_a_plain_scan_computes_no_content_hash(monkeypatch):
+    """Nothing of a scan without a state store reads the hashes: the worker does not compute them."""
+    calls = []
+    real = RawRecord.content_hash
+
+    def counted(self):
+        calls.append(self.line)
+        return real.fget(self)
+
+    monkeypatch.setattr(RawRecord, "content_hash", property(counted))
+    raws = batch(120)
+    work(FakeEngine(), raws, Spec("jsonl"))
+    assert calls == []
+    done = work(FakeEngine(), raws, Spec("jsonl", objects=True))
+    assert done.hashes == [r.content_hash for r in raws[:0]] + [real.fget(r) for r in raws]

@@ -29,24 +29,26 @@ INT_MAX = 2**63 - 1
 # the term as the model validates it (values.Term.__get_pydantic_core_schema__): only these keys,
 # each an integer 0..bound (missing: 0), and the sum not above MAX_TERM_MONTHS
 TERM_PARTS = {"years": MAX_TERM_YEARS, "months": MAX_TERM_MONTHS, "days": MAX_TERM_DAYS}
+_TERM_KEYS = frozenset(TERM_PARTS)
 
 
 def term_from_json(obj: Any) -> Term:
     """A `Term` from the decoded JSON object, or ValueError (the record then goes to the fallback)."""
-    if type(obj) is not dict:
+    if type(obj) is not dict or not obj.keys() <= _TERM_KEYS:  # no other key
         raise ValueError("not a term")
     y, m, d = obj.get("years", 0), obj.get("months", 0), obj.get("days", 0)
-    if (type(y) is not int or type(m) is not int or type(d) is not int  # not bool, not float
-            or len(obj) != ("years" in obj) + ("months" in obj) + ("days" in obj)  # no other key
-            or not (0 <= y <= TERM_PARTS["years"] and 0 <= m <= TERM_PARTS["months"] and 0 <= d <= TERM_PARTS["days"])
-            or (y * 12 + m) * 30 + d > MAX_TERM_MONTHS * 30):  # the sum, in days of 1/30 month, as Term counts
+    if type(y) is not int or type(m) is not int or type(d) is not int:  # not bool, not float
         raise ValueError("not a term the model accepts")
     key = (y, m, d)  # exact ints by now: a bool or a float never reaches the cache
     term = _TERMS.get(key)
-    if term is None:
-        term = Term(y, m, d)
-        if len(_TERMS) < _TERMS_MAX:
-            _TERMS[key] = term
+    if term is not None:  # only terms that passed the checks below are kept: they pass them again
+        return term
+    if (not (0 <= y <= TERM_PARTS["years"] and 0 <= m <= TERM_PARTS["months"] and 0 <= d <= TERM_PARTS["days"])
+            or (y * 12 + m) * 30 + d > MAX_TERM_MONTHS * 30):  # the sum, in days of 1/30 month, as Term counts
+        raise ValueError("not a term the model accepts")
+    term = Term(y, m, d)
+    if len(_TERMS) < _TERMS_MAX:
+        _TERMS[key] = term
     return term
 
 

@@ -101,8 +101,8 @@ def evaluate_raw(engine: Evaluator, raw: RawRecord) -> tuple[ReportLine, RecordC
     return evaluate_raws(engine, [raw])[0]
 
 
-def evaluate_raws(engine: Evaluator, raws: list[RawRecord], *, particulars: bool = False, contexts: bool = True
-                  ) -> list[tuple[ReportLine, RecordContext | None, str]]:
+def evaluate_raws(engine: Evaluator, raws: list[RawRecord], *, particulars: bool = False, contexts: bool = True,
+                  hashes: bool = True) -> list[tuple[ReportLine, RecordContext | None, str]]:
     """Decode and evaluate a batch of raw records, in order; never raises (a bad record is a result).
 
     The valid records are evaluated together (`evaluate_many`: the batch backend); should that fail,
@@ -116,10 +116,28 @@ def evaluate_raws(engine: Evaluator, raws: list[RawRecord], *, particulars: bool
     the main process reads a clean line's context — the summary reads it for coverage gaps, the
     streaming formats for candidates, and a clean line has neither — and building one cost ≈5 µs a
     record, a tenth of a worker's CPU outside evaluation.
+
+    `hashes=False`: the content hashes are "" (only the state store reads them, from the line objects).
     """
     from ..io.reader import decode
 
-    items = [decode(raw) for raw in raws]
+    items = [decode(raw, hashed=hashes) for raw in raws]
+    out: list[tuple[ReportLine, RecordContext | None, str]] = []
+    it_ev = iter(_evaluations(engine, items))
+    for item in items:
+        if item.verdict is None:
+            out.append((_invalid_line(item), None, item.content_hash))
+            continue
+        out.append(_line_of(item, next(it_ev), particulars, contexts))
+    return out
+
+
+def _invalid_line(item: Any) -> ReportLine:
+    return ReportLine(item.case_id, item.file, item.line, "invalid", errors=[e.to_json() for e in item.errors])
+
+
+def _evaluations(engine: Evaluator, items: list[Any]) -> list[Any]:
+    """The evaluation of every valid item, in order (an exception in place of one that failed)."""
     verdicts = [it.verdict for it in items if it.verdict is not None]
     evs: list[Any]
     try:
@@ -133,16 +151,15 @@ def evaluate_raws(engine: Evaluator, raws: list[RawRecord], *, particulars: bool
                 evs.append(engine.evaluate(v))
             except Exception as exc:  # noqa: BLE001
                 evs.append(exc)
-    out: list[tuple[ReportLine, RecordContext | None, str]] = []
-    it_ev = iter(evs)
-    for item in items:
-        if item.verdict is None:
-            errors = [e.to_json() for e in item.errors]
-            out.append((ReportLine(item.case_id, item.file, item.line, "invalid", errors=errors), None,
-                        item.content_hash))
-            continue
-        out.append(_line_of(item, next(it_ev), particulars, contexts))
-    return out
+    return evs
+
+
+def _clean(ev: Any) -> bool:
+    """Whether `_line_of` makes a `clean` line of `ev`: no candidate, no fault, no coverage gap."""
+    if isinstance(ev, BaseException) or ev.candidates or ev.faults:  # `_line_of`: list(…) / `if ev.faults`
+        return False
+    coverage = getattr(ev, "coverage", None)
+    return coverage is None or not coverage.gaps
 
 
 def _line_of(item: Any, ev: Any, particulars: bool = False, contexts: bool = True
@@ -226,8 +243,10 @@ def work(engine: Evaluator, raws: list[RawRecord], spec: Spec, fix: Callable[[Re
     The language travels with the work (`spec.lang`), so a spawned or Dask worker writes the same bytes."""
     if spec.lang:
         set_language(spec.lang)
+    if fix is None and not spec.objects and not spec.include_all and spec.fmt is not None:
+        return _work_streaming(engine, raws, spec)
     with _collector_paused():
-        results = evaluate_raws(engine, raws, particulars=spec.particulars, contexts=spec.objects)
+        results = evaluate_raws(engine, raws, particulars=spec.particulars, contexts=spec.objects, hashes=spec.objects)
         tally = Summary(started="")
         render = _renderer(spec)
         payloads: list[bytes | None] | None = [] if render is not None else None
@@ -244,6 +263,48 @@ def work(engine: Evaluator, raws: list[RawRecord], spec: Spec, fix: Callable[[Re
             done = Done(tally, payloads, [r[0] for r in results], [r[1] for r in results], [r[2] for r in results])
         del results  # freed before the collector resumes, which would otherwise walk every line of the chunk
     return done
+
+
+def _work_streaming(engine: Evaluator, raws: list[RawRecord], spec: Spec) -> Done:
+    """`work` for a streaming report without line objects and without `--all` (a plain `scan`).
+
+    Why apart: nine records in ten are clean, and of a clean record such a run writes nothing and
+    sends nothing back; it only counts it.  Building its report line, its context-less tuple and
+    counting it through `Summary.add` was most of the worker's per-record work outside decoding and
+    evaluation.  Here a clean record is counted by `Summary.add_clean` with its coverage — what
+    `Summary.add` counts of a clean line (tests/test_worker_bytes.py compares both ways) — and every
+    other record goes through `_line_of`, `Summary.add` and the renderer exactly as in `work`.  The
+    content hashes are not computed: nothing of this run reads them.
+    """
+    from ..io.reader import decode
+
+    with _collector_paused():
+        items = [decode(raw, hashed=False) for raw in raws]
+        evs = _evaluations(engine, items)
+        tally = Summary(started="")
+        render = _renderer(spec)
+        assert render is not None
+        payloads: list[bytes | None] = []
+        append = payloads.append
+        add_clean = tally.add_clean
+        particulars = spec.particulars
+        it_ev = iter(evs)
+        for item in items:
+            if item.verdict is None:
+                line = _invalid_line(item)
+                tally.add(line, None)
+                append(render(line, None))  # an invalid line is always written
+                continue
+            ev = next(it_ev)
+            if _clean(ev):
+                add_clean(getattr(ev, "coverage", None))
+                append(None)  # a clean line without faults: not written without --all
+                continue
+            line, ctx, _hash = _line_of(item, ev, particulars, False)
+            tally.add(line, ctx)
+            append(render(line, ctx) if written(line, False) else None)
+        del items, evs  # freed before the collector resumes
+    return Done(tally, payloads, None, None, None)
 
 
 # ---- worker side: one engine per process (inherited by fork, or built by the pool initializer)

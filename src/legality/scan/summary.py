@@ -123,6 +123,22 @@ class Summary:
                 by_severity[c.severity] += 1
             self.candidates += len(line.candidates)
 
+    def add_clean(self, coverage: Any) -> None:
+        """`add` of a clean line (no candidate, no fault, no coverage gap) with this `coverage`.
+
+        For a worker that counts clean records without building their lines (pipeline._work_streaming);
+        it counts what `add` and `_coverage` count of such a line, in the same order.
+        """
+        self.clean += 1
+        if coverage is None:
+            self.checked["full"] += 1
+            return
+        self.checked[coverage.checked] += 1
+        if coverage.warnings:
+            self.after_edition += 1
+            if coverage.edition:
+                self.edition = coverage.edition
+
     def merge(self, other: "Summary") -> None:
         """Add the counts of `other` (a worker's tally of one chunk, in input order) to these."""
         for name in ("clean", "flagged", "invalid", "partial", "unchanged", "candidates", "faults", "after_edition"):
