@@ -106,14 +106,16 @@ def test_partitions_keep_file_and_line_numbers(engine, inputs, dask_cluster):
     assert got == expected
 
 
-def test_partitions_are_cut_at_file_boundaries_and_by_bytes(inputs):
+@pytest.mark.parametrize("most", [1 << 30, 7])
+def test_partitions_are_cut_at_file_boundaries_by_bytes_and_by_records(inputs, most):
     from types import SimpleNamespace
 
     from legality.scan.cluster import ClusterPipeline
     from legality.scan.pipeline import plan
     from legality.scan.state import NoState
 
-    pipe = ClusterPipeline(SimpleNamespace(partition_bytes=SMALL), None, rules_dir=None, state=NoState(),  # type: ignore[arg-type]
+    pipe = ClusterPipeline(SimpleNamespace(partition_bytes=SMALL, partition_records=most), None,  # type: ignore[arg-type]
+                           rules_dir=None, state=NoState(),
                            spec=Spec())
     sources, _ = resolve_inputs(inputs)
     raws = list(iter_raw(sources))
@@ -121,9 +123,11 @@ def test_partitions_are_cut_at_file_boundaries_and_by_bytes(inputs):
     assert [r for p in parts for r in p] == raws
     size = lambda part: sum(len(r.data or b"") for r in part)  # noqa: E731
     for part in parts:
-        assert len({r.file for r in part}) == 1 and (size(part) <= SMALL or len(part) == 1)
-    for a, b in zip(parts, parts[1:]):  # a partition ends at its file's end or when the next record would not fit
-        assert a[0].file != b[0].file or size(a) + len(b[0].data or b"") > SMALL
+        assert len({r.file for r in part}) == 1 and (size(part) <= SMALL or len(part) == 1) and len(part) <= most
+    for a, b in zip(parts, parts[1:]):  # a partition ends at its file's end, when the next record would not fit, or full
+        assert a[0].file != b[0].file or size(a) + len(b[0].data or b"") > SMALL or len(a) == most
+    if most == 7:
+        assert sum(len(p) == 7 for p in parts) > 20
     assert len(parts) > len(sources) + 5
 
 
@@ -320,3 +324,29 @@ def test_a_worker_that_dies_midway_is_replaced_and_the_report_is_the_same(engine
         many, s2 = scan(engine, inputs, cluster=cl)
     assert marker.exists()  # a worker process really died
     assert many == one and s2 == s1
+
+
+
+def _worker_facts():
+    import dask
+
+    return (os.getppid(), dask.config.get("distributed.worker.profile.enabled"),
+            dask.config.get("distributed.admin.tick.interval"))
+
+
+@pytest.mark.slow
+def test_local_worker_processes_run_without_the_dashboard_diagnostics(engine, inputs):
+    """`local:N` switches off Dask's dashboard-only diagnostics in the processes it starts
+    (`_local_cluster`), which changes nothing in the report, and leaves the caller's Dask
+    configuration as it was."""
+    import dask
+
+    profiling = dask.config.get("distributed.worker.profile.enabled")
+    one, s1 = scan(engine, inputs)
+    with Cluster("local:2", processes=True, partition_bytes=4 * SMALL) as cl:
+        many, s2 = scan(engine, inputs, cluster=cl)
+        facts = list(cl.client.run(_worker_facts).values())
+    assert many == one and s2 == s1
+    assert len(facts) == 2 and all(ppid == os.getpid() for ppid, *_ in facts)  # our own processes
+    assert all(prof is False and tick == "1s" for _, prof, tick in facts)
+    assert dask.config.get("distributed.worker.profile.enabled") == profiling

@@ -3,8 +3,9 @@
 Why this shape: the client (the `legality scan` process) keeps everything that must happen once and
 in order — framing the input, the nightly store's lookups and records, counting and writing — exactly
 as the main process of `--jobs` does (scan/run.py `emit`).  What is shipped to a Dask worker is a
-*partition*: the raw records of one file's contiguous byte range (about `PARTITION_BYTES`; a
-partition never spans two files), only those the store says to evaluate.  The worker evaluates it
+*partition*: the raw records of one file's contiguous byte range (at most `CHUNK` records to evaluate,
+as `--jobs` sends, and at most about `PARTITION_BYTES`; a partition never spans two files), only
+those the store says to evaluate.  The worker evaluates it
 with the same worker function as `--jobs` (`pipeline.work`) and sends back the report bytes and the
 partition's counts.  Partitions are submitted with a bounded window in flight and consumed in
 submission order, so the report is byte-identical to `--jobs 1` and the client's memory is flat.
@@ -37,10 +38,15 @@ from ..io.sources import Source
 from ..report.model import ReportLine
 from ..resources import RULES_DIR
 from ..result.evaluator import Evaluator
-from .pipeline import Done, RulesDir, Slot, Spec, plan, with_backend, work
+from .pipeline import CHUNK, Done, RulesDir, Slot, Spec, plan, with_backend, work
 from .state import NoState, ScanState
 
-PARTITION_BYTES = 1 << 20   # record bytes per partition (env LEGALITY_PARTITION_BYTES overrides)
+# A partition's size.  The batch evaluator's cost per batch wants as many records per task as `--jobs`
+# sends (pipeline.CHUNK, measured there); 1 MiB alone gave ≈1,300 records of the generated mix and,
+# in-process on its 50,000 records (CPU of `work`, two interleaved runs), 4.8–5.1 s against 4.5–4.6 s
+# in chunks of 2,048.  The bytes only cap a partition of unusually large records (what one task moves).
+PARTITION_RECORDS = CHUNK   # records to evaluate per partition
+PARTITION_BYTES = 4 << 20   # record bytes per partition at most (env LEGALITY_PARTITION_BYTES overrides)
 PER_THREAD = 2              # partitions in flight per worker thread
 CONNECT_SECONDS = 10.0      # env LEGALITY_CLUSTER_TIMEOUT overrides
 RETRIES = 2                 # a partition whose worker died is retried this many times
@@ -75,6 +81,44 @@ def parse_address(spec: str) -> tuple[str, Any]:
         return "remote", spec
     raise ClusterError(_("--cluster {spec}: ожидается local:N (кластер на этой машине) или адрес планировщика Dask, "
                        "например tcp://host:8786").format(spec=spec))
+
+
+# Dask's diagnostics that only feed its dashboard (which `local:N` does not start): the statistical
+# profiler samples every worker thread's stack each 10 ms, the event-loop health check wakes each loop
+# every 20 ms, the system monitor reads /proc (disks too) every 500 ms.  Each wake-up takes the GIL
+# from the thread that evaluates.  Off or slowed for the servers a `local:N` run starts itself (a
+# remote cluster keeps its operator's settings).  Measured on 50,000 records, 3 interleaved runs under
+# load (with the memory monitor also slowed to 1 s, which is kept at Dask's 100 ms here: it enforces the
+# memory limit): the client's CPU 0.85–1.00 s → 0.63–0.70 s, each worker's CPU outside its tasks
+# 0.42–0.48 s → 0.13–0.16 s.  None of these changes what a task computes.
+QUIET = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.admin.system-monitor.disk": False,
+}
+
+
+def _local_cluster(n: int, processes: bool) -> Any:
+    """A `LocalCluster` of `n` one-thread workers for this run, with Dask's dashboard-only diagnostics off.
+
+    The worker processes are spawned, Dask's default.  Forking them from this process (it has the
+    imports already) made a one-record `local:2` scan start 3.5–4.5 s → 1.3–1.4 s and close 1.1–1.3 s
+    → 0.1 s, but a forked worker that died mid-scan left the scan waiting for ever (both workers idle,
+    the client waiting for a partition; tests/test_cluster.py `…dies_midway…` hung twice, with spawn
+    it passes): not worth a cluster that cannot lose a worker.  Why is not known (docs/scale.md).
+    The settings are read when a server starts (a worker gets the configuration of the moment it is
+    spawned), so setting them while the cluster starts is enough; a worker the nanny restarts after a
+    crash runs with Dask's defaults, which changes its speed, not its answers.
+    """
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set(QUIET):
+        # no dashboard; the scheduler's own HTTP endpoint on a free local port, not on 8787
+        return LocalCluster(n_workers=n, threads_per_worker=1, processes=processes,
+                            dashboard_address=None, silence_logs=logging.ERROR,
+                            scheduler_kwargs={"dashboard_address": "127.0.0.1:0", "dashboard": False})
 
 
 def _env_number(name: str, default: float) -> float:
@@ -241,11 +285,12 @@ class Cluster:
     processes for the run; an address connects to a running scheduler.  Use as a context manager."""
 
     def __init__(self, address: str, *, processes: bool | None = None, partition_bytes: int | None = None,
-                 timeout: float | None = None):
+                 timeout: float | None = None, partition_records: int = PARTITION_RECORDS):
         self.kind, self.target = parse_address(address)
         self.address = address
         self.processes = LOCAL_PROCESSES if processes is None else processes
         self.partition_bytes = int(partition_bytes or _env_number("LEGALITY_PARTITION_BYTES", PARTITION_BYTES))
+        self.partition_records = max(1, partition_records)
         self.timeout = timeout if timeout is not None else _env_number("LEGALITY_CLUSTER_TIMEOUT", CONNECT_SECONDS)
         self.client: Any = None
         self._local: Any = None
@@ -254,16 +299,13 @@ class Cluster:
         missing = dask_missing()
         if missing:
             raise ClusterError(missing)
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
         for name in ("distributed", "tornado", "bokeh"):
             logging.getLogger(name).setLevel(logging.ERROR)  # dask's English chatter is not the clerk's
         try:
             if self.kind == "local":
-                # no dashboard; the scheduler's own HTTP endpoint on a free local port, not on 8787
-                self._local = LocalCluster(n_workers=self.target, threads_per_worker=1, processes=self.processes,
-                                           dashboard_address=None, silence_logs=logging.ERROR,
-                                           scheduler_kwargs={"dashboard_address": "127.0.0.1:0", "dashboard": False})
+                self._local = _local_cluster(self.target, self.processes)
                 self.client = Client(self._local, timeout=self.timeout)
             else:
                 self.client = Client(self.target, timeout=self.timeout)
@@ -336,13 +378,13 @@ class ClusterPipeline:
         self._futures = []
 
     def _cut(self) -> Callable[[RawRecord, int], bool]:
-        limit = self.cluster.partition_bytes
+        limit, most = self.cluster.partition_bytes, self.cluster.partition_records
         size, file = 0, None
 
         def cut(raw: RawRecord, pending: int) -> bool:
             nonlocal size, file
             n = len(raw.data) if raw.data is not None else 0
-            new = raw.file != file or size + n > limit
+            new = raw.file != file or size + n > limit or pending >= most
             size, file = (n if new else size + n), raw.file
             return new
         return cut
