@@ -294,6 +294,23 @@ def test_items_pickle_for_worker_processes(tmp_path):
     assert j == i and j.verdict == i.verdict
 
 
+def test_frames_pickle_through_the_fast_constructor():
+    """`--jobs` sends frames to workers: every field survives, the copy stays frozen, and the pickle names
+    the fast constructor (not the dataclass's per-object `fields()` state)."""
+    import dataclasses
+    import pickle
+
+    from legality.io import reader
+
+    for r in (reader.RawRecord("f.jsonl", 3, b'{"a": 1}'), reader.RawRecord("g.json", 7, None, "пустая запись")):
+        q = pickle.loads(pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL))
+        assert type(q) is reader.RawRecord and q == r and hash(q) == hash(r) and q.content_hash == r.content_hash
+        assert (q.file, q.line, q.data, q.problem) == (r.file, r.line, r.data, r.problem)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            q.line = 4  # type: ignore[misc]
+        assert r.__reduce__()[0] is reader._raw_record
+
+
 def test_the_fast_constructors_make_the_dataclasses_objects():
     import dataclasses
 

@@ -109,6 +109,17 @@ def _raw_record(file: str, line: int, data: bytes | None, problem: str | None) -
     return r
 
 
+def _raw_record_reduce(self: RawRecord) -> tuple[object, tuple[object, ...]]:
+    """How a frame is pickled (`--jobs` sends each chunk's frames to a worker): as the fast constructor
+    and the four fields.  A frozen slotted dataclass otherwise pickles through `_dataclass_getstate`,
+    which calls `dataclasses.fields` for every object — a sixth of the main process's CPU under
+    `--jobs 2` — and unpickles by a `setattr` per field."""
+    return (_raw_record, (self.file, self.line, self.data, self.problem))
+
+
+RawRecord.__reduce__ = _raw_record_reduce  # type: ignore[method-assign,assignment]
+
+
 def _record_item(file: str, line: int, case_id: str | None, verdict: object, errors: list[RecordError],
                  content_hash: str) -> RecordItem:
     it = _new(RecordItem)
