@@ -16,14 +16,14 @@ import pytest
 
 from legality import i18n
 from legality.engine import Engine
-from legality.eval.batch import Batch, BatchPlan, _build_fired, evaluate_many
+from legality.eval.batch import Batch, BatchPlan, _build_fired
 from legality.eval.env import Runtime
 from legality.io.reader import RawRecord, decode
 from legality.model.values import Quantity, Term
 from legality.words import render
 
 from support.mutate import variants
-from test_batch_backend import as_json
+from test_batch_backend import as_json, batch_of
 
 
 @pytest.fixture(scope="module")
@@ -63,21 +63,9 @@ def test_flagged_and_gap_records_batched_together(engine):
     assert n_gap >= 20 and int((fired & ~b.gap).sum()) >= 200
     assert len({cr.d.id for cr, _, _ in b.fired}) >= 20  # many rules, so the records' facts differ
 
-    calls = {"row": 0}
-    row = prog.evaluate
-
-    def counted(v: Any, **kw: Any) -> Any:
-        calls["row"] += 1
-        return row(v, **kw)
-
-    prog.evaluate = counted
-    try:
-        plan = BatchPlan(prog.facts, prog.rules, prog.order, prog.compiled)
-        evs = evaluate_many(prog, plan, chosen)
-    finally:
-        del prog.evaluate
+    evs, calls = batch_of(prog, chosen)
     b2 = Batch(chosen, prog.catalogue)
-    plan.run(b2)
+    BatchPlan(prog.facts, prog.rules, prog.order, prog.compiled).run(b2)
     assert calls["row"] == int((b2.gap | b2.unsure).sum())  # only the gaps and doubts, no failed build
     for v, ev in zip(chosen, evs):
         assert as_json(ev) == as_json(_fresh(prog, v)), v.case_id

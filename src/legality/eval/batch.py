@@ -42,7 +42,7 @@ from enum import Enum
 from bisect import bisect_right
 from itertools import chain
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -1293,10 +1293,9 @@ _ARITH: dict[str, Callable[[Any, Any], Any]] = {
 # ---- rules
 
 
-def _build_facts(r: RuleDef, facts: dict[str, Any]) -> set[str]:
-    """The facts a rule's candidate reads: in its `let`s, message, actual, allowed values, citations and
-    listed facts (the row evaluator had them all computed; the batch computes these on the fired rows)."""
-    out = {name for name in r.facts if name in facts}
+def _candidate_nodes(r: Any) -> Iterator[Node]:
+    """Every IR node a rule's candidate evaluates: its `let`s, message (both languages), citations,
+    actual and allowed values — what `BatchPlan.build` must give the row `Env` for."""
     stack: list[Any] = [lt.expr for lt in r.lets] + [p for p in r.message if not isinstance(p, str)] + \
         [p for p in r.message_kk or () if not isinstance(p, str)] + list(r.dynamic_cites) + [r.actual]
     if isinstance(r.allowed, list):
@@ -1307,30 +1306,22 @@ def _build_facts(r: RuleDef, facts: dict[str, Any]) -> set[str]:
         x = stack.pop()
         if x is None:
             continue
-        if x.op in ("fact", "ofact"):
-            out.add(x.data)
+        yield x
         stack.extend(x.args)
+
+
+def _build_facts(r: RuleDef, facts: dict[str, Any]) -> set[str]:
+    """The facts a rule's candidate reads: in its `let`s, message, actual, allowed values, citations and
+    listed facts (the row evaluator had them all computed; the batch computes these on the fired rows)."""
+    out = {name for name in r.facts if name in facts}
+    out.update(x.data for x in _candidate_nodes(r) if x.op in ("fact", "ofact"))
     return out
 
 
 def _build_fired(r: Any) -> frozenset[str]:
     """The rules whose outcome a rule's candidate reads (`fired(…)` in its `let`s, message, actual,
     allowed values or citations): the only outcomes `BatchPlan.build` gives its `Env`."""
-    out: set[str] = set()
-    stack: list[Any] = [lt.expr for lt in r.lets] + [p for p in r.message if not isinstance(p, str)] + \
-        [p for p in r.message_kk or () if not isinstance(p, str)] + list(r.dynamic_cites) + [r.actual]
-    if isinstance(r.allowed, list):
-        stack += [x for _, x in r.allowed]
-    else:
-        stack.append(r.allowed)
-    while stack:
-        x = stack.pop()
-        if x is None:
-            continue
-        if x.op == "fired":
-            out.add(x.data)
-        stack.extend(x.args)
-    return frozenset(out)
+    return frozenset(x.data for x in _candidate_nodes(r) if x.op == "fired")
 
 
 class BatchPlan:
