@@ -431,15 +431,9 @@ def test_where_the_fast_model_is_narrower_the_model_decides(field, value, valid)
 # the one-parse shortcut (`decode_clean`): a duplicate key anywhere sends the record the full way
 
 
-def _objects_of(node: Any, here: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [here] if isinstance(node, dict) and node else []
-    if isinstance(node, dict):
-        for k, v in node.items():
-            out += _objects_of(v, here + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            out += _objects_of(v, here + (i,))
-    return out
+def _objects_of(node: Any) -> list[tuple[Any, ...]]:
+    """The paths of every non-empty object in the record, in `_paths`' order."""
+    return [p for p in _paths(node) if isinstance(sub := _at(node, p), dict) and sub]
 
 
 def test_every_valid_fixture_takes_the_one_parse_shortcut():
