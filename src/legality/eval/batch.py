@@ -40,7 +40,7 @@ import datetime as dt
 import operator
 from enum import Enum
 from bisect import bisect_right
-from itertools import chain
+from itertools import chain, compress, repeat
 from fractions import Fraction
 from typing import Any, Callable, Iterator
 
@@ -50,7 +50,7 @@ from ..model.enums import Category
 from ..model.values import Quantity, Term
 from ..resolve import schema as S
 from ..resolve.ir import Node, RuleDef, chain_operands
-from ..resolve.types import BOOL, EnumT
+from ..resolve.types import BOOL, EnumT, QtyT
 from ..result import trace as T
 from ..result.candidate import Evaluation
 from .columns import Col, Frame, M, all_, any_, const_array, nnz, none_missing, obj_array, trues, where
@@ -1026,8 +1026,10 @@ class Compiler:
         op = n.op
         fns = [self.node(a, scope) for a in n.args[:2]]
         if op in ("eq", "ne"):
-            return _strict(fns, _np(np.equal if op == "eq" else np.not_equal,
-                                    operator.eq if op == "eq" else operator.ne, truth=True))
+            py, ncmp = (operator.eq, np.equal) if op == "eq" else (operator.ne, np.not_equal)
+            if any(isinstance(x.type, QtyT) for x in n.args):
+                return _strict(fns, _np(_quantity_cmp(py, ncmp), py, truth=True))
+            return _strict(fns, _np(ncmp, py, truth=True))
         if op in ("in", "notin"):
             text = n.data == "text"
             pos = op == "in"
@@ -1070,14 +1072,51 @@ class Compiler:
                 rank = np.frompyfunc(_fast_rank, 1, 1)
                 return _strict(fns, _np(lambda a, c: ncmp(rank(a), rank(c)),
                                         lambda a, c: cmp(_rank(a), _rank(c)), truth=True))
+            if any(isinstance(x.type, QtyT) for x in n.args):
+                return _strict(fns, _np(_quantity_cmp(cmp, ncmp), cmp, truth=True))
             return _strict(fns, _np(ncmp, cmp, truth=True))
         if op == "arith":
             f = _ARITH[n.data]
+            if n.data in ("date+", "date-"):
+                return _strict(fns, _add_terms(1 if n.data == "date+" else -1))
             if n.data in ("+", "-", "*"):
                 nf = {"+": np.add, "-": np.subtract, "*": np.multiply}[n.data]
                 return _strict(fns, _np(lambda a, c: nf(a.astype(object), c.astype(object)), f))
             return _strict(fns, _py(f, 2))
         raise AssertionError(f"no column code for {op}")
+
+
+_QUANTITY_TYPES = frozenset({Quantity, Term})
+_FRACTION_TYPE = frozenset({Fraction})
+_UNIT, _VALUE = operator.attrgetter("unit"), operator.attrgetter("value")
+# a Fraction's numerator and denominator as stored (its `numerator` property is Python code)
+_NUMER, _DENOM = operator.attrgetter("_numerator"), operator.attrgetter("_denominator")
+
+
+def _quantity_cmp(cmp: Callable[[Any, Any], bool], ncmp: Callable[..., Arr]) -> Callable[[Arr, Arr], Arr]:
+    """`ncmp(a, c)` on columns of quantities, in Python's integers where it can be: each comparison of two
+    quantities otherwise runs `Quantity.__lt__` (`functools.total_ordering` for the others) and `Fraction`'s
+    comparison, all Python code.
+
+    Why exact: when every value on both sides is a plain `Quantity` or `Term` and both of a row have the
+    same unit, each of `<`, `<=`, `>`, `>=` (`__lt__`, and `total_ordering`'s versions from it and
+    `__eq__`), `==` and `!=` (`__eq__`) answers as the same comparison of the two values does; with both
+    values plain Fractions (kept in lowest terms, the denominator positive) that is what Fraction's own
+    comparison computes, `cmp(a.num * c.den, c.num * a.den)`, on Python's integers (no overflow).  Any other
+    column (another type, a unit that differs on a row, which raises or answers False) is compared by
+    `ncmp` as before."""
+    def f(a: Arr, c: Arr) -> Arr:
+        la, lc = a.tolist(), c.tolist()
+        n = len(la)
+        if (n and set(map(type, la)).union(map(type, lc)) <= _QUANTITY_TYPES
+                and list(map(_UNIT, la)) == list(map(_UNIT, lc))):
+            va, vc = list(map(_VALUE, la)), list(map(_VALUE, lc))
+            if set(map(type, va)).union(map(type, vc)) == _FRACTION_TYPE:
+                left = map(operator.mul, map(_NUMER, va), map(_DENOM, vc))
+                right = map(operator.mul, map(_NUMER, vc), map(_DENOM, va))
+                return np.fromiter(map(cmp, left, right), dtype=bool, count=n)
+        return ncmp(a, c)
+    return f
 
 
 # the text of each enum member (`_key`), by its id (members live as long as their class)
@@ -1255,8 +1294,11 @@ def _add_term_memo(sign: int) -> Callable[[Any, Any], Any]:
                 memo.clear()
             got = memo[key] = add_term(a, c, sign)
         return got
-    memo: dict[tuple[Any, ...], Any] = {}
+    memo = _ADD_TERM_MEMOS[sign]
     return f
+
+
+_ADD_TERM_MEMOS: dict[int, dict[tuple[Any, ...], Any]] = {1: {}, -1: {}}  # shared with `_add_terms`
 
 
 def _of_memo() -> Callable[[Any, Any], Any]:
@@ -1288,6 +1330,42 @@ _ARITH: dict[str, Callable[[Any, Any], Any]] = {
     "scale": lambda a, c: a.scale(c), "ratio": lambda a, c: a.ratio(c), "qdiv": _qdiv,
     "date+": _add_term_memo(1), "date-": _add_term_memo(-1),
 }
+
+
+_DATE_TYPE = frozenset({dt.date})
+
+
+def _add_terms(sign: int) -> Op:
+    """`date ± term` on a column: add_term's answers looked up for all rows at once (`_add_term_memo`'s
+    table, one Python call per row otherwise), and computed only for the pairs not met before.
+
+    Why exact: as `_add_term_memo` (the same table and key: a plain `date` and the exact numerator and
+    denominator of the term's value, all add_term reads).  Only when every row holds a plain `date` and a
+    `Quantity` or `Term` whose value is a plain Fraction; any other column, and any column on which add_term
+    raises, is computed row by row as before (`_safe`: such a row's record is unsure)."""
+    rowwise = _py(_ARITH["date+" if sign > 0 else "date-"], 2)
+    memo = _ADD_TERM_MEMOS[sign]
+
+    def run(b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:
+        ld, lt = cols[0].tolist(), cols[1].tolist()
+        n = len(ld)
+        if not n or set(map(type, ld)) != _DATE_TYPE or not set(map(type, lt)) <= _QUANTITY_TYPES:
+            return rowwise(b, frame, rows, cols)
+        vals = list(map(_VALUE, lt))
+        if set(map(type, vals)) != _FRACTION_TYPE:
+            return rowwise(b, frame, rows, cols)
+        keys = list(zip(ld, map(_NUMER, vals), map(_DENOM, vals)))
+        got = list(map(memo.get, keys))
+        if None in got:
+            if len(memo) > 200_000:
+                memo.clear()
+            try:
+                for i in compress(range(n), map(operator.is_, got, repeat(None))):
+                    got[i] = memo[keys[i]] = add_term(ld[i], lt[i], sign)
+            except Exception:  # noqa: BLE001 - the rows are computed as before, each raising one unsure
+                return rowwise(b, frame, rows, cols)
+        return Col(obj_array(got, n))
+    return run
 
 
 # ---- rules

@@ -1,0 +1,187 @@
+"""The value kernels of the batch backend (comparisons of quantities, `date ± term`, membership, index)
+give exactly the answers of the plain per-row operations they replace, and fall back to those (a row that
+raises makes its record unsure, `_safe`) on anything they do not cover: other types, differing units,
+Fraction subclasses, dates out of range."""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import random
+from fractions import Fraction
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+
+from legality.eval import batch as B
+from legality.eval.columns import Col
+from legality.eval.runtime import add_term
+from legality.model.values import Quantity, Term
+
+
+class _Batch:
+    def __init__(self, n: int):
+        self.unsure = np.zeros(n, dtype=bool)
+
+    def doubt(self, frame: Any, rows: np.ndarray) -> None:
+        self.unsure[frame.rec[rows]] = True
+
+
+class _Frame:
+    def __init__(self, n: int):
+        self.rec = np.arange(n)
+
+
+def _run(op: B.Op, *cols: list[Any]) -> tuple[list[Any], np.ndarray]:
+    """op over the columns; (each row's value, or "raised" where the row's record became unsure; unsure)."""
+    n = len(cols[0])
+    b = _Batch(n)
+    res = op(b, _Frame(n), np.arange(n), [B.obj_array(c, n) for c in cols])
+    m = np.zeros(n, dtype=bool) if res.m is None else res.m
+    assert not (b.unsure & ~m).any()  # an unsure row is a missing one
+    return [("raised" if m[i] else res.v[i]) for i in range(n)], b.unsure
+
+
+def _plain(f: Callable[..., Any], *cols: list[Any]) -> list[Any]:
+    out = []
+    for xs in zip(*cols):
+        try:
+            out.append(f(*xs))
+        except Exception:  # noqa: BLE001
+            out.append("raised")
+    return out
+
+
+class _Frac(Fraction):
+    """A Fraction subclass: its comparison is not Fraction's, so no kernel may take its integers."""
+
+    def __lt__(self, other: Any) -> bool:
+        return True
+
+    def __gt__(self, other: Any) -> bool:
+        return True
+
+
+def _quantities(rng: random.Random, n: int, unit: str) -> list[Any]:
+    out: list[Any] = []
+    for _ in range(n):
+        v = Fraction(rng.randint(-40, 40), rng.choice([1, 2, 3, 30, 7]))
+        if unit == "term":
+            out.append(Term.from_months(abs(v)) if rng.random() < 0.5 else Term(rng.randint(0, 3), rng.randint(0, 13),
+                                                                             rng.randint(0, 40)))
+        else:
+            out.append(Quantity(v, unit))
+    return out
+
+
+CMPS = {"<": (operator.lt, np.less), "<=": (operator.le, np.less_equal), ">": (operator.gt, np.greater),
+        ">=": (operator.ge, np.greater_equal), "==": (operator.eq, np.equal), "!=": (operator.ne, np.not_equal)}
+
+
+@pytest.mark.parametrize("sym", sorted(CMPS))
+def test_quantity_comparison_matches_python(sym: str) -> None:
+    py, ncmp = CMPS[sym]
+    rng = random.Random(sym)
+    a, c = _quantities(rng, 400, "term"), _quantities(rng, 400, "term")
+    c[:50] = a[:50]  # equal objects
+    c[50:100] = [Term.from_months(x.value) for x in a[50:100]]  # equal values, other objects
+    op = B._np(B._quantity_cmp(py, ncmp), py, truth=True)
+    got, unsure = _run(op, a, c)
+    assert got == _plain(py, a, c) and not unsure.any()
+    # a term against a quantity of unit "term" (another class, the same unit) compares by value too
+    q = [Quantity(x.value, "term") for x in c]
+    assert _run(op, a, q)[0] == _plain(py, a, q)
+
+
+def test_quantity_comparison_takes_the_integer_kernel() -> None:
+    """The kernel answers without the column comparison for plain quantities of one unit (so the tests above
+    exercise it), and leaves other columns to it."""
+    called: list[int] = []
+
+    def ncmp(a: np.ndarray, c: np.ndarray) -> np.ndarray:
+        called.append(len(a))
+        return np.less(a, c)
+    f = B._quantity_cmp(operator.lt, ncmp)
+    rng = random.Random(3)
+    a, c = B.obj_array(_quantities(rng, 50, "mrp"), 50), B.obj_array(_quantities(rng, 50, "mrp"), 50)
+    assert f(a, c).tolist() == [x < y for x, y in zip(a, c)] and not called
+    mixed = c.copy()
+    mixed[7] = Quantity(1, "hours")  # one row of another unit: raises in Python, so the column falls back
+    with pytest.raises(TypeError):
+        f(a, mixed)
+    assert called == [50]
+
+
+@pytest.mark.parametrize("sym", sorted(CMPS))
+def test_quantity_comparison_falls_back_on_what_it_does_not_cover(sym: str) -> None:
+    py, ncmp = CMPS[sym]
+    rng = random.Random(7)
+    a, c = _quantities(rng, 60, "mrp"), _quantities(rng, 60, "mrp")
+    op = B._np(B._quantity_cmp(py, ncmp), py, truth=True)
+    for i, odd in enumerate([Quantity(3, "hours"), Term(1), 5, Fraction(1, 2), None, "x"]):
+        c2 = list(c)
+        c2[10 + i] = odd
+        got, unsure = _run(op, a, c2)
+        want = _plain(py, a, c2)
+        assert got == want
+        assert [bool(u) for u in unsure] == [w == "raised" for w in want]
+    # a value that is a Fraction subclass: its own comparison, not the integers'
+    weird = Quantity(0, "mrp")
+    object.__setattr__(weird, "value", _Frac(1, 2))
+    c3 = list(c)
+    c3[0] = weird
+    assert _run(op, c3, a)[0] == _plain(py, c3, a)
+
+
+def _dates(rng: random.Random, n: int) -> list[dt.date]:
+    edges = [dt.date(2020, 2, 29), dt.date(2019, 1, 31), dt.date(2000, 12, 31), dt.date(1900, 2, 28),
+             dt.date(2024, 3, 31), dt.date(2023, 8, 30)]
+    return [rng.choice(edges) if rng.random() < 0.3 else dt.date(2000, 1, 1) + dt.timedelta(days=rng.randint(0, 9000))
+            for _ in range(n)]
+
+
+def _terms(rng: random.Random, n: int) -> list[Any]:
+    pool = [Term(0), Term(1), Term(0, 1), Term(0, 0, 29), Term(0, 0, 30), Term(3, 11, 29), Term(0, 13, 45),
+            Term.from_months(Fraction(7, 3)), Term.from_months(Fraction(1, 7)), Quantity(Fraction(-5, 2), "mrp"),
+            Quantity(Fraction(-1, 90), "days")]
+    return [rng.choice(pool) for _ in range(n)]
+
+
+@pytest.mark.parametrize("sign", [1, -1])
+def test_add_terms_matches_add_term(sign: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every row as add_term computes it, cold (nothing remembered) and warm (all remembered), and without
+    the row-by-row path: had the column fallen back, the patched row function would raise on every row."""
+    rng = random.Random(sign)
+    ds, ts = _dates(rng, 500), _terms(rng, 500)
+    want = [add_term(d, t, sign) for d, t in zip(ds, ts)]
+    monkeypatch.setitem(B._ADD_TERM_MEMOS, sign, {})
+    monkeypatch.setitem(B._ARITH, "date+" if sign > 0 else "date-", lambda a, c: 1 / 0)
+    op = B._add_terms(sign)
+    for _ in range(2):
+        got, unsure = _run(op, ds, ts)
+        assert got == want and all(type(x) is dt.date for x in got) and not unsure.any()
+
+
+@pytest.mark.parametrize("sign", [1, -1])
+def test_add_terms_falls_back_on_what_it_does_not_cover(sign: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(B._ADD_TERM_MEMOS, sign, {})
+    op = B._add_terms(sign)
+    rng = random.Random(11)
+    ds, ts = _dates(rng, 40), _terms(rng, 40)
+    f = (lambda d, t: add_term(d, t, sign))
+    odd_dates = [dt.datetime(2020, 1, 31, 12), dt.date.max if sign > 0 else dt.date.min, None, "2020-01-01"]
+    for i, odd in enumerate(odd_dates):
+        d2 = list(ds)
+        d2[5 + i] = odd
+        got, unsure = _run(op, d2, ts)
+        want = _plain(f, d2, ts)
+        assert got == want and [bool(u) for u in unsure] == [w == "raised" for w in want]
+    weird = Quantity(0, "mrp")
+    object.__setattr__(weird, "value", _Frac(3, 2))
+    for odd in [weird, Term(10**6), 5, None]:
+        t2 = list(ts)
+        t2[3] = odd
+        got, unsure = _run(op, ds, t2)
+        want = _plain(f, ds, t2)
+        assert got == want and [bool(u) for u in unsure] == [w == "raised" for w in want]
