@@ -185,3 +185,118 @@ def test_add_terms_falls_back_on_what_it_does_not_cover(sign: int, monkeypatch: 
         got, unsure = _run(op, ds, t2)
         want = _plain(f, ds, t2)
         assert got == want and [bool(u) for u in unsure] == [w == "raised" for w in want]
+
+
+class _Keyed:
+    """An object with a `value`: `_key` reads it."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+
+def _key_pool() -> list[Any]:
+    from legality.model.bitext import BiText
+    from legality.model.enums import Category
+    members = list(Category)
+    return ["a", "b", "1", "2", "", 1, 2, 3, True, False, None, 2.0, Fraction(1, 2), BiText("a", "а"), members[0],
+            members[-1], _Keyed("b"), _Keyed(2), ("a",), ["unhashable"]]
+
+
+def test_enum_keys_are_enum_key() -> None:
+    from legality.model.enums import Category
+    pool = _key_pool()
+    rng = random.Random(5)
+    for kinds in (["a", "b", "zz"], [1, 2, 30], list(Category), pool):
+        vals = [rng.choice(kinds) for _ in range(200)]
+        assert B._enum_keys(vals) == [B._enum_key(v) for v in vals]
+
+
+@pytest.mark.parametrize("text", [False, True])
+@pytest.mark.parametrize("pos", [False, True])
+def test_member_of_a_column_of_collections(text: bool, pos: bool) -> None:
+    """`a in c` with c a column: the same truth values as the row code, and the same rows unsure where
+    one raises (an unhashable element, a collection that is no collection)."""
+    from legality.model.enums import Category
+    rng = random.Random(int(text) * 2 + pos)
+    pool = _key_pool()
+    sets = [frozenset({"a", "1", "b"}), frozenset({list(Category)[0], 2}),
+            frozenset(), frozenset({"2", "3", "None"}), frozenset({list(Category)[-1].value if text else list(Category)[-1]})]
+    g = (lambda a, c: (B._enum_key(a) if text else a) in c) if pos else \
+        (lambda a, c: (B._enum_key(a) if text else a) not in c)
+    op = B._member_of(text, pos, B._py(g, 2))
+    for kinds in (["a", "b", "zz", "1"], [1, 2, 3], list(Category), pool[:-1], pool):
+        a = [rng.choice(kinds) for _ in range(150)]
+        c = [rng.choice(sets) for _ in range(150)]
+        got, unsure = _run(op, a, c)
+        want = _plain(g, a, c)
+        assert got == want and [bool(u) for u in unsure] == [w == "raised" for w in want]
+    c = [rng.choice(sets) for _ in range(20)]
+    c[4] = 5  # not a collection: `in` raises on that row only
+    a = ["a"] * 20
+    got, unsure = _run(op, a, c)
+    assert got == _plain(g, a, c) and [bool(u) for u in unsure] == [i == 4 for i in range(20)]
+
+
+def test_lookup_is_get_of_enum_key() -> None:
+    """`t[k]` with plain dict tables: `t.get(_enum_key(k))`, None missing; other tables row by row."""
+    from collections import OrderedDict
+
+    from legality.model.enums import Category
+    rng = random.Random(9)
+    pool = _key_pool()
+    tables = [{"a": Term(1), "1": 5, "2": None, str(list(Category)[0].value): frozenset({"x"})},
+              {"b": "B", "True": 1, "1/2": 2}, {}]
+    f = (lambda t, k: t.get(B._enum_key(k)))
+    op = B._lookup(B._py(f, 2, missing_none=True))
+    for kinds in (["a", "b", "1", "2"], [1, 2], list(Category), pool):
+        ks = [rng.choice(kinds) for _ in range(150)]
+        ts = [rng.choice(tables) for _ in range(150)]
+        got, unsure = _run(op, ts, ks)
+        want = [("raised" if w is None else w) for w in _plain(f, ts, ks)]  # None: missing
+        assert got == want and not unsure.any()
+    ts = [rng.choice(tables) for _ in range(30)]
+    ts[3] = OrderedDict(a=7)  # a dict subclass: row by row (its `get` could differ)
+    ts[5] = ["not a table"]  # raises on its row only
+    ks = ["a"] * 30
+    got, unsure = _run(op, ts, ks)
+    assert got[3] == 7 and got[5] == "raised" and [bool(u) for u in unsure] == [i == 5 for i in range(30)]
+
+
+@pytest.mark.parametrize("text", [False, True])
+@pytest.mark.parametrize("pos", [False, True])
+def test_member_of_a_constant_set(text: bool, pos: bool) -> None:
+    """`x in {…}` with a constant set (the compiled `in` node): each kind of column (str, int, enum members,
+    a mixture, one with an unhashable value) answers as `_key(x) in s` / `x in s` does, twice (the second
+    time from the answers remembered by id)."""
+    from legality.diagnostics import Span
+    from legality.model.enums import Category
+    from legality.resolve.ir import Node, Op
+    from legality.resolve.types import BOOL, STR, SetT
+    from legality.eval.runtime import _key
+    at = Span("t.legal", 1, 1)
+    members = list(Category)
+    items = ["a", "2", str(members[0].value)] if text else ["a", 2, members[0]]
+    consts = tuple(Node(Op.ENUM if not isinstance(x, (str, int)) else Op.LIT, STR, at, data=x) for x in items)
+    right = Node(Op.SET, SetT("set", STR), at, consts)
+    left = Node(Op.LIT, STR, at, data=None)
+    node = Node(Op.IN if pos else Op.NOTIN, BOOL, at, (left, right), data="text" if text else None)
+    column: list[Any] = []
+
+    def operand(b: Any, f: Any, rows: np.ndarray) -> Col:
+        return Col(B.obj_array([column[i] for i in rows.tolist()], len(rows)))
+    comp = B.Compiler({}, {})
+    comp.node = lambda n, scope: operand if n is left else B._const_fn(frozenset(items))  # type: ignore[method-assign]
+    fn = comp._binary(node, "record")
+    keyed = frozenset(items)
+    rng = random.Random(int(text) * 2 + pos)
+    pool = _key_pool()
+    for kinds in (["a", "b", "2"], [1, 2, 3], members, pool[:-1], pool):
+        column[:] = [rng.choice(kinds) for _ in range(120)]
+        want = _plain(lambda x: ((_key(x) if text else x) in keyed) is pos, column)
+        for _ in range(2):
+            n = len(column)
+            b = _Batch(n)
+            res = fn(b, _Frame(n), np.arange(n))
+            m = np.zeros(n, dtype=bool) if res.m is None else res.m
+            got = ["raised" if m[i] else bool(res.v[i]) for i in range(n)]
+            assert got == want and [bool(u) for u in b.unsure] == [w == "raised" for w in want]

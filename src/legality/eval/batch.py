@@ -408,6 +408,7 @@ def _as_bool(c: Col, b: Batch, f: Frame, rows: Arr) -> Col:
 
 _TRUE_ID, _FALSE_ID = id(True), id(False)
 _BOOL_TYPE = {bool}
+_STR_TYPE, _INT_TYPE = {str}, {int}
 
 
 # ---- the compiler
@@ -795,7 +796,7 @@ class Compiler:
 
     def _index(self, n: Node, scope: str) -> Fn:
         return _strict([self.node(a, scope) for a in n.args[:2]],
-                       _py(lambda t, k: t.get(_enum_key(k)), 2, missing_none=True))
+                       _lookup(_py(lambda t, k: t.get(_enum_key(k)), 2, missing_none=True)))
 
     # ---- built-ins
     def _call(self, n: Node, scope: str) -> Fn:
@@ -1050,10 +1051,25 @@ class Compiler:
                                 seen[id(x)] = r
                         return r
 
+                    contains = keyed.__contains__  # `x in keyed`, as a function
+
                     def member(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
                         a = cols[0]
+                        n = len(a)
+                        vals = a.tolist()
+                        types = set(map(type, vals))
                         try:
-                            v = np.fromiter(map(test, a.tolist()), dtype=bool, count=len(a))
+                            if text and (types == _INT_TYPE or types == _STR_TYPE):
+                                v = np.fromiter(map(contains, _enum_keys(vals)), dtype=bool, count=n)
+                            elif not (text or any(issubclass(t, Enum) for t in types)):
+                                # `contains` is what `in` calls (an enum member's hash is Python code: by id below)
+                                v = np.fromiter(map(contains, vals), dtype=bool, count=n)
+                            else:  # enum members: the answers by id, `test` only for those not met before
+                                got = list(map(seen.get, map(id, vals)))
+                                if None in got:
+                                    for i in compress(range(n), map(operator.is_, got, repeat(None))):
+                                        got[i] = test(vals[i])
+                                v = np.fromiter(got, dtype=bool, count=n)
                         except Exception:  # noqa: BLE001
                             return _safe(b, f, rows, lambda x, _c: ((_key(x) if text else x) in keyed) is pos, cols)
                         return Col(v if pos else ~v)
@@ -1062,7 +1078,7 @@ class Compiler:
                 g = (lambda a, c: _enum_key(a) in c) if pos else (lambda a, c: _enum_key(a) not in c)
             else:
                 g = (lambda a, c: a in c) if pos else (lambda a, c: a not in c)
-            return _strict(fns, _py(g, 2))
+            return _strict(fns, _member_of(text, pos, _py(g, 2)))
         if op == "cmp":
             cmp = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
                    "==": operator.eq, "!=": operator.ne}[n.data]
@@ -1131,6 +1147,57 @@ def _enum_key(x: Any) -> str:
         if isinstance(x, Enum):
             _ENUM_KEYS[id(x)] = k
     return k
+
+
+def _enum_keys(vals: list[Any]) -> list[Any]:
+    """`_enum_key` of each value, without a Python call per value where the answer is known: a str is its own
+    key (`str` of a str that has no `value`), an int's is its `str` (an int has no `value` either; exact
+    types only, so no bool or subclass), an enum member's is remembered by id (`_ENUM_KEYS`)."""
+    types = set(map(type, vals))
+    if types == _STR_TYPE:
+        return vals
+    if types == _INT_TYPE:
+        return list(map(str, vals))
+    got = list(map(_ENUM_KEYS.get, map(id, vals)))  # a value that is no member: None (its id is no member's)
+    if None in got:
+        for i in compress(range(len(got)), map(operator.is_, got, repeat(None))):
+            got[i] = _enum_key(vals[i])
+    return got
+
+
+def _member_of(text: bool, pos: bool, rowwise: Op) -> Op:
+    """`a in c` (`not in`: `not pos`) with a column of collections `c`: `operator.contains(c, a)` is what `in`
+    computes, called by `map` (in C); `text`: of `_enum_key(a)` (`_enum_keys`).  A column on which anything
+    raises is computed as before (`rowwise`: a row that raises makes its record unsure)."""
+    def run(b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:
+        n = len(rows)
+        try:
+            keys = cols[0].tolist()
+            v = np.fromiter(map(operator.contains, cols[1].tolist(), _enum_keys(keys) if text else keys),
+                            dtype=bool, count=n)
+        except Exception:  # noqa: BLE001
+            return rowwise(b, frame, rows, cols)
+        return Col(v if pos else ~v)
+    return run
+
+
+_DICT_TYPE = {dict}
+
+
+def _lookup(rowwise: Op) -> Op:
+    """`t[k]` (`t.get(_enum_key(k))`, None is missing) with every table a plain `dict`: `dict.get` called by
+    `map` (in C) on the keys of `_enum_keys`.  Any other column, or one on which a key raises, is computed
+    as before (`rowwise`)."""
+    def run(b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:
+        tables = cols[0].tolist()
+        if not tables or set(map(type, tables)) != _DICT_TYPE:
+            return rowwise(b, frame, rows, cols)
+        try:
+            keys = _enum_keys(cols[1].tolist())
+        except Exception:  # noqa: BLE001
+            return rowwise(b, frame, rows, cols)
+        return none_missing(obj_array(map(dict.get, tables, keys), len(tables)))
+    return run
 
 
 # each category's rank (`_rank`), by the member's id: `Category.rank` searches the enum on every call
