@@ -53,7 +53,8 @@ from ..resolve.ir import Node, RuleDef, chain_operands
 from ..resolve.types import BOOL, EnumT
 from ..result import trace as T
 from ..result.candidate import Evaluation
-from .columns import Col, Frame, M, all_, any_, const_array, nnz, none_missing, obj_array, trues, where
+from .columns import (Col, Frame, M, all_, any_, const_array, nnz, none_missing, none_missing_list, obj_array, trues,
+                      where)
 from .env import APPLICABLE, Runtime
 from .runtime import STATUS_CODE, _div, _key, _of, _rank, add_term, age_on
 
@@ -67,6 +68,10 @@ _NOT_APPLICABLE, _NOT_IN_FORCE, _EXCEPTED, _PASSED = (CODE[s] for s in (T.NOT_AP
                                                                        T.PASSED))
 
 
+_OFFENCES = operator.attrgetter("offences")
+_COMMITTED_ON = operator.attrgetter("committed_on")
+
+
 class Batch:
     """The state of one batch's evaluation: frames, values read so far, and which records leave it."""
 
@@ -76,20 +81,23 @@ class Batch:
 
     def __init__(self, verdicts: list[Any], catalogue: Any):
         self.verdicts = verdicts
-        offs: list[Any] = []
-        orec: list[int] = []
-        for i, v in enumerate(verdicts):
-            for o in v.offences:
-                offs.append(o)
-                orec.append(i)
+        # the offences in record order, each list read once, with C-level maps rather than a loop per offence
         n = len(verdicts)
-        latest = obj_array((max(o.committed_on for o in v.offences) for v in verdicts), n)
-        self.R = Frame("R", n, np.arange(n), objs=obj_array(verdicts, n), ref_date=latest)
-        self.O = Frame("O", len(offs), np.array(orec, dtype=np.int64), objs=obj_array(offs, len(offs)),
-                       ref_date=obj_array((o.committed_on for o in offs), len(offs)))
-        self.offrow = {id(o): i for i, o in enumerate(offs)}
-        self.ocount = np.fromiter((len(v.offences) for v in verdicts), dtype=np.int64, count=n)
+        lists = list(map(_OFFENCES, verdicts))
+        counts = list(map(len, lists))
+        offs = list(chain.from_iterable(lists))
+        k = len(offs)
+        self.ocount = np.array(counts, dtype=np.int64)
         self.ostart = np.cumsum(self.ocount) - self.ocount  # a record's first row in O
+        dates = list(map(_COMMITTED_ON, offs))
+        # each record's latest offence date: `max` over the same dates in the same order (a record of one
+        # offence: its date, which is what `max` of one value returns)
+        starts = self.ostart.tolist()
+        latest = dates if counts.count(1) == n else [dates[s] if c == 1 else max(dates[s:s + c])
+                                                     for s, c in zip(starts, counts)]
+        self.R = Frame("R", n, np.arange(n), objs=obj_array(verdicts, n), ref_date=obj_array(latest, n))
+        self.O = Frame("O", k, np.arange(n).repeat(self.ocount), objs=obj_array(offs, k), ref_date=obj_array(dates, k))
+        self.offrow = dict(zip(map(id, offs), range(k)))
         self.rt = Runtime(catalogue)
         self.facts: dict[tuple[str, str], _FactCol] = {}  # (frame, fact) -> its column over the frame, so far
         self.paths: dict[Any, Any] = {}     # a record field read once, over its whole frame (or lazily)
@@ -224,6 +232,24 @@ def _np(f: Callable[..., Arr], py: Callable[..., Any], *, truth: bool = False) -
             except Exception:  # noqa: BLE001
                 return _safe(b, frame, rows, py, cols)
         return Col(r)
+    return run
+
+
+def _mapped(g: Callable[..., Any]) -> Op:
+    """A member (an attribute, a getter) or method read over columns of objects: `_py(g, n,
+    missing_none=True)` with Python's `map` over the values as lists, which iterates faster than numpy's
+    loop over the arrays and needs no `frompyfunc` per call.  The same calls in the same order, on the
+    same objects (the operands are object arrays, whose `tolist` gives their very elements); a value of None
+    is missing, and if any call raises, the rows are read one by one (`_safe`), as `_py` does: a row that
+    raises makes its record unsure."""
+    def run(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
+        try:
+            vals = list(map(g, *[c.tolist() for c in cols]))
+        except Exception:  # noqa: BLE001
+            c = _safe(b, f, rows, g, cols)
+            d = none_missing(c.v)
+            return Col(c.v, d.m if c.m is None else (c.m if d.m is None else c.m | d.m))
+        return none_missing_list(vals)
     return run
 
 
@@ -603,31 +629,20 @@ class Compiler:
         rec_t, name = n.data
         m = S.MEMBERS[rec_t][name]
         if m.attr is not None:
-            g = operator.attrgetter(m.attr)
-
-            def attr(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
-                (objs,) = cols
-                try:  # a list, not the array, is what Python iterates fast
-                    vals = list(map(g, objs.tolist()))
-                    return Col(obj_array(vals, len(vals)), np.fromiter([x is None for x in vals], bool, len(vals)))
-                except Exception:  # noqa: BLE001
-                    c = _safe(b, f, rows, g, cols)
-                    d = none_missing(c.v)
-                    return Col(c.v, d.m if c.m is None else (c.m if d.m is None else c.m | d.m))
-            return attr
+            return _mapped(operator.attrgetter(m.attr))
         get = m.get
         shared = rec_t in _SHARED
         one = m.one  # the getter reads the object alone: mapped as it is, without a wrapper call per row
         if one is not None:
             if shared:
                 return lambda b, f, rows, cols: _once_per_object(one, b, f, rows, cols)
-            return _py(one, 1, missing_none=True)
+            return _mapped(one)
 
         def getter(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
             rt = b.rt
             if shared:
                 return _once_per_object(lambda x: get(x, rt), b, f, rows, cols)
-            return _py(lambda x: get(x, rt), 1, missing_none=True)(b, f, rows, cols)
+            return _mapped(lambda x: get(x, rt))(b, f, rows, cols)
         return getter
 
     def _method_op(self, n: Node) -> Op:
@@ -641,13 +656,15 @@ class Compiler:
 
         def call(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
             rt = b.rt
+            # `_mapped` needs object operands (a literal truth value is a bool array: numpy's loop then)
+            per_row = _mapped if all(c.dtype == object for c in cols) else lambda g: _py(g, nin, missing_none=True)
             if by_provision:  # the same provision and stretch of dates: the same answer (kept across batches)
-                return _py(_by_provision(name, spec.call, rt, b.lookups), nin, missing_none=True)(b, f, rows, cols)
+                return per_row(_by_provision(name, spec.call, rt, b.lookups))(b, f, rows, cols)
             if shared:
                 return _once_per_object(lambda x, *a: spec.call(x, rt, *a), b, f, rows, cols)
             if catalogue_obj and len(rows) >= _GROUP_FROM and nin <= 2:  # a sanction's answer for a kind read from the records
                 return _once_per_operands(lambda x, *a: spec.call(x, rt, *a), b, f, rows, cols)
-            return _py(lambda x, *a: spec.call(x, rt, *a), nin, missing_none=True)(b, f, rows, cols)
+            return per_row(lambda x, *a: spec.call(x, rt, *a))(b, f, rows, cols)
         return call
 
     def _member(self, n: Node, scope: str) -> Fn:
