@@ -382,6 +382,14 @@ def _edition_cuts(catalogue: Any, ref: Any) -> list[int]:
     return sorted(days)
 
 
+def _base_rows(f: Frame, rows: Arr, on_o: bool) -> Arr:
+    """The rows of the base frame (O if `on_o`, else R) that `rows` of `f` belong to.  A base frame's rows are
+    their own: O's `base` and R's `rec` are `arange(n)`, so the gather would copy `rows` (as `_fact` skips it)."""
+    if on_o:
+        return rows if f.kind == "O" else f.base[rows]
+    return rows if f.kind == "R" else f.rec[rows]
+
+
 def _strict(fns: list[Fn], op: Op) -> Fn:
     """Operands evaluated left to right, each only on the rows where all before it were present;
     a missing operand makes the row missing (the row evaluator's `Miss`)."""
@@ -554,7 +562,7 @@ class Compiler:
                     b.doubt(f, rows)
                     return Col.missing(len(rows))
             else:
-                idx = f.base[rows] if on_o else f.rec[rows]
+                idx = _base_rows(f, rows, on_o)
             fr = b.O if on_o else b.R
             got = b.paths.get(cache)
             if got is None:
@@ -589,7 +597,7 @@ class Compiler:
                     b.doubt(f, rows)
                     return Col.missing(len(rows))
                 return col.take(orow)
-            return col.take(f.base[rows] if on_o else f.rec[rows])
+            return col.take(_base_rows(f, rows, on_o))
         return fn
 
     def _path_full(self, n: Node, key: tuple[Any, ...], scope: str) -> Callable[[Batch], Col]:
