@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from legality.eval import batch as B
-from legality.eval.columns import Col, Frame, _none_mask, none_missing, none_missing_list, obj_array
+from legality.eval.columns import Col, Frame, none_mask, none_missing, none_missing_list, obj_array
 
 
 class _EqualsEverything:
@@ -51,7 +51,7 @@ def _plain_mask(vals: list[Any]) -> list[bool]:
     [_EqRaises(), 0, "", False, [], None],
 ])
 def test_none_masks_are_by_identity(vals: list[Any]) -> None:
-    m = _none_mask(vals)
+    m = none_mask(vals)
     want = _plain_mask(vals)
     if not any(want):
         assert m is None
@@ -200,3 +200,54 @@ def test_base_rows_are_the_gather_they_replace() -> None:
     q = b.O.child("x", np.array([2, 2, 1]), obj_array(["a", "b", "c"], 3))
     assert B._base_rows(q, np.array([0, 2]), True).tolist() == [2, 1]
     assert B._base_rows(q, np.array([0, 2]), False).tolist() == [1, 1]
+
+
+def _plain_once_per_object(f: Any, objs: list[Any], consts: list[Any]) -> tuple[list[Any], list[bool], list[int]]:
+    """The reference: a loop over the rows, f once per receiver (by id) in first-row order."""
+    seen: dict[int, Any] = {}
+    out, miss, bad_rows = [], [], []
+    for i, x in enumerate(objs):
+        if id(x) not in seen:
+            try:
+                seen[id(x)] = (f(x, *consts), False)
+            except Exception:  # noqa: BLE001
+                seen[id(x)] = (None, True)
+        v, raised = seen[id(x)]
+        out.append(v)
+        miss.append(v is None)
+        if raised:
+            bad_rows.append(i)
+    return out, miss, bad_rows
+
+
+class _Shared:
+    def __init__(self, k: int):
+        self.k = k
+
+
+@pytest.mark.parametrize("n", [0, 5, 31, 32, 200])
+def test_once_per_object_calls_each_receiver_once_in_first_row_order(n: int) -> None:
+    """Both ways of grouping (a dict below `_GROUP_FROM` rows, numpy's `unique` from it): the values, missing
+    rows, unsure records, and the calls — one per receiver, in the order of first rows (ids are in no order,
+    so a numbering by id would show here)."""
+    pool = [_Shared(k) for k in range(9)]
+    rng = np.random.default_rng(n)
+    objs = [pool[int(j)] for j in rng.integers(0, len(pool), n)]
+    calls: list[int] = []
+
+    def f(x: _Shared, add: int) -> Any:
+        calls.append(x.k)
+        if x.k == 3:
+            raise KeyError(x.k)
+        return None if x.k == 5 else x.k + add
+
+    want, wmiss, wbad = _plain_once_per_object(lambda x, a: (x.k == 3 and {}[0]) or (None if x.k == 5 else x.k + a),
+                                               objs, [10])
+    order = list(dict.fromkeys(x.k for x in objs))
+    b, frame = _fake(n + 3)
+    rows = np.arange(n) + 3
+    c = B._once_per_object(f, b, frame, rows, [obj_array(objs, n), obj_array([10] * n, n)])
+    assert calls == order
+    assert c.v.tolist() == want and len(c.v) == n
+    assert (c.m is None) == (not any(wmiss)) and (c.m is None or c.m.tolist() == wmiss)
+    assert np.where(b.unsure)[0].tolist() == [i + 3 for i in wbad]

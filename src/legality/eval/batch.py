@@ -53,8 +53,8 @@ from ..resolve.ir import Node, RuleDef, chain_operands
 from ..resolve.types import BOOL, EnumT
 from ..result import trace as T
 from ..result.candidate import Evaluation
-from .columns import (Col, Frame, M, all_, any_, const_array, nnz, none_missing, none_missing_list, obj_array, trues,
-                      where)
+from .columns import (Col, Frame, M, all_, any_, const_array, nnz, none_mask, none_missing, none_missing_list,
+                      obj_array, trues, where)
 from .env import APPLICABLE, Runtime
 from .runtime import STATUS_CODE, _div, _key, _of, _rank, add_term, age_on
 
@@ -264,29 +264,52 @@ _BY_PROVISION = frozenset({("Offence", "sanction_on"), ("Offence", "milder_sanct
 
 def _once_per_object(f: Callable[..., Any], b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:
     """f once per distinct receiver (the first column; the other arguments are constants), spread back.
-    A value of None is missing; a receiver on which f raises makes every record that reads it unsure."""
+    A value of None is missing; a receiver on which f raises makes every record that reads it unsure.
+
+    The receivers are told apart by id (the column holds every one of them meanwhile, so no id stands for
+    two objects) and f is called in the order of each one's first row, as a loop over the rows would.  From
+    `_GROUP_FROM` rows the grouping is numpy's (`unique` of the ids), not a dict lookup and an array store
+    per row."""
     objs = cols[0]
-    consts = [c[0] for c in cols[1:]] if len(objs) else []
-    index: dict[int, int] = {}
+    n = len(objs)
+    consts = [c[0] for c in cols[1:]] if n else []
+    lst = objs.tolist()
     vals: list[Any] = []
     bad: list[int] = []
-    inv = np.empty(len(objs), dtype=np.int64)
-    for i, x in enumerate(objs):
-        k = index.get(id(x))
-        if k is None:
-            k = index[id(x)] = len(vals)
+    if n < _GROUP_FROM:
+        index: dict[int, int] = {}
+        inv_l: list[int] = []
+        for x in lst:
+            k = index.get(id(x))
+            if k is None:
+                k = index[id(x)] = len(vals)
+                try:
+                    vals.append(f(x, *consts))
+                except Exception:  # noqa: BLE001 - the row evaluator decides these records
+                    vals.append(None)
+                    bad.append(k)
+            inv_l.append(k)
+        inv = np.array(inv_l, dtype=np.int64)
+    else:
+        _, first, inv = np.unique(np.fromiter(map(id, lst), dtype=np.intp, count=n), return_index=True,
+                                  return_inverse=True)
+        # number the receivers by their first row (the loop's numbering), so f is called in that order
+        order = np.argsort(first)
+        rank = np.empty(len(first), dtype=np.int64)
+        rank[order] = np.arange(len(first))
+        inv = rank[inv]
+        for k, i in enumerate(first[order].tolist()):
             try:
-                vals.append(f(x, *consts))
+                vals.append(f(lst[i], *consts))
             except Exception:  # noqa: BLE001 - the row evaluator decides these records
                 vals.append(None)
                 bad.append(k)
-        inv[i] = k
     u = obj_array(vals, len(vals))
-    um = np.array([x is None for x in vals], dtype=bool)
+    um = none_mask(vals)
     if bad:
         hit = np.isin(inv, np.array(bad, dtype=np.int64))
         b.doubt(frame, rows[hit])
-    return Col(u[inv], um[inv])
+    return Col(u[inv], None if um is None else um[inv])
 
 
 def _once_per_operands(f: Callable[..., Any], b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:

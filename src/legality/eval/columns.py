@@ -116,15 +116,15 @@ def none_missing(v: np.ndarray) -> Col:
     """An object array whose None values are missing (a getter's "no value")."""
     if v.dtype != object or not len(v):
         return Col(v)
-    return Col(v, _none_mask(v.tolist()))
+    return Col(v, none_mask(v.tolist()))
 
 
 def none_missing_list(vals: list[Any]) -> Col:
     """`none_missing` of the values of a list (an attribute read over a column), made an object array."""
-    return Col(obj_array(vals, len(vals)), _none_mask(vals))
+    return Col(obj_array(vals, len(vals)), none_mask(vals))
 
 
-def _none_mask(vals: list[Any]) -> np.ndarray | None:
+def none_mask(vals: list[Any]) -> np.ndarray | None:
     """Which values are None (`is None`: by identity, never `__eq__`), or None if none is.
 
     C-level passes (`map` of `operator.is_`) instead of a Python comprehension: most columns hold no None
