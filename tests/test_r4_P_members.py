@@ -251,3 +251,45 @@ def test_once_per_object_calls_each_receiver_once_in_first_row_order(n: int) -> 
     assert c.v.tolist() == want and len(c.v) == n
     assert (c.m is None) == (not any(wmiss)) and (c.m is None or c.m.tolist() == wmiss)
     assert np.where(b.unsure)[0].tolist() == [i + 3 for i in wbad]
+
+
+def _plain_dates(ds: list[Any]) -> tuple[list[Any], list[int], list[int]]:
+    index: dict[Any, int] = {}
+    inv = [index.setdefault(d, len(index)) for d in ds]
+    return list(index), [d.toordinal() for d in index], inv
+
+
+@pytest.mark.parametrize("days", [
+    [(2020, 5, 1)],
+    [(2021, 1, 3), (2020, 5, 1), (2021, 1, 3), (2019, 12, 31), (2020, 5, 1)],
+    [(2020, 1, d % 7 + 1) for d in range(40)][::-1],
+])
+@pytest.mark.parametrize("kind", ["date", "with_datetime"])
+def test_batch_dates_are_numbered_by_first_row(days: list[tuple[int, int, int]], kind: str) -> None:
+    """`Batch.dates`: the distinct dates in first-row order — the objects of their first rows (equal dates are
+    fresh objects here, so `is` tells which one was kept) — their day numbers and each row's number; a frame
+    with a `datetime` among its dates takes the dict (a datetime is never equal to a date)."""
+    ds: list[Any] = [dt.date(*d) for d in days]
+    if kind == "with_datetime":
+        ds.append(dt.datetime(2020, 5, 1, 12))
+    verdicts = [_verdict(d) for d in ds]
+    b = B.Batch(verdicts, None)
+    uniq, ords, inv = b.dates(b.O)
+    wu, wo, wi = _plain_dates(ds)
+    assert len(uniq) == len(wu) and all(x is y for x, y in zip(uniq, wu))
+    assert ords.tolist() == wo and ords.dtype == np.int64
+    assert inv.tolist() == wi and inv.dtype == np.int64
+    o = b.ordinals("O")
+    assert (o is None) == (kind == "with_datetime")
+    if o is not None:
+        assert o.tolist() == [d.toordinal() for d in ds]
+
+
+def test_verdict_ordinals_need_plain_dates() -> None:
+    vs = [SimpleNamespace(offences=[SimpleNamespace(committed_on=dt.date(2020, 1, 1))], verdict_date=d)
+          for d in (dt.date(2021, 2, 3), dt.date(2022, 1, 1))]
+    b = B.Batch(vs, None)
+    got = b.ordinals("verdict")
+    assert got is not None and got.tolist() == [dt.date(2021, 2, 3).toordinal(), dt.date(2022, 1, 1).toordinal()]
+    vs[1].verdict_date = dt.datetime(2022, 1, 1)
+    assert B.Batch(vs, None).ordinals("verdict") is None
