@@ -70,8 +70,6 @@ _NOT_APPLICABLE, _NOT_IN_FORCE, _EXCEPTED, _PASSED = (CODE[s] for s in (T.NOT_AP
 
 _OFFENCES = operator.attrgetter("offences")
 _COMMITTED_ON = operator.attrgetter("committed_on")
-_VERDICT_DATE = operator.attrgetter("verdict_date")
-_DATE_TYPE = {dt.date}
 
 
 class Batch:
@@ -124,24 +122,11 @@ class Batch:
         """The distinct reference dates of a base frame, their ordinals, and each row's index among them."""
         got = self._dates.get(frame.kind)
         if got is None:
+            index: dict[Any, int] = {}
             assert frame.ref_date is not None
-            ds = frame.ref_date.tolist()
-            if ds and set(map(type, ds)) == _DATE_TYPE:
-                # plain dates are equal exactly when their day numbers are: grouped by numpy, numbered by first
-                # row as the dict below numbers them, each distinct date the object of its first row
-                days = np.fromiter(map(dt.date.toordinal, ds), dtype=np.int64, count=len(ds))
-                _, first, inv = np.unique(days, return_index=True, return_inverse=True)
-                order = np.argsort(first)
-                rank = np.empty(len(first), dtype=np.int64)
-                rank[order] = np.arange(len(first))
-                firsts = first[order]
-                got = (list(map(ds.__getitem__, firsts.tolist())), days[firsts], rank[inv])
-            else:
-                index: dict[Any, int] = {}
-                inv = np.array([index.setdefault(d, len(index)) for d in ds], dtype=np.int64)
-                uniq = list(index)
-                got = (uniq, np.array([d.toordinal() for d in uniq], dtype=np.int64), inv)
-            self._dates[frame.kind] = got
+            inv = np.array([index.setdefault(d, len(index)) for d in frame.ref_date], dtype=np.int64)
+            uniq = list(index)
+            got = self._dates[frame.kind] = (uniq, np.array([d.toordinal() for d in uniq], dtype=np.int64), inv)
         return got
 
     def ordinals(self, which: str) -> Arr | None:
@@ -151,13 +136,13 @@ class Batch:
             got: Arr | None
             if which == "verdict":
                 assert self.R.objs is not None
-                ds = list(map(_VERDICT_DATE, self.R.objs.tolist()))
+                ds = [v.verdict_date for v in self.R.objs]
                 got = np.fromiter(map(dt.date.toordinal, ds), dtype=np.int64, count=len(ds)) \
-                    if not set(map(type, ds)) - _DATE_TYPE else None  # all plain dates (none: vacuously)
+                    if all(type(d) is dt.date for d in ds) else None
             else:
                 frame = self.O if which == "O" else self.R
                 assert frame.ref_date is not None
-                if not set(map(type, frame.ref_date.tolist())) - _DATE_TYPE:
+                if all(type(d) is dt.date for d in frame.ref_date):
                     uniq, ords, inv = self.dates(frame)
                     got = ords[inv]
                 else:
