@@ -53,7 +53,8 @@ from ..resolve.ir import Node, RuleDef, chain_operands
 from ..resolve.types import BOOL, EnumT, QtyT
 from ..result import trace as T
 from ..result.candidate import Evaluation
-from .columns import Col, Frame, M, all_, any_, const_array, nnz, none_missing, obj_array, trues, where
+from .columns import (Col, Frame, M, all_, any_, const_array, nnz, none_mask, none_missing, none_missing_list,
+                      obj_array, trues, where)
 from .env import APPLICABLE, Runtime
 from .runtime import STATUS_CODE, _div, _key, _of, _rank, add_term, age_on
 
@@ -67,6 +68,10 @@ _NOT_APPLICABLE, _NOT_IN_FORCE, _EXCEPTED, _PASSED = (CODE[s] for s in (T.NOT_AP
                                                                        T.PASSED))
 
 
+_OFFENCES = operator.attrgetter("offences")
+_COMMITTED_ON = operator.attrgetter("committed_on")
+
+
 class Batch:
     """The state of one batch's evaluation: frames, values read so far, and which records leave it."""
 
@@ -76,20 +81,23 @@ class Batch:
 
     def __init__(self, verdicts: list[Any], catalogue: Any):
         self.verdicts = verdicts
-        offs: list[Any] = []
-        orec: list[int] = []
-        for i, v in enumerate(verdicts):
-            for o in v.offences:
-                offs.append(o)
-                orec.append(i)
+        # the offences in record order, each list read once, with C-level maps rather than a loop per offence
         n = len(verdicts)
-        latest = obj_array((max(o.committed_on for o in v.offences) for v in verdicts), n)
-        self.R = Frame("R", n, np.arange(n), objs=obj_array(verdicts, n), ref_date=latest)
-        self.O = Frame("O", len(offs), np.array(orec, dtype=np.int64), objs=obj_array(offs, len(offs)),
-                       ref_date=obj_array((o.committed_on for o in offs), len(offs)))
-        self.offrow = {id(o): i for i, o in enumerate(offs)}
-        self.ocount = np.fromiter((len(v.offences) for v in verdicts), dtype=np.int64, count=n)
+        lists = list(map(_OFFENCES, verdicts))
+        counts = list(map(len, lists))
+        offs = list(chain.from_iterable(lists))
+        k = len(offs)
+        self.ocount = np.array(counts, dtype=np.int64)
         self.ostart = np.cumsum(self.ocount) - self.ocount  # a record's first row in O
+        dates = list(map(_COMMITTED_ON, offs))
+        # each record's latest offence date: `max` over the same dates in the same order (a record of one
+        # offence: its date, which is what `max` of one value returns)
+        starts = self.ostart.tolist()
+        latest = dates if counts.count(1) == n else [dates[s] if c == 1 else max(dates[s:s + c])
+                                                     for s, c in zip(starts, counts)]
+        self.R = Frame("R", n, np.arange(n), objs=obj_array(verdicts, n), ref_date=obj_array(latest, n))
+        self.O = Frame("O", k, np.arange(n).repeat(self.ocount), objs=obj_array(offs, k), ref_date=obj_array(dates, k))
+        self.offrow = dict(zip(map(id, offs), range(k)))
         self.rt = Runtime(catalogue)
         self.facts: dict[tuple[str, str], _FactCol] = {}  # (frame, fact) -> its column over the frame, so far
         self.paths: dict[Any, Any] = {}     # a record field read once, over its whole frame (or lazily)
@@ -227,6 +235,24 @@ def _np(f: Callable[..., Arr], py: Callable[..., Any], *, truth: bool = False) -
     return run
 
 
+def _mapped(g: Callable[..., Any]) -> Op:
+    """A member (an attribute, a getter) or method read over columns of objects: `_py(g, n,
+    missing_none=True)` with Python's `map` over the values as lists, which iterates faster than numpy's
+    loop over the arrays and needs no `frompyfunc` per call.  The same calls in the same order, on the
+    same objects (the operands are object arrays, whose `tolist` gives their very elements); a value of None
+    is missing, and if any call raises, the rows are read one by one (`_safe`), as `_py` does: a row that
+    raises makes its record unsure."""
+    def run(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
+        try:
+            vals = list(map(g, *[c.tolist() for c in cols]))
+        except Exception:  # noqa: BLE001
+            c = _safe(b, f, rows, g, cols)
+            d = none_missing(c.v)
+            return Col(c.v, d.m if c.m is None else (c.m if d.m is None else c.m | d.m))
+        return none_missing_list(vals)
+    return run
+
+
 # record types whose objects come from the law catalogue: one object serves many offences of a batch,
 # and what a rule reads of it depends on it alone
 _SHARED = frozenset({"Sanction", "AdditionalOption"})
@@ -238,29 +264,52 @@ _BY_PROVISION = frozenset({("Offence", "sanction_on"), ("Offence", "milder_sanct
 
 def _once_per_object(f: Callable[..., Any], b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:
     """f once per distinct receiver (the first column; the other arguments are constants), spread back.
-    A value of None is missing; a receiver on which f raises makes every record that reads it unsure."""
+    A value of None is missing; a receiver on which f raises makes every record that reads it unsure.
+
+    The receivers are told apart by id (the column holds every one of them meanwhile, so no id stands for
+    two objects) and f is called in the order of each one's first row, as a loop over the rows would.  From
+    `_GROUP_FROM` rows the grouping is numpy's (`unique` of the ids), not a dict lookup and an array store
+    per row."""
     objs = cols[0]
-    consts = [c[0] for c in cols[1:]] if len(objs) else []
-    index: dict[int, int] = {}
+    n = len(objs)
+    consts = [c[0] for c in cols[1:]] if n else []
+    lst = objs.tolist()
     vals: list[Any] = []
     bad: list[int] = []
-    inv = np.empty(len(objs), dtype=np.int64)
-    for i, x in enumerate(objs):
-        k = index.get(id(x))
-        if k is None:
-            k = index[id(x)] = len(vals)
+    if n < _GROUP_FROM:
+        index: dict[int, int] = {}
+        inv_l: list[int] = []
+        for x in lst:
+            k = index.get(id(x))
+            if k is None:
+                k = index[id(x)] = len(vals)
+                try:
+                    vals.append(f(x, *consts))
+                except Exception:  # noqa: BLE001 - the row evaluator decides these records
+                    vals.append(None)
+                    bad.append(k)
+            inv_l.append(k)
+        inv = np.array(inv_l, dtype=np.int64)
+    else:
+        _, first, inv = np.unique(np.fromiter(map(id, lst), dtype=np.intp, count=n), return_index=True,
+                                  return_inverse=True)
+        # number the receivers by their first row (the loop's numbering), so f is called in that order
+        order = np.argsort(first)
+        rank = np.empty(len(first), dtype=np.int64)
+        rank[order] = np.arange(len(first))
+        inv = rank[inv]
+        for k, i in enumerate(first[order].tolist()):
             try:
-                vals.append(f(x, *consts))
+                vals.append(f(lst[i], *consts))
             except Exception:  # noqa: BLE001 - the row evaluator decides these records
                 vals.append(None)
                 bad.append(k)
-        inv[i] = k
     u = obj_array(vals, len(vals))
-    um = np.array([x is None for x in vals], dtype=bool)
+    um = none_mask(vals)
     if bad:
         hit = np.isin(inv, np.array(bad, dtype=np.int64))
         b.doubt(frame, rows[hit])
-    return Col(u[inv], um[inv])
+    return Col(u[inv], None if um is None else um[inv])
 
 
 def _once_per_operands(f: Callable[..., Any], b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:
@@ -354,6 +403,14 @@ def _edition_cuts(catalogue: Any, ref: Any) -> list[int]:
             days.add(s.valid_to.toordinal())
             days.add(s.valid_to.toordinal() + 1)
     return sorted(days)
+
+
+def _base_rows(f: Frame, rows: Arr, on_o: bool) -> Arr:
+    """The rows of the base frame (O if `on_o`, else R) that `rows` of `f` belong to.  A base frame's rows are
+    their own: O's `base` and R's `rec` are `arange(n)`, so the gather would copy `rows` (as `_fact` skips it)."""
+    if on_o:
+        return rows if f.kind == "O" else f.base[rows]
+    return rows if f.kind == "R" else f.rec[rows]
 
 
 def _strict(fns: list[Fn], op: Op) -> Fn:
@@ -529,7 +586,7 @@ class Compiler:
                     b.doubt(f, rows)
                     return Col.missing(len(rows))
             else:
-                idx = f.base[rows] if on_o else f.rec[rows]
+                idx = _base_rows(f, rows, on_o)
             fr = b.O if on_o else b.R
             got = b.paths.get(cache)
             if got is None:
@@ -564,7 +621,7 @@ class Compiler:
                     b.doubt(f, rows)
                     return Col.missing(len(rows))
                 return col.take(orow)
-            return col.take(f.base[rows] if on_o else f.rec[rows])
+            return col.take(_base_rows(f, rows, on_o))
         return fn
 
     def _path_full(self, n: Node, key: tuple[Any, ...], scope: str) -> Callable[[Batch], Col]:
@@ -604,31 +661,20 @@ class Compiler:
         rec_t, name = n.data
         m = S.MEMBERS[rec_t][name]
         if m.attr is not None:
-            g = operator.attrgetter(m.attr)
-
-            def attr(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
-                (objs,) = cols
-                try:  # a list, not the array, is what Python iterates fast
-                    vals = list(map(g, objs.tolist()))
-                    return Col(obj_array(vals, len(vals)), np.fromiter([x is None for x in vals], bool, len(vals)))
-                except Exception:  # noqa: BLE001
-                    c = _safe(b, f, rows, g, cols)
-                    d = none_missing(c.v)
-                    return Col(c.v, d.m if c.m is None else (c.m if d.m is None else c.m | d.m))
-            return attr
+            return _mapped(operator.attrgetter(m.attr))
         get = m.get
         shared = rec_t in _SHARED
         one = m.one  # the getter reads the object alone: mapped as it is, without a wrapper call per row
         if one is not None:
             if shared:
                 return lambda b, f, rows, cols: _once_per_object(one, b, f, rows, cols)
-            return _py(one, 1, missing_none=True)
+            return _mapped(one)
 
         def getter(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
             rt = b.rt
             if shared:
                 return _once_per_object(lambda x: get(x, rt), b, f, rows, cols)
-            return _py(lambda x: get(x, rt), 1, missing_none=True)(b, f, rows, cols)
+            return _mapped(lambda x: get(x, rt))(b, f, rows, cols)
         return getter
 
     def _method_op(self, n: Node) -> Op:
@@ -642,13 +688,15 @@ class Compiler:
 
         def call(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
             rt = b.rt
+            # `_mapped` needs object operands (a literal truth value is a bool array: numpy's loop then)
+            per_row = _mapped if all(c.dtype == object for c in cols) else lambda g: _py(g, nin, missing_none=True)
             if by_provision:  # the same provision and stretch of dates: the same answer (kept across batches)
-                return _py(_by_provision(name, spec.call, rt, b.lookups), nin, missing_none=True)(b, f, rows, cols)
+                return per_row(_by_provision(name, spec.call, rt, b.lookups))(b, f, rows, cols)
             if shared:
                 return _once_per_object(lambda x, *a: spec.call(x, rt, *a), b, f, rows, cols)
             if catalogue_obj and len(rows) >= _GROUP_FROM and nin <= 2:  # a sanction's answer for a kind read from the records
                 return _once_per_operands(lambda x, *a: spec.call(x, rt, *a), b, f, rows, cols)
-            return _py(lambda x, *a: spec.call(x, rt, *a), nin, missing_none=True)(b, f, rows, cols)
+            return per_row(lambda x, *a: spec.call(x, rt, *a))(b, f, rows, cols)
         return call
 
     def _member(self, n: Node, scope: str) -> Fn:

@@ -21,6 +21,8 @@ A column is the values at a list of rows (`v`) and which of them are missing (`m
 
 from __future__ import annotations
 
+from itertools import repeat
+from operator import is_
 from typing import Any, Iterable
 
 import numpy as np
@@ -114,7 +116,22 @@ def none_missing(v: np.ndarray) -> Col:
     """An object array whose None values are missing (a getter's "no value")."""
     if v.dtype != object or not len(v):
         return Col(v)
-    return Col(v, np.fromiter([x is None for x in v.tolist()], bool, len(v)))
+    return Col(v, none_mask(v.tolist()))
+
+
+def none_missing_list(vals: list[Any]) -> Col:
+    """`none_missing` of the values of a list (an attribute read over a column), made an object array."""
+    return Col(obj_array(vals, len(vals)), none_mask(vals))
+
+
+def none_mask(vals: list[Any]) -> np.ndarray | None:
+    """Which values are None (`is None`: by identity, never `__eq__`), or None if none is.
+
+    C-level passes (`map` of `operator.is_`) instead of a Python comprehension: most columns hold no None
+    (a required field), and for those one `any` over the map decides it without building the mask."""
+    if not any(map(is_, vals, repeat(None))):
+        return None
+    return np.fromiter(map(is_, vals, repeat(None)), bool, len(vals))
 
 
 class Frame:
