@@ -93,7 +93,7 @@ class Batch:
         self.rt = Runtime(catalogue)
         self.facts: dict[tuple[str, str], _FactCol] = {}  # (frame, fact) -> its column over the frame, so far
         self.paths: dict[Any, Any] = {}     # a record field read once, over its whole frame (or lazily)
-        self.params: dict[tuple[str, str], Col] = {}
+        self.params: dict[tuple[str, ...], Any] = {}  # law parameters by stretch (`_param_column`)
         self.memo: dict[tuple[str, Any], Any] = {}  # (law parameter, date) -> value: the plan's, across batches
         self._dates: dict[str, tuple[list[Any], Arr, Arr]] = {}
         self._ords: dict[str, Any] = {}
@@ -763,12 +763,16 @@ class Compiler:
         name = str(n.data)
 
         def fn(b: Batch, f: Frame, rows: Arr) -> Col:
+            """The parameter at `rows`: its value on each row's stretch of dates (`_param_column`), gathered
+            for the rows read only (a rule reads a parameter on the few rows its `when` left)."""
             bf = f.basef
             key = (bf.kind, name)
-            col = b.params.get(key)
-            if col is None:
-                col = b.params[key] = _param_column(b, bf, name)
-            return col.take(f.base[rows])
+            got = b.params.get(key)
+            if got is None:
+                got = b.params[key] = _param_column(b, bf, name)
+            per, pm, at = got
+            s = at[rows if f.kind != "Q" else f.base[rows]]  # a base frame's rows are its base rows
+            return Col(per[s]) if pm is None else Col(per[s], pm[s])
         return fn
 
     def _fired(self, n: Node, scope: str) -> Fn:
@@ -1108,44 +1112,53 @@ def _fast_rank(x: Any) -> Any:
 _BOOL_OPS = frozenset({"and", "or", "present", "missing", "fired", "if", "fact"})
 
 
-def _param_column(b: Batch, frame: Frame, name: str) -> Col:
-    """A law parameter on every row's reference date, looked up once per stretch of dates it cannot change in.
+def _param_column(b: Batch, frame: Frame, name: str) -> tuple[Arr, Arr | None, Arr]:
+    """A law parameter on every row's reference date, looked up once per stretch of dates it cannot change in:
+    (the value per stretch, which of them are missing or None if none is, each base row's stretch).
 
     Why exact: whether an edition is in force, and whether its text was read, on a date `on` are
     comparisons of `on` with the edition's dates (`law.dated`), so the value can change only at an
-    edition's first day, or the day after its last one; between two such days one lookup serves."""
+    edition's first day, or the day after its last one; between two such days one lookup serves.
+    The stretches of a frame's rows depend on the cuts alone (`_stretches`), so parameters with the same
+    editions' days share them; a value is kept across batches by the stretch's number among its cuts."""
     uniq, ords, inv = b.dates(frame)
     cuts = b.cuts.get(name)
-    if cuts is None:
+    if cuts is None and name not in b.cuts:
         cuts = b.cuts[name] = _param_cuts(b.rt.catalogue, name)
     memo = b.memo
+    vals: list[Any] = []
     if cuts is None:  # a catalogue that does not list its editions: one lookup per date
-        vals = []
         for d in uniq:
             k = (name, d)
             x = memo.get(k, memo)
             if x is memo:
                 x = memo[k] = b.rt.param(name, d)
             vals.append(x)
-    else:  # one lookup per stretch between two cuts (kept across batches), spread to the rows in it
-        iv = np.searchsorted(cuts, ords, side="right")  # each distinct date's stretch
-        ns = len(cuts) + 1
-        first = np.full(ns, -1, dtype=np.int64)  # a date of each stretch present (any one serves)
-        first[iv[::-1]] = np.arange(len(iv) - 1, -1, -1)
-        per = np.empty(ns, dtype=object)
-        pm = np.zeros(ns, dtype=bool)
-        for i in where(first >= 0).tolist():
+        at = inv
+    else:  # one lookup per stretch between two cuts present (kept across batches), spread to the rows in it
+        present, first, at = _stretches(b, frame, cuts)
+        for i, j in zip(present, first):
             k2 = (name, i)
             x = memo.get(k2, memo)
             if x is memo:
-                x = memo[k2] = b.rt.param(name, uniq[first[i]])
-            per[i] = x
-            pm[i] = x is M
-        at = iv[inv]
-        return Col(per[at], pm[at])
-    u = obj_array(vals, len(vals))
-    um = np.array([x is M for x in vals], dtype=bool)
-    return Col(u[inv], um[inv])
+                x = memo[k2] = b.rt.param(name, uniq[j])
+            vals.append(x)
+    pm = np.fromiter([x is M for x in vals], dtype=bool, count=len(vals))
+    return obj_array(vals, len(vals)), (pm if any_(pm) else None), at
+
+
+def _stretches(b: Batch, frame: Frame, cuts: Arr) -> tuple[list[int], list[int], Arr]:
+    """The stretches between `cuts` that a base frame's reference dates fall in (their numbers, sorted), a
+    distinct date in each (the first: any one serves), and each row's position among them; once per batch
+    per frame and distinct cuts (many parameters change on the same days, most never)."""
+    key = ("stretches", frame.kind, cuts.tobytes())
+    got = b.params.get(key)
+    if got is None:
+        uniq, ords, inv = b.dates(frame)
+        iv = np.searchsorted(cuts, ords, side="right")  # each distinct date's stretch
+        present, first, pos = np.unique(iv, return_index=True, return_inverse=True)
+        got = b.params[key] = (present.tolist(), first.tolist(), pos[inv])
+    return got  # type: ignore[no-any-return]
 
 
 def _param_cuts(catalogue: Any, name: str) -> Arr | None:
