@@ -358,27 +358,42 @@ def _edition_cuts(catalogue: Any, ref: Any) -> list[int]:
 
 def _strict(fns: list[Fn], op: Op) -> Fn:
     """Operands evaluated left to right, each only on the rows where all before it were present;
-    a missing operand makes the row missing (the row evaluator's `Miss`)."""
+    a missing operand makes the row missing (the row evaluator's `Miss`).
+
+    A constant operand (`_Const`) is made at the end, on the rows left: it is never missing and reads
+    nothing, so making it earlier would only gather it again at every operand that misses a row."""
+    deferred = [isinstance(fn, _Const) for fn in fns]
+    if not any(deferred):
+        deferred = []
+
     def run(b: Batch, f: Frame, rows: Arr) -> Col:
         n = len(rows)
         pos: Arr | None = None
         sub = rows
         vals: list[Arr] = []
-        for fn in fns:
-            c = fn(b, f, sub)
-            if c.m is not None:
-                idx = where(~c.m)
-                pos = idx if pos is None else pos[idx]
-                sub = sub[idx]
-                vals = [v[idx] for v in vals]
-                vals.append(c.v[idx])
+        for i, fn in enumerate(fns):
+            if deferred and deferred[i]:
+                vals.append(_LATER)
             else:
-                vals.append(c.v)
+                c = fn(b, f, sub)
+                if c.m is not None:
+                    idx = where(~c.m)
+                    pos = idx if pos is None else pos[idx]
+                    sub = sub[idx]
+                    vals = [v if v is _LATER else v[idx] for v in vals]
+                    vals.append(c.v[idx])
+                else:
+                    vals.append(c.v)
             if not len(sub):
                 return Col.missing(n)
+        if deferred:
+            vals = [fn(b, f, sub).v if v is _LATER else v for fn, v in zip(fns, vals)]
         res = op(b, f, sub, vals)
         return res if pos is None else Col.scatter(n, pos, res)
     return run
+
+
+_LATER = np.empty(0, dtype=object)  # `_strict`: the place of a constant operand until the end
 
 
 def _as_bool(c: Col, b: Batch, f: Frame, rows: Arr) -> Col:
@@ -717,8 +732,9 @@ class Compiler:
         if st is None:
             st = b.facts[key] = _FactCol(frame.n, self.fact_exprs[name].type == BOOL)
         if st.left:
-            need = rows[~st.done[rows]]
-            if len(need):
+            done = st.done[rows]
+            if not all_(done):  # most reads are of rows computed already: then nothing is selected
+                need = rows[~done]
                 mark = np.zeros(frame.n, dtype=bool)
                 mark[need] = True
                 need = where(mark)
@@ -1177,23 +1193,64 @@ def _param_cuts(catalogue: Any, name: str) -> Arr | None:
     return np.array(sorted(days), dtype=np.int64)
 
 
+class _Const:
+    """A constant's column: `v` on every row (truth values as a bool array).
+
+    An object constant's column is a read-only view of one array per constant object, grown to the
+    longest column asked for (`_CONST_ARRAYS`): a new object array is filled slot by slot, a view costs
+    nothing.  Exact: the view holds the very object at every row, as a filled array does, and nothing
+    writes into an operand's array (a write into the view would raise, not pass unseen).  `_strict`
+    makes a constant operand's column only on the rows left at its end (`deferred`)."""
+
+    __slots__ = ("v",)
+
+    def __init__(self, v: Any):
+        self.v = v
+
+    def __call__(self, b: Batch, f: Frame, rows: Arr) -> Col:
+        v, n = self.v, len(rows)
+        if v is True or v is False:
+            return Col(trues(n) if v else np.zeros(n, dtype=bool))
+        if n > _CONST_KEEP:
+            return Col(const_array(v, n))
+        got = _CONST_ARRAYS.get(id(v))
+        if got is None or len(got[1]) < n:
+            arr = const_array(v, n)
+            arr.flags.writeable = False
+            got = _CONST_ARRAYS[id(v)] = (v, arr)  # the entry holds `v`: its id stands for no other object
+        return Col(got[1][:n])
+
+
+# one read-only array per constant object, keyed by id (each entry holds its object alive), at most
+# _CONST_KEEP long: a rule set has a few hundred constants, so this stays well below a megabyte
+_CONST_ARRAYS: dict[int, tuple[Any, Arr]] = {}
+_CONST_KEEP = 1 << 14
+
+
 def _const_fn(v: Any) -> Fn:
-    if v is True or v is False:
-        return lambda b, f, rows: Col(trues(len(rows)) if v else np.zeros(len(rows), dtype=bool))
-    return lambda b, f, rows: Col(const_array(v, len(rows)))
+    return _Const(v)
 
 
 def _reduce(kind: str, body: Col, owner: Arr, lens: Arr, k: int) -> Col:
-    """Each quantifier's value from its body's values, in element order (codegen `_quant`)."""
+    """Each quantifier's value from its body's values, in element order (codegen `_quant`).
+
+    `any`/`all` mark the rows (`owner`) of the elements that hit by assignment: a row is found if any
+    of its elements hits, whichever of them is marked last."""
     bm = body.m if body.m is not None else np.zeros(len(owner), dtype=bool)
     miss = np.bincount(owner[bm], minlength=k) > 0 if any_(bm) else np.zeros(k, dtype=bool)
     if kind in ("any", "all"):
         hit = kind == "any"
         v = body.v
-        is_hit = ~bm & ((v == hit) if v.dtype == bool else np.fromiter((x is hit for x in v), bool, len(v)))
-        found = np.bincount(owner[is_hit], minlength=k) > 0 if any_(is_hit) else np.zeros(k, dtype=bool)
+        if v.dtype == bool:
+            is_hit = v if hit else ~v
+        else:
+            is_hit = np.fromiter((x is hit for x in v), bool, len(v))
+        if body.m is not None:
+            is_hit = is_hit & ~bm
+        found = np.zeros(k, dtype=bool)
+        found[owner[is_hit]] = True
         out = found if hit else ~found
-        return Col(out, miss & ~found)
+        return Col(out) if body.m is None else Col(out, miss & ~found)
     if kind == "count":
         v = body.v
         truth = v if v.dtype == bool else np.fromiter((bool(x) for x in v), bool, len(v))
