@@ -422,6 +422,7 @@ def _as_bool(c: Col, b: Batch, f: Frame, rows: Arr) -> Col:
 
 
 _TRUE_ID, _FALSE_ID = id(True), id(False)
+_BOOL_DTYPE = np.dtype(bool)  # numpy's one bool dtype; another that equals it is checked by `_as_bool`
 _BOOL_TYPE = {bool}
 
 
@@ -459,7 +460,8 @@ class Compiler:
             inner = fn
 
             def to_bool(b: Batch, f: Frame, rows: Arr) -> Col:
-                return _as_bool(inner(b, f, rows), b, f, rows)
+                c = inner(b, f, rows)  # most often a bool array already: `_as_bool` would return it as it is
+                return c if c.v.dtype is _BOOL_DTYPE else _as_bool(c, b, f, rows)
             return to_bool
         return fn
 
@@ -902,7 +904,8 @@ class Compiler:
             missing: Arr | None = None
             active: Arr | None = None
             sub = rows
-            for fn in fns:
+            last = len(fns) - 1
+            for i, fn in enumerate(fns):
                 if not len(sub):
                     break
                 c = fn(b, f, sub)
@@ -921,9 +924,10 @@ class Compiler:
                     if stopped is None:
                         stopped = np.zeros(k, dtype=bool)
                     stopped[active[hit]] = True
-                    keep = ~hit
-                    active = active[keep]
-                    sub = sub[keep]
+                    if i < last:  # the rows still open, for the next operand
+                        keep = ~hit
+                        active = active[keep]
+                        sub = sub[keep]
             if stopped is None:
                 return Col(np.zeros(k, dtype=bool) if stop else trues(k), missing)
             return Col(stopped if stop else ~stopped, None if missing is None else missing & ~stopped)
@@ -940,8 +944,13 @@ class Compiler:
             k = len(rows)
             out = np.zeros(k, dtype=bool) if is_bool else np.empty(k, dtype=object)
             m = trues(k)
-            ok = trues(k) if cond.m is None else ~cond.m
-            for sel, g in ((ok & cond.v.astype(bool)), fa), ((ok & ~cond.v.astype(bool)), fb):
+            cv = cond.v if cond.v.dtype == bool else cond.v.astype(bool)
+            if cond.m is None:
+                yes, no = cv, ~cv
+            else:
+                ok = ~cond.m
+                yes, no = ok & cv, ok & ~cv
+            for sel, g in (yes, fa), (no, fb):
                 idx = where(sel)
                 if len(idx):
                     c = g(b, f, rows[idx])
