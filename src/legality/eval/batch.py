@@ -93,7 +93,7 @@ class Batch:
         self.rt = Runtime(catalogue)
         self.facts: dict[tuple[str, str], _FactCol] = {}  # (frame, fact) -> its column over the frame, so far
         self.paths: dict[Any, Any] = {}     # a record field read once, over its whole frame (or lazily)
-        self.params: dict[tuple[str, ...], Any] = {}  # law parameters by stretch (`_param_column`)
+        self.params: dict[tuple[Any, ...], Any] = {}  # law parameters by stretch (`_param_column`)
         self.memo: dict[tuple[str, Any], Any] = {}  # (law parameter, date) -> value: the plan's, across batches
         self._dates: dict[str, tuple[list[Any], Arr, Arr]] = {}
         self._ords: dict[str, Any] = {}
@@ -1183,7 +1183,7 @@ def _stretches(b: Batch, frame: Frame, cuts: Arr) -> tuple[list[int], list[int],
         iv = np.searchsorted(cuts, ords, side="right")  # each distinct date's stretch
         present, first, pos = np.unique(iv, return_index=True, return_inverse=True)
         got = b.params[key] = (present.tolist(), first.tolist(), pos[inv])
-    return got  # type: ignore[no-any-return]
+    return got
 
 
 def _param_cuts(catalogue: Any, name: str) -> Arr | None:
