@@ -127,7 +127,8 @@ def test_constants_are_read_only_views_of_the_very_object():
     assert len(fn(None, None, np.arange(0)).v) == 0
     big = fn(None, None, np.arange(B._CONST_KEEP + 1))  # beyond the kept length: a fresh array, not kept
     assert len(big.v) == B._CONST_KEEP + 1 and all(x is v for x in big.v[:3].tolist())
-    assert len(B._CONST_ARRAYS[id(v)][1]) <= B._CONST_KEEP
+    assert len(fn.arr) == 9  # the longest kept, no more
+    assert fn(None, None, np.arange(9)).v.base is fn.arr  # a view of the kept array: nothing filled again
     # truth values stay fresh, writable bool arrays
     for t in (True, False):
         c = B._const_fn(t)(None, None, np.arange(4))

@@ -1205,35 +1205,35 @@ def _param_cuts(catalogue: Any, name: str) -> Arr | None:
 class _Const:
     """A constant's column: `v` on every row (truth values as a bool array).
 
-    An object constant's column is a read-only view of one array per constant object, grown to the
-    longest column asked for (`_CONST_ARRAYS`): a new object array is filled slot by slot, a view costs
-    nothing.  Exact: the view holds the very object at every row, as a filled array does, and nothing
-    writes into an operand's array (a write into the view would raise, not pass unseen).  `_strict`
-    makes a constant operand's column only on the rows left at its end (`deferred`)."""
+    An object constant's column is a read-only view of one array of it, kept by this function and grown to
+    the longest column asked for (at most `_CONST_KEEP` rows): a new object array is filled slot by slot,
+    a view costs nothing.  Exact: the view holds the very object at every row, as a filled array does, and
+    nothing writes into an operand's array (a write into the view would raise, not pass unseen).  The
+    array lives as long as the compiled plan that holds this function.  `_strict` makes a constant
+    operand's column only on the rows left at its end."""
 
-    __slots__ = ("v",)
+    __slots__ = ("v", "arr")
 
     def __init__(self, v: Any):
         self.v = v
+        self.arr = _NO_ROWS
 
     def __call__(self, b: Batch, f: Frame, rows: Arr) -> Col:
         v, n = self.v, len(rows)
         if v is True or v is False:
             return Col(trues(n) if v else np.zeros(n, dtype=bool))
-        if n > _CONST_KEEP:
-            return Col(const_array(v, n))
-        got = _CONST_ARRAYS.get(id(v))
-        if got is None or len(got[1]) < n:
+        if n > len(self.arr):
+            if n > _CONST_KEEP:
+                return Col(const_array(v, n))
             arr = const_array(v, n)
             arr.flags.writeable = False
-            got = _CONST_ARRAYS[id(v)] = (v, arr)  # the entry holds `v`: its id stands for no other object
-        return Col(got[1][:n])
+            self.arr = arr
+        return Col(self.arr[:n])
 
 
-# one read-only array per constant object, keyed by id (each entry holds its object alive), at most
-# _CONST_KEEP long: a rule set has a few hundred constants, so this stays well below a megabyte
-_CONST_ARRAYS: dict[int, tuple[Any, Arr]] = {}
-_CONST_KEEP = 1 << 14
+_NO_ROWS = np.empty(0, dtype=object)
+_NO_ROWS.flags.writeable = False
+_CONST_KEEP = 1 << 14  # rows: a chunk's frames are shorter; a longer column is made afresh, not kept
 
 
 def _const_fn(v: Any) -> Fn:
