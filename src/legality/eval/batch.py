@@ -101,7 +101,7 @@ class Batch:
         self.rt = Runtime(catalogue)
         self.facts: dict[tuple[str, str], _FactCol] = {}  # (frame, fact) -> its column over the frame, so far
         self.paths: dict[Any, Any] = {}     # a record field read once, over its whole frame (or lazily)
-        self.params: dict[tuple[str, str], Col] = {}
+        self.params: dict[tuple[Any, ...], Any] = {}  # law parameters by stretch (`_param_column`)
         self.memo: dict[tuple[str, Any], Any] = {}  # (law parameter, date) -> value: the plan's, across batches
         self._dates: dict[str, tuple[list[Any], Arr, Arr]] = {}
         self._ords: dict[str, Any] = {}
@@ -415,27 +415,42 @@ def _base_rows(f: Frame, rows: Arr, on_o: bool) -> Arr:
 
 def _strict(fns: list[Fn], op: Op) -> Fn:
     """Operands evaluated left to right, each only on the rows where all before it were present;
-    a missing operand makes the row missing (the row evaluator's `Miss`)."""
+    a missing operand makes the row missing (the row evaluator's `Miss`).
+
+    A constant operand (`_Const`) is made at the end, on the rows left: it is never missing and reads
+    nothing, so making it earlier would only gather it again at every operand that misses a row."""
+    deferred = [isinstance(fn, _Const) for fn in fns]
+    if not any(deferred):
+        deferred = []
+
     def run(b: Batch, f: Frame, rows: Arr) -> Col:
         n = len(rows)
         pos: Arr | None = None
         sub = rows
         vals: list[Arr] = []
-        for fn in fns:
-            c = fn(b, f, sub)
-            if c.m is not None:
-                idx = where(~c.m)
-                pos = idx if pos is None else pos[idx]
-                sub = sub[idx]
-                vals = [v[idx] for v in vals]
-                vals.append(c.v[idx])
+        for i, fn in enumerate(fns):
+            if deferred and deferred[i]:
+                vals.append(_LATER)
             else:
-                vals.append(c.v)
+                c = fn(b, f, sub)
+                if c.m is not None:
+                    idx = where(~c.m)
+                    pos = idx if pos is None else pos[idx]
+                    sub = sub[idx]
+                    vals = [v if v is _LATER else v[idx] for v in vals]
+                    vals.append(c.v[idx])
+                else:
+                    vals.append(c.v)
             if not len(sub):
                 return Col.missing(n)
+        if deferred:
+            vals = [fn(b, f, sub).v if v is _LATER else v for fn, v in zip(fns, vals)]
         res = op(b, f, sub, vals)
         return res if pos is None else Col.scatter(n, pos, res)
     return run
+
+
+_LATER = np.empty(0, dtype=object)  # `_strict`: the place of a constant operand until the end
 
 
 def _as_bool(c: Col, b: Batch, f: Frame, rows: Arr) -> Col:
@@ -464,6 +479,7 @@ def _as_bool(c: Col, b: Batch, f: Frame, rows: Arr) -> Col:
 
 
 _TRUE_ID, _FALSE_ID = id(True), id(False)
+_BOOL_DTYPE = np.dtype(bool)  # numpy's one bool dtype; another that equals it is checked by `_as_bool`
 _BOOL_TYPE = {bool}
 _STR_TYPE, _INT_TYPE = {str}, {int}
 
@@ -502,7 +518,8 @@ class Compiler:
             inner = fn
 
             def to_bool(b: Batch, f: Frame, rows: Arr) -> Col:
-                return _as_bool(inner(b, f, rows), b, f, rows)
+                c = inner(b, f, rows)  # most often a bool array already: `_as_bool` would return it as it is
+                return c if c.v.dtype is _BOOL_DTYPE else _as_bool(c, b, f, rows)
             return to_bool
         return fn
 
@@ -766,8 +783,9 @@ class Compiler:
         if st is None:
             st = b.facts[key] = _FactCol(frame.n, self.fact_exprs[name].type == BOOL)
         if st.left:
-            need = rows[~st.done[rows]]
-            if len(need):
+            done = st.done[rows]
+            if not all_(done):  # most reads are of rows computed already: then nothing is selected
+                need = rows[~done]
                 mark = np.zeros(frame.n, dtype=bool)
                 mark[need] = True
                 need = where(mark)
@@ -812,12 +830,16 @@ class Compiler:
         name = str(n.data)
 
         def fn(b: Batch, f: Frame, rows: Arr) -> Col:
+            """The parameter at `rows`: its value on each row's stretch of dates (`_param_column`), gathered
+            for the rows read only (a rule reads a parameter on the few rows its `when` left)."""
             bf = f.basef
             key = (bf.kind, name)
-            col = b.params.get(key)
-            if col is None:
-                col = b.params[key] = _param_column(b, bf, name)
-            return col.take(f.base[rows])
+            got = b.params.get(key)
+            if got is None:
+                got = b.params[key] = _param_column(b, bf, name)
+            per, pm, at = got
+            s = at[rows if f.kind != "Q" else f.base[rows]]  # a base frame's rows are its base rows
+            return Col(per[s]) if pm is None else Col(per[s], pm[s])
         return fn
 
     def _fired(self, n: Node, scope: str) -> Fn:
@@ -931,7 +953,8 @@ class Compiler:
             missing: Arr | None = None
             active: Arr | None = None
             sub = rows
-            for fn in fns:
+            last = len(fns) - 1
+            for i, fn in enumerate(fns):
                 if not len(sub):
                     break
                 c = fn(b, f, sub)
@@ -950,9 +973,10 @@ class Compiler:
                     if stopped is None:
                         stopped = np.zeros(k, dtype=bool)
                     stopped[active[hit]] = True
-                    keep = ~hit
-                    active = active[keep]
-                    sub = sub[keep]
+                    if i < last:  # the rows still open, for the next operand
+                        keep = ~hit
+                        active = active[keep]
+                        sub = sub[keep]
             if stopped is None:
                 return Col(np.zeros(k, dtype=bool) if stop else trues(k), missing)
             return Col(stopped if stop else ~stopped, None if missing is None else missing & ~stopped)
@@ -969,8 +993,13 @@ class Compiler:
             k = len(rows)
             out = np.zeros(k, dtype=bool) if is_bool else np.empty(k, dtype=object)
             m = trues(k)
-            ok = trues(k) if cond.m is None else ~cond.m
-            for sel, g in ((ok & cond.v.astype(bool)), fa), ((ok & ~cond.v.astype(bool)), fb):
+            cv = cond.v if cond.v.dtype == bool else cond.v.astype(bool)
+            if cond.m is None:
+                yes, no = cv, ~cv
+            else:
+                ok = ~cond.m
+                yes, no = ok & cv, ok & ~cv
+            for sel, g in (yes, fa), (no, fb):
                 idx = where(sel)
                 if len(idx):
                     c = g(b, f, rows[idx])
@@ -1262,44 +1291,53 @@ def _fast_rank(x: Any) -> Any:
 _BOOL_OPS = frozenset({"and", "or", "present", "missing", "fired", "if", "fact"})
 
 
-def _param_column(b: Batch, frame: Frame, name: str) -> Col:
-    """A law parameter on every row's reference date, looked up once per stretch of dates it cannot change in.
+def _param_column(b: Batch, frame: Frame, name: str) -> tuple[Arr, Arr | None, Arr]:
+    """A law parameter on every row's reference date, looked up once per stretch of dates it cannot change in:
+    (the value per stretch, which of them are missing or None if none is, each base row's stretch).
 
     Why exact: whether an edition is in force, and whether its text was read, on a date `on` are
     comparisons of `on` with the edition's dates (`law.dated`), so the value can change only at an
-    edition's first day, or the day after its last one; between two such days one lookup serves."""
+    edition's first day, or the day after its last one; between two such days one lookup serves.
+    The stretches of a frame's rows depend on the cuts alone (`_stretches`), so parameters with the same
+    editions' days share them; a value is kept across batches by the stretch's number among its cuts."""
     uniq, ords, inv = b.dates(frame)
     cuts = b.cuts.get(name)
-    if cuts is None:
+    if cuts is None and name not in b.cuts:
         cuts = b.cuts[name] = _param_cuts(b.rt.catalogue, name)
     memo = b.memo
+    vals: list[Any] = []
     if cuts is None:  # a catalogue that does not list its editions: one lookup per date
-        vals = []
         for d in uniq:
             k = (name, d)
             x = memo.get(k, memo)
             if x is memo:
                 x = memo[k] = b.rt.param(name, d)
             vals.append(x)
-    else:  # one lookup per stretch between two cuts (kept across batches), spread to the rows in it
-        iv = np.searchsorted(cuts, ords, side="right")  # each distinct date's stretch
-        ns = len(cuts) + 1
-        first = np.full(ns, -1, dtype=np.int64)  # a date of each stretch present (any one serves)
-        first[iv[::-1]] = np.arange(len(iv) - 1, -1, -1)
-        per = np.empty(ns, dtype=object)
-        pm = np.zeros(ns, dtype=bool)
-        for i in where(first >= 0).tolist():
+        at = inv
+    else:  # one lookup per stretch between two cuts present (kept across batches), spread to the rows in it
+        present, first, at = _stretches(b, frame, cuts)
+        for i, j in zip(present, first):
             k2 = (name, i)
             x = memo.get(k2, memo)
             if x is memo:
-                x = memo[k2] = b.rt.param(name, uniq[first[i]])
-            per[i] = x
-            pm[i] = x is M
-        at = iv[inv]
-        return Col(per[at], pm[at])
-    u = obj_array(vals, len(vals))
-    um = np.array([x is M for x in vals], dtype=bool)
-    return Col(u[inv], um[inv])
+                x = memo[k2] = b.rt.param(name, uniq[j])
+            vals.append(x)
+    pm = np.fromiter([x is M for x in vals], dtype=bool, count=len(vals))
+    return obj_array(vals, len(vals)), (pm if any_(pm) else None), at
+
+
+def _stretches(b: Batch, frame: Frame, cuts: Arr) -> tuple[list[int], list[int], Arr]:
+    """The stretches between `cuts` that a base frame's reference dates fall in (their numbers, sorted), a
+    distinct date in each (the first: any one serves), and each row's position among them; once per batch
+    per frame and distinct cuts (many parameters change on the same days, most never)."""
+    key = ("stretches", frame.kind, cuts.tobytes())
+    got = b.params.get(key)
+    if got is None:
+        uniq, ords, inv = b.dates(frame)
+        iv = np.searchsorted(cuts, ords, side="right")  # each distinct date's stretch
+        present, first, pos = np.unique(iv, return_index=True, return_inverse=True)
+        got = b.params[key] = (present.tolist(), first.tolist(), pos[inv])
+    return got
 
 
 def _param_cuts(catalogue: Any, name: str) -> Arr | None:
@@ -1318,23 +1356,64 @@ def _param_cuts(catalogue: Any, name: str) -> Arr | None:
     return np.array(sorted(days), dtype=np.int64)
 
 
+class _Const:
+    """A constant's column: `v` on every row (truth values as a bool array).
+
+    An object constant's column is a read-only view of one array of it, kept by this function and grown to
+    the longest column asked for (at most `_CONST_KEEP` rows): a new object array is filled slot by slot,
+    a view costs nothing.  Exact: the view holds the very object at every row, as a filled array does, and
+    nothing writes into an operand's array (a write into the view would raise, not pass unseen).  The
+    array lives as long as the compiled plan that holds this function.  `_strict` makes a constant
+    operand's column only on the rows left at its end."""
+
+    __slots__ = ("v", "arr")
+
+    def __init__(self, v: Any):
+        self.v = v
+        self.arr = _NO_ROWS
+
+    def __call__(self, b: Batch, f: Frame, rows: Arr) -> Col:
+        v, n = self.v, len(rows)
+        if v is True or v is False:
+            return Col(trues(n) if v else np.zeros(n, dtype=bool))
+        if n > len(self.arr):
+            if n > _CONST_KEEP:
+                return Col(const_array(v, n))
+            arr = const_array(v, n)
+            arr.flags.writeable = False
+            self.arr = arr
+        return Col(self.arr[:n])
+
+
+_NO_ROWS = np.empty(0, dtype=object)
+_NO_ROWS.flags.writeable = False
+_CONST_KEEP = 1 << 14  # rows: a chunk's frames are shorter; a longer column is made afresh, not kept
+
+
 def _const_fn(v: Any) -> Fn:
-    if v is True or v is False:
-        return lambda b, f, rows: Col(trues(len(rows)) if v else np.zeros(len(rows), dtype=bool))
-    return lambda b, f, rows: Col(const_array(v, len(rows)))
+    return _Const(v)
 
 
 def _reduce(kind: str, body: Col, owner: Arr, lens: Arr, k: int) -> Col:
-    """Each quantifier's value from its body's values, in element order (codegen `_quant`)."""
+    """Each quantifier's value from its body's values, in element order (codegen `_quant`).
+
+    `any`/`all` mark the rows (`owner`) of the elements that hit by assignment: a row is found if any
+    of its elements hits, whichever of them is marked last."""
     bm = body.m if body.m is not None else np.zeros(len(owner), dtype=bool)
     miss = np.bincount(owner[bm], minlength=k) > 0 if any_(bm) else np.zeros(k, dtype=bool)
     if kind in ("any", "all"):
         hit = kind == "any"
         v = body.v
-        is_hit = ~bm & ((v == hit) if v.dtype == bool else np.fromiter((x is hit for x in v), bool, len(v)))
-        found = np.bincount(owner[is_hit], minlength=k) > 0 if any_(is_hit) else np.zeros(k, dtype=bool)
+        if v.dtype == bool:
+            is_hit = v if hit else ~v
+        else:
+            is_hit = np.fromiter((x is hit for x in v), bool, len(v))
+        if body.m is not None:
+            is_hit = is_hit & ~bm
+        found = np.zeros(k, dtype=bool)
+        found[owner[is_hit]] = True
         out = found if hit else ~found
-        return Col(out, miss & ~found)
+        return Col(out) if body.m is None else Col(out, miss & ~found)
     if kind == "count":
         v = body.v
         truth = v if v.dtype == bool else np.fromiter((bool(x) for x in v), bool, len(v))
