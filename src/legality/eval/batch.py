@@ -54,7 +54,8 @@ from ..resolve.types import BOOL, EnumT
 from ..result import trace as T
 from ..result.candidate import Evaluation
 from .columns import Col, Frame, M, all_, any_, const_array, nnz, none_missing, obj_array, trues, where
-from .env import APPLICABLE, Runtime
+from .env import APPLICABLE, Env, Runtime
+from .program import rule_places
 from .runtime import STATUS_CODE, _div, _key, _of, _rank, add_term, age_on
 
 Arr = np.ndarray
@@ -72,6 +73,7 @@ class Batch:
 
     __slots__ = ("verdicts", "R", "O", "rt", "facts", "paths", "params", "offrow", "ocount", "ostart", "unsure",
                  "gap", "fired",
+                 "undet",
                  "status", "lets", "memo", "_dates", "_ords", "cuts", "lookups", "flats", "_live")
 
     def __init__(self, verdicts: list[Any], catalogue: Any):
@@ -100,12 +102,14 @@ class Batch:
         self.cuts: dict[str, Arr | None] = {}
         self.lookups: dict[tuple[Any, ...], Any] = {}
         self.unsure = np.zeros(n, dtype=bool)    # records the batch cannot decide: the row evaluator will
-        self.gap = np.zeros(n, dtype=bool)       # records with a coverage gap: the row evaluator will
+        self.gap = np.zeros(n, dtype=bool)       # records with a coverage gap: decided here, with their gaps
+        # (compiled rule, frame, rows, `needs` clause or -1) where a rule was undetermined: the gaps to list
+        self.undet: list[tuple[Any, Frame, Arr, int]] = []
         self.fired: list[tuple[Any, Frame, Arr]] = []  # (compiled rule, frame, rows) where a rule fired
         self.status: dict[str, tuple[str, Arr]] = {}  # rule -> (frame kind, status code per row)
         self.lets: dict[str, Fn] = {}               # the current rule's `let`s
         self.flats: dict[Any, Any] = {}             # a quantifier's domain flattened over its whole frame
-        self._live: dict[str, tuple[tuple[int, int], Arr]] = {}
+        self._live: dict[str, tuple[int, Arr]] = {}
 
     def base_frame(self, scope: str) -> Frame:
         return self.O if scope == "offence" else self.R
@@ -143,15 +147,16 @@ class Batch:
         return self._ords[which]  # type: ignore[no-any-return]
 
     def live_rows(self, frame: Frame) -> Arr:
-        """The rows of a base frame whose record has no gap and no doubt yet: where every rule starts.
+        """The rows of a base frame whose record has no doubt yet: where every rule starts (a record with a
+        gap goes on: the batch lists its gaps as the row evaluator does).
 
-        Kept while no record is added to `gap` or `unsure`.  Exact: records are only ever added to them
-        (never removed), so while both counts are unchanged both arrays are.  Read-only, as it is shared."""
-        state = (nnz(self.gap), nnz(self.unsure))
+        Kept while no record is added to `unsure`.  Exact: records are only ever added to it (never
+        removed), so while its count is unchanged the array is.  Read-only, as it is shared."""
+        state = nnz(self.unsure)
         got = self._live.get(frame.kind)
         if got is not None and got[0] == state:
             return got[1]
-        rows = where(~(self.gap | self.unsure)[frame.rec])
+        rows = where(~self.unsure[frame.rec])
         rows.flags.writeable = False
         self._live[frame.kind] = (state, rows)
         return rows
@@ -1339,6 +1344,7 @@ class BatchPlan:
         for k in self.overridden_by:
             self.overridden_by[k].sort()
         self.build_facts = {rid: _build_facts(r, facts) for rid, r in rules.items()}
+        self.places = rule_places(facts, rules, order)  # where the row evaluator meets each rule (its gaps' order)
         for name in facts:  # compiled now, not at the first batch that reads them
             c.fact_fn(name)
         self._memo_of: Any = None
@@ -1470,6 +1476,42 @@ class BatchPlan:
                 b.unsure[j] = True
         return out
 
+    def gap_coverage(self, b: Batch, program: Any, recs: Arr) -> dict[int, Any]:
+        """The coverage of each record in `recs` (records with a gap, no doubt): the row evaluator's.
+
+        Why it is the same: the row evaluator lists a record's gaps as it meets its undetermined rule
+        instances — step by step, offence by offence within a run of offence steps (`program.rule_places`)
+        — each by `Env.missing` or `Env.undetermined`, and then the offences the catalogue lacks
+        (`Program._coverage`).  The batch noted every undetermined instance (`Batch.undet`); here they are
+        put in that order and handed to the same `Env` methods, on the batch's runtime (the same lookups
+        and law parameters), and the record's coverage is made by the same `_coverage`."""
+        assert b.O.objs is not None
+        met: dict[int, list[tuple[tuple[int, int, int], Any, int, int]]] = {}
+        for cr, frame, rows, k in b.undet:
+            start, step = self.places[cr.d.id]
+            on_o = frame is b.O
+            for r, j in zip(rows.tolist(), frame.rec[rows].tolist()):
+                if recs[j]:
+                    pos = r - int(b.ostart[j]) if on_o else -1
+                    met.setdefault(j, []).append(((start, pos, step), cr, r if on_o else -1, k))
+        out: dict[int, Any] = {}
+        for j in where(recs).tolist():
+            v = b.verdicts[j]
+            env = Env(v, b.rt, program.candidate_builder)
+            # a rule instance is decided once: the keys are distinct, so the sort never compares the rules
+            for _, cr, r, k in sorted(met.get(j, ()), key=lambda e: e[0]):
+                if r >= 0:
+                    o = b.O.objs[r]
+                    env.offence, env.scope_key, env.ref_date = o, o.id, o.committed_on
+                else:
+                    env.offence, env.scope_key, env.ref_date = None, None, env.latest
+                if k < 0:
+                    env.missing(cr)
+                else:
+                    env.undetermined(cr, k)
+            out[j] = program._coverage(env, v, None)
+        return out
+
     def _catalogue_gaps(self, b: Batch) -> None:
         """Each offence's sanction looked up once per provision and date (kept across batches), into the
         batch's runtime as the row evaluator's runtime would hold it; an offence whose article, part or
@@ -1544,12 +1586,15 @@ class BatchPlan:
         by = self.overridden_by.get(r.id)
         if by and len(rows):
             rows = self._not_overridden(b, frame, rows, by, settle)
-        for fn in needs:
+        for k, fn in enumerate(needs):
             if not len(rows):
                 return
             c = fn(b, frame, rows)
-            if c.m is not None:
-                b.gap[rec[rows[c.m]]] = True  # undetermined: a gap
+            if c.m is not None and any_(c.m):  # undetermined (`Env.undetermined`): a gap
+                und = rows[c.m]
+                b.gap[rec[und]] = True
+                b.undet.append((cr, frame, und, k))
+                settle(und, T.UNDETERMINED)
                 rows = rows[~c.m]
         if not len(rows):
             return
@@ -1595,6 +1640,7 @@ class BatchPlan:
         """`Env.missing` on the rows in `missed`: a catalogue gap (undetermined) or simply missing."""
         rt = b.rt
         plain = []
+        und = []
         for i in missed:
             gap = False
             if cr.reads_sanction:
@@ -1610,9 +1656,14 @@ class BatchPlan:
                     gap = True
             if gap:
                 b.gap[frame.rec[i]] = True
+                und.append(i)
             else:
                 plain.append(i)
         settle(np.array(plain, dtype=np.int64), T.MISSING)
+        if und:
+            rows = np.array(und, dtype=np.int64)
+            b.undet.append((cr, frame, rows, -1))
+            settle(rows, T.UNDETERMINED)
 
 
 def evaluate_many(program: Any, plan: BatchPlan, verdicts: list[Any]) -> list[Evaluation]:
@@ -1626,12 +1677,14 @@ def evaluate_many(program: Any, plan: BatchPlan, verdicts: list[Any]) -> list[Ev
         fired = np.zeros(b.R.n, dtype=bool)
         for _, frame, rows in b.fired:
             fired[frame.rec[rows]] = True
-        todo = fired & ~(b.gap | b.unsure)
+        todo = fired & ~b.unsure
         built = plan.build(b, program, todo) if any_(todo) else {}
-        left = b.gap | b.unsure
+        left = b.unsure  # `build` may add records to it
+        gapped = b.gap & ~left
+        covs = plan.gap_coverage(b, program, gapped) if any_(gapped) else {}
         for j, i in enumerate(ok):
             if left[j]:
                 continue
             cands = [c for _, c in sorted(built[j], key=lambda kc: kc[0])] if fired[j] else []
-            out[i] = Evaluation(cands, [], None, program.clean_coverage(verdicts[i]))
+            out[i] = Evaluation(cands, [], None, covs[j] if gapped[j] else program.clean_coverage(verdicts[i]))
     return [ev if ev is not None else program.evaluate(v) for ev, v in zip(out, verdicts)]
