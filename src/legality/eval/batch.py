@@ -25,11 +25,12 @@ How it stays equal to the row evaluator, record for record:
   quantifiers range over a child frame and reduce back in element order;
 - a rule is decided in the row evaluator's sequence (in force → when → unless → overridden → needs →
   violation) on the rows still undecided;
-- the batch decides only **clean** records: a record on which any rule fires, is undetermined or
-  faults, or whose offence the catalogue lacks, and any record on which an operation raised (the row
-  evaluator would report a fault, or the batch cannot be sure), is evaluated again by the row
-  evaluator, which builds the report's words — candidates, messages, gaps, faults.  In a real export
-  most verdicts are lawful, so most records never reach the row evaluator.  The differential test
+- the batch decides the records on which no rule faults: a fired rule's candidate is built by the row
+  evaluator's own code (`BatchPlan.build`), and a record with a gap (an undetermined rule, an offence
+  the catalogue lacks) gets its gaps listed by the row evaluator's own `Env` methods, in the order the
+  row evaluator meets them (`BatchPlan.gap_coverage`).  Any record on which an operation raised (the
+  row evaluator would report a fault, or the batch cannot be sure) is evaluated again by the row
+  evaluator.  In a real export few verdicts fault, so few records reach the row evaluator.  The differential test
   (`tests/test_batch_backend.py`) runs both on every fixture and on generated batches and requires
   identical evaluations.
 """
@@ -55,7 +56,6 @@ from ..result import trace as T
 from ..result.candidate import Evaluation
 from .columns import Col, Frame, M, all_, any_, const_array, nnz, none_missing, obj_array, trues, where
 from .env import APPLICABLE, Env, Runtime
-from .program import rule_places
 from .runtime import STATUS_CODE, _div, _key, _of, _rank, add_term, age_on
 
 Arr = np.ndarray
@@ -1344,7 +1344,6 @@ class BatchPlan:
         for k in self.overridden_by:
             self.overridden_by[k].sort()
         self.build_facts = {rid: _build_facts(r, facts) for rid, r in rules.items()}
-        self.places = rule_places(facts, rules, order)  # where the row evaluator meets each rule (its gaps' order)
         for name in facts:  # compiled now, not at the first batch that reads them
             c.fact_fn(name)
         self._memo_of: Any = None
@@ -1486,9 +1485,10 @@ class BatchPlan:
         put in that order and handed to the same `Env` methods, on the batch's runtime (the same lookups
         and law parameters), and the record's coverage is made by the same `_coverage`."""
         assert b.O.objs is not None
+        places = program.driver_places()
         met: dict[int, list[tuple[tuple[int, int, int], Any, int, int]]] = {}
         for cr, frame, rows, k in b.undet:
-            start, step = self.places[cr.d.id]
+            start, step = places[cr.d.id]
             on_o = frame is b.O
             for r, j in zip(rows.tolist(), frame.rec[rows].tolist()):
                 if recs[j]:
@@ -1667,8 +1667,9 @@ class BatchPlan:
 
 
 def evaluate_many(program: Any, plan: BatchPlan, verdicts: list[Any]) -> list[Evaluation]:
-    """Every record's evaluation: decided by the batch, with the candidates of the rules that fired built by
-    the row evaluator's own code; a record with a gap or a doubt is evaluated by the row evaluator."""
+    """Every record's evaluation: decided by the batch, with the candidates of the rules that fired built and
+    the gaps of a record with gaps listed by the row evaluator's own code; a record with a doubt is
+    evaluated by the row evaluator."""
     out: list[Evaluation | None] = [None] * len(verdicts)
     ok = [i for i, v in enumerate(verdicts) if v.offences]
     if ok:

@@ -491,6 +491,13 @@ class Program:
             out.append(RuleInfo(r.id, r.title_in(self.lang), r.severity, tuple(cites), tuple(r.tags), r.scope, r.file, r.span.line))
         return out
 
+    def driver_places(self) -> dict[str, tuple[int, int]]:
+        """`rule_places` of this program's rules (remembered): the batch lists a record's gaps by them."""
+        got: dict[str, tuple[int, int]] | None = self.__dict__.get("_driver_places")
+        if got is None:
+            got = self._driver_places = rule_places(self.facts, self.rules, self.order)
+        return got
+
     # ---- evaluation
     def _runtime_memo(self) -> tuple[dict[Any, Any], dict[Any, Any]]:
         """The catalogue's answers kept across the records this program evaluates (`Runtime`'s `shared`):
