@@ -21,6 +21,7 @@ import pytest
 
 from legality.engine import Engine
 from legality.eval.batch import Batch, BatchPlan
+from legality.eval.env import Runtime
 from legality.eval.program import rule_places
 from legality.io.reader import RawRecord, decode, read_records
 from legality.law import Catalogue
@@ -262,3 +263,41 @@ rule after-both {{
         _same_field_by_field(ev, prog.evaluate(v))
     # the record whose only offence lacks its article: `general` overridden, so nothing fired
     assert evs[1].candidates == [] and evs[1].coverage.gaps
+
+
+@pytest.mark.parametrize("after_lookups", [True, False])
+def test_missing_by_columns_equals_env_missing(cat, after_lookups):
+    """`BatchPlan._missing` (columns: the offences' lookups, the law parameters' columns) tells undetermined
+    from missing as `Env.missing` does row by row — also when the batch's lookups were not made first."""
+    from legality.eval.env import Env
+    from legality.eval.runtime import UNDETERMINED
+    from legality.result import trace as T
+
+    param, early = _late_param(cat)
+    prog = program(cat, _pack(param))
+    verdicts = _records(early)
+    plan = BatchPlan(prog.facts, prog.rules, prog.order, prog.compiled)
+    b = Batch(verdicts, prog.catalogue)
+    if after_lookups:
+        plan._catalogue_gaps(b)
+    kinds = set()
+    for r, cr, *_ in plan.rules:
+        frame = b.base_frame(r.scope)
+        got: dict[int, str] = {}
+
+        def settle(idx: np.ndarray, code: str) -> None:
+            for i in idx.tolist():
+                assert i not in got
+                got[i] = code
+
+        BatchPlan._missing(b, cr, frame, np.arange(frame.n), settle)
+        for i in range(frame.n):
+            env = Env(b.verdicts[frame.rec[i]], Runtime(prog.catalogue), prog.candidate_builder)
+            if frame is b.O:
+                o = b.O.objs[i]
+                env.offence, env.scope_key, env.ref_date = o, o.id, o.committed_on
+            want = T.UNDETERMINED if env.missing(cr) == UNDETERMINED else T.MISSING
+            assert got[i] == want, (r.id, i)
+            kinds.add((r.id, want))
+    assert {("a-sanction", T.UNDETERMINED), ("b-param", T.UNDETERMINED), ("d-record", T.UNDETERMINED),
+            ("a-sanction", T.MISSING), ("b-param", T.MISSING), ("c-needs", T.MISSING)} <= kinds

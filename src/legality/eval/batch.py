@@ -73,7 +73,7 @@ class Batch:
 
     __slots__ = ("verdicts", "R", "O", "rt", "facts", "paths", "params", "offrow", "ocount", "ostart", "unsure",
                  "gap", "fired",
-                 "undet",
+                 "undet", "nosanction",
                  "status", "lets", "memo", "_dates", "_ords", "cuts", "lookups", "flats", "_live")
 
     def __init__(self, verdicts: list[Any], catalogue: Any):
@@ -105,6 +105,7 @@ class Batch:
         self.gap = np.zeros(n, dtype=bool)       # records with a coverage gap: decided here, with their gaps
         # (compiled rule, frame, rows, `needs` clause or -1) where a rule was undetermined: the gaps to list
         self.undet: list[tuple[Any, Frame, Arr, int]] = []
+        self.nosanction: Arr | None = None  # per O row: the catalogue has no sanction for it (`_catalogue_gaps`)
         self.fired: list[tuple[Any, Frame, Arr]] = []  # (compiled rule, frame, rows) where a rule fired
         self.status: dict[str, tuple[str, Arr]] = {}  # rule -> (frame kind, status code per row)
         self.lets: dict[str, Fn] = {}               # the current rule's `let`s
@@ -1519,6 +1520,7 @@ class BatchPlan:
         rt = b.rt
         memo = self._lookups
         assert b.O.objs is not None
+        bad = []
         for i, o in enumerate(b.O.objs):
             key = (o.article, o.part, o.paragraph, o.committed_on)
             lk = memo.get(key)
@@ -1527,7 +1529,11 @@ class BatchPlan:
             rt.lookups[id(o)] = lk
             rt._sanctions[id(o)] = lk.sanction if lk.status == "found" else None
             if lk.status != "found":
-                b.gap[b.O.rec[i]] = True
+                bad.append(i)
+        b.nosanction = np.zeros(b.O.n, dtype=bool)
+        if bad:
+            b.nosanction[bad] = True
+            b.gap[b.O.rec[bad]] = True
 
     def _decide(self, b: Batch, r: RuleDef, cr: Any, whens: list[Fn], needs: list[Fn], unlesses: list[Fn],
                 violation: Fn) -> None:
@@ -1637,33 +1643,42 @@ class BatchPlan:
 
     @staticmethod
     def _missing(b: Batch, cr: Any, frame: Frame, missed: Arr, settle: Callable[[Arr, str], None]) -> None:
-        """`Env.missing` on the rows in `missed`: a catalogue gap (undetermined) or simply missing."""
-        rt = b.rt
-        plain = []
-        und = []
-        for i in missed:
-            gap = False
-            if cr.reads_sanction:
-                assert frame.objs is not None and b.R.objs is not None
-                offs = [frame.objs[i]] if frame is b.O else list(b.R.objs[frame.rec[i]].offences)
-                for o in offs:
+        """`Env.missing` on the rows in `missed`: a catalogue gap (undetermined) or simply missing.
+
+        By columns, with `Env.missing`'s tests: a row is undetermined when the rule reads a sanction and
+        its offence (for a record-level rule: any offence of its record) has none in the catalogue, or
+        reads a law parameter that has no value on the row's reference date — the parameter's column,
+        the one `law.…` reads (`_param_column`: `Runtime.param` on each date's stretch)."""
+        gap = np.zeros(len(missed), dtype=bool)
+        if cr.reads_sanction:
+            bad = b.nosanction
+            if bad is None:  # `_catalogue_gaps` did not run: each offence asked as `Env.missing` asks it
+                rt = b.rt
+                assert b.O.objs is not None
+                for o in b.O.objs:
                     rt.sanction(o)
-                    if rt.lookups[id(o)].status != "found":
-                        gap = True
-            assert frame.ref_date is not None
-            for name in cr.law_params:
-                if rt.param(name, frame.ref_date[i]) is M:
-                    gap = True
-            if gap:
-                b.gap[frame.rec[i]] = True
-                und.append(i)
+                bad = np.fromiter((rt.lookups[id(o)].status != "found" for o in b.O.objs), dtype=bool,
+                                  count=b.O.n)
+            if frame is b.O:
+                gap |= bad[missed]
             else:
-                plain.append(i)
-        settle(np.array(plain, dtype=np.int64), T.MISSING)
-        if und:
-            rows = np.array(und, dtype=np.int64)
-            b.undet.append((cr, frame, rows, -1))
-            settle(rows, T.UNDETERMINED)
+                per = np.zeros(b.R.n, dtype=bool)
+                per[b.O.rec[bad]] = True
+                gap |= per[frame.rec[missed]]
+        for name in cr.law_params:
+            key = (frame.kind, name)
+            col = b.params.get(key)
+            if col is None:
+                col = b.params[key] = _param_column(b, frame, name)
+            if col.m is not None:
+                gap |= col.m[missed]
+        if any_(gap):
+            und = missed[gap]
+            b.gap[frame.rec[und]] = True
+            b.undet.append((cr, frame, und, -1))
+            settle(und, T.UNDETERMINED)
+            missed = missed[~gap]
+        settle(missed, T.MISSING)
 
 
 def evaluate_many(program: Any, plan: BatchPlan, verdicts: list[Any]) -> list[Evaluation]:
