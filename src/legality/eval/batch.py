@@ -30,9 +30,9 @@ How it stays equal to the row evaluator, record for record:
   the catalogue lacks) gets its gaps listed by the row evaluator's own `Env` methods, in the order the
   row evaluator meets them (`BatchPlan.gap_coverage`).  Any record on which an operation raised (the
   row evaluator would report a fault, or the batch cannot be sure) is evaluated again by the row
-  evaluator.  In a real export few verdicts fault, so few records reach the row evaluator.  The differential test
-  (`tests/test_batch_backend.py`) runs both on every fixture and on generated batches and requires
-  identical evaluations.
+  evaluator.  In a real export few verdicts fault, so few records reach the row evaluator.  The
+  differential test (`tests/test_batch_backend.py`) runs both on every fixture and on generated batches
+  and requires identical evaluations.
 """
 
 from __future__ import annotations
