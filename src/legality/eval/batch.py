@@ -25,13 +25,14 @@ How it stays equal to the row evaluator, record for record:
   quantifiers range over a child frame and reduce back in element order;
 - a rule is decided in the row evaluator's sequence (in force → when → unless → overridden → needs →
   violation) on the rows still undecided;
-- the batch decides only **clean** records: a record on which any rule fires, is undetermined or
-  faults, or whose offence the catalogue lacks, and any record on which an operation raised (the row
-  evaluator would report a fault, or the batch cannot be sure), is evaluated again by the row
-  evaluator, which builds the report's words — candidates, messages, gaps, faults.  In a real export
-  most verdicts are lawful, so most records never reach the row evaluator.  The differential test
-  (`tests/test_batch_backend.py`) runs both on every fixture and on generated batches and requires
-  identical evaluations.
+- the batch decides the records on which no rule faults: a fired rule's candidate is built by the row
+  evaluator's own code (`BatchPlan.build`), and a record with a gap (an undetermined rule, an offence
+  the catalogue lacks) gets its gaps listed by the row evaluator's own `Env` methods, in the order the
+  row evaluator meets them (`BatchPlan.gap_coverage`).  Any record on which an operation raised (the
+  row evaluator would report a fault, or the batch cannot be sure) is evaluated again by the row
+  evaluator.  In a real export few verdicts fault, so few records reach the row evaluator.  The
+  differential test (`tests/test_batch_backend.py`) runs both on every fixture and on generated batches
+  and requires identical evaluations.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ from ..result import trace as T
 from ..result.candidate import Evaluation
 from .columns import (Col, Frame, M, all_, any_, const_array, nnz, none_mask, none_missing, none_missing_list,
                       obj_array, trues, where)
-from .env import APPLICABLE, Runtime
+from .env import APPLICABLE, Env, Runtime
 from .runtime import STATUS_CODE, _div, _key, _of, _rank, add_term, age_on
 
 Arr = np.ndarray
@@ -77,6 +78,7 @@ class Batch:
 
     __slots__ = ("verdicts", "R", "O", "rt", "facts", "paths", "params", "offrow", "ocount", "ostart", "unsure",
                  "gap", "fired",
+                 "undet", "nosanction",
                  "status", "lets", "memo", "_dates", "_ords", "cuts", "lookups", "flats", "_live")
 
     def __init__(self, verdicts: list[Any], catalogue: Any):
@@ -108,12 +110,15 @@ class Batch:
         self.cuts: dict[str, Arr | None] = {}
         self.lookups: dict[tuple[Any, ...], Any] = {}
         self.unsure = np.zeros(n, dtype=bool)    # records the batch cannot decide: the row evaluator will
-        self.gap = np.zeros(n, dtype=bool)       # records with a coverage gap: the row evaluator will
+        self.gap = np.zeros(n, dtype=bool)       # records with a coverage gap: decided here, with their gaps
+        # (compiled rule, frame, rows, `needs` clause or -1) where a rule was undetermined: the gaps to list
+        self.undet: list[tuple[Any, Frame, Arr, int]] = []
+        self.nosanction: Arr | None = None  # per O row: the catalogue has no sanction for it (`_catalogue_gaps`)
         self.fired: list[tuple[Any, Frame, Arr]] = []  # (compiled rule, frame, rows) where a rule fired
         self.status: dict[str, tuple[str, Arr]] = {}  # rule -> (frame kind, status code per row)
         self.lets: dict[str, Fn] = {}               # the current rule's `let`s
         self.flats: dict[Any, Any] = {}             # a quantifier's domain flattened over its whole frame
-        self._live: dict[str, tuple[tuple[int, int], Arr]] = {}
+        self._live: dict[str, tuple[int, Arr]] = {}
 
     def base_frame(self, scope: str) -> Frame:
         return self.O if scope == "offence" else self.R
@@ -151,15 +156,16 @@ class Batch:
         return self._ords[which]  # type: ignore[no-any-return]
 
     def live_rows(self, frame: Frame) -> Arr:
-        """The rows of a base frame whose record has no gap and no doubt yet: where every rule starts.
+        """The rows of a base frame whose record has no doubt yet: where every rule starts (a record with a
+        gap goes on: the batch lists its gaps as the row evaluator does).
 
-        Kept while no record is added to `gap` or `unsure`.  Exact: records are only ever added to them
-        (never removed), so while both counts are unchanged both arrays are.  Read-only, as it is shared."""
-        state = (nnz(self.gap), nnz(self.unsure))
+        Kept while no record is added to `unsure`.  Exact: records are only ever added to it (never
+        removed), so while its count is unchanged the array is.  Read-only, as it is shared."""
+        state = nnz(self.unsure)
         got = self._live.get(frame.kind)
         if got is not None and got[0] == state:
             return got[1]
-        rows = where(~(self.gap | self.unsure)[frame.rec])
+        rows = where(~self.unsure[frame.rec])
         rows.flags.writeable = False
         self._live[frame.kind] = (state, rows)
         return rows
@@ -1742,6 +1748,43 @@ class BatchPlan:
                 b.unsure[j] = True
         return out
 
+    def gap_coverage(self, b: Batch, program: Any, recs: Arr) -> dict[int, Any]:
+        """The coverage of each record in `recs` (records with a gap, no doubt): the row evaluator's.
+
+        Why it is the same: the row evaluator lists a record's gaps as it meets its undetermined rule
+        instances — step by step, offence by offence within a run of offence steps (`program.rule_places`)
+        — each by `Env.missing` or `Env.undetermined`, and then the offences the catalogue lacks
+        (`Program._coverage`).  The batch noted every undetermined instance (`Batch.undet`); here they are
+        put in that order and handed to the same `Env` methods, on the batch's runtime (the same lookups
+        and law parameters), and the record's coverage is made by the same `_coverage`."""
+        assert b.O.objs is not None
+        places = program.driver_places()
+        met: dict[int, list[tuple[tuple[int, int, int], Any, int, int]]] = {}
+        for cr, frame, rows, k in b.undet:
+            start, step = places[cr.d.id]
+            on_o = frame is b.O
+            for r, j in zip(rows.tolist(), frame.rec[rows].tolist()):
+                if recs[j]:
+                    pos = r - int(b.ostart[j]) if on_o else -1
+                    met.setdefault(j, []).append(((start, pos, step), cr, r if on_o else -1, k))
+        out: dict[int, Any] = {}
+        for j in where(recs).tolist():
+            v = b.verdicts[j]
+            env = Env(v, b.rt, program.candidate_builder)
+            # a rule instance is decided once: the keys are distinct, so the sort never compares the rules
+            for _, cr, r, k in sorted(met.get(j, ()), key=lambda e: e[0]):
+                if r >= 0:
+                    o = b.O.objs[r]
+                    env.offence, env.scope_key, env.ref_date = o, o.id, o.committed_on
+                else:
+                    env.offence, env.scope_key, env.ref_date = None, None, env.latest
+                if k < 0:
+                    env.missing(cr)
+                else:
+                    env.undetermined(cr, k)
+            out[j] = program._coverage(env, v, None)
+        return out
+
     def _catalogue_gaps(self, b: Batch) -> None:
         """Each offence's sanction looked up once per provision and date (kept across batches), into the
         batch's runtime as the row evaluator's runtime would hold it; an offence whose article, part or
@@ -1749,6 +1792,7 @@ class BatchPlan:
         rt = b.rt
         memo = self._lookups
         assert b.O.objs is not None
+        bad = []
         for i, o in enumerate(b.O.objs):
             key = (o.article, o.part, o.paragraph, o.committed_on)
             lk = memo.get(key)
@@ -1757,7 +1801,11 @@ class BatchPlan:
             rt.lookups[id(o)] = lk
             rt._sanctions[id(o)] = lk.sanction if lk.status == "found" else None
             if lk.status != "found":
-                b.gap[b.O.rec[i]] = True
+                bad.append(i)
+        b.nosanction = np.zeros(b.O.n, dtype=bool)
+        if bad:
+            b.nosanction[bad] = True
+            b.gap[b.O.rec[bad]] = True
 
     def _decide(self, b: Batch, r: RuleDef, cr: Any, whens: list[Fn], needs: list[Fn], unlesses: list[Fn],
                 violation: Fn) -> None:
@@ -1816,12 +1864,15 @@ class BatchPlan:
         by = self.overridden_by.get(r.id)
         if by and len(rows):
             rows = self._not_overridden(b, frame, rows, by, settle)
-        for fn in needs:
+        for k, fn in enumerate(needs):
             if not len(rows):
                 return
             c = fn(b, frame, rows)
-            if c.m is not None:
-                b.gap[rec[rows[c.m]]] = True  # undetermined: a gap
+            if c.m is not None and any_(c.m):  # undetermined (`Env.undetermined`): a gap
+                und = rows[c.m]
+                b.gap[rec[und]] = True
+                b.undet.append((cr, frame, und, k))
+                settle(und, T.UNDETERMINED)
                 rows = rows[~c.m]
         if not len(rows):
             return
@@ -1864,32 +1915,48 @@ class BatchPlan:
 
     @staticmethod
     def _missing(b: Batch, cr: Any, frame: Frame, missed: Arr, settle: Callable[[Arr, str], None]) -> None:
-        """`Env.missing` on the rows in `missed`: a catalogue gap (undetermined) or simply missing."""
-        rt = b.rt
-        plain = []
-        for i in missed:
-            gap = False
-            if cr.reads_sanction:
-                assert frame.objs is not None and b.R.objs is not None
-                offs = [frame.objs[i]] if frame is b.O else list(b.R.objs[frame.rec[i]].offences)
-                for o in offs:
+        """`Env.missing` on the rows in `missed`: a catalogue gap (undetermined) or simply missing.
+
+        By columns, with `Env.missing`'s tests: a row is undetermined when the rule reads a sanction and
+        its offence (for a record-level rule: any offence of its record) has none in the catalogue, or
+        reads a law parameter that has no value on the row's reference date — the parameter's column,
+        the one `law.…` reads (`_param_column`: `Runtime.param` on each date's stretch)."""
+        gap = np.zeros(len(missed), dtype=bool)
+        if cr.reads_sanction:
+            bad = b.nosanction
+            if bad is None:  # `_catalogue_gaps` did not run: each offence asked as `Env.missing` asks it
+                rt = b.rt
+                assert b.O.objs is not None
+                for o in b.O.objs:
                     rt.sanction(o)
-                    if rt.lookups[id(o)].status != "found":
-                        gap = True
-            assert frame.ref_date is not None
-            for name in cr.law_params:
-                if rt.param(name, frame.ref_date[i]) is M:
-                    gap = True
-            if gap:
-                b.gap[frame.rec[i]] = True
+                bad = np.fromiter((rt.lookups[id(o)].status != "found" for o in b.O.objs), dtype=bool,
+                                  count=b.O.n)
+            if frame is b.O:
+                gap |= bad[missed]
             else:
-                plain.append(i)
-        settle(np.array(plain, dtype=np.int64), T.MISSING)
+                per = np.zeros(b.R.n, dtype=bool)
+                per[b.O.rec[bad]] = True
+                gap |= per[frame.rec[missed]]
+        for name in cr.law_params:
+            key = (frame.kind, name)
+            col = b.params.get(key)
+            if col is None:
+                col = b.params[key] = _param_column(b, frame, name)
+            if col.m is not None:
+                gap |= col.m[missed]
+        if any_(gap):
+            und = missed[gap]
+            b.gap[frame.rec[und]] = True
+            b.undet.append((cr, frame, und, -1))
+            settle(und, T.UNDETERMINED)
+            missed = missed[~gap]
+        settle(missed, T.MISSING)
 
 
 def evaluate_many(program: Any, plan: BatchPlan, verdicts: list[Any]) -> list[Evaluation]:
-    """Every record's evaluation: decided by the batch, with the candidates of the rules that fired built by
-    the row evaluator's own code; a record with a gap or a doubt is evaluated by the row evaluator."""
+    """Every record's evaluation: decided by the batch, with the candidates of the rules that fired built and
+    the gaps of a record with gaps listed by the row evaluator's own code; a record with a doubt is
+    evaluated by the row evaluator."""
     out: list[Evaluation | None] = [None] * len(verdicts)
     ok = [i for i, v in enumerate(verdicts) if v.offences]
     if ok:
@@ -1898,12 +1965,14 @@ def evaluate_many(program: Any, plan: BatchPlan, verdicts: list[Any]) -> list[Ev
         fired = np.zeros(b.R.n, dtype=bool)
         for _, frame, rows in b.fired:
             fired[frame.rec[rows]] = True
-        todo = fired & ~(b.gap | b.unsure)
+        todo = fired & ~b.unsure
         built = plan.build(b, program, todo) if any_(todo) else {}
-        left = b.gap | b.unsure
+        left = b.unsure  # `build` may add records to it
+        gapped = b.gap & ~left
+        covs = plan.gap_coverage(b, program, gapped) if any_(gapped) else {}
         for j, i in enumerate(ok):
             if left[j]:
                 continue
             cands = [c for _, c in sorted(built[j], key=lambda kc: kc[0])] if fired[j] else []
-            out[i] = Evaluation(cands, [], None, program.clean_coverage(verdicts[i]))
+            out[i] = Evaluation(cands, [], None, covs[j] if gapped[j] else program.clean_coverage(verdicts[i]))
     return [ev if ev is not None else program.evaluate(v) for ev, v in zip(out, verdicts)]

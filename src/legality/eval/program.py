@@ -191,6 +191,36 @@ def _allowed_words(value: Any, lang: str) -> str | None:
     return words.allowed_words(value, lang)
 
 
+def rule_places(facts: dict[str, FactDef], rules: dict[str, RuleDef], order: list[str]) -> dict[str, tuple[int, int]]:
+    """Where the fast driver (`codegen.Gen.driver`, as `generate` calls it) decides each rule: (the first step
+    of its run of steps, its own step).  Why: a record's gaps are listed in the order the row evaluator
+    first meets them, and consecutive offence-level steps share one loop over the offences — so a rule
+    instance is met at (run, offence position, step), offence by offence within a run.  The runs are cut
+    exactly as the driver cuts them: the fast path's steps (the facts other facts or rules read, and every
+    rule), a record-level step alone, an offence-level step joining the run before it unless it reads
+    (through another offence) a fact computed in that run."""
+    used = {d for f in facts.values() for d in f.deps_facts} | {d for r in rules.values() for d in r.deps_facts}
+    reads_other = {**{n: _ofacts_read(f.expr) for n, f in facts.items()},
+                   **{rid: _rule_ofacts_read(r) for rid, r in rules.items()}}
+    out: dict[str, tuple[int, int]] = {}
+    start, run_scope, run_facts = -1, "", set[str]()
+    step = 0
+    for node in order:
+        kind, name = node.split(":", 1)
+        if kind == "fact" and name not in used:
+            continue
+        scope = facts[name].scope if kind == "fact" else rules[name].scope
+        if not (start >= 0 and scope == "offence" and run_scope == "offence" and
+                not (reads_other.get(name, set()) & run_facts)):
+            start, run_scope, run_facts = step, scope, set()
+        if kind == "fact":
+            run_facts.add(name)
+        else:
+            out[name] = (start, step)
+        step += 1
+    return out
+
+
 @dataclass(eq=False)
 class Generated:
     """What code generation makes of the IR, before it is linked: all a stored pack needs besides the IR.
@@ -460,6 +490,13 @@ class Program:
             cites = [str(c) for c in r.static_cites]
             out.append(RuleInfo(r.id, r.title_in(self.lang), r.severity, tuple(cites), tuple(r.tags), r.scope, r.file, r.span.line))
         return out
+
+    def driver_places(self) -> dict[str, tuple[int, int]]:
+        """`rule_places` of this program's rules (remembered): the batch lists a record's gaps by them."""
+        got: dict[str, tuple[int, int]] | None = self.__dict__.get("_driver_places")
+        if got is None:
+            got = self._driver_places = rule_places(self.facts, self.rules, self.order)
+        return got
 
     # ---- evaluation
     def _runtime_memo(self) -> tuple[dict[Any, Any], dict[Any, Any]]:
