@@ -183,3 +183,83 @@ def test_the_streaming_worker_frees_its_evaluations_before_the_collector_resumes
     done = PL.work(engine, raws, spec)
     assert len(done.payloads) == len(raws)
     assert alive and alive[0] <= 1  # the last loop variable at most
+
+
+# ---------------------------------------------------------------------------------------------
+# the cross-field checks' fast answer (model/validate.py `_verdict_fine`)
+
+
+def _checked_both_ways(v) -> None:
+    from legality.model import validate
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(validate, "_verdict_fine", lambda v: False)  # the full check, every time
+        full = validate.cross_field_errors(v)
+    if validate._verdict_fine(v):
+        assert full == []
+    assert validate.cross_field_errors(v) == full
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(mutated_records())
+def test_the_fast_answer_of_the_cross_field_checks_is_never_wrong(data):
+    """Any record the typed decoder reads (shifted dates, zero terms, duplicate episode ids, codes,
+    penalties of the wrong shape…): `_verdict_fine` says True only when the full check finds nothing,
+    and `cross_field_errors` gives the full check's errors, in order."""
+    note(data.decode("utf-8", "replace"))
+    try:
+        v = fast._DECODER.decode(data)
+    except Exception:  # noqa: BLE001 - not a record of the fast model
+        return
+    _checked_both_ways(v)
+
+
+_PRIOR = {"verdict_date": "2005-01-01", "articles": [{"article": "188"}], "category": "medium", "intent": "intentional",
+          "sentence_kind": "fine", "real_imprisonment": False, "expunged": False}
+
+
+def test_every_cross_field_error_is_still_found():
+    """One error of each kind the cross-field checks know, written into a sound record: the fast answer
+    is False, and the errors are the full check's."""
+    from legality.model import validate
+
+    base = copy.deepcopy(VALID_RECORDS[0])
+    edits = {
+        "born after verdict": lambda r: r["defendant"].__setitem__("birth_date", "2100-01-01"),
+        "deed after verdict": lambda r: r["offences"][0].__setitem__("committed_on", "2100-01-01"),
+        "born after deed": lambda r: r["defendant"].__setitem__("birth_date", r["offences"][0]["committed_on"]),
+        "bad mitigating": lambda r: r["offences"][0].__setitem__("mitigating", ["53.9"]),
+        "bad aggravating": lambda r: r["offences"][0].__setitem__("aggravating", ["54.2.1"]),
+        "twice the id": lambda r: r["offences"].append(copy.deepcopy(r["offences"][0])),
+        "zero final term": lambda r: r["final_sentence"].__setitem__(
+            "principal", {"kind": "imprisonment", "term": {"years": 0}}),
+        "amount of another kind": lambda r: r["final_sentence"].__setitem__(
+            "principal", {"kind": "fine", "term": {"years": 1}}),
+        "zero additional": lambda r: r["offences"][0]["sentence"].__setitem__(
+            "additional", [{"kind": "imprisonment", "term": {"days": 0}}]),
+        "zero episode term": lambda r: r["offences"][0]["sentence"].__setitem__(
+            "principal", {"kind": "imprisonment", "term": {"months": 0}}),
+        "release before prior": lambda r: r["defendant"].__setitem__("prior_convictions", [dict(_PRIOR, release_date="2000-01-01")]),
+        "in force before prior": lambda r: r["defendant"].__setitem__("prior_convictions", [dict(_PRIOR, in_force_date="2000-01-01")]),
+        "zero prior probation": lambda r: r["defendant"].__setitem__("prior_convictions", [dict(_PRIOR, probation={"days": 0})]),
+        "zero probation": lambda r: r["final_sentence"].__setitem__("probation", {"period": {"months": 0}}),
+        "prior after verdict": lambda r: r["defendant"].__setitem__("prior_convictions", [{
+            "verdict_date": "2100-01-01", "articles": [{"article": "188"}], "category": "medium", "intent": "intentional",
+            "sentence_kind": "fine", "real_imprisonment": False, "expunged": False}]),
+        "unserved after verdict": lambda r: r["final_sentence"].__setitem__("prior_unserved", {
+            "verdict_date": "2100-01-01", "principal": {"kind": "imprisonment", "term": {"years": 1}}}),
+        "evasion before deed": lambda r: r["offences"][0].__setitem__("evasion", {"from": "1900-01-01"}),
+    }
+    found = 0
+    for name, edit in edits.items():
+        rec = copy.deepcopy(base)
+        edit(rec)
+        try:
+            v = fast._DECODER.decode(orjson.dumps(rec))
+        except Exception:  # noqa: BLE001 - a shape the fast model refuses: the model's, not ours
+            continue
+        _checked_both_ways(v)
+        if validate.cross_field_errors(v):
+            assert not validate._verdict_fine(v), name
+            found += 1
+    assert found >= 14
