@@ -303,7 +303,10 @@ def _work_streaming(engine: Evaluator, raws: list[RawRecord], spec: Spec) -> Don
             line, ctx, _hash = _line_of(item, ev, particulars, False)
             tally.add(line, ctx)
             append(render(line, ctx) if written(line, False) else None)
-        del items, evs  # freed before the collector resumes
+        # freed before the collector resumes, which would otherwise walk every evaluation of the chunk
+        # (≈28,000 containers: 5 ms a chunk).  `it_ev` too: a list iterator never advanced past the end
+        # keeps its list alive
+        del items, evs, it_ev
     return Done(tally, payloads, None, None, None)
 
 
