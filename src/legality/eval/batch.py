@@ -1939,11 +1939,12 @@ class BatchPlan:
                 gap |= per[frame.rec[missed]]
         for name in cr.law_params:
             key = (frame.kind, name)
-            col = b.params.get(key)
-            if col is None:
-                col = b.params[key] = _param_column(b, frame, name)
-            if col.m is not None:
-                gap |= col.m[missed]
+            got = b.params.get(key)
+            if got is None:
+                got = b.params[key] = _param_column(b, frame, name)
+            _, pm, at = got  # the value per stretch of dates, which are missing, each row's stretch
+            if pm is not None:
+                gap |= pm[at[missed]]
         if any_(gap):
             und = missed[gap]
             b.gap[frame.rec[und]] = True
