@@ -1110,10 +1110,10 @@ class Compiler:
         op = n.op
         fns = [self.node(a, scope) for a in n.args[:2]]
         if op in ("eq", "ne"):
-            py, ncmp = (operator.eq, np.equal) if op == "eq" else (operator.ne, np.not_equal)
+            py, np_op = (operator.eq, np.equal) if op == "eq" else (operator.ne, np.not_equal)
             if any(isinstance(x.type, QtyT) for x in n.args):
-                return _strict(fns, _np(_quantity_cmp(py, ncmp), py, truth=True))
-            return _strict(fns, _np(ncmp, py, truth=True))
+                return _strict(fns, _np(_quantity_cmp(py, np_op), py, truth=True))
+            return _strict(fns, _np(np_op, py, truth=True))
         if op in ("in", "notin"):
             text = n.data == "text"
             pos = op == "in"
