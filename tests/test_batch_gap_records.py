@@ -19,30 +19,18 @@ from typing import Any
 import numpy as np
 import pytest
 
-from legality.engine import Engine
 from legality.eval.batch import Batch, BatchPlan
 from legality.eval.env import Runtime
 from legality.eval.program import rule_places
 from legality.io.reader import RawRecord, decode, read_records
-from legality.law import Catalogue
 
 from support.compiled import program, valid
 from support.mutate import variants
-from test_batch_backend import as_json, batch_of
+from test_batch_backend import as_json, batch_of, cat, engine  # noqa: F401  (module fixtures, shared)
 from verdict_samples import record
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAD = 'title "t"\n  severity high\n  cite "УК РК ст.56 ч.3"'
-
-
-@pytest.fixture(scope="module")
-def cat() -> Catalogue:
-    return Catalogue.load()
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.load()
 
 
 def _late_param(cat: Any) -> tuple[str, dt.date]:
