@@ -9,7 +9,14 @@ What it measures, each command in its own process (so its time and memory are it
 * hand-written checks — the five families of `bench/engine_vs_handwritten.py` written directly in
   Python, on the records decoded and validated by the model (the check alone, as in the issue's
   figure, and with the decoding);
-* `legality scan --jobs 1 --backend row` — the baseline: one record at a time, as before issue 13;
+* `legality scan --jobs 1` of the code as it was when issue 13 was filed (`--then`, default commit
+  5a3b896: the last commit whose pack has the 116 generated fact functions the issue describes, and the
+  fastest of the commits that fit its description on these records), with its own rule pack, extracted
+  from this repository's history with `git archive` into the run's folder — the issue's goal is "≥ 8×
+  today's figure on the same machine in the same run", and this is that figure;
+* `legality scan --jobs 1 --backend row` — the baseline of the other ratios: one record at a time with
+  today's code and pack (faster than the code of `--then`: it shares the cached pack, the fast decoder
+  and the catalogue answers kept across records);
 * `legality scan --jobs 1` (the batch backend), `--jobs 2`, `--cluster local:2` (Dask);
 * `legality scan --jobs 1` of the same records as Parquet (`tools/jsonl_to_parquet.py`, nested layout);
 * the fixture mix of `tests/support/synth.py` (the fixtures cycled, a third of them with an error:
@@ -21,7 +28,8 @@ The records (`bench/synth_mix.py`) are the fixtures with dates, terms and amount
 ones mixed with planted errors at `--flagged-share`; the share the scan found is printed.  Times
 are wall-clock seconds of the whole command (start-up, reading, validation, every rule of the
 shipped pack, writing a JSON Lines report), the median of `--repeat` runs; records/s is records
-over that.  Memory is the peak RSS of the largest process (its VmHWM) and the peak of the sum of
+over that.  The scans are timed in rounds — each round runs every mode once, in the same order — so
+that a slow spell of the machine falls on every mode alike instead of on the one whose runs it hits.  Memory is the peak RSS of the largest process (its VmHWM) and the peak of the sum of
 RSS over the process tree (workers included), both sampled from /proc every 50 ms.  The reports of every mode are compared
 byte for byte with the baseline's (a Parquet report with its file name swapped back).  An option
 that this version of `legality` lacks, or Dask not installed, is printed as n/a with the reason.
@@ -34,10 +42,12 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import io
 import os
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -192,17 +202,63 @@ class Result:
         return self.rate_override if self.rate_override is not None else self.records / self.wall
 
 
+@dataclass
+class Timed:
+    """One command to time: its row, and how to run it."""
+
+    res: Result
+    cmd: list[str]
+    env: dict[str, str]
+
+
+def measure_rounds(timed: list[Timed], repeat: int) -> None:
+    """Run every command once per round, `repeat` rounds, in the same order each round.
+
+    Why rounds and not each command's runs back to back: the machine's speed drifts (another tenant, a
+    warm or cold cache); back to back, a slow spell lands on one mode and bends its ratio, while in
+    rounds it lands on every mode alike.  A command that fails is dropped with the reason."""
+    for _ in range(repeat):
+        for t in timed:
+            if t.res.note:
+                continue
+            r = run_once(t.cmd, t.env)
+            if r.code != 0:  # no --fail-on: a scan exits 0
+                last = (r.err.strip().splitlines() or ["?"])[-1]
+                t.res.note = f"failed (exit {r.code}): {last[:120]}"
+                t.res.runs = []
+                continue
+            t.res.runs.append(r)
+
+
 def measure(name: str, cmd: list[str], records: int, repeat: int, env: dict[str, str]) -> Result:
     res = Result(name, records)
-    for _ in range(repeat):
-        r = run_once(cmd, env)
-        if r.code != 0:  # no --fail-on: a scan exits 0
-            last = (r.err.strip().splitlines() or ["?"])[-1]
-            res.note = f"failed (exit {r.code}): {last[:120]}"
-            res.runs = []
-            return res
-        res.runs.append(r)
+    measure_rounds([Timed(res, cmd, env)], repeat)
     return res
+
+
+# The code as it was when issue 13 was filed.  The issue names a pack of 116 generated fact functions:
+# commits 14c8b5a … 5a3b896 have it (b4f25ca, just before the issue's first commit, has 181 after the
+# whole Special Part was read from the Code's text).  5a3b896 is the last of them and was the fastest of
+# them on these records, so the ratio against it is the cautious one.
+THEN = "5a3b896"
+
+
+def then_tree(rev: str, dest: Path) -> str:
+    """Extract commit `rev` of this repository into `dest` ("" when done, else why not)."""
+    try:
+        p = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", rev], capture_output=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"n/a (git archive: {exc})"
+    if p.returncode != 0:
+        why = (p.stderr.decode(errors="replace").strip().splitlines() or ["?"])[-1]
+        return f"n/a (commit {rev} not in this checkout: {why[:80]})"
+    dest.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(p.stdout)) as tar:
+        tar.extractall(dest, filter="data")
+    # compiled once, as an installed package would be, so that no run pays for compiling the sources
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(dest / "src")], capture_output=True,
+                   env=dict(os.environ, PYTHONDONTWRITEBYTECODE=""))
+    return ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -223,6 +279,8 @@ def main() -> None:
                     help="share of records drawn from the planted errors (default 0.05)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--rules", default=str(RULES_DIR), help="rule pack (default: the shipped rules/)")
+    ap.add_argument("--then", default=THEN,
+                    help=f"commit of the code at issue 13's filing, run with its own pack (default {THEN}; 'none': skip)")
     args = ap.parse_args()
     n, repeat = (5_000, 1) if args.quick else (args.n, args.repeat)
     small_n = max(1, n // 5)
@@ -257,6 +315,13 @@ def main() -> None:
               + f") in {time.perf_counter() - t:.1f} s; cores: {os.cpu_count()}; median of {repeat}; "
               f"rules: {args.rules}")
 
+        then_why = "n/a (--then none)" if args.then == "none" else then_tree(args.then, d / "then")
+        then_env = dict(env, PYTHONPATH=str(d / "then" / "src"))
+        then_env.pop("PYTHONDONTWRITEBYTECODE", None)
+        # that code has no `python -m legality.cli` entry and no pack cache: run as its console script was
+        then_cmd = [sys.executable, "-c", "import sys; sys.argv[0] = 'legality'; from legality.cli import main; main()",
+                    "scan", str(mix), "-f", "jsonl", "-o", str(d / "then.jsonl"), "--no-progress", "-j", "1"]
+
         def scan(src: Path, out: Path, *extra: str) -> list[str]:
             return [sys.executable, "-m", "legality.cli", "scan", str(src), "--rules", args.rules, "-f", "jsonl",
                     "-o", str(out), "--no-progress", *extra]
@@ -287,6 +352,7 @@ def main() -> None:
         summary = d / "summary.json"
         modes: list[tuple[str, str, list[str], Path, int, str]] = [
             # key, name, command, output, records, why not
+            ("then", f"scan --jobs 1 at issue 13's filing ({args.then})", then_cmd, d / "then.jsonl", n, then_why),
             ("row", "scan --jobs 1 --backend row (baseline)",
              scan(mix, d / "row.jsonl", "-j", "1", *row_flag), d / "row.jsonl", n,
              "" if has["--backend"] else "n/a (no --backend option)"),
@@ -301,39 +367,43 @@ def main() -> None:
             ("parquet", "scan --jobs 1, Parquet input", scan(d / "mix.parquet", d / "parquet.jsonl", "-j", "1",
                                                              *batch_flag), d / "parquet.jsonl", n, pq_note),
         ]
+        # the fixture mix of the earlier figures
+        modes += [
+            ("fx-row", "fixture mix: scan --jobs 1 --backend row", scan(fixture_mix, d / "fx-row.jsonl", "-j", "1",
+                                                                        *row_flag), d / "fx-row.jsonl", n,
+             "" if has["--backend"] else "n/a (no --backend option)"),
+            ("fx-batch", "fixture mix: scan --jobs 1 (batch)", scan(fixture_mix, d / "fx-batch.jsonl", "-j", "1",
+                                                                    *batch_flag), d / "fx-batch.jsonl", n, ""),
+        ]
         by_key: dict[str, Result] = {}
+        timed: list[Timed] = []
         for key, name, cmd, out, records, why in modes:
-            res = Result(name, records, note=why) if why else measure(name, cmd, records, repeat, env)
-            by_key[key] = res
+            res = by_key[key] = Result(name, records, note=why)
             rows.append(res)
-            if res.runs:
+            if not why:
+                timed.append(Timed(res, cmd, then_env if key == "then" else env))
+        measure_rounds(timed, repeat)
+        for key, _name, _cmd, out, _records, _why in modes:
+            if by_key[key].runs:
                 outputs[key] = out
         base_key = "row" if "row" in outputs else "batch"
         base = outputs.get(base_key)
         if base is not None:
             want = base.read_bytes()
             for key, out in outputs.items():
+                if key in ("then", "fx-row", "fx-batch"):
+                    continue
                 got = out.read_bytes()
                 if key == "parquet":
                     got = got.replace(str(d / "mix.parquet").encode(), str(mix).encode())
                 by_key[key].same = "yes" if got == want else "NO"
             by_key[base_key].same = "(this)"
-
-        # the fixture mix of the earlier figures
-        fx: dict[str, Path] = {}
-        for key, name, flag in (("fx-row", "fixture mix: scan --jobs 1 --backend row", row_flag),
-                                ("fx-batch", "fixture mix: scan --jobs 1 (batch)", batch_flag)):
-            if key == "fx-row" and not has["--backend"]:
-                rows.append(Result(name, n, note="n/a (no --backend option)"))
-                continue
-            res = measure(name, scan(fixture_mix, d / f"{key}.jsonl", "-j", "1", *flag), n, repeat, env)
-            rows.append(res)
-            if res.runs:
-                fx[key] = d / f"{key}.jsonl"
-        if len(fx) == 2:
-            rows[-1].same = "yes" if fx["fx-row"].read_bytes() == fx["fx-batch"].read_bytes() else "NO"
-            rows[-2].same = "(this)"
-            rows[-1].base = rows[-2]  # the fixture mix against its own baseline
+        if "then" in by_key:
+            by_key["then"].same = "(its pack)"
+        if "fx-row" in outputs and "fx-batch" in outputs:
+            by_key["fx-batch"].same = "yes" if outputs["fx-row"].read_bytes() == outputs["fx-batch"].read_bytes() else "NO"
+            by_key["fx-row"].same = "(this)"
+            by_key["fx-batch"].base = by_key["fx-row"]  # the fixture mix against its own baseline
 
         # start-up and memory
         warm = measure("start-up: scan of 1 record, cached pack", scan(one, d / "one.out", "-j", "1"), 1, repeat, env)
@@ -349,8 +419,10 @@ def main() -> None:
 
     # ---- print
     base_rate = by_key[base_key].rate if by_key[base_key].runs else None
+    then_rate = by_key["then"].rate if by_key["then"].runs else None
+    on_mix = ("then", "row", "batch", "jobs2", "cluster", "parquet")  # the scans of the generated records
     print()
-    print(f"{'run':<44} {'seconds':>8} {'records/s':>10} {'vs baseline':>11} {'peak RSS MiB':>12} "
+    print(f"{'run':<44} {'seconds':>8} {'records/s':>10} {'vs baseline':>11} {'vs filing':>9} {'peak RSS MiB':>12} "
           f"{'tree MiB':>9}  report = baseline")
     for r in rows:
         if not r.runs:
@@ -358,13 +430,21 @@ def main() -> None:
             continue
         own = r.base.rate if r.base is not None else base_rate
         ratio = f"{r.rate / own:.2f}x" if own else "-"
+        # the issue's goal is against the code of its filing, on the same generated records (not the fixture mix)
+        vs_then = f"{r.rate / then_rate:.2f}x" if then_rate and any(r is by_key.get(k) for k in on_mix) else "-"
         rss = max(x.rss for x in r.runs)
         tree = max(x.tree for x in r.runs)
         wall = "-" if r.rate_override is not None else f"{r.wall:.2f}"
-        print(f"{r.name:<44} {wall:>8} {r.rate:>10,.0f} {ratio:>11} {rss:>12.1f} {tree:>9.1f}  {r.same or '-'}")
+        print(f"{r.name:<44} {wall:>8} {r.rate:>10,.0f} {ratio:>11} {vs_then:>9} {rss:>12.1f} {tree:>9.1f}  "
+              f"{r.same or '-'}")
     print()
     print("hand-written rows: records/s inside the process (the check alone; check + decode), not the command's wall time;")
-    print("the fixture mix's batch row is compared with the fixture mix's row backend")
+    print("the fixture mix's batch row is compared with the fixture mix's row backend;")
+    print(f"vs filing: against the code of issue 13's filing ({args.then}) with its own pack, on the same records; "
+          "its report differs (another pack)")
+    jobs1, jobs2 = by_key["batch"], by_key["jobs2"]
+    if jobs1.runs and jobs2.runs:
+        print(f"--jobs 2 against --jobs 1: {jobs2.rate / jobs1.rate:.2f}x")
     try:
         import orjson
 
