@@ -8,13 +8,14 @@ and commits after — the decision must survive, and so must the scan's own upda
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
 import pytest
 
 from legality.result.candidate import fingerprint
 from legality.store import review
-from legality.store.db import StoreBusy, connect
+from legality.store.db import StoreBusy, _enter_wal, connect
 from legality.store.scanstate import StoreState
 from legality.store.schema import LATEST
 
@@ -204,3 +205,53 @@ def test_a_scan_on_another_computer_is_refused_on_postgresql(pg_server, monkeypa
     second.open(rules_version="v1", inputs=["a"], options={})
     second.close({}, completed=True)
     assert [r[0] for r in conn.execute("SELECT status FROM runs ORDER BY id")] == ["completed", "completed"]
+
+
+def test_fresh_sqlite_stores_opened_by_four_at_once_never_report_busy(tmp_path):
+    """SQLite does not call its busy handler for the switch to WAL: before `_enter_wal` waited, about
+    one fresh store in twelve opened by four processes at once failed with "database is locked"."""
+    failures: list[str] = []
+    for round_ in range(40):
+        path = tmp_path / f"s{round_}.db"
+        start = threading.Barrier(4)
+
+        def opener() -> None:
+            try:
+                start.wait()
+                connect(path, create=True).close()
+            except Exception as e:  # noqa: BLE001 - reported below
+                failures.append(repr(e))
+
+        threads = [threading.Thread(target=opener) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    assert failures == []
+
+
+class _LockedTwice:
+    """A connection whose journal-mode pragma is busy twice, then answers."""
+
+    def __init__(self, error: str = "database is locked") -> None:
+        self.calls: list[str] = []
+        self.error = error
+
+    def execute(self, sql: str):
+        self.calls.append(sql)
+        if len(self.calls) <= 2:
+            raise sqlite3.OperationalError(self.error)
+        return self
+
+    def fetchone(self):
+        return ("delete",)
+
+
+def test_the_switch_to_wal_waits_out_a_busy_file_and_fails_at_once_on_other_errors():
+    busy = _LockedTwice()
+    _enter_wal(busy)
+    assert busy.calls == ["PRAGMA journal_mode"] * 3 + ["PRAGMA journal_mode = WAL"]
+    broken = _LockedTwice("disk I/O error")
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        _enter_wal(broken)
+    assert broken.calls == ["PRAGMA journal_mode"]

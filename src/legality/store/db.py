@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import time
 import urllib.parse
 from pathlib import Path
 from typing import Any, Union
@@ -188,7 +189,7 @@ def connect(path: str | os.PathLike[str], *, create: bool = False, readonly: boo
     conn.where = str(p)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _enter_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: a large store's index pages stay in memory
         conn.execute("PRAGMA wal_autocheckpoint = 16384")  # checkpoint every 64 MiB, not every 4 MiB
@@ -200,6 +201,33 @@ def connect(path: str | os.PathLike[str], *, create: bool = False, readonly: boo
         conn.close()
         raise
     return conn
+
+
+def _enter_wal(conn: Any) -> None:
+    """Switch the file to WAL, waiting as long as `busy_timeout` would.
+
+    Why a loop of our own: SQLite does not call the busy handler for a journal-mode change, so when
+    several processes open a fresh store at once (two servers started together, a scan and a server)
+    the loser got "database is locked" at once instead of waiting its turn.  The mode is kept in the
+    file, so once one of them has switched it the others read "wal" and write nothing.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if not _is_busy(e) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
+
+
+def _is_busy(e: sqlite3.OperationalError) -> bool:
+    text = str(e).lower()
+    return "locked" in text or "busy" in text
 
 
 # ---- PostgreSQL
