@@ -54,8 +54,8 @@ from ..resolve.ir import Node, RuleDef, chain_operands
 from ..resolve.types import BOOL, EnumT, QtyT
 from ..result import trace as T
 from ..result.candidate import Evaluation
-from .columns import (Col, Frame, M, all_, any_, const_array, nnz, none_mask, none_missing, none_missing_list,
-                      obj_array, trues, where)
+from .columns import (Col, Frame, M, all_, any_, const_array, count_nonzero, nnz, none_mask, none_missing,
+                      none_missing_list, obj_array, trues, where)
 from .env import APPLICABLE, Env, Runtime
 from .runtime import STATUS_CODE, _div, _key, _of, _rank, add_term, age_on
 
@@ -232,7 +232,7 @@ def _np(f: Callable[..., Arr], py: Callable[..., Any], *, truth: bool = False) -
             r = f(*cols)
         except Exception:  # noqa: BLE001
             return _safe(b, frame, rows, py, cols)
-        if truth and r.dtype != bool:
+        if truth and r.dtype is not _BOOL_DTYPE and r.dtype != bool:
             try:
                 r = np.fromiter((bool(x) for x in r), dtype=bool, count=len(r))
             except Exception:  # noqa: BLE001
@@ -424,8 +424,12 @@ def _strict(fns: list[Fn], op: Op) -> Fn:
     a missing operand makes the row missing (the row evaluator's `Miss`).
 
     A constant operand (`_Const`) is made at the end, on the rows left: it is never missing and reads
-    nothing, so making it earlier would only gather it again at every operand that misses a row."""
+    nothing, so making it earlier would only gather it again at every operand that misses a row.
+    With one operand that is not a constant (a member, a method with literal arguments, a comparison with
+    a literal), `_strict1` does the same with less bookkeeping per call."""
     deferred = [isinstance(fn, _Const) for fn in fns]
+    if deferred.count(False) == 1:
+        return _strict1(fns, deferred.index(False), op)
     if not any(deferred):
         deferred = []
 
@@ -450,10 +454,52 @@ def _strict(fns: list[Fn], op: Op) -> Fn:
             if not len(sub):
                 return Col.missing(n)
         if deferred:
-            vals = [fn(b, f, sub).v if v is _LATER else v for fn, v in zip(fns, vals)]
+            vals = [fn.array(len(sub)) if v is _LATER else v for fn, v in zip(fns, vals)]  # type: ignore[attr-defined]
         res = op(b, f, sub, vals)
         return res if pos is None else Col.scatter(n, pos, res)
     return run
+
+
+def _strict1(fns: list[Fn], j: int, op: Op) -> Fn:
+    """`_strict` when every operand but `fns[j]` is a constant: the same calls and the same answer.
+
+    Why the same: the constants come after the one operand that reads anything (`_strict` defers them to the
+    end), are never missing and have the same value on every row; so the rows left are those where `fns[j]`
+    is present, and the constants are made on them."""
+    fa = fns[j]
+    consts: list[_Const] = [fn for fn in fns if isinstance(fn, _Const)]
+    if not consts:
+        def run(b: Batch, f: Frame, rows: Arr) -> Col:
+            c = fa(b, f, rows)
+            if c.m is None:
+                if not len(rows):
+                    return Col.missing(0)
+                return op(b, f, rows, [c.v])
+            pos = where(~c.m)
+            if not len(pos):
+                return Col.missing(len(rows))
+            return Col.scatter(len(rows), pos, op(b, f, rows[pos], [c.v[pos]]))
+        return run
+
+    def run_k(b: Batch, f: Frame, rows: Arr) -> Col:
+        n = len(rows)
+        if not n and j:  # `_strict` stops at a constant before `fns[j]` when no row is left
+            return Col.missing(0)
+        c = fa(b, f, rows)
+        if c.m is None:
+            if not n:
+                return Col.missing(0)
+            vals = [k.array(n) for k in consts]
+            vals.insert(j, c.v)
+            return op(b, f, rows, vals)
+        pos = where(~c.m)
+        k = len(pos)
+        if not k:
+            return Col.missing(n)
+        vals = [x.array(k) for x in consts]
+        vals.insert(j, c.v[pos])
+        return Col.scatter(n, pos, op(b, f, rows[pos], vals))
+    return run_k
 
 
 _LATER = np.empty(0, dtype=object)  # `_strict`: the place of a constant operand until the end
@@ -462,7 +508,7 @@ _LATER = np.empty(0, dtype=object)  # `_strict`: the place of a constant operand
 def _as_bool(c: Col, b: Batch, f: Frame, rows: Arr) -> Col:
     """A truth value as a bool array: the values are Python bools (anything else: the row evaluator decides).
     A value is a bool if it is the object `True` or `False` (compared by id, without a Python call each)."""
-    if c.v.dtype == bool:
+    if c.v.dtype is _BOOL_DTYPE or c.v.dtype == bool:
         return c
     v = c.v
     vals = v.tolist()
@@ -772,11 +818,19 @@ class Compiler:
         name = n.data
         on_o = self.fact_scopes.get(name, "record") == "offence" and scope == "offence"
 
+        key = ("O" if on_o else "R", name)  # `fact_at`'s key of the fact in `b.facts`
+        fact_at = self.fact_at
+
         def fn(b: Batch, f: Frame, rows: Arr) -> Col:
             # O's rows are their own base rows and R's their own records: no gather for the frames rules start on
             if on_o:
-                return self.fact_at(b, name, b.O, rows if f.kind == "O" else f.base[rows])
-            return self.fact_at(b, name, b.R, rows if f.kind == "R" else f.rec[rows])
+                at = rows if f.kind == "O" else f.base[rows]
+            else:
+                at = rows if f.kind == "R" else f.rec[rows]
+            st = b.facts.get(key)
+            if st is not None and not st.left:  # computed on every row: `fact_at`'s gather, without its call
+                return Col(st.v[at], st.m[at]) if st.anym else Col(st.v[at])
+            return fact_at(b, name, b.O if on_o else b.R, at)
         return fn
 
     def fact_at(self, b: Batch, name: str, frame: Frame, rows: Arr) -> Col:
@@ -925,7 +979,7 @@ class Compiler:
 
         def fn(b: Batch, f: Frame, rows: Arr) -> Col:
             c = inner(b, f, rows)
-            if c.v.dtype == bool:
+            if c.v.dtype is _BOOL_DTYPE or c.v.dtype == bool:
                 return Col(~c.v, c.m)
             return _strict([lambda b_, f_, r_: c], _py(operator.not_, 1))(b, f, rows)
         return fn
@@ -965,7 +1019,14 @@ class Compiler:
                     break
                 c = fn(b, f, sub)
                 v = c.v
-                hit = (v if stop else ~v) if v.dtype == bool else (v == stop)
+                if v.dtype is _BOOL_DTYPE or v.dtype == bool:
+                    if c.m is None:
+                        # no row decided (`or`: none true, `and`: all true): nothing to mark, every row stays open
+                        if count_nonzero(v) == (0 if stop else len(v)):
+                            continue
+                    hit = v if stop else ~v
+                else:
+                    hit = v == stop
                 if c.m is not None:
                     if active is None:
                         active = np.arange(k)
@@ -999,7 +1060,7 @@ class Compiler:
             k = len(rows)
             out = np.zeros(k, dtype=bool) if is_bool else np.empty(k, dtype=object)
             m = trues(k)
-            cv = cond.v if cond.v.dtype == bool else cond.v.astype(bool)
+            cv = cond.v if cond.v.dtype is _BOOL_DTYPE or cond.v.dtype == bool else cond.v.astype(bool)
             if cond.m is None:
                 yes, no = cv, ~cv
             else:
@@ -1009,7 +1070,7 @@ class Compiler:
                 idx = where(sel)
                 if len(idx):
                     c = g(b, f, rows[idx])
-                    if is_bool and c.v.dtype != bool:
+                    if is_bool and c.v.dtype is not _BOOL_DTYPE and c.v.dtype != bool:
                         c = _as_bool(c, b, f, rows[idx])
                     out[idx] = c.v
                     m[idx] = False if c.m is None else c.m
@@ -1379,16 +1440,20 @@ class _Const:
         self.arr = _NO_ROWS
 
     def __call__(self, b: Batch, f: Frame, rows: Arr) -> Col:
-        v, n = self.v, len(rows)
+        return Col(self.array(len(rows)))
+
+    def array(self, n: int) -> Arr:
+        """The values of the column on n rows (what `__call__` holds: `_strict` needs no `Col` of them)."""
+        v = self.v
         if v is True or v is False:
-            return Col(trues(n) if v else np.zeros(n, dtype=bool))
+            return trues(n) if v else np.zeros(n, dtype=bool)
         if n > len(self.arr):
             if n > _CONST_KEEP:
-                return Col(const_array(v, n))
+                return const_array(v, n)
             arr = const_array(v, n)
             arr.flags.writeable = False
             self.arr = arr
-        return Col(self.arr[:n])
+        return self.arr[:n]
 
 
 _NO_ROWS = np.empty(0, dtype=object)
@@ -1410,7 +1475,7 @@ def _reduce(kind: str, body: Col, owner: Arr, lens: Arr, k: int) -> Col:
     if kind in ("any", "all"):
         hit = kind == "any"
         v = body.v
-        if v.dtype == bool:
+        if v.dtype is _BOOL_DTYPE or v.dtype == bool:
             is_hit = v if hit else ~v
         else:
             is_hit = np.fromiter((x is hit for x in v), bool, len(v))
@@ -1422,7 +1487,7 @@ def _reduce(kind: str, body: Col, owner: Arr, lens: Arr, k: int) -> Col:
         return Col(out) if body.m is None else Col(out, miss & ~found)
     if kind == "count":
         v = body.v
-        truth = v if v.dtype == bool else np.fromiter((bool(x) for x in v), bool, len(v))
+        truth = v if v.dtype is _BOOL_DTYPE or v.dtype == bool else np.fromiter((bool(x) for x in v), bool, len(v))
         counts = np.bincount(owner[~bm & truth], minlength=k)
         return Col(obj_array((int(c) for c in counts), k), miss)
     # sum / max / min: in element order, per group
@@ -1851,6 +1916,8 @@ class BatchPlan:
                 if not len(rows):
                     return
                 c = fn(b, frame, rows)
+                if c.m is None and c.v.dtype is _BOOL_DTYPE and count_nonzero(c.v) == (0 if stops_on else len(rows)):
+                    continue  # settles no row (`when` true, `unless` false everywhere) and misses none
                 stop = c.v if stops_on else ~c.v
                 if c.m is not None:
                     if mw is None:
