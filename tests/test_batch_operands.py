@@ -16,7 +16,7 @@ import pytest
 from legality.eval import batch as B
 from legality.eval.columns import Col
 from legality.resolve.ir import Node
-from legality.resolve.types import BOOL
+from legality.resolve.types import BOOL, INT
 
 
 class _Batch:
@@ -57,7 +57,8 @@ def _plain_const(k: Any) -> Any:
 
 def _result(c: Col) -> list[Any]:
     m = np.zeros(len(c.v), dtype=bool) if c.m is None else c.m
-    return [None if m[i] else c.v[i] for i in range(len(c.v))]
+    vals = c.v.tolist()  # Python objects (a bool array's as Python bools)
+    return [None if m[i] else vals[i] for i in range(len(vals))]
 
 
 def _both(make_fns: Any, op: B.Op, rows: np.ndarray, n: int) -> None:
@@ -200,3 +201,90 @@ def test_kleene_chain_reaches_the_rows_of_the_row_semantics(seed: int, op: str) 
     assert _result(c) == want
     for i, leaf in enumerate(leaves.values()):
         assert sum(leaf.seen, []) == seen[i]
+
+
+# ---- `if`
+
+
+def _if_rows(cond: list[Any], a: list[Any], c: list[Any], rows: list[int]) -> tuple[list[Any], list[int], list[int]]:
+    out, on_a, on_c = [], [], []
+    for r in rows:
+        if cond[r] is None:
+            out.append(None)
+        elif cond[r]:
+            on_a.append(r)
+            out.append(a[r])
+        else:
+            on_c.append(r)
+            out.append(c[r])
+    return out, on_a, on_c
+
+
+@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("typ", ["bool", "int"])
+def test_if_takes_each_branch_on_its_rows(seed: int, typ: str) -> None:
+    rnd = random.Random(seed)
+    n = 25
+    cond = [[True] * n, [False] * n, [rnd.random() < 0.5 for _ in range(n)],
+            [rnd.choice([True, False, None]) for _ in range(n)]][seed % 4]
+    if typ == "bool":
+        a = [rnd.choice([True, False, None]) for _ in range(n)]
+        c = [rnd.choice([True, False]) for _ in range(n)]
+        leaves = {"c": _Leaf(cond, truth=True), "a": _Leaf(a, truth=True), "b": _Leaf(c, truth=seed % 2 == 0)}
+        t: Any = BOOL
+    else:
+        a = [rnd.choice([1, 2, None]) for _ in range(n)]
+        c = [rnd.choice([True, False]) for _ in range(n)]  # a bool column in an object-typed `if`: Python bools
+        leaves = {"c": _Leaf(cond, truth=True), "a": _Leaf(a), "b": _Leaf(c, truth=True)}
+        t = INT
+    args = tuple(Node("var", BOOL, None, data=x) for x in "cab")  # type: ignore[arg-type]
+    fn = _Chain(leaves)._if(Node("if", t, None, args=args), "record")  # type: ignore[arg-type]
+    rows = sorted(rnd.sample(range(n), rnd.randrange(1, n)))
+    b = _Batch(n)
+    got = fn(b, _Frame(n), np.array(rows, dtype=np.int64))
+    want, on_a, on_c = _if_rows(cond, a, c, rows)
+    assert got.v.dtype == (bool if typ == "bool" else object)
+    res = _result(got)
+    assert res == want and [type(x) for x in res] == [type(x) for x in want]
+    assert sum(leaves["a"].seen, []) == on_a and sum(leaves["b"].seen, []) == on_c
+    assert not b.unsure.any()
+
+
+def test_if_of_a_branch_that_is_no_truth_value() -> None:
+    """A bool-typed `if` whose branch gives something else: the row is missing and its record unsure."""
+    n = 4
+    leaves = {"c": _Leaf([True] * n, truth=True), "a": _Leaf([True, 1, False, None]), "b": _Leaf([False] * n)}
+    args = tuple(Node("var", BOOL, None, data=x) for x in "cab")  # type: ignore[arg-type]
+    fn = _Chain(leaves)._if(Node("if", BOOL, None, args=args), "record")  # type: ignore[arg-type]
+    b = _Batch(n)
+    got = fn(b, _Frame(n), np.arange(n))
+    assert got.v.dtype == bool and _result(got) == [True, None, False, None]
+    assert b.unsure.tolist() == [False, True, False, False]
+
+
+# ---- quantifiers' reduction
+
+
+@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("kind", ["any", "all", "count"])
+def test_reduce_by_row(seed: int, kind: str) -> None:
+    rnd = random.Random(seed)
+    k = 12
+    lens = [rnd.randrange(0, 4) for _ in range(k)]
+    elems = [[rnd.choice([True, False] + ([None] if seed % 2 else [])) for _ in range(x)] for x in lens]
+    flat = sum(elems, [])
+    owner = np.repeat(np.arange(k), lens)
+    m = np.array([x is None for x in flat], dtype=bool)
+    body = Col(np.array([bool(x) for x in flat], dtype=bool), m)
+    got = _result(B._reduce(kind, body, owner, np.array(lens), k))
+    want: list[Any] = []
+    for es in elems:
+        if kind == "count":
+            want.append(None if None in es else sum(1 for x in es if x))
+            continue
+        hit = kind == "any"
+        if hit in es:
+            want.append(hit)
+        else:
+            want.append(None if None in es else not hit)
+    assert got == want

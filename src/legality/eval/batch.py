@@ -532,6 +532,7 @@ def _as_bool(c: Col, b: Batch, f: Frame, rows: Arr) -> Col:
 
 _TRUE_ID, _FALSE_ID = id(True), id(False)
 _BOOL_DTYPE = np.dtype(bool)  # numpy's one bool dtype; another that equals it is checked by `_as_bool`
+_OBJ_DTYPE = np.dtype(object)
 _BOOL_TYPE = {bool}
 _STR_TYPE, _INT_TYPE = {str}, {int}
 
@@ -1058,9 +1059,20 @@ class Compiler:
         def fn(b: Batch, f: Frame, rows: Arr) -> Col:
             cond = fc(b, f, rows)
             k = len(rows)
+            cv = cond.v if cond.v.dtype is _BOOL_DTYPE or cond.v.dtype == bool else cond.v.astype(bool)
+            if cond.m is None and k:
+                t = count_nonzero(cv)
+                if t == 0 or t == k:  # one branch on every row: its column is the answer, not scattered into a copy
+                    c = (fa if t else fb)(b, f, rows)
+                    if is_bool and c.v.dtype is not _BOOL_DTYPE and c.v.dtype != bool:
+                        c = _as_bool(c, b, f, rows)
+                    if c.v.dtype is (_BOOL_DTYPE if is_bool else _OBJ_DTYPE):  # the dtype the copy would have
+                        return c
+                    out = np.zeros(k, dtype=bool) if is_bool else np.empty(k, dtype=object)
+                    out[:] = c.v
+                    return Col(out, c.m)
             out = np.zeros(k, dtype=bool) if is_bool else np.empty(k, dtype=object)
             m = trues(k)
-            cv = cond.v if cond.v.dtype is _BOOL_DTYPE or cond.v.dtype == bool else cond.v.astype(bool)
             if cond.m is None:
                 yes, no = cv, ~cv
             else:
@@ -1470,8 +1482,7 @@ def _reduce(kind: str, body: Col, owner: Arr, lens: Arr, k: int) -> Col:
 
     `any`/`all` mark the rows (`owner`) of the elements that hit by assignment: a row is found if any
     of its elements hits, whichever of them is marked last."""
-    bm = body.m if body.m is not None else np.zeros(len(owner), dtype=bool)
-    miss = np.bincount(owner[bm], minlength=k) > 0 if any_(bm) else np.zeros(k, dtype=bool)
+    bm = body.m  # None: no element is missing (then neither is any row)
     if kind in ("any", "all"):
         hit = kind == "any"
         v = body.v
@@ -1479,12 +1490,15 @@ def _reduce(kind: str, body: Col, owner: Arr, lens: Arr, k: int) -> Col:
             is_hit = v if hit else ~v
         else:
             is_hit = np.fromiter((x is hit for x in v), bool, len(v))
-        if body.m is not None:
+        if bm is not None:
             is_hit = is_hit & ~bm
         found = np.zeros(k, dtype=bool)
         found[owner[is_hit]] = True
         out = found if hit else ~found
-        return Col(out) if body.m is None else Col(out, miss & ~found)
+        return Col(out) if bm is None else Col(out, (np.bincount(owner[bm], minlength=k) > 0) & ~found)
+    if bm is None:
+        bm = np.zeros(len(owner), dtype=bool)
+    miss = np.bincount(owner[bm], minlength=k) > 0 if any_(bm) else np.zeros(k, dtype=bool)
     if kind == "count":
         v = body.v
         truth = v if v.dtype is _BOOL_DTYPE or v.dtype == bool else np.fromiter((bool(x) for x in v), bool, len(v))
