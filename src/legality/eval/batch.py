@@ -1167,7 +1167,7 @@ class Compiler:
                         return Col.missing(k)
                     sub, at = rows[pos], at[pos]
             lens = flens[at]
-            total = int(lens.sum())
+            total = int(np.add.reduce(lens))  # `lens.sum()` without its Python wrapper
             owner = np.arange(len(at)).repeat(lens)
             if not total:
                 body = Col(np.zeros(0, dtype=bool))
