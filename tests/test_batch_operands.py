@@ -288,3 +288,48 @@ def test_reduce_by_row(seed: int, kind: str) -> None:
         else:
             want.append(None if None in es else not hit)
     assert got == want
+
+
+# ---- facts, read lazily
+
+
+class _FactBatch(_Batch):
+    def __init__(self, n: int):
+        super().__init__(n)
+        self.facts: dict[Any, Any] = {}
+
+
+class _BaseFrame(_Frame):
+    kind = "R"
+
+    def __init__(self, n: int):
+        super().__init__(n)
+        self.n = n
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_fact_is_computed_once_per_row_in_row_order(seed: int) -> None:
+    rnd = random.Random(seed)
+    n = 20
+    vals = [rnd.choice([1, "a", None]) for _ in range(n)]
+    leaf = _Leaf(vals)
+    comp = B.Compiler({"f": "record"}, {"f": Node("var", INT, None, data="f")})  # type: ignore[arg-type]
+    comp.fact_fns["f"] = leaf
+    b, fr = _FactBatch(n), _BaseFrame(n)
+    kinds = [0, 1, 3]
+    rnd.shuffle(kinds)
+    for kind in kinds + [2]:  # increasing rows (a rule's), repeated unordered or in order (a quantifier's), all
+        if kind == 0:
+            rows = sorted(rnd.sample(range(n), rnd.randrange(1, n)))
+        elif kind == 3:
+            rows = sorted(rnd.randrange(n) for _ in range(rnd.randrange(2, 2 * n)))
+            rows[1] = rows[0]
+        elif kind == 1:
+            rows = [rnd.randrange(n) for _ in range(rnd.randrange(1, 2 * n))]
+        else:
+            rows = list(range(n))
+        c = comp.fact_at(b, "f", fr, np.array(rows, dtype=np.int64))  # type: ignore[arg-type]
+        assert _result(c) == [vals[r] for r in rows]
+    computed = sum(leaf.seen, [])
+    assert len(computed) == len(set(computed))  # no row twice
+    assert all(s == sorted(set(s)) for s in leaf.seen)  # each computation on increasing rows

@@ -845,11 +845,15 @@ class Compiler:
             st = b.facts[key] = _FactCol(frame.n, self.fact_exprs[name].type == BOOL)
         if st.left:
             done = st.done[rows]
-            if not all_(done):  # most reads are of rows computed already: then nothing is selected
-                need = rows[~done]
-                mark = np.zeros(frame.n, dtype=bool)
-                mark[need] = True
-                need = where(mark)
+            nd = count_nonzero(done)
+            if nd != len(rows):  # most reads are of rows computed already: then nothing is selected
+                need = rows[~done] if nd else rows
+                if len(need) > 1 and count_nonzero(need[1:] <= need[:-1]):
+                    # not strictly increasing (a quantifier's rows repeat their base rows): each row once, in order;
+                    # rows that increase already are that (a rule's rows, as selected from its frame)
+                    mark = np.zeros(frame.n, dtype=bool)
+                    mark[need] = True
+                    need = where(mark)
                 c = self.fact_fn(name)(b, frame, need)
                 if st.v.dtype == bool and c.v.dtype != bool:
                     c = _as_bool(c, b, frame, need)
