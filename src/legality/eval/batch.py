@@ -47,6 +47,11 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+try:  # the C function itself, as `columns` takes it: `np.count_nonzero` adds a Python layer
+    from numpy._core.multiarray import count_nonzero
+except ImportError:  # numpy < 2
+    from numpy.core.multiarray import count_nonzero  # type: ignore[no-redef]
+
 from ..model.enums import Category
 from ..model.values import Quantity, Term
 from ..resolve import schema as S
@@ -54,8 +59,8 @@ from ..resolve.ir import Node, RuleDef, chain_operands
 from ..resolve.types import BOOL, EnumT, QtyT
 from ..result import trace as T
 from ..result.candidate import Evaluation
-from .columns import (Col, Frame, M, all_, any_, const_array, count_nonzero, nnz, none_mask, none_missing,
-                      none_missing_list, obj_array, trues, where)
+from .columns import (Col, Frame, M, all_, any_, const_array, nnz, none_mask, none_missing, none_missing_list,
+                      obj_array, trues, where)
 from .env import APPLICABLE, Env, Runtime
 from .runtime import STATUS_CODE, _div, _key, _of, _rank, add_term, age_on
 
