@@ -47,6 +47,11 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+try:  # the C function itself, as `columns` takes it: `np.count_nonzero` adds a Python layer
+    from numpy._core.multiarray import count_nonzero
+except ImportError:  # numpy < 2
+    from numpy.core.multiarray import count_nonzero  # type: ignore[no-redef]
+
 from ..model.enums import Category
 from ..model.values import Quantity, Term
 from ..resolve import schema as S
@@ -232,7 +237,7 @@ def _np(f: Callable[..., Arr], py: Callable[..., Any], *, truth: bool = False) -
             r = f(*cols)
         except Exception:  # noqa: BLE001
             return _safe(b, frame, rows, py, cols)
-        if truth and r.dtype != bool:
+        if truth and r.dtype is not _BOOL_DTYPE and r.dtype != bool:
             try:
                 r = np.fromiter((bool(x) for x in r), dtype=bool, count=len(r))
             except Exception:  # noqa: BLE001
@@ -424,8 +429,12 @@ def _strict(fns: list[Fn], op: Op) -> Fn:
     a missing operand makes the row missing (the row evaluator's `Miss`).
 
     A constant operand (`_Const`) is made at the end, on the rows left: it is never missing and reads
-    nothing, so making it earlier would only gather it again at every operand that misses a row."""
+    nothing, so making it earlier would only gather it again at every operand that misses a row.
+    With one operand that is not a constant (a member, a method with literal arguments, a comparison with
+    a literal), `_strict1` does the same with less bookkeeping per call."""
     deferred = [isinstance(fn, _Const) for fn in fns]
+    if deferred.count(False) == 1:
+        return _strict1(fns, deferred.index(False), op)
     if not any(deferred):
         deferred = []
 
@@ -450,10 +459,52 @@ def _strict(fns: list[Fn], op: Op) -> Fn:
             if not len(sub):
                 return Col.missing(n)
         if deferred:
-            vals = [fn(b, f, sub).v if v is _LATER else v for fn, v in zip(fns, vals)]
+            vals = [fn.array(len(sub)) if v is _LATER else v for fn, v in zip(fns, vals)]  # type: ignore[attr-defined]
         res = op(b, f, sub, vals)
         return res if pos is None else Col.scatter(n, pos, res)
     return run
+
+
+def _strict1(fns: list[Fn], j: int, op: Op) -> Fn:
+    """`_strict` when every operand but `fns[j]` is a constant: the same calls and the same answer.
+
+    Why the same: the constants come after the one operand that reads anything (`_strict` defers them to the
+    end), are never missing and have the same value on every row; so the rows left are those where `fns[j]`
+    is present, and the constants are made on them."""
+    fa = fns[j]
+    consts: list[_Const] = [fn for fn in fns if isinstance(fn, _Const)]
+    if not consts:
+        def run(b: Batch, f: Frame, rows: Arr) -> Col:
+            c = fa(b, f, rows)
+            if c.m is None:
+                if not len(rows):
+                    return Col.missing(0)
+                return op(b, f, rows, [c.v])
+            pos = where(~c.m)
+            if not len(pos):
+                return Col.missing(len(rows))
+            return Col.scatter(len(rows), pos, op(b, f, rows[pos], [c.v[pos]]))
+        return run
+
+    def run_k(b: Batch, f: Frame, rows: Arr) -> Col:
+        n = len(rows)
+        if not n and j:  # `_strict` stops at a constant before `fns[j]` when no row is left
+            return Col.missing(0)
+        c = fa(b, f, rows)
+        if c.m is None:
+            if not n:
+                return Col.missing(0)
+            vals = [k.array(n) for k in consts]
+            vals.insert(j, c.v)
+            return op(b, f, rows, vals)
+        pos = where(~c.m)
+        k = len(pos)
+        if not k:
+            return Col.missing(n)
+        vals = [x.array(k) for x in consts]
+        vals.insert(j, c.v[pos])
+        return Col.scatter(n, pos, op(b, f, rows[pos], vals))
+    return run_k
 
 
 _LATER = np.empty(0, dtype=object)  # `_strict`: the place of a constant operand until the end
@@ -462,7 +513,7 @@ _LATER = np.empty(0, dtype=object)  # `_strict`: the place of a constant operand
 def _as_bool(c: Col, b: Batch, f: Frame, rows: Arr) -> Col:
     """A truth value as a bool array: the values are Python bools (anything else: the row evaluator decides).
     A value is a bool if it is the object `True` or `False` (compared by id, without a Python call each)."""
-    if c.v.dtype == bool:
+    if c.v.dtype is _BOOL_DTYPE or c.v.dtype == bool:
         return c
     v = c.v
     vals = v.tolist()
@@ -486,6 +537,7 @@ def _as_bool(c: Col, b: Batch, f: Frame, rows: Arr) -> Col:
 
 _TRUE_ID, _FALSE_ID = id(True), id(False)
 _BOOL_DTYPE = np.dtype(bool)  # numpy's one bool dtype; another that equals it is checked by `_as_bool`
+_OBJ_DTYPE = np.dtype(object)
 _BOOL_TYPE = {bool}
 _STR_TYPE, _INT_TYPE = {str}, {int}
 
@@ -772,11 +824,19 @@ class Compiler:
         name = n.data
         on_o = self.fact_scopes.get(name, "record") == "offence" and scope == "offence"
 
+        key = ("O" if on_o else "R", name)  # `fact_at`'s key of the fact in `b.facts`
+        fact_at = self.fact_at
+
         def fn(b: Batch, f: Frame, rows: Arr) -> Col:
             # O's rows are their own base rows and R's their own records: no gather for the frames rules start on
             if on_o:
-                return self.fact_at(b, name, b.O, rows if f.kind == "O" else f.base[rows])
-            return self.fact_at(b, name, b.R, rows if f.kind == "R" else f.rec[rows])
+                at = rows if f.kind == "O" else f.base[rows]
+            else:
+                at = rows if f.kind == "R" else f.rec[rows]
+            st = b.facts.get(key)
+            if st is not None and not st.left:  # computed on every row: `fact_at`'s gather, without its call
+                return Col(st.v[at], st.m[at]) if st.anym else Col(st.v[at])
+            return fact_at(b, name, b.O if on_o else b.R, at)
         return fn
 
     def fact_at(self, b: Batch, name: str, frame: Frame, rows: Arr) -> Col:
@@ -790,11 +850,15 @@ class Compiler:
             st = b.facts[key] = _FactCol(frame.n, self.fact_exprs[name].type == BOOL)
         if st.left:
             done = st.done[rows]
-            if not all_(done):  # most reads are of rows computed already: then nothing is selected
-                need = rows[~done]
-                mark = np.zeros(frame.n, dtype=bool)
-                mark[need] = True
-                need = where(mark)
+            nd = count_nonzero(done)
+            if nd != len(rows):  # most reads are of rows computed already: then nothing is selected
+                need = rows[~done] if nd else rows
+                if len(need) > 1 and count_nonzero(need[1:] <= need[:-1]):
+                    # not strictly increasing (a quantifier's rows repeat their base rows): each row once, in order;
+                    # rows that increase already are that (a rule's rows, as selected from its frame)
+                    mark = np.zeros(frame.n, dtype=bool)
+                    mark[need] = True
+                    need = where(mark)
                 c = self.fact_fn(name)(b, frame, need)
                 if st.v.dtype == bool and c.v.dtype != bool:
                     c = _as_bool(c, b, frame, need)
@@ -925,7 +989,7 @@ class Compiler:
 
         def fn(b: Batch, f: Frame, rows: Arr) -> Col:
             c = inner(b, f, rows)
-            if c.v.dtype == bool:
+            if c.v.dtype is _BOOL_DTYPE or c.v.dtype == bool:
                 return Col(~c.v, c.m)
             return _strict([lambda b_, f_, r_: c], _py(operator.not_, 1))(b, f, rows)
         return fn
@@ -965,7 +1029,14 @@ class Compiler:
                     break
                 c = fn(b, f, sub)
                 v = c.v
-                hit = (v if stop else ~v) if v.dtype == bool else (v == stop)
+                if v.dtype is _BOOL_DTYPE or v.dtype == bool:
+                    if c.m is None:
+                        # no row decided (`or`: none true, `and`: all true): nothing to mark, every row stays open
+                        if count_nonzero(v) == (0 if stop else len(v)):
+                            continue
+                    hit = v if stop else ~v
+                else:
+                    hit = v == stop
                 if c.m is not None:
                     if active is None:
                         active = np.arange(k)
@@ -997,9 +1068,20 @@ class Compiler:
         def fn(b: Batch, f: Frame, rows: Arr) -> Col:
             cond = fc(b, f, rows)
             k = len(rows)
+            cv = cond.v if cond.v.dtype is _BOOL_DTYPE or cond.v.dtype == bool else cond.v.astype(bool)
+            if cond.m is None and k:
+                t = count_nonzero(cv)
+                if t == 0 or t == k:  # one branch on every row: its column is the answer, not scattered into a copy
+                    c = (fa if t else fb)(b, f, rows)
+                    if is_bool and c.v.dtype is not _BOOL_DTYPE and c.v.dtype != bool:
+                        c = _as_bool(c, b, f, rows)
+                    if c.v.dtype is (_BOOL_DTYPE if is_bool else _OBJ_DTYPE):  # the dtype the copy would have
+                        return c
+                    out = np.zeros(k, dtype=bool) if is_bool else np.empty(k, dtype=object)
+                    out[:] = c.v
+                    return Col(out, c.m)
             out = np.zeros(k, dtype=bool) if is_bool else np.empty(k, dtype=object)
             m = trues(k)
-            cv = cond.v if cond.v.dtype == bool else cond.v.astype(bool)
             if cond.m is None:
                 yes, no = cv, ~cv
             else:
@@ -1009,7 +1091,7 @@ class Compiler:
                 idx = where(sel)
                 if len(idx):
                     c = g(b, f, rows[idx])
-                    if is_bool and c.v.dtype != bool:
+                    if is_bool and c.v.dtype is not _BOOL_DTYPE and c.v.dtype != bool:
                         c = _as_bool(c, b, f, rows[idx])
                     out[idx] = c.v
                     m[idx] = False if c.m is None else c.m
@@ -1094,7 +1176,7 @@ class Compiler:
                         return Col.missing(k)
                     sub, at = rows[pos], at[pos]
             lens = flens[at]
-            total = int(lens.sum())
+            total = int(np.add.reduce(lens))  # `lens.sum()` without its Python wrapper
             owner = np.arange(len(at)).repeat(lens)
             if not total:
                 body = Col(np.zeros(0, dtype=bool))
@@ -1379,16 +1461,20 @@ class _Const:
         self.arr = _NO_ROWS
 
     def __call__(self, b: Batch, f: Frame, rows: Arr) -> Col:
-        v, n = self.v, len(rows)
+        return Col(self.array(len(rows)))
+
+    def array(self, n: int) -> Arr:
+        """The values of the column on n rows (what `__call__` holds: `_strict` needs no `Col` of them)."""
+        v = self.v
         if v is True or v is False:
-            return Col(trues(n) if v else np.zeros(n, dtype=bool))
+            return trues(n) if v else np.zeros(n, dtype=bool)
         if n > len(self.arr):
             if n > _CONST_KEEP:
-                return Col(const_array(v, n))
+                return const_array(v, n)
             arr = const_array(v, n)
             arr.flags.writeable = False
             self.arr = arr
-        return Col(self.arr[:n])
+        return self.arr[:n]
 
 
 _NO_ROWS = np.empty(0, dtype=object)
@@ -1405,24 +1491,26 @@ def _reduce(kind: str, body: Col, owner: Arr, lens: Arr, k: int) -> Col:
 
     `any`/`all` mark the rows (`owner`) of the elements that hit by assignment: a row is found if any
     of its elements hits, whichever of them is marked last."""
-    bm = body.m if body.m is not None else np.zeros(len(owner), dtype=bool)
-    miss = np.bincount(owner[bm], minlength=k) > 0 if any_(bm) else np.zeros(k, dtype=bool)
+    bm = body.m  # None: no element is missing (then neither is any row)
     if kind in ("any", "all"):
         hit = kind == "any"
         v = body.v
-        if v.dtype == bool:
+        if v.dtype is _BOOL_DTYPE or v.dtype == bool:
             is_hit = v if hit else ~v
         else:
             is_hit = np.fromiter((x is hit for x in v), bool, len(v))
-        if body.m is not None:
+        if bm is not None:
             is_hit = is_hit & ~bm
         found = np.zeros(k, dtype=bool)
         found[owner[is_hit]] = True
         out = found if hit else ~found
-        return Col(out) if body.m is None else Col(out, miss & ~found)
+        return Col(out) if bm is None else Col(out, (np.bincount(owner[bm], minlength=k) > 0) & ~found)
+    if bm is None:
+        bm = np.zeros(len(owner), dtype=bool)
+    miss = np.bincount(owner[bm], minlength=k) > 0 if any_(bm) else np.zeros(k, dtype=bool)
     if kind == "count":
         v = body.v
-        truth = v if v.dtype == bool else np.fromiter((bool(x) for x in v), bool, len(v))
+        truth = v if v.dtype is _BOOL_DTYPE or v.dtype == bool else np.fromiter((bool(x) for x in v), bool, len(v))
         counts = np.bincount(owner[~bm & truth], minlength=k)
         return Col(obj_array((int(c) for c in counts), k), miss)
     # sum / max / min: in element order, per group
@@ -1851,6 +1939,8 @@ class BatchPlan:
                 if not len(rows):
                     return
                 c = fn(b, frame, rows)
+                if c.m is None and c.v.dtype is _BOOL_DTYPE and count_nonzero(c.v) == (0 if stops_on else len(rows)):
+                    continue  # settles no row (`when` true, `unless` false everywhere) and misses none
                 stop = c.v if stops_on else ~c.v
                 if c.m is not None:
                     if mw is None:
