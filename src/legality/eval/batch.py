@@ -268,104 +268,89 @@ _SHARED = frozenset({"Sanction", "AdditionalOption"})
 _BY_PROVISION = frozenset({("Offence", "sanction_on"), ("Offence", "milder_sanctions")})
 
 
-def _once_per_object(f: Callable[..., Any], b: Batch, frame: Frame, rows: Arr, cols: list[Arr],
-                     kept: dict[Any, Any] | None = None) -> Col:
+def _once_per_object(f: Callable[..., Any], b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:
     """f once per distinct receiver (the first column; the other arguments are constants), spread back.
     A value of None is missing; a receiver on which f raises makes every record that reads it unsure.
 
-    The receivers are told apart by id and f is called in the order of each one's first row, as a loop over
-    the rows would.  The answers are looked up by `map` (in C): no Python code per row, only per receiver
-    not met before.  `kept` (`_kept_answers`): answers remembered across the batches of one catalogue, for a
-    getter or method that reads the catalogue's immutable object and constant arguments alone (`_SHARED`),
-    so it gives the same answer in every batch; each is kept with its receiver, so that the receiver's id
-    stands for no other object while the answer is kept.  A receiver that raised is remembered as raising
-    (f reads nothing else, so it raises again).  An answer serves every row (and batch) that holds its
-    receiver, as one answer already served every row of a batch: nothing writes into a value it reads."""
-    lst = cols[0].tolist()
-    ids = list(map(id, lst))
-    memo: dict[Any, Any] = {} if kept is None else kept
-    vals = list(map(memo.get, ids, repeat(_UNSEEN)))
-    if any(map(operator.is_, vals, repeat(_UNSEEN))):
-        unseen = list(map(operator.is_, vals, repeat(_UNSEEN)))
-        consts = [c[0] for c in cols[1:]]
-        # the receivers not met before, each once, in the order of their first rows (a dict keeps the order in
-        # which its keys were first inserted)
-        todo = dict(zip(compress(ids, unseen), compress(lst, unseen)))
-        for k, x in todo.items():
+    The receivers are told apart by id (the column holds every one of them meanwhile, so no id stands for
+    two objects) and f is called in the order of each one's first row, as a loop over the rows would.  From
+    `_GROUP_FROM` rows the grouping is numpy's (`unique` of the ids), not a dict lookup and an array store
+    per row."""
+    objs = cols[0]
+    n = len(objs)
+    consts = [c[0] for c in cols[1:]] if n else []
+    lst = objs.tolist()
+    vals: list[Any] = []
+    bad: list[int] = []
+    if n < _GROUP_FROM:
+        index: dict[int, int] = {}
+        inv_l: list[int] = []
+        for x in lst:
+            k = index.get(id(x))
+            if k is None:
+                k = index[id(x)] = len(vals)
+                try:
+                    vals.append(f(x, *consts))
+                except Exception:  # noqa: BLE001 - the row evaluator decides these records
+                    vals.append(None)
+                    bad.append(k)
+            inv_l.append(k)
+        inv = np.array(inv_l, dtype=np.int64)
+    else:
+        _, first, inv = np.unique(np.fromiter(map(id, lst), dtype=np.intp, count=n), return_index=True,
+                                  return_inverse=True)
+        # number the receivers by their first row (the loop's numbering), so f is called in that order
+        order = np.argsort(first)
+        rank = np.empty(len(first), dtype=np.int64)
+        rank[order] = np.arange(len(first))
+        inv = rank[inv]
+        for k, i in enumerate(first[order].tolist()):
             try:
-                got = f(x, *consts)
+                vals.append(f(lst[i], *consts))
             except Exception:  # noqa: BLE001 - the row evaluator decides these records
-                got = _RAISED
-            todo[k] = got
-            if kept is not None:
-                if len(kept) >= _KEEP_MAX:
-                    kept.clear()
-                kept[k] = got
-                kept[~k] = x  # holds the receiver (a negative key: no id is negative)
-        vals = list(map(todo.get, ids, vals))  # this call's answers where there is one, else the kept one
-    return _spread(b, frame, rows, vals)
+                vals.append(None)
+                bad.append(k)
+    u = obj_array(vals, len(vals))
+    um = none_mask(vals)
+    if bad:
+        hit = np.isin(inv, np.array(bad, dtype=np.int64))
+        b.doubt(frame, rows[hit])
+    return Col(u[inv], None if um is None else um[inv])
 
 
-_UNSEEN, _RAISED = object(), object()  # `_once_per_object`: no answer yet; f raised on the receiver
-_KEEP_MAX = 1 << 16  # entries of one getter's or method's kept answers (receivers: a catalogue's objects)
-
-
-def _kept_answers(b: Batch, token: object) -> dict[Any, Any]:
-    """The answers `_once_per_object` keeps for one compiled getter or method (`token`) across the batches of
-    one catalogue: in the plan's `lookups`, which it empties when the catalogue changes."""
-    key = ("kept", token)
-    got = b.lookups.get(key)
-    if got is None:
-        got = b.lookups[key] = {}
-    return got  # type: ignore[no-any-return]
-
-
-def _once_per_operands(f: Callable[..., Any], b: Batch, frame: Frame, rows: Arr, cols: list[Arr],
-                       kept: dict[Any, Any] | None = None) -> Col:
+def _once_per_operands(f: Callable[..., Any], b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:
     """f once per distinct tuple of operand objects (a sanction of the catalogue and the kind a record names),
     spread back to the rows; a value of None is missing, and where f raises, the rows of that tuple are
     missing and their records unsure (as `_safe` leaves them row by row).
 
     Why exact: f is a method of an immutable object of the law catalogue (`_SHARED`) that reads the object
     and its arguments only, so rows holding the same objects get the same answer.  Objects are told apart by
-    id: the columns hold every one of them meanwhile, so no id stands for two objects.  The tuples of ids are
-    looked up by `map` (in C), f called once per tuple not met before, in the order of first rows.  `kept`:
-    answers kept across the batches of one catalogue (as `_once_per_object` keeps them), with the operands
-    themselves (under the key None), so that no id stands for another object while its answer is kept: a
-    sanction's method converts its argument to a kind (`PenaltyKind(kind)`, a Python call of the enum class)
-    on every call, and the kinds a record names are the enum's members, so a batch asks about few tuples,
-    most of them asked before."""
+    id: the columns hold every one of them meanwhile, so no id stands for two objects.  The grouping is
+    numpy's (`unique`): a sanction's method converts its argument to a kind (`PenaltyKind(kind)`, a Python
+    call of the enum class) on every call, and a batch asks about few pairs."""
+    n = len(rows)
     lists = [c.tolist() for c in cols]
-    keys = list(zip(*[map(id, col) for col in lists]))
-    memo: dict[Any, Any] = {} if kept is None else kept
-    vals = list(map(memo.get, keys, repeat(_UNSEEN)))
-    if any(map(operator.is_, vals, repeat(_UNSEEN))):
-        unseen = list(map(operator.is_, vals, repeat(_UNSEEN)))
-        # the tuples not met before, each once, in the order of their first rows (as in `_once_per_object`)
-        todo = dict(zip(compress(keys, unseen), compress(zip(*lists), unseen)))
-        for k, xs in todo.items():
-            try:
-                got = f(*xs)
-            except Exception:  # noqa: BLE001 - the row evaluator decides these records
-                got = _RAISED
-            todo[k] = got
-            if kept is not None:
-                if len(kept) >= _KEEP_MAX:
-                    kept.clear()
-                kept[k] = got
-                kept.setdefault(None, []).append(xs)  # holds the operands while their ids are keys
-        vals = list(map(todo.get, keys, vals))
-    return _spread(b, frame, rows, vals)
+    key = np.zeros(n, dtype=np.int64)
+    for col in lists:
+        u, inv = np.unique(np.fromiter(map(id, col), dtype=np.intp, count=n), return_inverse=True)
+        key = key * len(u) + inv  # < n ** len(cols): a sanction and one argument stay far below 2 ** 63
+    _, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    vals: list[Any] = []
+    bad: list[int] = []
+    for k, i in enumerate(first.tolist()):
+        try:
+            vals.append(f(*(col[i] for col in lists)))
+        except Exception:  # noqa: BLE001 - the row evaluator decides these records
+            vals.append(None)
+            bad.append(k)
+    u = obj_array(vals, len(vals))
+    um = np.fromiter([x is None for x in vals], dtype=bool, count=len(vals))
+    if bad:
+        b.doubt(frame, rows[np.isin(inv, np.array(bad, dtype=np.int64))])
+    return Col(u[inv], um[inv])
 
 
-def _spread(b: Batch, frame: Frame, rows: Arr, vals: list[Any]) -> Col:
-    """The answers at the rows as a column (None is missing); a row whose answer is that f raised (this call's
-    or a kept one) is missing and its record unsure."""
-    if any(map(operator.is_, vals, repeat(_RAISED))):
-        bad = np.fromiter(map(operator.is_, vals, repeat(_RAISED)), dtype=bool, count=len(vals))
-        b.doubt(frame, rows[bad])
-        vals = [None if v is _RAISED else v for v in vals]
-    return none_missing_list(vals)
+_GROUP_FROM = 32  # fewer rows: one call each costs less than numpy's fixed cost of grouping
 
 
 def _by_provision(name: str, call: Callable[..., Any], rt: Any, memo: dict[Any, Any]) -> Callable[..., Any]:
@@ -705,9 +690,8 @@ class Compiler:
         shared = rec_t in _SHARED
         one = m.one  # the getter reads the object alone: mapped as it is, without a wrapper call per row
         if one is not None:
-            if shared:  # the answer for each of the catalogue's objects, kept across batches
-                token = object()
-                return lambda b, f, rows, cols: _once_per_object(one, b, f, rows, cols, _kept_answers(b, token))
+            if shared:
+                return lambda b, f, rows, cols: _once_per_object(one, b, f, rows, cols)
             return _mapped(one)
 
         def getter(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
@@ -725,8 +709,6 @@ class Compiler:
         shared = rec_t in _SHARED and all(a.op in ("lit", "enum") for a in n.args[1:])
         by_provision = (rec_t, name) in _BY_PROVISION
         catalogue_obj = rec_t in _SHARED
-        token = object()  # its answers kept across batches (`_kept_answers`): the catalogue's objects, constants
-
 
         def call(b: Batch, f: Frame, rows: Arr, cols: list[Arr]) -> Col:
             rt = b.rt
@@ -734,11 +716,10 @@ class Compiler:
             per_row = _mapped if all(c.dtype == object for c in cols) else lambda g: _py(g, nin, missing_none=True)
             if by_provision:  # the same provision and stretch of dates: the same answer (kept across batches)
                 return per_row(_by_provision(name, spec.call, rt, b.lookups))(b, f, rows, cols)
-            if shared:  # a sanction's method reads the sanction and its arguments alone, not `rt`
-                return _once_per_object(lambda x, *a: spec.call(x, rt, *a), b, f, rows, cols, _kept_answers(b, token))
-            if catalogue_obj:  # a sanction's answer for a kind read from the records
-                return _once_per_operands(lambda x, *a: spec.call(x, rt, *a), b, f, rows, cols,
-                                          _kept_answers(b, token))
+            if shared:
+                return _once_per_object(lambda x, *a: spec.call(x, rt, *a), b, f, rows, cols)
+            if catalogue_obj and len(rows) >= _GROUP_FROM and nin <= 2:  # a sanction's answer for a kind read from the records
+                return _once_per_operands(lambda x, *a: spec.call(x, rt, *a), b, f, rows, cols)
             return per_row(lambda x, *a: spec.call(x, rt, *a))(b, f, rows, cols)
         return call
 
@@ -1339,16 +1320,23 @@ _DICT_TYPE = {dict}
 def _lookup(rowwise: Op) -> Op:
     """`t[k]` (`t.get(_enum_key(k))`, None is missing) with every table a plain `dict`: `dict.get` called by
     `map` (in C) on the keys of `_enum_keys`.  Any other column, or one on which a key raises, is computed
-    as before (`rowwise`)."""
+    as before (`rowwise`).  Most often every row holds the one table of a law parameter (a stretch of dates
+    in which it does not change): then its own `get` is mapped over the keys, without the check of each
+    row's type (the same object on every row, by `is`), and the answers are kept as the list they are
+    (`none_missing_list`: no array read back into a list)."""
     def run(b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:
         tables = cols[0].tolist()
-        if not tables or set(map(type, tables)) != _DICT_TYPE:
+        if not tables:
+            return rowwise(b, frame, rows, cols)
+        t0 = tables[0]
+        one = type(t0) is dict and all(map(operator.is_, tables, repeat(t0)))
+        if not one and set(map(type, tables)) != _DICT_TYPE:
             return rowwise(b, frame, rows, cols)
         try:
             keys = _enum_keys(cols[1].tolist())
         except Exception:  # noqa: BLE001
             return rowwise(b, frame, rows, cols)
-        return none_missing(obj_array(map(dict.get, tables, keys), len(tables)))
+        return none_missing_list(list(map(t0.get, keys) if one else map(dict.get, tables, keys)))
     return run
 
 
