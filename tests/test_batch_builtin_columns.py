@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
+import pytest
 
 from legality.engine import Engine
 from legality.eval import batch as B
@@ -106,3 +107,59 @@ def test_lookup_in_one_table_or_several_matches_get_of_each_row() -> None:
     b, frame = _fake(2)
     got = B._lookup(rowwise)(b, frame, np.arange(2), [obj_array([Table(), Table()], 2), obj_array(["a", "b"], 2)])
     assert got.v.tolist() == ["sub", "sub"]
+
+
+@pytest.mark.parametrize("sign", [1, -1])
+@pytest.mark.parametrize("kinds", [1, 3, 40])
+def test_add_terms_by_term_tables_match_add_term(sign: int, kinds: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`date ± term` with one term on every row, a few (grouped by term: a table by date per term), and many
+    (one key per row): add_term's dates, cold and warm; ends of months (Jan 31 + 1 month), leap days, a
+    fractional month (days from the fraction), equal terms that are distinct objects (one table by value)."""
+    import random
+    from fractions import Fraction
+
+    from legality.eval.runtime import add_term
+    from legality.model.values import Term
+
+    monkeypatch.setitem(B._ADD_TERM_MEMOS, sign, {})
+    rng = random.Random(kinds * sign)
+    pool = [Term.from_months(Fraction(rng.randint(0, 400), rng.choice([1, 2, 3, 7]))) for _ in range(kinds)]
+    pool[0] = Term.from_months(Fraction(1))
+    edges = [dt.date(2020, 1, 31), dt.date(2020, 2, 29), dt.date(2019, 2, 28), dt.date(2021, 12, 31), dt.date(2000, 3, 31)]
+    n = 300
+    ds = [rng.choice(edges) if rng.random() < 0.4 else dt.date(2001, 1, 1) + dt.timedelta(days=rng.randint(0, 8000))
+          for _ in range(n)]
+    ts = [Term.from_months(Fraction(rng.choice(pool).value)) for _ in range(n)]  # equal values, fresh objects
+    if kinds == 1:
+        ts = [pool[0]] * n
+    elif kinds == 3:
+        ts = [rng.choice(pool) for _ in range(n)]
+    want = [add_term(d, t, sign) for d, t in zip(ds, ts)]
+    monkeypatch.setitem(B._ARITH, "date+" if sign > 0 else "date-", lambda a, c: 1 / 0)  # no row-by-row path
+    op = B._add_terms(sign)
+    for _ in range(2):
+        b, frame = _fake(n)
+        c = op(b, frame, np.arange(n), [obj_array(ds, n), obj_array(ts, n)])
+        assert c.m is None and c.v.tolist() == want and {type(x) for x in c.v.tolist()} == {dt.date}
+        assert not b.unsure.any()
+
+
+def test_add_terms_by_term_falls_back_where_add_term_raises_or_the_value_is_no_fraction() -> None:
+    """A date at the calendar's end (add_term raises: that record unsure, the others computed) and a term whose
+    value is an int (row by row, as add_term computes it)."""
+    from fractions import Fraction
+
+    from legality.eval.runtime import add_term
+    from legality.model.values import Quantity, Term
+
+    one = Term.from_months(Fraction(2))
+    ds = [dt.date(2020, 1, 1)] * 39 + [dt.date.max]
+    b, frame = _fake(40)
+    c = B._add_terms(1)(b, frame, np.arange(40), [obj_array(ds, 40), obj_array([one] * 40, 40)])
+    assert c.v.tolist()[:39] == [add_term(ds[0], one, 1)] * 39
+    assert c.m is not None and c.m.tolist() == [False] * 39 + [True] and b.unsure.tolist() == [False] * 39 + [True]
+    q = Quantity(0, "mrp")
+    object.__setattr__(q, "value", 3)
+    b, frame = _fake(40)
+    c = B._add_terms(1)(b, frame, np.arange(40), [obj_array(ds[:39] + [ds[0]], 40), obj_array([q] * 40, 40)])
+    assert c.v.tolist() == [add_term(ds[0], q, 1)] * 40 and not b.unsure.any()

@@ -1593,20 +1593,62 @@ _DATE_TYPE = frozenset({dt.date})
 
 
 def _add_terms(sign: int) -> Op:
-    """`date ± term` on a column: add_term's answers looked up for all rows at once (`_add_term_memo`'s
-    table, one Python call per row otherwise), and computed only for the pairs not met before.
+    """`date ± term` on a column: add_term's answers looked up for all rows at once, and computed only for the
+    pairs not met before.  A column holds few distinct terms (a law's periods, a fact's terms) and many dates:
+    the rows are grouped by the term object (numpy's `unique` of the ids), and each term's answers are a table
+    by date, kept in `_add_term_memo`'s memo under the term's exact value, looked up by `map` (in C) with
+    the dates alone (no key tuple made and hashed per row).  A column with many distinct terms for its rows
+    (a pass over the rows per term would cost more) is looked up by one key per row (`by_row`).
 
-    Why exact: as `_add_term_memo` (the same table and key: a plain `date` and the exact numerator and
-    denominator of the term's value, all add_term reads).  Only when every row holds a plain `date` and a
-    `Quantity` or `Term` whose value is a plain Fraction; any other column, and any column on which add_term
-    raises, is computed row by row as before (`_safe`: such a row's record is unsure)."""
+    Why exact: add_term reads only the date and the term's value, and the tables are keyed by both exactly (a
+    plain `date`, which equals only the dates of its day; the value's numerator and denominator).  Only when
+    every row holds a plain `date` and each term is a `Quantity` or `Term` whose value is a plain Fraction;
+    any other column, and any column on which add_term raises, is computed row by row as before (`_safe`:
+    such a row's record is unsure)."""
     rowwise = _py(_ARITH["date+" if sign > 0 else "date-"], 2)
     memo = _ADD_TERM_MEMOS[sign]
 
     def run(b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:
         ld, lt = cols[0].tolist(), cols[1].tolist()
         n = len(ld)
-        if not n or set(map(type, ld)) != _DATE_TYPE or not set(map(type, lt)) <= _QUANTITY_TYPES:
+        if not n or set(map(type, ld)) != _DATE_TYPE:
+            return rowwise(b, frame, rows, cols)
+        t0 = lt[0]
+        if all(map(operator.is_, lt, repeat(t0))):  # one term on every row (most columns)
+            firsts, inv = [0], None
+        else:
+            _, first, inv = np.unique(np.fromiter(map(id, lt), dtype=np.intp, count=n), return_index=True,
+                                      return_inverse=True)
+            firsts = first.tolist()
+            if len(firsts) * 16 > n:  # many terms for the rows: one key per row, as `_add_term_memo` keys them
+                return by_row(b, frame, rows, cols, ld, lt)
+        out = np.empty(n, dtype=object) if inv is not None else None
+        for u, i in enumerate(firsts):
+            t = lt[i]
+            v = getattr(t, "value", None)
+            if type(t) not in _QUANTITY_TYPES or type(v) is not Fraction:
+                return rowwise(b, frame, rows, cols)
+            key = (_BY_TERM, v.numerator, v.denominator)  # no date: never a key of `_add_term_memo`'s own
+            table = memo.get(key)
+            if table is None or len(table) > 200_000:
+                table = memo[key] = {}
+            at = where(inv == u).tolist() if inv is not None else None
+            dates = ld if at is None else list(map(ld.__getitem__, at))
+            got = list(map(table.get, dates))
+            if any(map(operator.is_, got, repeat(None))):
+                try:
+                    for j in compress(range(len(dates)), map(operator.is_, got, repeat(None))):
+                        got[j] = table[dates[j]] = add_term(dates[j], t, sign)
+                except Exception:  # noqa: BLE001 - the rows are computed as before, each raising one unsure
+                    return rowwise(b, frame, rows, cols)
+            if out is None:
+                return Col(obj_array(got, n))
+            out[at] = obj_array(got, len(got))
+        return Col(out)
+
+    def by_row(b: Batch, frame: Frame, rows: Arr, cols: list[Arr], ld: list[Any], lt: list[Any]) -> Col:
+        n = len(ld)
+        if not set(map(type, lt)) <= _QUANTITY_TYPES:
             return rowwise(b, frame, rows, cols)
         vals = list(map(_VALUE, lt))
         if set(map(type, vals)) != _FRACTION_TYPE:
@@ -1623,6 +1665,9 @@ def _add_terms(sign: int) -> Op:
                 return rowwise(b, frame, rows, cols)
         return Col(obj_array(got, n))
     return run
+
+
+_BY_TERM = object()  # `_add_terms`: marks a term's table of answers by date in `_add_term_memo`'s memo
 
 
 # ---- rules
