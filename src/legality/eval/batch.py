@@ -1622,7 +1622,7 @@ def _add_terms(sign: int) -> Op:
             firsts = first.tolist()
             if len(firsts) * 16 > n:  # many terms for the rows: one key per row, as `_add_term_memo` keys them
                 return by_row(b, frame, rows, cols, ld, lt)
-        out = np.empty(n, dtype=object) if inv is not None else None
+        out = np.empty(n, dtype=object)
         for u, i in enumerate(firsts):
             t = lt[i]
             v = getattr(t, "value", None)
@@ -1641,7 +1641,7 @@ def _add_terms(sign: int) -> Op:
                         got[j] = table[dates[j]] = add_term(dates[j], t, sign)
                 except Exception:  # noqa: BLE001 - the rows are computed as before, each raising one unsure
                     return rowwise(b, frame, rows, cols)
-            if out is None:
+            if at is None:  # the one term's answers are the column
                 return Col(obj_array(got, n))
             out[at] = obj_array(got, len(got))
         return Col(out)
