@@ -85,12 +85,13 @@ def test_later_batches_of_one_plan_evaluate_as_the_row_evaluator() -> None:
 def test_lookup_in_one_table_or_several_matches_get_of_each_row() -> None:
     """`t[k]`: one law table on every row (its own `get`), several tables, keys that are enum members or
     absent (missing), and a table that is no plain dict (row by row, as before)."""
+    from legality.eval.runtime import _key
     from legality.model.enums import Category
 
     rowwise = B._py(lambda t, k: t.get(B._enum_key(k)), 2, missing_none=True)
     member = list(Category)[0]
-    one = {B._key(member): 1, "minor": None, "5": 7}
-    other = {B._key(member): 2}
+    one: dict[str, Any] = {_key(member): 1, "minor": None, "5": 7}
+    other: dict[str, Any] = {_key(member): 2}
     cats = [member, "minor", "none", "5", 5]
     for tables in ([one] * 5, [one, other, one, other, one], [one, one, one, one, other]):
         keys = obj_array(cats, 5)
@@ -98,10 +99,11 @@ def test_lookup_in_one_table_or_several_matches_get_of_each_row() -> None:
         got = B._lookup(rowwise)(b, frame, np.arange(5), [obj_array(tables, 5), keys])
         want = rowwise(b, frame, np.arange(5), [obj_array(tables, 5), keys])
         assert got.v.tolist() == want.v.tolist()
-        assert (got.m is None) == (want.m is None) and (got.m is None or got.m.tolist() == want.m.tolist())
+        assert (got.m is None) == (want.m is None)
+        assert got.m is None or want.m is None or got.m.tolist() == want.m.tolist()
         assert got.v.tolist() == [t.get(B._enum_key(k)) for t, k in zip(tables, cats)]
 
-    class Table(dict):  # not a plain dict: its own `get` is what the row code calls
+    class Table(dict[Any, Any]):  # not a plain dict: its own `get` is what the row code calls
         def get(self, k: Any, d: Any = None) -> Any:
             return "sub"
     b, frame = _fake(2)
@@ -162,4 +164,5 @@ def test_add_terms_by_term_falls_back_where_add_term_raises_or_the_value_is_no_f
     object.__setattr__(q, "value", 3)
     b, frame = _fake(40)
     c = B._add_terms(1)(b, frame, np.arange(40), [obj_array(ds[:39] + [ds[0]], 40), obj_array([q] * 40, 40)])
-    assert c.v.tolist() == [add_term(ds[0], q, 1)] * 40 and not b.unsure.any()
+    assert c.v.tolist() == [add_term(ds[0], q, 1)] * 40  # type: ignore[arg-type]
+    assert not b.unsure.any()
