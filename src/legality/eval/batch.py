@@ -396,6 +396,7 @@ def _by_provision(name: str, call: Callable[..., Any], rt: Any, memo: dict[Any, 
     return remembered
 
 
+
 _DAY_ONE = dt.date.min
 _STRETCH = object()  # marks a key by stretches, never equal to a date in a key by dates
 
@@ -970,9 +971,9 @@ class Compiler:
                 return acc
             return _strict(fns, _py(add, len(fns)))
         if fname == "count":
-            return _strict(fns, _py(len, 1))
+            return _strict(fns, _mapped_or(len, _py(len, 1)))
         if fname in ("age", "years_between"):
-            return _strict(fns, _py(age_on, 2))
+            return _strict(fns, _ages(_py(age_on, 2)))
         if fname == "same_unit":
             return _strict(fns, _py(lambda a, c: a.unit == c.unit, 2))
         raise AssertionError(fname)
@@ -1346,22 +1347,78 @@ def _member_of(text: bool, pos: bool, rowwise: Op) -> Op:
     return run
 
 
+def _mapped_or(g: Callable[..., Any], rowwise: Op) -> Op:
+    """`g` (a C function: `len`) over the operands' values by `map`, without numpy's per-element call of
+    `frompyfunc`: the same calls on the same objects in the same order, into an object array as `rowwise`
+    makes it.  A column on which `g` raises is computed by `rowwise` (`_py`: a row that raises makes its
+    record unsure), which repeats only pure operations."""
+    def run(b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:
+        n = len(rows)
+        try:
+            vals = obj_array(map(g, *[c.tolist() for c in cols]), n)
+        except Exception:  # noqa: BLE001
+            return rowwise(b, frame, rows, cols)
+        return Col(vals)
+    return run
+
+
+def _ages(rowwise: Op) -> Op:
+    """`age_on(born, on)` on a column of plain dates, in numpy's integers: with a date's key
+    `10000 * year + 100 * month + day`, the age is `(key(on) - key(born)) // 10000`.
+
+    Why exact: the difference is `10000 * (on.year - born.year) + r`, with `r` the difference of
+    `100 * month + day`, which lies within ±1130 and is negative exactly when `(on.month, on.day) <
+    (born.month, born.day)` (a day is below 100); floor division by 10000 subtracts 1 exactly then, as
+    `age_on` does.  The values are Python ints (`tolist`), as `age_on` gives them.  Only when every value on
+    both sides is a plain `date` (a datetime is computed as before); keys are remembered by date (dates
+    repeat: birth dates and offence dates of a batch)."""
+    def run(b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:
+        la, lo = cols[0].tolist(), cols[1].tolist()
+        n = len(la)
+        if not n or set(map(type, la)) != _DATE_TYPE or set(map(type, lo)) != _DATE_TYPE:
+            return rowwise(b, frame, rows, cols)
+        ka, ko = _day_keys(la), _day_keys(lo)
+        return Col(obj_array(((ko - ka) // 10000).tolist(), n))
+    return run
+
+
+_DAY_KEYS: dict[dt.date, int] = {}  # `_ages`: a plain date's 10000 * year + 100 * month + day
+
+
+def _day_keys(ds: list[dt.date]) -> Arr:
+    got = list(map(_DAY_KEYS.get, ds))
+    if any(map(operator.is_, got, repeat(None))):
+        if len(_DAY_KEYS) > 200_000:
+            _DAY_KEYS.clear()
+        for i in compress(range(len(ds)), map(operator.is_, got, repeat(None))):
+            d = ds[i]
+            got[i] = _DAY_KEYS[d] = 10000 * d.year + 100 * d.month + d.day
+    return np.fromiter(got, dtype=np.int64, count=len(ds))
+
+
 _DICT_TYPE = {dict}
 
 
 def _lookup(rowwise: Op) -> Op:
     """`t[k]` (`t.get(_enum_key(k))`, None is missing) with every table a plain `dict`: `dict.get` called by
     `map` (in C) on the keys of `_enum_keys`.  Any other column, or one on which a key raises, is computed
-    as before (`rowwise`)."""
+    as before (`rowwise`).  Most often every row holds the one table of a law parameter (a stretch of dates
+    in which it does not change): then its own `get` is mapped over the keys, without the check of each
+    row's type (the same object on every row, by `is`), and the answers are kept as the list they are
+    (`none_missing_list`: no array read back into a list)."""
     def run(b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:
         tables = cols[0].tolist()
-        if not tables or set(map(type, tables)) != _DICT_TYPE:
+        if not tables:
+            return rowwise(b, frame, rows, cols)
+        t0 = tables[0]
+        one = type(t0) is dict and all(map(operator.is_, tables, repeat(t0)))
+        if not one and set(map(type, tables)) != _DICT_TYPE:
             return rowwise(b, frame, rows, cols)
         try:
             keys = _enum_keys(cols[1].tolist())
         except Exception:  # noqa: BLE001
             return rowwise(b, frame, rows, cols)
-        return none_missing(obj_array(map(dict.get, tables, keys), len(tables)))
+        return none_missing_list(list(map(t0.get, keys) if one else map(dict.get, tables, keys)))
     return run
 
 
@@ -1624,20 +1681,62 @@ _DATE_TYPE = frozenset({dt.date})
 
 
 def _add_terms(sign: int) -> Op:
-    """`date ± term` on a column: add_term's answers looked up for all rows at once (`_add_term_memo`'s
-    table, one Python call per row otherwise), and computed only for the pairs not met before.
+    """`date ± term` on a column: add_term's answers looked up for all rows at once, and computed only for the
+    pairs not met before.  A column holds few distinct terms (a law's periods, a fact's terms) and many dates:
+    the rows are grouped by the term object (numpy's `unique` of the ids), and each term's answers are a table
+    by date, kept in `_add_term_memo`'s memo under the term's exact value, looked up by `map` (in C) with
+    the dates alone (no key tuple made and hashed per row).  A column with many distinct terms for its rows
+    (a pass over the rows per term would cost more) is looked up by one key per row (`by_row`).
 
-    Why exact: as `_add_term_memo` (the same table and key: a plain `date` and the exact numerator and
-    denominator of the term's value, all add_term reads).  Only when every row holds a plain `date` and a
-    `Quantity` or `Term` whose value is a plain Fraction; any other column, and any column on which add_term
-    raises, is computed row by row as before (`_safe`: such a row's record is unsure)."""
+    Why exact: add_term reads only the date and the term's value, and the tables are keyed by both exactly (a
+    plain `date`, which equals only the dates of its day; the value's numerator and denominator).  Only when
+    every row holds a plain `date` and each term is a `Quantity` or `Term` whose value is a plain Fraction;
+    any other column, and any column on which add_term raises, is computed row by row as before (`_safe`:
+    such a row's record is unsure)."""
     rowwise = _py(_ARITH["date+" if sign > 0 else "date-"], 2)
     memo = _ADD_TERM_MEMOS[sign]
 
     def run(b: Batch, frame: Frame, rows: Arr, cols: list[Arr]) -> Col:
         ld, lt = cols[0].tolist(), cols[1].tolist()
         n = len(ld)
-        if not n or set(map(type, ld)) != _DATE_TYPE or not set(map(type, lt)) <= _QUANTITY_TYPES:
+        if not n or set(map(type, ld)) != _DATE_TYPE:
+            return rowwise(b, frame, rows, cols)
+        t0 = lt[0]
+        if all(map(operator.is_, lt, repeat(t0))):  # one term on every row (most columns)
+            firsts, inv = [0], None
+        else:
+            _, first, inv = np.unique(np.fromiter(map(id, lt), dtype=np.intp, count=n), return_index=True,
+                                      return_inverse=True)
+            firsts = first.tolist()
+            if len(firsts) * 16 > n:  # many terms for the rows: one key per row, as `_add_term_memo` keys them
+                return by_row(b, frame, rows, cols, ld, lt)
+        out = np.empty(n, dtype=object)
+        for u, i in enumerate(firsts):
+            t = lt[i]
+            v = getattr(t, "value", None)
+            if type(t) not in _QUANTITY_TYPES or type(v) is not Fraction:
+                return rowwise(b, frame, rows, cols)
+            key = (_BY_TERM, v.numerator, v.denominator)  # no date: never a key of `_add_term_memo`'s own
+            table = memo.get(key)
+            if table is None or len(table) > 200_000:
+                table = memo[key] = {}
+            at = where(inv == u).tolist() if inv is not None else None
+            dates = ld if at is None else list(map(ld.__getitem__, at))
+            got = list(map(table.get, dates))
+            if any(map(operator.is_, got, repeat(None))):
+                try:
+                    for j in compress(range(len(dates)), map(operator.is_, got, repeat(None))):
+                        got[j] = table[dates[j]] = add_term(dates[j], t, sign)
+                except Exception:  # noqa: BLE001 - the rows are computed as before, each raising one unsure
+                    return rowwise(b, frame, rows, cols)
+            if at is None:  # the one term's answers are the column
+                return Col(obj_array(got, n))
+            out[at] = obj_array(got, len(got))
+        return Col(out)
+
+    def by_row(b: Batch, frame: Frame, rows: Arr, cols: list[Arr], ld: list[Any], lt: list[Any]) -> Col:
+        n = len(ld)
+        if not set(map(type, lt)) <= _QUANTITY_TYPES:
             return rowwise(b, frame, rows, cols)
         vals = list(map(_VALUE, lt))
         if set(map(type, vals)) != _FRACTION_TYPE:
@@ -1654,6 +1753,9 @@ def _add_terms(sign: int) -> Op:
                 return rowwise(b, frame, rows, cols)
         return Col(obj_array(got, n))
     return run
+
+
+_BY_TERM = object()  # `_add_terms`: marks a term's table of answers by date in `_add_term_memo`'s memo
 
 
 # ---- rules
