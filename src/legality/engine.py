@@ -442,3 +442,10 @@ class Engine:
         if self.backend == "row":
             return [self._program.evaluate(v) for v in verdicts]
         return self._program.evaluate_many(verdicts)
+
+    def evaluate_many_marked(self, verdicts: list[Verdict]) -> list[Any]:
+        """`evaluate_many`, with a record the batch backend decides clean handed back as a shared
+        `result.candidate.CleanMark` (all a plain scan reads of it: pipeline._work_streaming)."""
+        if self.backend == "row":
+            return [self._program.evaluate(v) for v in verdicts]
+        return self._program.evaluate_many(verdicts, marked=True)

@@ -2146,11 +2146,17 @@ class BatchPlan:
         settle(missed, T.MISSING)
 
 
-def evaluate_many(program: Any, plan: BatchPlan, verdicts: list[Any]) -> list[Evaluation]:
+def evaluate_many(program: Any, plan: BatchPlan, verdicts: list[Any], marks: tuple[Any, Any] | None = None
+                  ) -> list[Any]:
     """Every record's evaluation: decided by the batch, with the candidates of the rules that fired built and
     the gaps of a record with gaps listed by the row evaluator's own code; a record with a doubt is
-    evaluated by the row evaluator."""
-    out: list[Evaluation | None] = [None] * len(verdicts)
+    evaluated by the row evaluator.
+
+    `marks` (`Program.evaluate_many(…, marked=True)`): (plain, warned), the program's two shared
+    `CleanMark`s; a record the batch decided clean (nothing fired, no gap, no doubt) is handed back as one of
+    them instead of an `Evaluation` — `warned` when an offence of it is dated after the program's edition,
+    which is exactly when `Program.clean_coverage` would give it edition warnings."""
+    out: list[Any] = [None] * len(verdicts)
     ok = [i for i, v in enumerate(verdicts) if v.offences]
     if ok:
         b = Batch([verdicts[i] for i in ok], program.catalogue)
@@ -2163,12 +2169,44 @@ def evaluate_many(program: Any, plan: BatchPlan, verdicts: list[Any]) -> list[Ev
         left = b.unsure  # `build` may add records to it
         gapped = b.gap & ~left
         covs = plan.gap_coverage(b, program, gapped) if any_(gapped) else {}
-        for j, i in enumerate(ok):
-            if left[j]:
-                continue
-            cands = [c for _, c in sorted(built[j], key=lambda kc: kc[0])] if fired[j] else []
-            out[i] = Evaluation(cands, [], None, covs[j] if gapped[j] else program.clean_coverage(verdicts[i]))
+        # the records the batch decided: each one's evaluation (a clean one's, or its mark)
+        decided = ~left
+        if marks is not None:
+            clean = decided & ~fired & ~gapped
+            if any_(clean):
+                placed = np.full(len(verdicts), None, dtype=object)
+                at = np.array(ok, dtype=np.int64)
+                warned = _after_edition(b, program.edition)
+                placed[at[clean & ~warned]] = marks[0]
+                placed[at[clean & warned]] = marks[1]
+                out = placed.tolist()
+                decided &= ~clean
+        fired_l = fired.tolist()
+        gapped_l = gapped.tolist()
+        for j in where(decided).tolist():
+            i = ok[j]
+            cands = [c for _, c in sorted(built[j], key=lambda kc: kc[0])] if fired_l[j] else []
+            out[i] = Evaluation(cands, [], None, covs[j] if gapped_l[j] else program.clean_coverage(verdicts[i]))
         # a base frame is its own `basef`: a cycle, which would keep the batch's verdicts alive until the
         # cyclic collector finds it, and make that collection walk every container of the chunk (2 µs a record)
         b.R.basef = b.O.basef = None  # type: ignore[assignment]  # the batch is done: nothing reads them again
     return [ev if ev is not None else program.evaluate(v) for ev, v in zip(out, verdicts)]
+
+
+def _after_edition(b: Batch, edition: Any) -> Arr:
+    """Per record of the batch: has it an offence dated after `edition` (None: no edition, no record)?
+
+    `Program._edition_warnings` warns of each offence whose `committed_on > edition`; the offences' dates
+    are the O frame's reference dates, compared here as day numbers when every one is a plain `date`
+    (the same order), else one by one as that method compares them."""
+    out = np.zeros(b.R.n, dtype=bool)
+    if edition is None or not b.O.n:
+        return out
+    ords = b.ordinals("O") if type(edition) is dt.date else None
+    if ords is not None:
+        after = ords > edition.toordinal()
+    else:
+        assert b.O.ref_date is not None
+        after = np.fromiter((d > edition for d in b.O.ref_date), dtype=bool, count=b.O.n)
+    out[b.O.rec[after]] = True
+    return out

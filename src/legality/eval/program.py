@@ -25,7 +25,7 @@ from ..model.jsonable import to_jsonable
 from ..model.values import Citation
 from ..resolve.types import LawT
 from ..result import coverage as C
-from ..result.candidate import Candidate, Evaluation, RuleInfo, fingerprint
+from ..result.candidate import Candidate, CleanMark, Evaluation, RuleInfo, fingerprint
 from .codegen import Gen, link
 from .env import CompiledRule, Env, Fn, Runtime
 from .runtime import MISSING, Miss
@@ -535,8 +535,12 @@ class Program:
                 trace_.rules = [r for r in trace_.rules if r.rule == only_rule]
         return Evaluation(cands, env.faults, trace_, self._coverage(env, verdict, only_rule))
 
-    def evaluate_many(self, verdicts: list[Any]) -> list[Evaluation]:
-        """The batch (columnar) backend: see `eval.batch`.  Equal, record by record, to `evaluate`."""
+    def evaluate_many(self, verdicts: list[Any], *, marked: bool = False) -> list[Any]:
+        """The batch (columnar) backend: see `eval.batch`.  Equal, record by record, to `evaluate`.
+
+        `marked`: a record the batch decides clean comes back as one of this program's two shared
+        `CleanMark`s (`clean_marks`) instead of its `Evaluation` — all a plain scan reads of it; every other
+        record (and every record of a batch too small for the batch plan) as its `Evaluation`."""
         import gc
 
         if len(verdicts) < BATCH_MIN:  # a handful of records: not worth building the batch plan
@@ -550,7 +554,7 @@ class Program:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return evaluate_many(self, plan, verdicts)
+            return evaluate_many(self, plan, verdicts, self.clean_marks() if marked else None)
         finally:
             if enabled:
                 gc.enable()
@@ -563,6 +567,16 @@ class Program:
         """
         warnings = self._edition_warnings(verdict)
         return C.Coverage(C.FULL, [], warnings, self._edition_iso() if warnings else None)
+
+    def clean_marks(self) -> tuple[CleanMark, CleanMark]:
+        """(plain, warned): the marks of a clean record without and with edition warnings — what
+        `clean_coverage` gives it counted as `Summary.add_clean` counts it (level «full»; warnings, naming
+        `_edition_iso`, only when an offence is after the edition).  Made again if the edition changes."""
+        iso = self._edition_iso()
+        marks: tuple[str | None, CleanMark, CleanMark] | None = self.__dict__.get("_clean_marks")
+        if marks is None or marks[0] != iso:
+            marks = self._clean_marks = (iso, CleanMark(False, None), CleanMark(True, iso))
+        return marks[1], marks[2]
 
     def _edition_iso(self) -> str | None:
         ed = self.edition

@@ -94,3 +94,23 @@ class Evaluation:
     faults: list[Diagnostic] = field(default_factory=list)
     trace: Trace | None = None
     coverage: Coverage = field(default_factory=Coverage)  # what could not be checked
+
+
+class CleanMark:
+    """A clean record's evaluation as far as a plain scan reads it (`Engine.evaluate_many_marked`).
+
+    A clean record (no candidate, no fault, no coverage gap) of a plain scan is written nowhere; the scan
+    only counts it (`Summary.add_cleans`): its coverage is `full`, and whether an offence is dated after
+    the catalogue's edition (then the coverage has edition warnings, naming `edition`).  So instead of an
+    `Evaluation` with its `Coverage` and warnings, such a record is handed back as one of a program's two
+    shared marks.  Read-only: shared by every clean record of a run.  Not a sequence, so that numpy places
+    it in an object array as one value."""
+
+    __slots__ = ("warned", "edition")
+
+    def __init__(self, warned: bool, edition: str | None):
+        self.warned = warned    # the record's coverage has edition warnings (an offence after the edition)
+        self.edition = edition  # the coverage's `edition` (ISO), as `Program.clean_coverage` sets it
+
+    def __repr__(self) -> str:
+        return f"CleanMark(warned={self.warned!r}, edition={self.edition!r})"

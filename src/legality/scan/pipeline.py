@@ -28,6 +28,7 @@ from ..io.reader import RawRecord
 from ..report.base import FormatOptions, formatter_class
 from ..report.model import ReportLine
 from ..report.context import RecordContext, context_of
+from ..result.candidate import CleanMark
 from ..result.evaluator import Evaluator
 from .lifeline import die_with_parent
 from .state import SKIP, NoState, ScanState
@@ -136,12 +137,18 @@ def _invalid_line(item: Any) -> ReportLine:
     return ReportLine(item.case_id, item.file, item.line, "invalid", errors=[e.to_json() for e in item.errors])
 
 
-def _evaluations(engine: Evaluator, items: list[Any]) -> list[Any]:
-    """The evaluation of every valid item, in order (an exception in place of one that failed)."""
+def _evaluations(engine: Evaluator, items: list[Any], marked: bool = False) -> list[Any]:
+    """The evaluation of every valid item, in order (an exception in place of one that failed).
+
+    `marked`: a clean record may come back as a `CleanMark` (`evaluate_many_marked`, where the engine
+    has it: a test double or another evaluator may not, and then every record comes as its evaluation)."""
     verdicts = [it.verdict for it in items if it.verdict is not None]
     evs: list[Any]
     try:
-        evs = list(engine.evaluate_many(verdicts)) if verdicts else []
+        many = getattr(engine, "evaluate_many_marked", None) if marked else None
+        if many is None:
+            many = engine.evaluate_many
+        evs = list(many(verdicts)) if verdicts else []
         if len(evs) != len(verdicts):
             raise RuntimeError("evaluate_many returned another number of evaluations")
     except Exception:  # noqa: BLE001 - one record at a time: each failure costs its own record only
@@ -274,13 +281,15 @@ def _work_streaming(engine: Evaluator, raws: list[RawRecord], spec: Spec) -> Don
     evaluation.  Here a clean record is counted by `Summary.add_clean` with its coverage — what
     `Summary.add` counts of a clean line (tests/test_worker_bytes.py compares both ways) — and every
     other record goes through `_line_of`, `Summary.add` and the renderer exactly as in `work`.  The
-    content hashes are not computed: nothing of this run reads them.
+    content hashes are not computed: nothing of this run reads them.  A record the batch backend decides
+    clean does not even get an `Evaluation`, a `Coverage` and its edition warnings: it comes back as a
+    shared `CleanMark` (`evaluate_many_marked`) holding what `add_clean` would read of its coverage.
     """
     from ..io.reader import decode
 
     with _collector_paused():
         items = [decode(raw, hashed=False) for raw in raws]
-        evs = _evaluations(engine, items)
+        evs = _evaluations(engine, items, marked=True)
         tally = Summary(started="")
         render = _renderer(spec)
         assert render is not None
@@ -288,21 +297,42 @@ def _work_streaming(engine: Evaluator, raws: list[RawRecord], spec: Spec) -> Don
         append = payloads.append
         add_clean = tally.add_clean
         particulars = spec.particulars
+        # a run of clean records handed back as marks is counted in one step (`Summary.add_cleans`) before
+        # the next record counted otherwise: the same counts, in the same order, as `add_clean` of each
+        marked = warned = 0
+        edition: str | None = None
         it_ev = iter(evs)
         for item in items:
             if item.verdict is None:
+                if marked:
+                    tally.add_cleans(marked, warned, edition)
+                    marked = warned = 0
+                    edition = None
                 line = _invalid_line(item)
                 tally.add(line, None)
                 append(render(line, None))  # an invalid line is always written
                 continue
             ev = next(it_ev)
+            if ev.__class__ is CleanMark:
+                marked += 1
+                if ev.warned:
+                    warned += 1
+                    edition = ev.edition or edition
+                append(None)  # a clean line without faults: not written without --all
+                continue
+            if marked:
+                tally.add_cleans(marked, warned, edition)
+                marked = warned = 0
+                edition = None
             if _clean(ev):
                 add_clean(getattr(ev, "coverage", None))
-                append(None)  # a clean line without faults: not written without --all
+                append(None)
                 continue
             line, ctx, _hash = _line_of(item, ev, particulars, False)
             tally.add(line, ctx)
             append(render(line, ctx) if written(line, False) else None)
+        if marked:
+            tally.add_cleans(marked, warned, edition)
         # freed before the collector resumes, which would otherwise walk every evaluation of the chunk
         # (≈28,000 containers: 5 ms a chunk).  `it_ev` too: a list iterator never advanced past the end
         # keeps its list alive

@@ -139,6 +139,21 @@ class Summary:
             if coverage.edition:
                 self.edition = coverage.edition
 
+    def add_cleans(self, n: int, warned: int, edition: str | None) -> None:
+        """`add_clean` of `n` clean records in a row, `warned` of them with edition warnings, the last of
+        those naming `edition` (None: none named one): what `n` calls of `add_clean` count, in one step.
+
+        For a worker that counts a run of clean records handed back as `CleanMark`s (pipeline._work_streaming);
+        exact because `add_clean` only adds (`clean`, `checked["full"]`, `after_edition`) and keeps the
+        last named edition."""
+        if n:
+            self.clean += n
+            self.checked["full"] += n
+        if warned:
+            self.after_edition += warned
+        if edition:
+            self.edition = edition
+
     def merge(self, other: "Summary") -> None:
         """Add the counts of `other` (a worker's tally of one chunk, in input order) to these."""
         for name in ("clean", "flagged", "invalid", "partial", "unchanged", "candidates", "faults", "after_edition"):
