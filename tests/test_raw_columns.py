@@ -59,3 +59,37 @@ def test_rebuilt_frames_stay_frozen_and_hashable():
         pass
     else:  # pragma: no cover
         raise AssertionError("a rebuilt frame must stay frozen")
+
+
+def test_workers_get_frames_of_several_files_with_problems_as_they_were_framed():
+    """`--jobs 2` (fork, small chunks that straddle files) writes what `--jobs 1` writes: every file
+    name, line, problem and missing record reaches the worker unchanged."""
+    import io
+
+    import orjson
+
+    from legality.scan.run import run_scan
+    from support.fakes import FakeEngine, fake_factory, record
+
+    raws = []
+    for f, name in enumerate(("a.jsonl", "b.json", "c.jsonl")):
+        for i in range(150):
+            line = i + 1
+            if i % 41 == 7:
+                raws.append(RawRecord(name, line, b"\xcf\xf0\xe8", "текст не в кодировке UTF-8: недопустимый байт 0xCF"))
+            elif i % 53 == 11:
+                raws.append(RawRecord(name, line, None, "файл пуст"))
+            else:
+                data = orjson.dumps(record(f"{name}-{i:04d}", years=2 + i % 4, regime="maximum" if i % 5 == 0 else "medium"))
+                raws.append(RawRecord(name, line, data))
+
+    def scan(jobs: int) -> tuple[bytes, dict]:
+        out = io.BytesIO()
+        s = run_scan([], FakeEngine(), out, fmt="jsonl", raws=raws, jobs=jobs, factory=fake_factory, chunk=64)
+        return out.getvalue(), s.to_json() | {"started": "", "finished": ""}
+
+    one, two = scan(1), scan(2)
+    assert one == two
+    written = [orjson.loads(x)["source"] for x in one[0].splitlines()]
+    assert {s["file"] for s in written} == {"a.jsonl", "b.json", "c.jsonl"}
+    assert one[1]["invalid"] == sum(1 for r in raws if r.problem is not None)
