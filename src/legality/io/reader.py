@@ -119,6 +119,43 @@ def _raw_record_reduce(self: RawRecord) -> tuple[object, tuple[object, ...]]:
 
 RawRecord.__reduce__ = _raw_record_reduce  # type: ignore[method-assign,assignment]
 
+# A chunk of frames as sent to a `--jobs` worker: `(file, lines, datas, problems)`, where `file` is the
+# one file name of every frame or a list of them, and `problems` None when no frame has one.
+RawColumns = tuple["str | list[str]", list[int], "list[bytes | None]", "list[str | None] | None"]
+
+
+def to_columns(raws: list[RawRecord]) -> RawColumns:
+    """`raws` as columns, for pickling a chunk at once (`from_columns` rebuilds it).
+
+    Why: pickled one by one, each frame is a call to rebuild with its own tuple of fields, which
+    the worker runs while the collector walks the chunk; as columns the chunk is three lists and a
+    name, and the worker builds the frames in one loop with the collector paused (`pipeline._work`).
+    On the 50,000-record mix, chunks of 2,048 (in-process, old and new interleaved, median of 7):
+    the main process's share (`to_columns` + pickling) 1.31 → 0.54 µs a record, the worker's
+    (unpickling + rebuilding) 1.07 → 0.87 µs.
+    """
+    file = raws[0].file if raws else ""
+    files: str | list[str] = file
+    for r in raws:
+        if r.file != file:
+            files = [r.file for r in raws]
+            break
+    problems = [r.problem for r in raws]
+    # None only when every problem is None (an empty-string problem is sent as it is)
+    return (files, [r.line for r in raws], [r.data for r in raws],
+            None if problems.count(None) == len(problems) else problems)
+
+
+def from_columns(columns: RawColumns) -> list[RawRecord]:
+    """The frames `to_columns` was given, equal field by field."""
+    files, lines, datas, problems = columns
+    if problems is None:
+        problems = [None] * len(lines)
+    if isinstance(files, str):
+        file, make = files, _raw_record
+        return [make(file, line, data, problem) for line, data, problem in zip(lines, datas, problems)]
+    return list(map(_raw_record, files, lines, datas, problems))
+
 
 def _record_item(file: str, line: int, case_id: str | None, verdict: object, errors: list[RecordError],
                  content_hash: str) -> RecordItem:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from ..i18n import _, language, set_language
-from ..io.reader import RawRecord
+from ..io.reader import RawColumns, RawRecord, from_columns, to_columns
 from ..report.base import FormatOptions, formatter_class
 from ..report.model import ReportLine
 from ..report.context import RecordContext, context_of
@@ -355,9 +355,12 @@ def _init_worker(factory: EngineFactory | None, rules_dir: RulesDir, parent_pid:
         _ENGINE = with_backend(factory(rules_dir), backend)
 
 
-def _work(raws: list[RawRecord], spec: Spec) -> Done:
+def _work(columns: RawColumns, spec: Spec) -> Done:
+    """A chunk sent as columns (`to_columns`: half the pickling of frame objects in the main process);
+    its frames are rebuilt with the collector paused, as the chunk's other objects are made."""
     assert _ENGINE is not None, "set by fork or by _init_worker"
-    return work(_ENGINE, raws, spec)
+    with _collector_paused():
+        return work(_ENGINE, from_columns(columns), spec)
 
 
 # ---- main side
@@ -478,7 +481,7 @@ class Pipeline:
             if self._pool is None:
                 yield slots, work(self.engine, todo, self.spec) if todo else None
                 continue
-            window.append((slots, self._pool.submit(_work, todo, self.spec) if todo else None))
+            window.append((slots, self._pool.submit(_work, to_columns(todo), self.spec) if todo else None))
             while len(window) >= limit:
                 slots, pending = window.popleft()
                 yield slots, pending.result() if pending is not None else None
