@@ -18,26 +18,14 @@ from legality.eval import batch as B
 from legality.eval.columns import Col
 from legality.eval.runtime import add_term
 from legality.model.values import Quantity, Term
-
-
-class _Batch:
-    def __init__(self, n: int):
-        self.unsure = np.zeros(n, dtype=bool)
-
-    def doubt(self, frame: Any, rows: np.ndarray) -> None:
-        self.unsure[frame.rec[rows]] = True
-
-
-class _Frame:
-    def __init__(self, n: int):
-        self.rec = np.arange(n)
+from support.batch_doubles import FakeBatch, FakeFrame
 
 
 def _run(op: B.Op, *cols: list[Any]) -> tuple[list[Any], np.ndarray]:
     """op over the columns; (each row's value, or "raised" where the row's record became unsure; unsure)."""
     n = len(cols[0])
-    b = _Batch(n)
-    res = op(b, _Frame(n), np.arange(n), [B.obj_array(c, n) for c in cols])
+    b = FakeBatch(n)
+    res = op(b, FakeFrame(n), np.arange(n), [B.obj_array(c, n) for c in cols])
     m = np.zeros(n, dtype=bool) if res.m is None else res.m
     assert not (b.unsure & ~m).any()  # an unsure row is a missing one
     return [("raised" if m[i] else res.v[i]) for i in range(n)], b.unsure
@@ -295,8 +283,8 @@ def test_member_of_a_constant_set(text: bool, pos: bool) -> None:
         want = _plain(lambda x: ((_key(x) if text else x) in keyed) is pos, column)
         for _ in range(2):
             n = len(column)
-            b = _Batch(n)
-            res = fn(b, _Frame(n), np.arange(n))
+            b = FakeBatch(n)
+            res = fn(b, FakeFrame(n), np.arange(n))
             m = np.zeros(n, dtype=bool) if res.m is None else res.m
             got = ["raised" if m[i] else bool(res.v[i]) for i in range(n)]
             assert got == want and [bool(u) for u in b.unsure] == [w == "raised" for w in want]

@@ -17,19 +17,7 @@ from legality.eval import batch as B
 from legality.eval.columns import Col
 from legality.resolve.ir import Node
 from legality.resolve.types import BOOL, INT
-
-
-class _Batch:
-    def __init__(self, n: int):
-        self.unsure = np.zeros(n, dtype=bool)
-
-    def doubt(self, frame: Any, rows: np.ndarray) -> None:
-        self.unsure[frame.rec[rows]] = True
-
-
-class _Frame:
-    def __init__(self, n: int):
-        self.rec = np.arange(n)
+from support.batch_doubles import FakeBatch, FakeFrame
 
 
 class _Leaf:
@@ -66,8 +54,8 @@ def _both(make_fns: Any, op: B.Op, rows: np.ndarray, n: int) -> None:
     outs = []
     for fast in (True, False):
         leaf, fns = make_fns(fast)
-        b = _Batch(n)
-        c = B._strict(fns, op)(b, _Frame(n), rows)
+        b = FakeBatch(n)
+        c = B._strict(fns, op)(b, FakeFrame(n), rows)
         outs.append((_result(c), c.v.dtype, b.unsure.tolist(), leaf.seen))
     assert outs[0] == outs[1]
 
@@ -122,7 +110,7 @@ def test_one_operand_alone() -> None:
     vals = [None if i % 3 == 0 else i for i in range(n)]
     for rows in (np.arange(n), np.array([0, 3, 6]), np.array([1, 2, 4]), np.zeros(0, dtype=np.int64)):
         leaf = _Leaf(vals)
-        c = B._strict([leaf], B._py(lambda a: a * 10, 1))(_Batch(n), _Frame(n), rows)
+        c = B._strict([leaf], B._py(lambda a: a * 10, 1))(FakeBatch(n), FakeFrame(n), rows)
         assert _result(c) == [None if vals[i] is None else vals[i] * 10 for i in rows.tolist()]
         assert leaf.seen == [rows.tolist()]
 
@@ -195,7 +183,7 @@ def test_kleene_chain_reaches_the_rows_of_the_row_semantics(seed: int, op: str) 
     node = Node(op, BOOL, None, args=args)  # type: ignore[arg-type]
     fn = _Chain(leaves)._and(node, "record")
     rows = sorted(rnd.sample(range(n), rnd.randrange(1, n)))
-    c = fn(_Batch(n), _Frame(n), np.array(rows, dtype=np.int64))
+    c = fn(FakeBatch(n), FakeFrame(n), np.array(rows, dtype=np.int64))
     want, seen = _kleene_rows(op, cols, rows)
     assert c.v.dtype == bool
     assert _result(c) == want
@@ -240,8 +228,8 @@ def test_if_takes_each_branch_on_its_rows(seed: int, typ: str) -> None:
     args = tuple(Node("var", BOOL, None, data=x) for x in "cab")  # type: ignore[arg-type]
     fn = _Chain(leaves)._if(Node("if", t, None, args=args), "record")  # type: ignore[arg-type]
     rows = sorted(rnd.sample(range(n), rnd.randrange(1, n)))
-    b = _Batch(n)
-    got = fn(b, _Frame(n), np.array(rows, dtype=np.int64))
+    b = FakeBatch(n)
+    got = fn(b, FakeFrame(n), np.array(rows, dtype=np.int64))
     want, on_a, on_c = _if_rows(cond, a, c, rows)
     assert got.v.dtype == (bool if typ == "bool" else object)
     res = _result(got)
@@ -256,8 +244,8 @@ def test_if_of_a_branch_that_is_no_truth_value() -> None:
     leaves = {"c": _Leaf([True] * n, truth=True), "a": _Leaf([True, 1, False, None]), "b": _Leaf([False] * n)}
     args = tuple(Node("var", BOOL, None, data=x) for x in "cab")  # type: ignore[arg-type]
     fn = _Chain(leaves)._if(Node("if", BOOL, None, args=args), "record")  # type: ignore[arg-type]
-    b = _Batch(n)
-    got = fn(b, _Frame(n), np.arange(n))
+    b = FakeBatch(n)
+    got = fn(b, FakeFrame(n), np.arange(n))
     assert got.v.dtype == bool and _result(got) == [True, None, False, None]
     assert b.unsure.tolist() == [False, True, False, False]
 
@@ -293,13 +281,13 @@ def test_reduce_by_row(seed: int, kind: str) -> None:
 # ---- facts, read lazily
 
 
-class _FactBatch(_Batch):
+class _FactBatch(FakeBatch):
     def __init__(self, n: int):
         super().__init__(n)
         self.facts: dict[Any, Any] = {}
 
 
-class _BaseFrame(_Frame):
+class _BaseFrame(FakeFrame):
     kind = "R"
 
     def __init__(self, n: int):

@@ -163,25 +163,30 @@ def test_reviewers_deciding_during_a_scan_lose_nothing(store_url):
     assert {r[0] for r in conn.execute("SELECT DISTINCT last_run FROM candidates")} == {2}
 
 
-def test_two_processes_migrating_at_once_apply_each_step_once(make_store_url):
-    """Two servers started together on an empty database (or file): one migrates, the other waits."""
-    url = make_store_url()
-    start = threading.Barrier(4)
+def _open_at_once(url: str, openers: int = 4) -> list[str]:
+    """Open (creating it if need be) the store from `openers` threads released together; their errors."""
+    start = threading.Barrier(openers)
     errors: list[str] = []
 
     def opener() -> None:
         try:
             start.wait()
             connect(url, create=True).close()
-        except Exception as e:  # noqa: BLE001 - reported below
+        except Exception as e:  # noqa: BLE001 - returned to the test
             errors.append(repr(e))
 
-    threads = [threading.Thread(target=opener) for _ in range(4)]
+    threads = [threading.Thread(target=opener) for _ in range(openers)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(60)
-    assert errors == []
+    return errors
+
+
+def test_two_processes_migrating_at_once_apply_each_step_once(make_store_url):
+    """Two servers started together on an empty database (or file): one migrates, the other waits."""
+    url = make_store_url()
+    assert _open_at_once(url) == []
     conn = connect(url)
     versions = [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")]
     assert versions == sorted(set(versions)) and versions[-1] == LATEST
@@ -212,21 +217,7 @@ def test_fresh_sqlite_stores_opened_by_four_at_once_never_report_busy(tmp_path):
     one fresh store in twelve opened by four processes at once failed with "database is locked"."""
     failures: list[str] = []
     for round_ in range(40):
-        path = tmp_path / f"s{round_}.db"
-        start = threading.Barrier(4)
-
-        def opener() -> None:
-            try:
-                start.wait()
-                connect(path, create=True).close()
-            except Exception as e:  # noqa: BLE001 - reported below
-                failures.append(repr(e))
-
-        threads = [threading.Thread(target=opener) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
+        failures += _open_at_once(str(tmp_path / f"s{round_}.db"))
     assert failures == []
 
 
