@@ -47,11 +47,6 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-try:  # the C function itself, as `columns` takes it: `np.count_nonzero` adds a Python layer
-    from numpy._core.multiarray import count_nonzero
-except ImportError:  # numpy < 2
-    from numpy.core.multiarray import count_nonzero  # type: ignore[no-redef]
-
 from ..model.enums import Category
 from ..model.values import Quantity, Term
 from ..resolve import schema as S
@@ -59,7 +54,7 @@ from ..resolve.ir import Node, RuleDef, chain_operands
 from ..resolve.types import BOOL, EnumT, QtyT
 from ..result import trace as T
 from ..result.candidate import Evaluation
-from .columns import (Col, Frame, M, all_, any_, const_array, nnz, none_mask, none_missing, none_missing_list,
+from .columns import (Col, Frame, M, all_, any_, const_array, count_nonzero, nnz, none_mask, none_missing, none_missing_list,
                       obj_array, trues, where)
 from .env import APPLICABLE, Env, Runtime
 from .runtime import STATUS_CODE, _div, _key, _of, _rank, add_term, age_on
@@ -394,7 +389,6 @@ def _by_provision(name: str, call: Callable[..., Any], rt: Any, memo: dict[Any, 
             got = memo[key] = call(x, rt, *a)
         return got
     return remembered
-
 
 
 _DAY_ONE = dt.date.min
@@ -1387,10 +1381,11 @@ _DAY_KEYS: dict[dt.date, int] = {}  # `_ages`: a plain date's 10000 * year + 100
 
 def _day_keys(ds: list[dt.date]) -> Arr:
     got = list(map(_DAY_KEYS.get, ds))
-    if any(map(operator.is_, got, repeat(None))):
+    unknown = list(compress(range(len(ds)), map(operator.is_, got, repeat(None))))
+    if unknown:
         if len(_DAY_KEYS) > 200_000:
             _DAY_KEYS.clear()
-        for i in compress(range(len(ds)), map(operator.is_, got, repeat(None))):
+        for i in unknown:
             d = ds[i]
             got[i] = _DAY_KEYS[d] = 10000 * d.year + 100 * d.month + d.day
     return np.fromiter(got, dtype=np.int64, count=len(ds))

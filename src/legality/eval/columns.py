@@ -30,9 +30,9 @@ import numpy as np
 from .runtime import MISSING
 
 try:  # the C function itself: `np.count_nonzero` and `ndarray.any` add a Python layer that costs more
-    from numpy._core.multiarray import count_nonzero  # than a node's work on a small batch
+    from numpy._core.multiarray import count_nonzero as count_nonzero  # than a node's work on a small batch
 except ImportError:  # numpy < 2
-    from numpy.core.multiarray import count_nonzero  # type: ignore[no-redef]
+    from numpy.core.multiarray import count_nonzero as count_nonzero  # type: ignore[no-redef]
 
 M = MISSING
 IntArr = np.ndarray

@@ -297,17 +297,14 @@ def _work_streaming(engine: Evaluator, raws: list[RawRecord], spec: Spec) -> Don
         append = payloads.append
         add_clean = tally.add_clean
         particulars = spec.particulars
-        # a run of clean records handed back as marks is counted in one step (`Summary.add_cleans`) before
-        # the next record counted otherwise: the same counts, in the same order, as `add_clean` of each
+        # the clean records handed back as marks are counted in one step at the end (`Summary.add_cleans`):
+        # counting only adds, and the one thing kept as "the last" — the edition a coverage names — is the
+        # same for every record of the chunk (one program's `_edition_iso`), so the order does not matter
         marked = warned = 0
         edition: str | None = None
         it_ev = iter(evs)
         for item in items:
             if item.verdict is None:
-                if marked:
-                    tally.add_cleans(marked, warned, edition)
-                    marked = warned = 0
-                    edition = None
                 line = _invalid_line(item)
                 tally.add(line, None)
                 append(render(line, None))  # an invalid line is always written
@@ -320,10 +317,6 @@ def _work_streaming(engine: Evaluator, raws: list[RawRecord], spec: Spec) -> Don
                     edition = ev.edition or edition
                 append(None)  # a clean line without faults: not written without --all
                 continue
-            if marked:
-                tally.add_cleans(marked, warned, edition)
-                marked = warned = 0
-                edition = None
             if _clean(ev):
                 add_clean(getattr(ev, "coverage", None))
                 append(None)

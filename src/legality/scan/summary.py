@@ -140,12 +140,12 @@ class Summary:
                 self.edition = coverage.edition
 
     def add_cleans(self, n: int, warned: int, edition: str | None) -> None:
-        """`add_clean` of `n` clean records in a row, `warned` of them with edition warnings, the last of
-        those naming `edition` (None: none named one): what `n` calls of `add_clean` count, in one step.
+        """`add_clean` of `n` clean records, `warned` of them with edition warnings naming `edition` (None:
+        none named one): what `n` calls of `add_clean` count, in one step.
 
-        For a worker that counts a run of clean records handed back as `CleanMark`s (pipeline._work_streaming);
-        exact because `add_clean` only adds (`clean`, `checked["full"]`, `after_edition`) and keeps the
-        last named edition."""
+        For a worker that counts the clean records of a chunk handed back as `CleanMark`s
+        (pipeline._work_streaming); exact because `add_clean` only adds (`clean`, `checked["full"]`,
+        `after_edition`) and keeps the last named edition, which is one program's for a whole chunk."""
         if n:
             self.clean += n
             self.checked["full"] += n
