@@ -18,6 +18,8 @@ What it measures, each command in its own process (so its time and memory are it
   today's code and pack (faster than the code of `--then`: it shares the cached pack, the fast decoder
   and the catalogue answers kept across records);
 * `legality scan --jobs 1` (the batch backend), `--jobs 2`, `--cluster local:2` (Dask);
+* `legality scan --jobs 1` and `--jobs 2` with a store (`--db`, a new store for every run): the
+  nightly job's mode, whose main process also writes every record to the store;
 * `legality scan --jobs 1` of the same records as Parquet (`tools/jsonl_to_parquet.py`, nested layout);
 * the fixture mix of `tests/support/synth.py` (the fixtures cycled, a third of them with an error:
   the batch of the earlier figures) with the row and the batch backend;
@@ -28,7 +30,10 @@ The records (`bench/synth_mix.py`) are the fixtures with dates, terms and amount
 ones mixed with planted errors at `--flagged-share`; the share the scan found is printed.  Times
 are wall-clock seconds of the whole command (start-up, reading, validation, every rule of the
 shipped pack, writing a JSON Lines report), the median of `--repeat` runs; records/s is records
-over that.  The scans are timed in rounds — each round runs every mode once, in the same order — so
+over that.  Beside them, the CPU seconds of the command and its worker processes (from `wait4`):
+on a shared virtual machine the wall clock drifts with the neighbours, CPU time much less, so the
+ratio of CPU times against the filing's code is printed too, and `--jobs 2`'s CPU against `--jobs 1`'s
+says what the second process costs (handing chunks over, warming up twice).  The scans are timed in rounds — each round runs every mode once, in the same order — so
 that a slow spell of the machine falls on every mode alike instead of on the one whose runs it hits.  Memory is the peak RSS of the largest process (its VmHWM) and the peak of the sum of
 RSS over the process tree (workers included), both sampled from /proc every 50 ms.  The reports of every mode are compared
 byte for byte with the baseline's (a Parquet report with its file name swapped back).  An option
@@ -142,6 +147,7 @@ def _tree_kib(root: int) -> tuple[int, int]:
 @dataclass
 class Run:
     wall: float
+    cpu: float        # s, user + system CPU of the process and every child it waited for (workers)
     rss: float        # MiB, peak RSS of the largest process (VmHWM, sampled)
     tree: float       # MiB, peak of the sum of RSS over the process tree (sampled)
     stdout: bytes
@@ -172,14 +178,16 @@ def run_once(cmd: list[str], env: dict[str, str]) -> Run:
         t.start()
     # the peaks are sampled from /proc, not taken from wait4: a child's ru_maxrss starts from the
     # size of this (forking) process, which holds the generator's engine
-    _, status, _usage = os.wait4(proc.pid, 0)
+    _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     done.set()
     for t in readers:
         t.join()
     sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(wall, peak[1] / 1024, peak[0] / 1024, b"".join(out), proc.returncode,
+    # wait4's usage counts the process and the children it waited for: `--jobs` workers (joined by the
+    # pool) and a local cluster's worker processes, so it is the CPU of the whole scan
+    return Run(wall, usage.ru_utime + usage.ru_stime, peak[1] / 1024, peak[0] / 1024, b"".join(out), proc.returncode,
                b"".join(err).decode(errors="replace"))
 
 
@@ -198,6 +206,10 @@ class Result:
         return statistics.median(r.wall for r in self.runs)
 
     @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
     def rate(self) -> float:
         return self.rate_override if self.rate_override is not None else self.records / self.wall
 
@@ -209,6 +221,7 @@ class Timed:
     res: Result
     cmd: list[str]
     env: dict[str, str]
+    fresh: Path | None = None  # a store removed before every run (`--db`: each run starts a new store)
 
 
 def measure_rounds(timed: list[Timed], repeat: int) -> None:
@@ -221,6 +234,9 @@ def measure_rounds(timed: list[Timed], repeat: int) -> None:
         for t in timed:
             if t.res.note:
                 continue
+            if t.fresh is not None:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{t.fresh}{suffix}").unlink(missing_ok=True)
             r = run_once(t.cmd, t.env)
             if r.code != 0:  # no --fail-on: a scan exits 0
                 last = (r.err.strip().splitlines() or ["?"])[-1]
@@ -364,6 +380,11 @@ def main() -> None:
              d / "cluster.jsonl", n,
              "n/a (no --cluster option)" if not has["--cluster"] else "" if dask else
              "n/a (dask not installed: pip install 'legality[dask]')"),
+            # the nightly job's mode: a store (`--db`), here a new one for every run (every record evaluated)
+            ("db1", "scan --jobs 1 --db (new store)",
+             scan(mix, d / "db1.jsonl", "-j", "1", *batch_flag, "--db", str(d / "db1.sqlite")), d / "db1.jsonl", n, ""),
+            ("db2", "scan --jobs 2 --db (new store)",
+             scan(mix, d / "db2.jsonl", "-j", "2", *batch_flag, "--db", str(d / "db2.sqlite")), d / "db2.jsonl", n, ""),
             ("parquet", "scan --jobs 1, Parquet input", scan(d / "mix.parquet", d / "parquet.jsonl", "-j", "1",
                                                              *batch_flag), d / "parquet.jsonl", n, pq_note),
         ]
@@ -381,7 +402,8 @@ def main() -> None:
             res = by_key[key] = Result(name, records, note=why)
             rows.append(res)
             if not why:
-                timed.append(Timed(res, cmd, then_env if key == "then" else env))
+                timed.append(Timed(res, cmd, then_env if key == "then" else env,
+                                   fresh=d / f"{key}.sqlite" if key in ("db1", "db2") else None))
         measure_rounds(timed, repeat)
         for key, _name, _cmd, out, _records, _why in modes:
             if by_key[key].runs:
@@ -420,9 +442,9 @@ def main() -> None:
     # ---- print
     base_rate = by_key[base_key].rate if by_key[base_key].runs else None
     then_rate = by_key["then"].rate if by_key["then"].runs else None
-    on_mix = ("then", "row", "batch", "jobs2", "cluster", "parquet")  # the scans of the generated records
+    on_mix = ("then", "row", "batch", "jobs2", "cluster", "db1", "db2", "parquet")  # the scans of the generated records
     print()
-    print(f"{'run':<44} {'seconds':>8} {'records/s':>10} {'vs baseline':>11} {'vs filing':>9} {'peak RSS MiB':>12} "
+    print(f"{'run':<44} {'seconds':>8} {'CPU s':>6} {'records/s':>10} {'vs baseline':>11} {'vs filing':>9} {'peak RSS MiB':>12} "
           f"{'tree MiB':>9}  report = baseline")
     for r in rows:
         if not r.runs:
@@ -435,16 +457,27 @@ def main() -> None:
         rss = max(x.rss for x in r.runs)
         tree = max(x.tree for x in r.runs)
         wall = "-" if r.rate_override is not None else f"{r.wall:.2f}"
-        print(f"{r.name:<44} {wall:>8} {r.rate:>10,.0f} {ratio:>11} {vs_then:>9} {rss:>12.1f} {tree:>9.1f}  "
+        cpu = "-" if r.rate_override is not None else f"{r.cpu:.2f}"
+        print(f"{r.name:<44} {wall:>8} {cpu:>6} {r.rate:>10,.0f} {ratio:>11} {vs_then:>9} {rss:>12.1f} {tree:>9.1f}  "
               f"{r.same or '-'}")
     print()
     print("hand-written rows: records/s inside the process (the check alone; check + decode), not the command's wall time;")
+    print("CPU s: user + system CPU of the whole command, its worker processes included (median of the runs);")
     print("the fixture mix's batch row is compared with the fixture mix's row backend;")
     print(f"vs filing: against the code of issue 13's filing ({args.then}) with its own pack, on the same records; "
           "its report differs (another pack)")
     jobs1, jobs2 = by_key["batch"], by_key["jobs2"]
     if jobs1.runs and jobs2.runs:
-        print(f"--jobs 2 against --jobs 1: {jobs2.rate / jobs1.rate:.2f}x")
+        print(f"--jobs 2 against --jobs 1: {jobs2.rate / jobs1.rate:.2f}x "
+              f"(CPU {jobs2.cpu:.2f} s against {jobs1.cpu:.2f} s: {jobs2.cpu / jobs1.cpu - 1:+.1%} for the second process)")
+    db1, db2 = by_key["db1"], by_key["db2"]
+    if db1.runs and db2.runs and jobs1.runs:
+        print(f"with a store (--db, a new one each run): --jobs 1 at {db1.rate / jobs1.rate:.2f}x the plain scan, "
+              f"--jobs 2 at {db2.rate / db1.rate:.2f}x --jobs 1")
+    then = by_key["then"]
+    if then.runs and jobs1.runs:
+        print(f"--jobs 1 against the filing's code in CPU time: {then.cpu / jobs1.cpu:.2f}x "
+              "(less bent by a busy machine than the wall-clock ratio)")
     try:
         import orjson
 

@@ -180,7 +180,7 @@ def test_the_collector_waits_for_a_chunk_and_comes_back():
     def one():
         barrier.wait()
         for _ in range(20):
-            with pipeline._collector_paused():
+            with pipeline.collector_paused():
                 assert not gc.isenabled()
 
     threads = [threading.Thread(target=one) for _ in range(4)]

@@ -176,7 +176,7 @@ def test_the_streaming_worker_frees_its_evaluations_before_the_collector_resumes
     raws = (raws * (64 // len(raws) + 1))[:64]
     spec = PL.Spec.of("jsonl", FormatOptions(), include_all=False, state=False)
     alive: list[int] = []
-    real = PL._collector_paused
+    real = PL.collector_paused
 
     class Watch:
         def __enter__(self):
@@ -187,7 +187,7 @@ def test_the_streaming_worker_frees_its_evaluations_before_the_collector_resumes
             alive.append(sum(1 for o in gc.get_objects() if type(o) is Evaluation))
             return self.cm.__exit__(*exc)
 
-    monkeypatch.setattr(PL, "_collector_paused", Watch)
+    monkeypatch.setattr(PL, "collector_paused", Watch)
     gc.collect()
     done = PL.work(engine, raws, spec)
     assert len(done.payloads) == len(raws)

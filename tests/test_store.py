@@ -350,6 +350,76 @@ def test_resume_equals_an_uninterrupted_run(make_store_url, stop_after):
     assert snapshot(connect(db)) == snapshot(connect(clean_db))
 
 
+@pytest.mark.parametrize("stop_after", [4, 8])
+def test_resume_without_new_only_re_emits_each_report_kept_once(make_store_url, stop_after):
+    """Without --new-only every output is the record's own report: `run_records` does not hold it a
+    second time (`AS_RECORDED`), and a resumed run reads it back from `records`, byte for byte."""
+    from legality.store.scanstate import AS_RECORDED
+
+    records = batch(12)
+    clean_db = make_store_url("clean")
+    clean_out, _ = run_scan(clean_db, records)
+    db = make_store_url("resumed")
+    run_scan(db, records, stop_after=stop_after, batch_records=3)
+    conn = connect(db)
+    try:
+        kept = conn.execute("SELECT output FROM run_records WHERE run_id = 1").fetchall()
+    finally:
+        conn.close()
+    assert kept and all(output == AS_RECORDED for (output,) in kept)  # committed before the kill, kept once
+    out, state = run_scan(db, records, resume=True, batch_records=3)
+    assert state.resumed
+    assert out == clean_out
+    assert snapshot(connect(db)) == snapshot(connect(clean_db))
+
+
+def _lookups(db, records, *, group: int | None, file: str = "batch.jsonl") -> tuple[list, list]:
+    """Each record's `lookup` answer in a run that records what it evaluates (flushing every 3), with the
+    hashes told to `prefetch` in groups of `group` first (as `scan.pipeline.plan` does), or never."""
+    state = StoreState(db, batch_records=3)
+    state.open(rules_version="v1", inputs=[file], options={"new_only": False})
+    hashes = [content_hash(content) for _, content, _ in records]
+    answers, out = [], []
+    for i, (case_id, _content, findings) in enumerate(records, start=1):
+        if group is not None and (i - 1) % group == 0:
+            state.prefetch(hashes[i - 1:i - 1 + group])
+        got = state.lookup(file, i, hashes[i - 1])
+        answers.append(got if got in (None, SKIP) else "stored")
+        if got is None:
+            out.append(line_to_json(state.record(make_line(file, i, case_id, findings), hashes[i - 1])))
+    state.close({}, completed=True)
+    return answers, out
+
+
+def test_prefetched_lookups_answer_as_lookups_one_by_one(make_store_url):
+    """Unchanged, changed, new and repeated records (the same content twice, the second after the first was
+    recorded and flushed): the same answers, output and store with or without `prefetch`."""
+    base = batch(9)
+    later = base[:4] + batch(9, changed={5: [], 6: [("rule-e", "2", 1)]})[4:] + base[1:3] + [("N-1", "new 1", [])] * 2
+    results = []
+    for group in (None, 4, 500):
+        db = make_store_url(f"g{group}")
+        _lookups(db, base, group=group)
+        answers, out = _lookups(db, later, group=group)
+        results.append((answers, out, snapshot(connect(db))))
+    assert results[0][0].count(SKIP) >= 4 and results[0][0].count(None) >= 4  # both answers occur
+    assert results[0] == results[1] == results[2]
+
+
+def test_a_prefetched_lookup_asks_the_store_nothing_more(sqlite_db):
+    records = batch(8)
+    _lookups(sqlite_db, records, group=None)
+    state = StoreState(sqlite_db)
+    state.open(rules_version="v1", inputs=["batch.jsonl"], options={"new_only": False})
+    asked: list[str] = []
+    state.conn.set_trace_callback(asked.append)
+    hashes = [content_hash(c) for _, c, _ in records]
+    state.prefetch(hashes)
+    assert [state.lookup("batch.jsonl", i, h) for i, h in enumerate(hashes, start=1)] == [SKIP] * len(records)
+    assert sum("FROM records" in q for q in asked) == 1  # the one query of `prefetch`
+    state.close({}, completed=True)
+
+
 def test_resume_of_a_run_killed_twice(make_store_url):
     records = batch(30)
     clean_db = make_store_url("clean")

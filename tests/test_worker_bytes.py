@@ -286,3 +286,55 @@ def test_a_plain_scan_computes_no_content_hash(monkeypatch):
     assert calls == []
     done = work(FakeEngine(), raws, Spec("jsonl", objects=True))
     assert done.hashes == [r.content_hash for r in raws[:0]] + [real.fget(r) for r in raws]
+
+
+class PreparingEngine(FakeEngine):
+    """A fake engine that builds something lazily (as the real one builds its batch plan): `prepare`
+    builds it now; a record evaluated before it is built says so in its report (a finding on every line)."""
+
+    def __init__(self):
+        self.prepared_in: list[int] = []
+
+    def prepare(self):
+        import os
+
+        self.prepared_in.append(os.getpid())
+
+    def evaluate(self, verdict, **kw):
+        ev = super().evaluate(verdict, **kw)
+        if not self.prepared_in:
+            ev.candidates.append(self._cand("regime-maximum", "medium", None, verdict.case_id, "unprepared", ["low"],
+                                            {"act": "УК РК", "article": "46", "part": 5, "paragraph": None}))
+        return ev
+
+
+def test_forked_workers_inherit_what_the_engine_prepared_once_in_the_main_process():
+    import os
+
+    raws = batch(600)
+    engine = PreparingEngine()
+    engine.prepare()
+    one, s1 = scan(raws, "jsonl", jobs=1, engine=engine)
+    fresh = PreparingEngine()
+    two, s2 = scan(raws, "jsonl", jobs=2, engine=fresh, start_method="fork", chunk=100)
+    unprepared, _ = scan(raws, "jsonl", jobs=1, engine=PreparingEngine())
+    assert unprepared != one  # an unprepared engine shows in the report, so the comparison below means something
+    assert fresh.prepared_in == [os.getpid()]  # once, before the fork, in this process
+    assert one == two and counts(s1) == counts(s2)
+
+
+def test_a_real_engine_prepared_before_the_fork_evaluates_with_the_plan_it_built(monkeypatch):
+    from legality.engine import Engine
+    from legality.eval import batch as batch_module
+    from legality.model.verdict import Verdict
+
+    engine = Engine.load(None)
+    engine.prepare()
+    plan = engine._program.batch_plan()
+    built = []
+    monkeypatch.setattr(batch_module.BatchPlan, "__init__", lambda self, *a: built.append(a))
+    verdicts = [Verdict.model_validate_json(r.data) for r in batch(40) if not r.data.startswith(b'{"case_id": "broken')]
+    assert [e.candidates for e in engine.evaluate_many(verdicts)] == [engine.evaluate(v).candidates for v in verdicts]
+    assert built == [] and engine._program.batch_plan() is plan  # the plan prepared is the one used, built once
+    row = engine.with_backend("row")
+    row.prepare()  # the row backend has no plan to build: nothing happens, nothing fails

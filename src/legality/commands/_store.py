@@ -167,6 +167,10 @@ def _cli_store_state() -> type[StoreState]:
             with store_errors(self.path):
                 super().open(rules_version=rules_version, inputs=inputs, options=options)
 
+        def prefetch(self, hashes: list[str]) -> None:
+            with store_errors(self.path):
+                super().prefetch(hashes)
+
         def lookup(self, file: str, line: int, content_hash: str) -> ReportLine | str | None:
             with store_errors(self.path):
                 return super().lookup(file, line, content_hash)

@@ -38,7 +38,7 @@ from ..io.sources import Source
 from ..report.model import ReportLine
 from ..resources import RULES_DIR
 from ..result.evaluator import Evaluator
-from .pipeline import CHUNK, Done, RulesDir, Slot, Spec, plan, with_backend, work
+from .pipeline import CHUNK, RulesDir, Slot, Spec, plan, with_backend, work
 from .state import NoState, ScanState
 
 # A partition's size.  The batch evaluator's cost per batch wants as many records per task as `--jobs`
@@ -348,7 +348,8 @@ class Cluster:
 
 
 class ClusterPipeline:
-    """`Pipeline`'s counterpart: `run(raws)` yields `(slots, Done)` per partition, in input order."""
+    """`Pipeline`'s counterpart: `run(raws)` yields `(slots, answer)` per partition, in input order (the answer as
+    the worker pickled it: `pipeline.opened` unpickles it)."""
 
     def __init__(self, cluster: Cluster, engine: Evaluator, *, rules_dir: RulesDir, state: ScanState, spec: Spec):
         self.cluster = cluster
@@ -389,7 +390,7 @@ class ClusterPipeline:
             return new
         return cut
 
-    def run(self, raws: Iterable[RawRecord]) -> Iterator[tuple[list[Slot] | None, Done | None]]:
+    def run(self, raws: Iterable[RawRecord]) -> Iterator[tuple[list[Slot] | None, bytes | None]]:
         client = self.cluster.client
         backend = getattr(self.engine, "backend", None)
         window: deque[tuple[list[Slot] | None, Any]] = deque()
@@ -409,12 +410,16 @@ class ClusterPipeline:
         while window:
             yield self._result(window.popleft())
 
-    def _result(self, entry: tuple[list[Slot] | None, Any]) -> tuple[list[Slot] | None, Done | None]:
+    def _result(self, entry: tuple[list[Slot] | None, Any]) -> tuple[list[Slot] | None, bytes | None]:
+        """The partition's answer as the worker pickled it: the caller unpickles it (`pipeline.opened`)
+        with the collector paused, as it does a `--jobs` worker's."""
         slots, future = entry
         if future is None:
             return slots, None
         try:
-            done = pickle.loads(future.result())
+            done = future.result()
+            if not isinstance(done, bytes):
+                raise TypeError(type(done).__name__)
         except Exception as exc:  # noqa: BLE001 - a worker died more often than retried, or the cluster went away
             raise _failed(exc) from None
         finally:

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import threading
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
@@ -200,7 +202,7 @@ _resume = False        # whether the collector was enabled when the first of the
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """The cyclic garbage collector waits while a chunk is worked on.
 
     Why: a chunk allocates a few hundred thousand short-lived containers (decoded records, report
@@ -229,6 +231,29 @@ def _collector_paused() -> Iterator[None]:
                 gc.enable()
 
 
+@contextmanager
+def heap_frozen() -> Iterator[None]:
+    """The objects alive when a scan starts (the compiled engine, the catalogue, the imported modules)
+    are left out of the cyclic collector's passes until it ends (`gc.freeze`; thawed after).
+
+    Why: they live through the scan anyway, yet every full pass of the collector walked all of them —
+    and the main process of a scan with a store (`--db`) or of `--jobs N` makes enough objects (report
+    lines arriving from the workers, the store's statements) to run full passes: on 50,000 records with
+    `--jobs 2 --db`, 15 full passes and 2,200 others took 2.75 s of the main process, the process that
+    limits such a scan.  A frozen object is still freed by reference counting; only a cycle among them
+    that became garbage during the scan waits until the end.  Nested uses leave the heap as the outer one
+    found it; `Pipeline._start_pool` freezes again before forking and, inside a frozen run, does not thaw.
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 _RENDERERS: dict[tuple[str, str], Callable[[ReportLine, RecordContext | None], bytes]] = {}
 
 
@@ -252,7 +277,7 @@ def work(engine: Evaluator, raws: list[RawRecord], spec: Spec, fix: Callable[[Re
         set_language(spec.lang)
     if fix is None and not spec.objects and not spec.include_all and spec.fmt is not None:
         return _work_streaming(engine, raws, spec)
-    with _collector_paused():
+    with collector_paused():
         results = evaluate_raws(engine, raws, particulars=spec.particulars, contexts=spec.objects, hashes=spec.objects)
         tally = Summary(started="")
         render = _renderer(spec)
@@ -287,7 +312,7 @@ def _work_streaming(engine: Evaluator, raws: list[RawRecord], spec: Spec) -> Don
     """
     from ..io.reader import decode
 
-    with _collector_paused():
+    with collector_paused():
         items = [decode(raw, hashed=False) for raw in raws]
         evs = _evaluations(engine, items, marked=True)
         tally = Summary(started="")
@@ -348,12 +373,25 @@ def _init_worker(factory: EngineFactory | None, rules_dir: RulesDir, parent_pid:
         _ENGINE = with_backend(factory(rules_dir), backend)
 
 
-def _work(columns: RawColumns, spec: Spec) -> Done:
+def _work(columns: RawColumns, spec: Spec) -> bytes:
     """A chunk sent as columns (`to_columns`: half the pickling of frame objects in the main process);
-    its frames are rebuilt with the collector paused, as the chunk's other objects are made."""
+    its frames are rebuilt with the collector paused, as the chunk's other objects are made.
+
+    The answer goes back pickled by the worker itself (`opened` unpickles it): the pool's own thread
+    in the main process then moves one bytes object, and the main process unpickles the chunk's report
+    lines when it takes the chunk in, with the collector paused (`scan.run`), instead of in that thread
+    while the collector walks them — with a store (`--db`) a chunk is some 16,000 objects."""
     assert _ENGINE is not None, "set by fork or by _init_worker"
-    with _collector_paused():
-        return work(_ENGINE, from_columns(columns), spec)
+    with collector_paused():
+        return pickle.dumps(work(_ENGINE, from_columns(columns), spec), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+Received = Done | bytes  # what `Pipeline.run` yields for a chunk: the answer, or the answer as a worker pickled it
+
+
+def opened(got: Received) -> Done:
+    """The chunk's `Done`, unpickled if a worker sent it pickled (`_work`)."""
+    return pickle.loads(got) if isinstance(got, bytes) else got
 
 
 # ---- main side
@@ -380,37 +418,63 @@ def plan(raws: Iterable[RawRecord], state: ScanState, *, size: int, cut: Callabl
     `cut(raw, pending)`, called for every record, may end a chunk before `raw` (cluster.py cuts at file
     boundaries and by bytes).
     """
-    lookup = None if isinstance(state, NoState) else state.lookup
-    slots: list[Slot] | None = None if lookup is None else []
-    todo: list[RawRecord] = []
-    for raw in raws:
-        if cut is not None and cut(raw, len(todo)) and (todo or slots):
-            yield slots, todo
-            slots, todo = (None if lookup is None else []), []
-        if lookup is None:
+    if isinstance(state, NoState):
+        todo: list[RawRecord] = []
+        for raw in raws:
+            if cut is not None and cut(raw, len(todo)) and todo:
+                yield None, todo
+                todo = []
             todo.append(raw)
             if len(todo) >= size:
                 yield None, todo
                 todo = []
-            continue
+        if todo:
+            yield None, todo
+        return
+    lookup = state.lookup
+    slots: list[Slot] = []
+    todo = []
+    for raw, content_hash in _with_hashes(raws, state):
+        if cut is not None and cut(raw, len(todo)) and (todo or slots):
+            yield slots, todo
+            slots, todo = [], []
         slot = Slot(raw)
-        found = lookup(raw.file, raw.line, raw.content_hash)
+        found = lookup(raw.file, raw.line, content_hash)
         if found == SKIP:
             slot.skip = True
         elif isinstance(found, ReportLine):
             slot.line = found
         else:
             todo.append(raw)
-        slots.append(slot)  # type: ignore[union-attr]
-        if len(todo) >= size or len(slots) >= 4 * size:  # type: ignore[arg-type]
+        slots.append(slot)
+        if len(todo) >= size or len(slots) >= 4 * size:
             yield slots, todo
             slots, todo = [], []
     if todo or slots:
         yield slots, todo
 
 
+PREFETCH = 500  # records whose content hashes a state store is told at once (`prefetch`)
+
+
+def _with_hashes(raws: Iterable[RawRecord], state: ScanState) -> Iterator[tuple[RawRecord, str]]:
+    """Each record with its content hash, computed once; the state store is told each group of `PREFETCH`
+    hashes before their records are looked up (`prefetch(hashes)`, where the store has it: one query for
+    the group instead of one per record)."""
+    prefetch = getattr(state, "prefetch", None)
+    source = iter(raws)
+    while True:
+        group = [(raw, raw.content_hash) for raw in islice(source, PREFETCH)]
+        if not group:
+            return
+        if prefetch is not None:
+            prefetch([h for _, h in group])
+        yield from group
+
+
 class Pipeline:
-    """Runs the scan; iterate `run(raws)` to get `(slots, Done)` per chunk, in input order.
+    """Runs the scan; iterate `run(raws)` to get `(slots, answer)` per chunk, in input order (`opened(answer)`
+    is the chunk's `Done`).
 
     `jobs == 1` evaluates in this process.  Otherwise, where the OS can fork, the pool is forked on
     entering (before any other thread, e.g. the progress bar, exists) and every worker inherits the
@@ -454,6 +518,9 @@ class Pipeline:
 
         ctx = mp.get_context(self.start_method)
         if self.start_method == "fork":
+            prepare = getattr(self.engine, "prepare", None)  # an engine may build lazily what it evaluates with
+            if prepare is not None:
+                prepare()  # once here, inherited by every worker, rather than once in each
             _ENGINE = self.engine  # inherited by the forked workers
             args: tuple[EngineFactory | None, RulesDir, int, str | None, str] = (None, None, os.getpid(), None,
                                                                                  language())
@@ -461,11 +528,15 @@ class Pipeline:
             args = (self.factory, self.rules_dir, os.getpid(), getattr(self.engine, "backend", None), language())
         self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker, initargs=args)
         if self.start_method == "fork":
+            frozen = gc.get_freeze_count() > 0  # the scan froze the heap for the run (`heap_frozen`): it stays so
             gc.freeze()  # workers never collect the inherited objects, so their pages stay shared
             self._pool.submit(int)  # the first submit forks every worker (3.11+), while this process has one thread
-            gc.unfreeze()
+            if not frozen:
+                gc.unfreeze()
 
-    def run(self, raws: Iterable[RawRecord]) -> Iterator[tuple[list[Slot] | None, Done | None]]:
+    def run(self, raws: Iterable[RawRecord]) -> Iterator[tuple[list[Slot] | None, Received | None]]:
+        """`(slots, answer)` per chunk in input order; an answer from a worker process is still pickled
+        (`opened` unpickles it), so that the caller takes it in with the collector paused."""
         window: deque[tuple[list[Slot] | None, Any]] = deque()
         limit = self.jobs * IN_FLIGHT
         for slots, todo in plan(raws, self.state, size=self.chunk):

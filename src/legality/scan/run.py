@@ -13,7 +13,8 @@ from ..io.reader import RawRecord
 from ..io.sources import Source
 from ..report.base import FormatOptions, Formatter, RunMeta, formatter_class
 from ..result.evaluator import Evaluator
-from .pipeline import Done, EngineFactory, Pipeline, RulesDir, Slot, Spec, load_engine, written
+from .pipeline import (Done, EngineFactory, Pipeline, RulesDir, Slot, Spec, collector_paused, heap_frozen,
+                       load_engine, opened, written)
 from .progress import progress_for
 from .state import NoState, ScanState
 from .summary import Summary, now_iso
@@ -52,12 +53,18 @@ def run_scan(sources: Iterable[Source], engine: Evaluator, out: BinaryIO, *, fmt
     else:
         pipe = Pipeline(engine, rules_dir=rules_dir, jobs=jobs, state=state, factory=factory,
                         start_method=start_method, spec=spec, **({} if chunk is None else {"chunk": chunk}))
-    with pipe:
+    with heap_frozen(), pipe:
         with progress_for(progress, summary, console=progress_console) as tick:
             formatter.begin()
-            for slots, done in pipe.run(iter_raw(sources) if raws is None else raws):
-                emit(slots, done, formatter=formatter, summary=summary, state=state, include_all=include_all,
-                     tick=tick)
+            for slots, got in pipe.run(iter_raw(sources) if raws is None else raws):
+                # a chunk is taken in with the cyclic collector paused, as a worker makes one: its lines and
+                # their contexts (with a store, every record's) are freed by reference counting at the end
+                with collector_paused():
+                    done = None if got is None else opened(got)
+                    del got
+                    emit(slots, done, formatter=formatter, summary=summary, state=state, include_all=include_all,
+                         tick=tick)
+                    del done
         # the bar is gone before the report's end is written: no stale frame above the table (bug 1)
         summary.finished = now_iso()
         formatter.finish(summary.counts())

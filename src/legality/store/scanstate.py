@@ -54,6 +54,14 @@ SCAN_LOCK = 0x7363616E  # PostgreSQL advisory lock key ("scan"), held by the one
 SCAN_LOCK_WAIT = 10.0  # seconds a scan waits for the lock of a scan that was just killed
 OPEN_STATUSES = ("new", "known")  # what a re-scan may resolve; reviewer decisions stay
 REVIEWED = ("dismissed", "confirmed")
+# `run_records.output` of a record whose output is its own report: that report is `records.report` (same
+# content hash), so it is not written a second time.  Why: with the report twice, a record's two rows
+# were about 1 KB of JSON, and writing the second copy was a third of the store's work per record in a
+# scan's main process (12 of 37 µs; docs/scale.md «Sixth round»).  No JSON text is empty, so "" can mean
+# nothing else; a resumed run reads the report back from `records` (`replay`).  Only this release
+# resumes its own runs (`open`: another legality version starts a new run), so no older reader meets it.
+AS_RECORDED = ""
+_PREFETCH_PARAMS = 500  # hashes per query: within the parameter limit of every SQLite build
 _LATEST_DECISION = ("SELECT CASE action WHEN 'dismiss' THEN 'dismissed' ELSE 'confirmed' END FROM decisions"
                     " WHERE fingerprint = ? ORDER BY effective DESC, id DESC LIMIT 1")
 
@@ -144,6 +152,7 @@ class StoreState:
         self._pending = 0
         self._batch_start = 0.0
         self._record_mark = -1  # index in _ops where the record being written began (-1: none)
+        self._known: dict[str, tuple | None] = {}  # `prefetch`: the stored row of each hash (None: none)
 
     # ---- the hook
 
@@ -209,20 +218,54 @@ class StoreState:
             return self._stored_result(file, line, content_hash)
         if self.rescan:
             return None
-        row = self._db.execute(
-            "SELECT rules_version, scanned_run, status, report, case_id FROM records WHERE content_hash = ?",
-            (content_hash,)).fetchone()
+        if content_hash in self._known:
+            row = self._known[content_hash]
+        else:
+            row = self._db.execute(
+                "SELECT rules_version, scanned_run, status, report, case_id FROM records WHERE content_hash = ?",
+                (content_hash,)).fetchone()
         if row is None or row[0] != self._evaluator or row[1] not in self._completed:
             return None
         self._mark_unchanged(file, line, content_hash, row[2], row[3], row[4])
         return SKIP
+
+    def prefetch(self, hashes: list[str]) -> None:
+        """The stored rows of the next records to be looked up, read in one query (`scan.pipeline.plan`
+        tells each group of hashes before their lookups; a lookup outside the group asks alone).
+
+        Why: one query per record was 6–7 µs of the main process per record.  Why the answers stay the
+        same although a row may be written between this read and the lookup: the only writer is this
+        run, and a row it writes names this run (`scanned_run`), which is not completed, so `lookup`
+        answers "evaluate" for it — as it does for a row absent here or evaluated by other rules; a row
+        this run only marks unchanged keeps its answer (`last_run` is not read)."""
+        self._known = {}
+        if self.rescan:
+            return
+        wanted = sorted(set(hashes))
+        for start in range(0, len(wanted), _PREFETCH_PARAMS):
+            part = wanted[start:start + _PREFETCH_PARAMS]
+            marks = ", ".join("?" * len(part))
+            for h, *row in self._db.execute(
+                    # the report only of a flagged record: nothing else of it is read (`_mark_unchanged`)
+                    "SELECT content_hash, rules_version, scanned_run, status,"
+                    " CASE WHEN status = 'flagged' THEN report END, case_id FROM records"
+                    f" WHERE content_hash IN ({marks})", part):
+                self._known[h] = tuple(row)
+        for h in wanted:
+            self._known.setdefault(h, None)
 
     def replay(self, result: ReportLine, content_hash: str) -> tuple[ReportLine | None, RecordContext | None]:
         done = self._done.get((result.file, result.line))
         if done is None or done.content_hash != content_hash or done.status == "unchanged":
             raise StoreError(_("хранилище {path}: запись {file}:{line} не сохранена этим запуском").format(
                 path=self.where, file=result.file, line=result.line))
-        return (None if done.output is None else line_from_json(done.output)), context_from_json(done.context)
+        if done.output is None:
+            output = None
+        elif done.output == AS_RECORDED:  # what was output is the record's own report, kept once in `records`
+            output = self._stored_result(result.file, result.line, content_hash)
+        else:
+            output = line_from_json(done.output)
+        return output, context_from_json(done.context)
 
     def record(self, result: ReportLine, content_hash: str,
                context: RecordContext | None = None) -> ReportLine | None:
@@ -248,7 +291,7 @@ class StoreState:
             " last_run = excluded.last_run, status = excluded.status, report = excluded.report",
             (content_hash, result.case_id, result.file, result.line, self._evaluator, self.run_id,
              self.run_id, result.status, report)))
-        out_json = None if output is None else (report if output is result else line_to_json(output))
+        out_json = None if output is None else (AS_RECORDED if output is result else line_to_json(output))
         self._progress(result.file, result.line, content_hash, result.status,
                        len(result.candidates), len(fresh), n_resolved, out_json, ctx_json,
                        case_id=result.case_id,
