@@ -406,6 +406,39 @@ def test_prefetched_lookups_answer_as_lookups_one_by_one(make_store_url):
     assert results[0] == results[1] == results[2]
 
 
+def _recorded(db, records, *, group: int | None, file: str = "batch.jsonl") -> tuple[list, dict]:
+    """`record` of every record (none looked up: each is evaluated), with the lines told to `before_records` in
+    groups of `group` first (as `scan.run.emit` tells a chunk's), or never: the output and the store."""
+    state = StoreState(db, batch_records=3)
+    state.open(rules_version="v1", inputs=[file], options={"new_only": False})
+    lines = [make_line(file, i, case_id, findings) for i, (case_id, _c, findings) in enumerate(records, start=1)]
+    out = []
+    for i, (line, (_case, content, _f)) in enumerate(zip(lines, records)):
+        if group is not None and i % group == 0:
+            state.before_records(lines[i:i + group])
+        emitted = state.record(line, content_hash(content))
+        out.append(None if emitted is None else line_to_json(emitted))
+    state.close({}, completed=True)
+    return out, snapshot(connect(db))  # the run's counts (resolved included) and every candidate's status
+
+
+def test_open_candidates_read_per_chunk_resolve_as_read_per_record(make_store_url):
+    """Findings gone from a re-export are resolved the same whether `_resolve` reads each record's case alone
+    or the chunk's cases at once: the same case twice in a chunk (the second must not resolve again), a case
+    whose finding stays, one that gains a finding, and a chunk cut across a flush."""
+    base = batch(12)
+    again = batch(12, changed={1: [], 2: [("rule-b", None, "x")], 4: [], 7: [("rule-c", "1", 7)]})
+    again += [(base[4][0], "re-export of 4", [("rule-a", "1", 4)]), (base[5][0], "re-export of 5", [])]
+    results = []
+    for group in (None, 2, 5, 64):
+        db = make_store_url(f"r{group}")
+        _recorded(db, base, group=group)
+        results.append(_recorded(db, again, group=group))
+    resolved = [row for row in results[0][1]["candidates"] if row[7] == "resolved"]
+    assert len(resolved) >= 3  # resolutions happen, so the comparison means something
+    assert all(r == results[0] for r in results[1:])
+
+
 def test_a_prefetched_lookup_asks_the_store_nothing_more(sqlite_db):
     records = batch(8)
     _lookups(sqlite_db, records, group=None)

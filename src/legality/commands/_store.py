@@ -171,6 +171,10 @@ def _cli_store_state() -> type[StoreState]:
             with store_errors(self.path):
                 super().prefetch(hashes)
 
+        def before_records(self, lines: list[ReportLine]) -> None:
+            with store_errors(self.path):
+                super().before_records(lines)
+
         def lookup(self, file: str, line: int, content_hash: str) -> ReportLine | str | None:
             with store_errors(self.path):
                 return super().lookup(file, line, content_hash)

@@ -97,6 +97,9 @@ def emit(slots: list[Slot] | None, done: Done | None, *, formatter: Formatter, s
         return
     if done is not None:
         summary.merge(done.tally)
+        before = getattr(state, "before_records", None)  # a store reads what it needs for the chunk at once
+        if before is not None and done.lines:
+            before(done.lines)
     evaluated = _evaluated(done)
     for slot in slots:
         if slot.skip:
