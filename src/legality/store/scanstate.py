@@ -29,7 +29,7 @@ import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import orjson
 
@@ -245,15 +245,11 @@ class StoreState:
         if self.rescan:
             return
         wanted = sorted(set(hashes))
-        for start in range(0, len(wanted), _PREFETCH_PARAMS):
-            part = wanted[start:start + _PREFETCH_PARAMS]
-            marks = ", ".join("?" * len(part))
-            for h, *row in self._db.execute(
-                    # the report only of a flagged record: nothing else of it is read (`_mark_unchanged`)
-                    "SELECT content_hash, rules_version, scanned_run, status,"
-                    " CASE WHEN status = 'flagged' THEN report END, case_id FROM records"
-                    f" WHERE content_hash IN ({marks})", part):
-                self._known[h] = tuple(row)
+        # the report only of a flagged record: nothing else of it is read (`_mark_unchanged`)
+        for h, *row in self._rows_in(
+                "SELECT content_hash, rules_version, scanned_run, status, CASE WHEN status = 'flagged' THEN report END,"
+                " case_id FROM records WHERE content_hash IN ({marks})", wanted):
+            self._known[h] = tuple(row)
         for h in wanted:
             self._known.setdefault(h, None)
 
@@ -270,14 +266,17 @@ class StoreState:
         deciding in between is as before too: the statement re-checks the status when it runs."""
         cases = sorted({ln.case_id for ln in lines if ln.case_id is not None and ln.status != "invalid"})
         found: dict[str, list[tuple[str | None, str, str, int, int]]] = {c: [] for c in cases}
-        for start in range(0, len(cases), _PREFETCH_PARAMS):
-            part = cases[start:start + _PREFETCH_PARAMS]
-            marks = ", ".join("?" * len(part))
-            for case_id, pid, fp, rule, first_run, last_run in self._db.execute(
-                    "SELECT case_id, person_id, fingerprint, rule, first_run, last_run FROM candidates"
-                    f" WHERE case_id IN ({marks}) AND status IN {OPEN_STATUSES}", part):
-                found[case_id].append((pid, fp, rule, first_run, last_run))
+        for case_id, pid, fp, rule, first_run, last_run in self._rows_in(
+                "SELECT case_id, person_id, fingerprint, rule, first_run, last_run FROM candidates"
+                f" WHERE case_id IN ({{marks}}) AND status IN {OPEN_STATUSES}", cases):
+            found[case_id].append((pid, fp, rule, first_run, last_run))
         self._open = found
+
+    def _rows_in(self, sql: str, values: list[str]) -> Iterator[tuple]:
+        """The rows of `sql`, whose `IN ({marks})` is filled with `values`, `_PREFETCH_PARAMS` at a time."""
+        for start in range(0, len(values), _PREFETCH_PARAMS):
+            part = values[start:start + _PREFETCH_PARAMS]
+            yield from self._db.execute(sql.format(marks=", ".join("?" * len(part))), part)
 
     def replay(self, result: ReportLine, content_hash: str) -> tuple[ReportLine | None, RecordContext | None]:
         done = self._done.get((result.file, result.line))
@@ -566,16 +565,15 @@ class StoreState:
         current = {c.fingerprint for c in result.candidates}
         told = self._open.get(result.case_id)
         if told is not None:  # read with the chunk's other cases (`before_records`)
-            gone = sorted(
-                (fp, first_run) for pid, fp, rule, first_run, last_run in told
-                if pid == person_id and fp not in current and fp not in self._touched and last_run != self.run_id
-                and rule not in faulted)
+            rows = [(fp, rule, first_run, last_run) for pid, fp, rule, first_run, last_run in told if pid == person_id]
         else:
-            gone = sorted(
-                (fp, first_run) for fp, rule, first_run, last_run in self._db.execute(
-                    "SELECT fingerprint, rule, first_run, last_run FROM candidates WHERE case_id = ? AND person_id IS ?"
-                    f" AND status IN {OPEN_STATUSES}", (result.case_id, person_id))
-                if fp not in current and fp not in self._cands and last_run != self.run_id and rule not in faulted)
+            rows = self._db.execute(
+                "SELECT fingerprint, rule, first_run, last_run FROM candidates WHERE case_id = ? AND person_id IS ?"
+                f" AND status IN {OPEN_STATUSES}", (result.case_id, person_id)).fetchall()
+        # a candidate this run wrote (`_touched`: seen, or resolved already) is never resolved here
+        gone = sorted((fp, first_run) for fp, rule, first_run, last_run in rows
+                      if fp not in current and fp not in self._touched and last_run != self.run_id
+                      and rule not in faulted)
         for fp, first_run in gone:
             self._ops.append((f"UPDATE candidates SET status = 'resolved' WHERE fingerprint = ?"
                               f" AND status IN {OPEN_STATUSES}", (fp,)))
