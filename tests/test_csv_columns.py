@@ -186,7 +186,7 @@ def test_the_store_keeps_the_context_a_resumed_run_shows():
     context stored by an older release (four items) still reads."""
     from legality.report.columns import article_text
     from legality.report.context import RecordContext
-    from legality.store.scanstate import context_from_json, context_to_json
+    from legality.report.context import context_from_json, context_to_json
 
     ctx = RecordContext("ALM", "Суд", "2024-03-15", (("1", "ч.3-1 ст.188"),), person_id="P-1", region="Алматы",
                         judge_id="J-1", refs=(("1", "188", "3-1", None),))

@@ -54,19 +54,27 @@ def content_hash(content: str) -> str:
     return hashlib.sha256(content.encode()).hexdigest()
 
 
-def run_scan(db, records, *, rules="v1", file="batch.jsonl", stop_after: int | None = None, **opts):
+def run_scan(db, records, *, rules="v1", file="batch.jsonl", stop_after: int | None = None, group: int | None = None,
+             **opts):
     """Drive the hook as the scan does; `stop_after` abandons the run after that many records, the
-    way a killed process does (uncommitted work is lost, close is never called)."""
+    way a killed process does (uncommitted work is lost, close is never called).  `group`: the records
+    are looked up `group` at a time, their hashes told to `prefetch` first, before any of them is recorded
+    or replayed (as `scan.pipeline.plan` runs ahead of `scan.run.emit`); None: one record at a time."""
     state = StoreState(db, batch_records=opts.pop("batch_records", 4), **opts)
     state.open(rules_version=rules, inputs=[file], options={"new_only": state.new_only})
     out, evaluated, skipped = [], 0, 0
+    answers: dict[int, object] = {}
     for i, (case_id, content, findings) in enumerate(records, start=1):
         if stop_after is not None and i > stop_after:
             state.conn.close()  # a kill: the open transaction is rolled back
             state.conn = None
             return out, state
         h = content_hash(content)
-        got = state.lookup(file, i, h)
+        if group is not None and (i - 1) % group == 0:
+            ahead = [(j, content_hash(c)) for j, (_case, c, _f) in enumerate(records[i - 1:i - 1 + group], start=i)]
+            state.prefetch([hh for _j, hh in ahead])
+            answers = {j: state.lookup(file, j, hh) for j, hh in ahead}
+        got = answers.pop(i) if group is not None else state.lookup(file, i, h)
         if got == SKIP:
             skipped += 1
             continue
@@ -333,7 +341,8 @@ def test_invalid_lines_pass_new_only_and_resolve_nothing(db):
 
 
 @pytest.mark.parametrize("stop_after", [0, 1, 5, 8, 11, 12])
-def test_resume_equals_an_uninterrupted_run(make_store_url, stop_after):
+@pytest.mark.parametrize("group", [None, 5])
+def test_resume_equals_an_uninterrupted_run(make_store_url, stop_after, group):
     base, changed = batch(), batch(changed={4: [], 5: [("rule-e", "2", 1)]})
     changed += [(f"N-{i}", f"new {i}", [("rule-a", "1", i)]) for i in range(5)]
 
@@ -344,7 +353,7 @@ def test_resume_equals_an_uninterrupted_run(make_store_url, stop_after):
     db = make_store_url("resumed")
     run_scan(db, base)
     run_scan(db, changed, new_only=True, stop_after=stop_after, batch_records=3)
-    resumed_out, state = run_scan(db, changed, new_only=True, resume=True, batch_records=3)
+    resumed_out, state = run_scan(db, changed, new_only=True, resume=True, batch_records=3, group=group)
     assert state.resumed and state.run_id == 2  # the run row is committed when it starts
     assert resumed_out == clean_out
     assert snapshot(connect(db)) == snapshot(connect(clean_db))
@@ -367,10 +376,34 @@ def test_resume_without_new_only_re_emits_each_report_kept_once(make_store_url, 
     finally:
         conn.close()
     assert kept and all(output == AS_RECORDED for (output,) in kept)  # committed before the kill, kept once
-    out, state = run_scan(db, records, resume=True, batch_records=3)
+    for group in (None, 5):  # resumed twice: looked up one at a time, and 5 at a time after `prefetch`
+        resumed_db = make_store_url(f"resumed{group}")
+        run_scan(resumed_db, records, stop_after=stop_after, batch_records=3)
+        out, state = run_scan(resumed_db, records, resume=True, batch_records=3, group=group)
+        assert state.resumed
+        assert out == clean_out
+        assert snapshot(connect(resumed_db)) == snapshot(connect(clean_db))
+
+
+def test_a_resumed_run_reads_the_committed_reports_a_group_at_a_time(sqlite_db):
+    """`--resume`: the reports the interrupted run committed are read with the group's `prefetch`, not one
+    query each at the lookup and again at the replay."""
+    records = batch(12)
+    run_scan(sqlite_db, records, stop_after=9, batch_records=3)
+    state = StoreState(sqlite_db, resume=True)
+    state.open(rules_version="v1", inputs=["batch.jsonl"], options={"new_only": False})
     assert state.resumed
-    assert out == clean_out
-    assert snapshot(connect(db)) == snapshot(connect(clean_db))
+    asked: list[str] = []
+    state.conn.set_trace_callback(asked.append)
+    hashes = [content_hash(c) for _, c, _ in records]
+    state.prefetch(hashes)
+    got = [state.lookup("batch.jsonl", i, h) for i, h in enumerate(hashes, start=1)]
+    resumed = [(line, hashes[line.line - 1]) for line in got if isinstance(line, ReportLine)]
+    assert len(resumed) == 9
+    assert [state.replay(line, h)[0] for line, h in resumed] == [line for line, _h in resumed]
+    state.close({}, completed=True)
+    assert sum("SELECT report FROM records" in q for q in asked) == 0
+    assert sum("SELECT content_hash, report FROM records" in q for q in asked) == 1
 
 
 def _lookups(db, records, *, group: int | None, file: str = "batch.jsonl") -> tuple[list, list]:
@@ -451,6 +484,90 @@ def test_a_prefetched_lookup_asks_the_store_nothing_more(sqlite_db):
     assert [state.lookup("batch.jsonl", i, h) for i, h in enumerate(hashes, start=1)] == [SKIP] * len(records)
     assert sum("FROM records" in q for q in asked) == 1  # the one query of `prefetch`
     state.close({}, completed=True)
+
+
+def _scanned(db, records, *, group: int, ahead: bool, new_only: bool = True, file: str = "batch.jsonl") -> list:
+    """A run driven as `scan --db` drives the store, `group` records at a time: the group's lookups,
+    then the records it evaluates — with the group's hashes told to `prefetch` and its lines to `before_records`
+    first (`ahead`), or not.  Each output line with the status each of its candidates is shown with (the
+    «Статус» column, `status_of`)."""
+    state = StoreState(db, batch_records=3, new_only=new_only)
+    state.open(rules_version="v1", inputs=[file], options={"new_only": new_only})
+    out = []
+    for start in range(0, len(records), group):
+        part = list(enumerate(records[start:start + group], start=start + 1))
+        hashes = [content_hash(content) for _, (_c, content, _f) in part]
+        if ahead:
+            state.prefetch(hashes)
+        todo = [(make_line(file, i, case_id, findings), h) for (i, (case_id, _c, findings)), h in zip(part, hashes)
+                if state.lookup(file, i, h) is None]
+        if ahead:
+            state.before_records([line for line, _h in todo])
+        for line, h in todo:
+            emitted = state.record(line, h)
+            out.append(None if emitted is None else
+                       (line_to_json(emitted), [state.status_of(c.fingerprint) for c in emitted.candidates]))
+    state.close({}, completed=True)
+    return out
+
+
+def test_candidates_read_ahead_are_seen_as_read_one_by_one(make_store_url):
+    """What a run writes and outputs about each candidate is the same whether the store reads candidates and
+    imported decisions one at a time or a group of records' at once (`_prefetch_candidates`): decisions
+    imported before a candidate first appears (a later one overriding an earlier), a reviewer's dismissal
+    between two runs (the dismissed finding shown again, not as new), unchanged flagged records seen again, findings that appear, stay and go, the same
+    finding in two records of a group, and groups cut across the store's commits (every 3 records)."""
+    base = batch(12)
+    again = base[:3] + batch(12, changed={4: [("rule-a", "1", 4), ("rule-c", "2", 4)], 5: [], 7: [("rule-d", "1", 7)]})[3:9]
+    again += [("N-1", "new 1", [("rule-a", "1", 1)]), ("C-004", "re-export of 4", [("rule-a", "1", 4)]),
+              ("C-010", "re-export of 10", [("rule-a", "1", 10)])] + base[9:]
+    imported = [(fingerprint("C-001", "rule-a", "1", 1), "dismiss", "2024-01-01T00:00:00Z"),
+                (fingerprint("C-002", "rule-b", None, "x"), "dismiss", "2024-01-01T00:00:00Z"),
+                (fingerprint("C-002", "rule-b", None, "x"), "confirm", "2024-02-01T00:00:00Z"),
+                (fingerprint("N-1", "rule-a", "1", 1), "confirm", "2024-01-01T00:00:00Z")]
+    later = batch(12, changed={4: [("rule-a", "1", 4), ("rule-e", "1", 4)], 8: [("rule-e", "2", 8)]})
+    reviewed = fingerprint("C-004", "rule-a", "1", 4)
+    results = []
+    for group in (4, 64):
+        for ahead in (False, True):
+            db = make_store_url(f"a{group}{ahead}")
+            connect(db, create=True).close()
+            review.import_decisions(connect(db), [(i, orjson.dumps(
+                {"fingerprint": fp, "action": action, "reason": "r", "by": "other office", "at": at}).decode())
+                for i, (fp, action, at) in enumerate(imported, start=1)])
+            first = _scanned(db, base, group=group, ahead=ahead)
+            review.decide(connect(db), reviewed, "dismiss", by="reviewer", reason="checked", at="2025-06-01T00:00:00Z")
+            second = _scanned(db, again, group=group, ahead=ahead, new_only=False)
+            third = _scanned(db, later, group=group, ahead=ahead)
+            results.append((first, second, third, snapshot(connect(db))))
+    shown = {s for run in results[0][:3] for line in run if line for s in line[1]}
+    assert {"new", "known", "confirmed", "dismissed"} <= shown  # the cases above occur, so the comparison means something
+    assert statuses(db)[reviewed] == "dismissed"
+    assert statuses(db)[imported[0][0]] == "dismissed" and statuses(db)[imported[2][0]] == "confirmed"
+    assert all(r == results[0] for r in results[1:])
+
+
+def test_candidates_of_a_group_are_read_in_one_query(sqlite_db):
+    """With the group told first, neither seeing the candidates of unchanged flagged records again (`prefetch`)
+    nor recording evaluated ones (`before_records`) asks the store about one candidate at a time."""
+    records = batch(12)
+    _scanned(sqlite_db, records, group=64, ahead=True)
+    asked: list[str] = []
+    for grown in (records, batch(12, changed={i: [("rule-z", "3", i)] for i in range(12)})):
+        state = StoreState(sqlite_db, new_only=True)
+        state.open(rules_version="v1", inputs=["batch.jsonl"], options={"new_only": True})
+        state.conn.set_trace_callback(asked.append)
+        hashes = [content_hash(c) for _, c, _ in grown]
+        state.prefetch(hashes)
+        lines = [make_line("batch.jsonl", i, case_id, f) for i, (case_id, _c, f) in enumerate(grown, start=1)
+                 if state.lookup("batch.jsonl", i, hashes[i - 1]) is None]
+        state.before_records(lines)
+        for line in lines:
+            state.record(line, content_hash(grown[line.line - 1][1]))
+        state.close({}, completed=True)
+    selects = [q for q in asked if q.lstrip().upper().startswith("SELECT")]
+    assert sum("FROM candidates" in q and "fingerprint IN" in q for q in selects) == 2  # one per run
+    assert not [q for q in selects if "WHERE fingerprint = " in q]  # none about one candidate
 
 
 def test_resume_of_a_run_killed_twice(make_store_url):

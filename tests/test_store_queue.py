@@ -21,7 +21,8 @@ from legality.result.candidate import fingerprint
 from legality.store import queue, review, users
 from legality.store.db import connect, describe_pg, migrate, schema_version
 from legality.store.dialect import mask_url, to_postgres
-from legality.store.scanstate import StoreState, context_to_json
+from legality.report.context import context_to_json
+from legality.store.scanstate import StoreState
 from legality.store.schema import LATEST, queue_columns
 
 from test_store import make_line, raw_connect

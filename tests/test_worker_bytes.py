@@ -127,7 +127,7 @@ def test_chunk_size_changes_nothing():
 def test_a_chunk_without_state_sends_bytes_and_counts_only():
     raws = batch(400)
     done = work(FakeEngine(), raws, Spec("jsonl"))
-    assert done.lines is None and done.contexts is None and done.hashes is None
+    assert done.lines is None and done.contexts is None
     assert done.payloads is not None and len(done.payloads) == 400
     # the counts are the counts of the lines; a clean line is not written
     expected = Summary(started="")
@@ -271,8 +271,9 @@ def test_add_clean_counts_what_add_counts_of_a_clean_line():
         assert _fields(a) == _fields(b)
 
 
-def test_a_plain_scan_computes_no_content_hash(monkeypatch):
-    """Nothing of a scan without a state store reads the hashes: the worker does not compute them."""
+def test_content_hashes_are_computed_once_and_only_with_a_state_store(monkeypatch):
+    """A worker computes no content hash, with or without a state store; a scan with a store computes each
+    record's once, in the main process when it plans the chunk, and records, resumes and skips with it."""
     calls = []
     real = RawRecord.content_hash
 
@@ -283,9 +284,12 @@ def test_a_plain_scan_computes_no_content_hash(monkeypatch):
     monkeypatch.setattr(RawRecord, "content_hash", property(counted))
     raws = batch(120)
     work(FakeEngine(), raws, Spec("jsonl"))
-    assert calls == []
     done = work(FakeEngine(), raws, Spec("jsonl", objects=True))
-    assert done.hashes == [r.content_hash for r in raws[:0]] + [real.fget(r) for r in raws]
+    assert calls == [] and done.lines is not None
+    state = NewOnlyState()
+    scan(raws, "jsonl", state=state, chunk=50)
+    assert sorted(calls) == list(range(1, 121))  # the resumed (2), unchanged (3) and evaluated ones: once each
+    assert [h for _n, h, _c in state.recorded] == [real.fget(raws[n - 1]) for n, _h, _c in state.recorded]
 
 
 class PreparingEngine(FakeEngine):

@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 if TYPE_CHECKING:  # annotations only: a record decoded by the fast decoder never needs the pydantic model
     from ..model.verdict import Verdict
 
@@ -85,3 +87,22 @@ def context_of(verdict: Verdict, *, particulars: bool = False) -> RecordContext:
         refs=tuple((o.id, o.article, o.part, o.paragraph) for o in offences),
         particulars=words,
     )
+
+
+# how the store keeps a context (`candidates.context`, `run_records.context`): a JSON array
+
+def context_to_json(ctx: RecordContext | None) -> str | None:
+    if ctx is None:
+        return None
+    return orjson.dumps([ctx.court_code, ctx.court_name, ctx.verdict_date, ctx.articles,
+                         ctx.region, ctx.judge_id, ctx.refs]).decode()
+
+
+def context_from_json(text: str | None) -> RecordContext | None:
+    """Also a context stored by an older release (four items: no region, judge, article refs)."""
+    if text is None:
+        return None
+    code, name, date, articles, *more = orjson.loads(text)
+    region, judge_id, refs = (more + [None, None, []])[:3]
+    return RecordContext(code, name, date, tuple((oid, ref) for oid, ref in articles), region=region,
+                         judge_id=judge_id, refs=tuple(tuple(r) for r in refs or ()))

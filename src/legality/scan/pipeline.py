@@ -91,7 +91,6 @@ class Done(NamedTuple):
     payloads: list[bytes | None] | None             # per record: its report bytes (None: not written); None without fmt
     lines: list[ReportLine] | None                  # with `objects`: per record
     contexts: list[RecordContext | None] | None
-    hashes: list[str] | None
 
 
 def written(line: ReportLine, include_all: bool) -> bool:
@@ -120,7 +119,8 @@ def evaluate_raws(engine: Evaluator, raws: list[RawRecord], *, particulars: bool
     streaming formats for candidates, and a clean line has neither — and building one cost ≈5 µs a
     record, a tenth of a worker's CPU outside evaluation.
 
-    `hashes=False`: the content hashes are "" (only the state store reads them, from the line objects).
+    `hashes=False`: the content hashes are "" (the state store's key, which a scan's main process computes
+    when it plans a chunk: `Slot.content_hash`).
     """
     from ..io.reader import decode
 
@@ -278,7 +278,9 @@ def work(engine: Evaluator, raws: list[RawRecord], spec: Spec, fix: Callable[[Re
     if fix is None and not spec.objects and not spec.include_all and spec.fmt is not None:
         return _work_streaming(engine, raws, spec)
     with collector_paused():
-        results = evaluate_raws(engine, raws, particulars=spec.particulars, contexts=spec.objects, hashes=spec.objects)
+        # no content hashes: the state store's key, which the main process computed when it planned the chunk
+        # (`Slot.content_hash`)
+        results = evaluate_raws(engine, raws, particulars=spec.particulars, contexts=spec.objects, hashes=False)
         tally = Summary(started="")
         render = _renderer(spec)
         payloads: list[bytes | None] | None = [] if render is not None else None
@@ -290,9 +292,9 @@ def work(engine: Evaluator, raws: list[RawRecord], spec: Spec, fix: Callable[[Re
             if payloads is not None:
                 payloads.append(render(line, ctx) if written(line, include_all) else None)  # type: ignore[misc]
         if not spec.objects:
-            done = Done(tally, payloads, None, None, None)
+            done = Done(tally, payloads, None, None)
         else:
-            done = Done(tally, payloads, [r[0] for r in results], [r[1] for r in results], [r[2] for r in results])
+            done = Done(tally, payloads, [r[0] for r in results], [r[1] for r in results])
         del results  # freed before the collector resumes, which would otherwise walk every line of the chunk
     return done
 
@@ -355,7 +357,7 @@ def _work_streaming(engine: Evaluator, raws: list[RawRecord], spec: Spec) -> Don
         # (≈28,000 containers: 5 ms a chunk).  `it_ev` too: a list iterator never advanced past the end
         # keeps its list alive
         del items, evs, it_ev
-    return Done(tally, payloads, None, None, None)
+    return Done(tally, payloads, None, None)
 
 
 # ---- worker side: one engine per process (inherited by fork, or built by the pool initializer)
@@ -404,6 +406,7 @@ class Slot:
     raw: RawRecord
     line: ReportLine | None = None   # resumed from the state store
     skip: bool = False               # unchanged
+    content_hash: str = ""           # the record's, as the state store was asked with it: computed once, here
 
 
 # A chunk as planned in the main process: its slots (None: no state store, every record is evaluated)
@@ -438,7 +441,7 @@ def plan(raws: Iterable[RawRecord], state: ScanState, *, size: int, cut: Callabl
         if cut is not None and cut(raw, len(todo)) and (todo or slots):
             yield slots, todo
             slots, todo = [], []
-        slot = Slot(raw)
+        slot = Slot(raw, content_hash=content_hash)
         found = lookup(raw.file, raw.line, content_hash)
         if found == SKIP:
             slot.skip = True

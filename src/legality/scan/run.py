@@ -105,13 +105,13 @@ def emit(slots: list[Slot] | None, done: Done | None, *, formatter: Formatter, s
         if slot.skip:
             summary.add(None)
         elif slot.line is not None:  # committed before an interruption: output what was output then
-            output, ctx = state.replay(slot.line, slot.raw.content_hash)
+            output, ctx = state.replay(slot.line, slot.content_hash)
             summary.add(slot.line, ctx)
             if output is not None and written(output, include_all):
                 formatter.add(output, ctx)
         else:
-            line, ctx, content_hash, data = next(evaluated)
-            output = state.record(line, content_hash, ctx)
+            line, ctx, data = next(evaluated)
+            output = state.record(line, slot.content_hash, ctx)
             if output is line and data is not None:
                 formatter.add_rendered(data)  # what the worker serialised is what the store lets through
             elif output is not None and output is not line and written(output, include_all):
@@ -122,9 +122,9 @@ def emit(slots: list[Slot] | None, done: Done | None, *, formatter: Formatter, s
         tick()
 
 
-def _evaluated(done: Done | None) -> Iterator[tuple[Any, Any, str, bytes | None]]:
+def _evaluated(done: Done | None) -> Iterator[tuple[Any, Any, bytes | None]]:
     if done is None:
         return iter(())
-    assert done.lines is not None and done.contexts is not None and done.hashes is not None
+    assert done.lines is not None and done.contexts is not None
     payloads = done.payloads if done.payloads is not None else [None] * len(done.lines)
-    return zip(done.lines, done.contexts, done.hashes, payloads)
+    return zip(done.lines, done.contexts, payloads)

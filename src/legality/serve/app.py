@@ -275,7 +275,7 @@ def _case_rows(view: Any) -> list[dict[str, Any]]:
 
 
 def _case_context(view: Any) -> Any:
-    from ..store.scanstate import context_from_json
+    from ..report.context import context_from_json
 
     ctx = view.get("context") if isinstance(view, dict) else getattr(view, "context", None)
     if isinstance(ctx, (str, bytes)):

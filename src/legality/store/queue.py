@@ -125,7 +125,7 @@ def case_view(conn: Any, case_id: str) -> list[dict[str, Any]]:
     """Every candidate of a case (any status), most severe first: its columns, parsed JSON, `context`
     (the record's `RecordContext`, None if recorded before contexts were kept) and `history` (every
     decision, latest in effect first).  An unknown case: []."""
-    from .scanstate import context_from_json
+    from ..report.context import context_from_json
 
     rows = conn.execute(
         f"SELECT {', '.join(_COLUMNS)}, context FROM candidates WHERE case_id = ?"

@@ -225,7 +225,7 @@ def case_contexts(conn: Any, case_ids: Iterable[str | None]) -> dict[str, Any]:
     as its candidates keep it (`candidates.context`, schema step 5); a case whose candidates were
     recorded before that step is absent.  For `review list`: the court and article a prosecutor
     filters and reads by (added for issue 14)."""
-    from .scanstate import context_from_json
+    from ..report.context import context_from_json
 
     ids = sorted({c for c in case_ids if c is not None})
     out: dict[str, Any] = {}

@@ -22,7 +22,7 @@ SEVERITY_RANK = "CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 EN
 
 def queue_columns(context: str | None, offence: str | None) -> tuple[str | None, ...]:
     """(court, region, judge, verdict_date, article) of a candidate from its record's context JSON
-    (`scanstate.context_to_json`): the plain columns the review queue filters and sorts by.
+    (`report.context.context_to_json`): the plain columns the review queue filters and sorts by.
 
     `article` is the article number («188», «188-1») of the finding's episode, or the record's first
     (main) article for a finding about the whole verdict — what `review list --article` matches."""
@@ -167,7 +167,7 @@ MIGRATIONS: list[tuple[int, str, Iterable[Step]]] = [
     )),
     # issue 14: `review list` shows and filters by court and article; a run's per-record rows (and
     # their contexts) are dropped when it completes, so a candidate keeps its record's context (the
-    # public particulars of the verdict, `scanstate.context_to_json`; NULL: seen before this step)
+    # public particulars of the verdict, `report.context.context_to_json`; NULL: seen before this step)
     (5, "candidates keep their record's context (court, verdict date, articles)", (
         "ALTER TABLE candidates ADD COLUMN context TEXT",
     )),
