@@ -61,6 +61,25 @@ _ARITH = {
 }
 
 
+
+Step = tuple[str, str, str, Any]  # a driver step: (kind "fact" or "rule", name, scope, what the driver calls)
+
+
+def runs(steps: list[Step], reads_other: dict[str, set[str]]) -> list[list[Step]]:
+    """The fast driver's runs of steps, in order: consecutive offence-level steps share one loop over the
+    offences, unless a step reads (through another offence) a fact computed in the same run; a record-level
+    step is a run of its own.  The batch evaluator lists a record's gaps by these runs (`program.rule_places`)."""
+    out: list[list[Step]] = []
+    for st in steps:
+        cur = out[-1] if out else None
+        if cur and st[2] == "offence" and cur[0][2] == "offence" and \
+                not (reads_other.get(st[1], set()) & {n for k, n, _, _ in cur if k == "fact"}):
+            cur.append(st)
+        else:
+            out.append([st])
+    return out
+
+
 class Gen:
     def __init__(self) -> None:
         self.consts: list[Any] = []
@@ -481,7 +500,7 @@ class Gen:
         L.append(f"        return env.fault({rule}, e, {at})")
         return t
 
-    def driver(self, steps: list[tuple[str, str, str, Any]], reads_other: dict[str, set[str]], *,
+    def driver(self, steps: list[Step], reads_other: dict[str, set[str]], *,
                traced: bool = False) -> str:
         """One function evaluating a record in plan order: (kind, name, scope, info) per step.
 
@@ -499,15 +518,7 @@ class Gen:
         L.append(f"def {name}(env, v, rt{', tr' if traced else ''}):")
         L.append("    offs = v.offences")
         L.append("    M_ = M")
-        segments: list[list[tuple[str, str, str, Any]]] = []
-        for st in steps:
-            kind, name_, scope, info = st
-            cur = segments[-1] if segments else None
-            if cur and not traced and scope == "offence" and cur[0][2] == "offence" and \
-                    not (reads_other.get(name_, set()) & {n for k, n, _, _ in cur if k == "fact"}):
-                cur.append(st)
-            else:
-                segments.append([st])
+        segments = [[st] for st in steps] if traced else runs(steps, reads_other)
         for seg in segments:
             loop = seg[0][2] == "offence"
             ind = "        " if loop else "    "

@@ -26,7 +26,7 @@ from ..model.values import Citation
 from ..resolve.types import LawT
 from ..result import coverage as C
 from ..result.candidate import Candidate, CleanMark, Evaluation, RuleInfo, fingerprint
-from .codegen import Gen, link
+from .codegen import Gen, Step, link, runs
 from .env import CompiledRule, Env, Fn, Runtime
 from .runtime import MISSING, Miss
 
@@ -195,30 +195,42 @@ def rule_places(facts: dict[str, FactDef], rules: dict[str, RuleDef], order: lis
     """Where the fast driver (`codegen.Gen.driver`, as `generate` calls it) decides each rule: (the first step
     of its run of steps, its own step).  Why: a record's gaps are listed in the order the row evaluator
     first meets them, and consecutive offence-level steps share one loop over the offences — so a rule
-    instance is met at (run, offence position, step), offence by offence within a run.  The runs are cut
-    exactly as the driver cuts them: the fast path's steps (the facts other facts or rules read, and every
-    rule), a record-level step alone, an offence-level step joining the run before it unless it reads
-    (through another offence) a fact computed in that run."""
+    instance is met at (run, offence position, step), offence by offence within a run.  The steps and
+    their runs are the driver's own (`_driver_steps`, `codegen.runs`)."""
+    used, reads_other = _driver_reads(facts, rules)
+    steps = _driver_steps(facts, rules, order, used, lambda kind, name: None)
+    out: dict[str, tuple[int, int]] = {}
+    step = 0
+    for run in runs(steps, reads_other):
+        start = step
+        for kind, name, _scope, _info in run:
+            if kind == "rule":
+                out[name] = (start, step)
+            step += 1
+    return out
+
+
+def _driver_reads(facts: dict[str, FactDef], rules: dict[str, RuleDef]) -> tuple[set[str], dict[str, set[str]]]:
+    """(the facts a fact or rule reads: the only ones the fast driver computes; per fact and rule, the facts
+    it reads through another offence: what keeps an offence-level step out of a run, `codegen.runs`)."""
     used = {d for f in facts.values() for d in f.deps_facts} | {d for r in rules.values() for d in r.deps_facts}
     reads_other = {**{n: _ofacts_read(f.expr) for n, f in facts.items()},
                    **{rid: _rule_ofacts_read(r) for rid, r in rules.items()}}
-    out: dict[str, tuple[int, int]] = {}
-    start, run_scope, run_facts = -1, "", set[str]()
-    step = 0
+    return used, reads_other
+
+
+def _driver_steps(facts: dict[str, FactDef], rules: dict[str, RuleDef], order: list[str], used: set[str] | None,
+                  info: Callable[[str, str], Any]) -> list[Step]:
+    """The driver's steps in plan order: every rule, and the facts in `used` (None: every fact, as the
+    trace shows them); `info(kind, name)` is what the step calls."""
+    steps: list[Step] = []
     for node in order:
         kind, name = node.split(":", 1)
-        if kind == "fact" and name not in used:
+        if kind == "fact" and used is not None and name not in used:
             continue
         scope = facts[name].scope if kind == "fact" else rules[name].scope
-        if not (start >= 0 and scope == "offence" and run_scope == "offence" and
-                not (reads_other.get(name, set()) & run_facts)):
-            start, run_scope, run_facts = step, scope, set()
-        if kind == "fact":
-            run_facts.add(name)
-        else:
-            out[name] = (start, step)
-        step += 1
-    return out
+        steps.append((kind, name, scope, info(kind, name)))
+    return steps
 
 
 @dataclass(eq=False)
@@ -276,22 +288,15 @@ def generate(facts: dict[str, FactDef], rules: dict[str, RuleDef], order: list[s
     # outcomes other rules read: fired(R) targets, and every overriding rule (its applicability decides)
     needs_outcome = {d for r in rules.values() for d in r.deps_rules} | \
         {r.id for r in rules.values() if r.overrides} | {d for f in facts.values() for d in f.deps_rules}
-    used = {d for f in facts.values() for d in f.deps_facts} | {d for r in rules.values() for d in r.deps_facts}
-    reads_other = {**{n: _ofacts_read(f.expr) for n, f in facts.items()},
-                   **{rid: _rule_ofacts_read(r) for rid, r in rules.items()}}
+    used, reads_other = _driver_reads(facts, rules)
     for traced in (False, True):
-        steps: list[tuple[str, str, str, Any]] = []
-        for node in order:
-            kind, name = node.split(":", 1)
+        def info(kind: str, name: str, traced: bool = traced) -> Any:
             if kind == "fact":
-                if traced or name in used:  # the trace shows every fact; the fast path computes the used ones
-                    steps.append(("fact", name, facts[name].scope, fact_fns[name]))
-            else:
-                r = rules[name]
-                decide = plan[name]["decide_traced" if traced else "decide"]
-                steps.append(("rule", name, r.scope, (decide, rule_index[name], bool(r.lets),
-                                                      name in needs_outcome)))
-        g.driver(steps, reads_other, traced=traced)
+                return fact_fns[name]
+            return (plan[name]["decide_traced" if traced else "decide"], rule_index[name], bool(rules[name].lets),
+                    name in needs_outcome)
+        # the trace shows every fact; the fast path computes the used ones
+        g.driver(_driver_steps(facts, rules, order, None if traced else used, info), reads_other, traced=traced)
     if cover is not None:
         g.consts.append(cover.hits)  # `K[-1]`, the sink of the instrumented copy (`Gen.set_cover`)
     source, code = g.compile_source()
