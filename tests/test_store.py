@@ -570,6 +570,24 @@ def test_candidates_of_a_group_are_read_in_one_query(sqlite_db):
     assert not [q for q in selects if "WHERE fingerprint = " in q]  # none about one candidate
 
 
+def test_a_batch_that_fails_commits_nothing_and_leaves_no_transaction_open(db):
+    """A flush is one transaction, sent at once on PostgreSQL (BEGIN and COMMIT inside the pipeline): when a
+    statement of it fails, the error reaches the caller, nothing of the batch is committed — not even the
+    statements before the failing one — and the connection is left outside any transaction."""
+    state = StoreState(db, batch_records=1000)
+    state.open(rules_version="v1", inputs=["batch.jsonl"], options={"new_only": False})
+    for i, (case_id, content, findings) in enumerate(batch(4), start=1):
+        state.record(make_line("batch.jsonl", i, case_id, findings), content_hash(content))
+    state._ops.append(("INSERT INTO no_such_table (x) VALUES (?)", (1,)))
+    with pytest.raises(Exception):
+        state.flush()
+    assert not state.conn.in_transaction
+    assert state.conn.execute("SELECT count(*) FROM records").fetchone()[0] == 0
+    state._ops.pop()
+    state.flush()  # the same batch, without the bad statement: committed
+    assert state.conn.execute("SELECT count(*) FROM records").fetchone()[0] == 4
+
+
 def test_resume_of_a_run_killed_twice(make_store_url):
     records = batch(30)
     clean_db = make_store_url("clean")

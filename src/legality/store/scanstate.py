@@ -490,18 +490,21 @@ class StoreState:
             path=self.where, run=run_id, saved=len(self._done)))
 
     def flush(self) -> None:
-        """Commit the batch in one short transaction: reviewers wait for the lock milliseconds, not seconds."""
+        """Commit the batch in one short transaction: reviewers wait for the lock milliseconds, not seconds.
+        On PostgreSQL the transaction, its BEGIN and COMMIT included, is one round trip (`pipeline`); a
+        statement that fails there skips the rest, COMMIT too, and the error is raised as the block ends."""
         if not self._ops:
             return
         db = self._db
-        db.execute("BEGIN IMMEDIATE")
         try:
             with pipeline(db):
+                db.execute("BEGIN IMMEDIATE")
                 for sql, args in self._ops:
                     db.execute(sql, args)
-            db.execute("COMMIT")
+                db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # not when BEGIN itself failed (a store busy for too long)
+                db.execute("ROLLBACK")
             raise
         self._ops.clear()
         self._cands.clear()
