@@ -342,3 +342,27 @@ def test_a_real_engine_prepared_before_the_fork_evaluates_with_the_plan_it_built
     assert built == [] and engine._program.batch_plan() is plan  # the plan prepared is the one used, built once
     row = engine.with_backend("row")
     row.prepare()  # the row backend has no plan to build: nothing happens, nothing fails
+
+
+def test_record_contexts_travel_by_their_values(monkeypatch):
+    """A record's context goes back from a worker pickled (with a store, every record's): it comes back equal
+    field by field, still frozen, and without the dataclass's per-object state (`dataclasses.fields` per
+    object to pickle it, a `setattr` per field to unpickle it)."""
+    import dataclasses
+
+    from legality.report.context import RecordContext
+
+    contexts = [RecordContext("ALM", "Суд", "2024-03-15", (("1", "ч.2 ст.188"),)),
+                RecordContext("AST", "", "2024-01-01", (("1", "ст.99"), ("2", "ч.1 ст.188")), person_id="P-1",
+                              region="Астана", judge_id="J-7", refs=(("1", "99", None, None), ("2", "188", 1, 2)),
+                              particulars={"words": ["a"]})]
+    calls = []
+    real = dataclasses.fields
+    monkeypatch.setattr(dataclasses, "fields", lambda obj: calls.append(obj) or real(obj))
+    back = pickle.loads(pickle.dumps(contexts, protocol=pickle.HIGHEST_PROTOCOL))
+    assert calls == []
+    assert back == contexts and all(type(c) is RecordContext for c in back)
+    assert [getattr(b, f.name) for b in back for f in real(RecordContext)] == \
+        [getattr(c, f.name) for c in contexts for f in real(RecordContext)]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        back[0].court_code = "X"
