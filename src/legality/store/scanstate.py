@@ -65,7 +65,8 @@ AS_RECORDED = ""
 _PREFETCH_PARAMS = 500  # hashes per query: within the parameter limit of every SQLite build
 _LATEST_DECISION = ("SELECT CASE action WHEN 'dismiss' THEN 'dismissed' ELSE 'confirmed' END FROM decisions"
                     " WHERE fingerprint = ? ORDER BY effective DESC, id DESC LIMIT 1")
-_CANDIDATES_KEPT = 100_000  # candidates read ahead (`_prefetch_candidates`) kept at most: a bound on memory only
+# findings (`_prefetch_candidates`) and reports (`_prefetch_reports`) read ahead and kept at most: a bound on memory only
+_READ_AHEAD_KEPT = 100_000
 _UNREAD = object()  # `_current`: a candidate not read ahead
 
 
@@ -263,8 +264,8 @@ class StoreState:
         committed records of 50,000 took 48,000 queries and longer than a whole new scan.  Why the text read
         ahead is the text `_stored_result` would read: this run writes a record's report only when it
         evaluates that content again (`record`), which drops the text read ahead.  Texts are dropped once
-        replayed, and all of them beyond `_CANDIDATES_KEPT` (a bound on memory only)."""
-        if len(self._reports) > _CANDIDATES_KEPT:
+        replayed, and all of them beyond `_READ_AHEAD_KEPT` (a bound on memory only)."""
+        if len(self._reports) > _READ_AHEAD_KEPT:
             self._reports.clear()
         wanted = sorted({h for h in hashes if h in self._resumed_hashes and h not in self._reports})
         for h, report in self._rows_in("SELECT content_hash, report FROM records WHERE content_hash IN ({marks})",
@@ -304,8 +305,8 @@ class StoreState:
         (`_current` reads it from the batch not yet committed or from the store, as before) — or by a reviewer,
         who changes a status or adds a decision at any moment, so that a decision made while the scan runs
         could always fall just after the read; the statements re-check the status when they run, and never
-        overwrite a decision (`_see`).  Entries are dropped only to bound memory (`_CANDIDATES_KEPT`)."""
-        if len(self._stored) > _CANDIDATES_KEPT:
+        overwrite a decision (`_see`).  Entries are dropped only to bound memory (`_READ_AHEAD_KEPT`)."""
+        if len(self._stored) > _READ_AHEAD_KEPT:
             self._stored.clear()
             self._decisions.clear()
         wanted = sorted({fp for fp in fps if fp not in self._touched and fp not in self._stored})
