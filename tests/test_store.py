@@ -19,7 +19,7 @@ import pytest
 
 from legality.result.candidate import Candidate, fingerprint
 from legality.report.model import ReportLine
-from legality.scan.state import SKIP, NoState
+from legality.scan.state import AS_IS, SKIP, NoState, evaluated_of
 from legality.store import review
 from legality.store.db import NoStore, NotAStore, SchemaTooNew, StoreBusy, connect, migrate, schema_version
 from legality.store.history import list_runs, rule_stats, snapshot
@@ -486,11 +486,14 @@ def test_a_prefetched_lookup_asks_the_store_nothing_more(sqlite_db):
     state.close({}, completed=True)
 
 
-def _scanned(db, records, *, group: int, ahead: bool, new_only: bool = True, file: str = "batch.jsonl") -> list:
+def _scanned(db, records, *, group: int, ahead: bool, new_only: bool = True, file: str = "batch.jsonl",
+             via: str = "line") -> list:
     """A run driven as `scan --db` drives the store, `group` records at a time: the group's lookups,
     then the records it evaluates — with the group's hashes told to `prefetch` and its lines to `before_records`
     first (`ahead`), or not.  Each output line with the status each of its candidates is shown with (the
-    «Статус» column, `status_of`)."""
+    «Статус» column, `status_of`).  `via`: each evaluated record is recorded as its line (`record`), as a
+    worker sends it (`record_evaluated` of `evaluated_of`, with the line object only for a record with
+    candidates), or as that without any line object ("evaluated-alone")."""
     state = StoreState(db, batch_records=3, new_only=new_only)
     state.open(rules_version="v1", inputs=[file], options={"new_only": new_only})
     out = []
@@ -502,9 +505,14 @@ def _scanned(db, records, *, group: int, ahead: bool, new_only: bool = True, fil
         todo = [(make_line(file, i, case_id, findings), h) for (i, (case_id, _c, findings)), h in zip(part, hashes)
                 if state.lookup(file, i, h) is None]
         if ahead:
-            state.before_records([line for line, _h in todo])
+            state.before_records([line if via == "line" else evaluated_of(line, None) for line, _h in todo])
         for line, h in todo:
-            emitted = state.record(line, h)
+            if via == "line":
+                emitted = state.record(line, h)
+            else:
+                sent = line if via == "evaluated" and line.candidates else None
+                emitted = state.record_evaluated(evaluated_of(line, None), h, sent)
+                emitted = line if emitted is AS_IS else emitted
             out.append(None if emitted is None else
                        (line_to_json(emitted), [state.status_of(c.fingerprint) for c in emitted.candidates]))
     state.close({}, completed=True)
@@ -640,3 +648,26 @@ def test_rule_stats_precision(db):
     assert (stats["rule-a"]["confirmed"], stats["rule-a"]["dismissed"]) == (2, 1)
     assert stats["rule-a"]["precision"] == round(2 / 3, 4)
     assert stats["rule-b"]["precision"] is None
+
+
+@pytest.mark.parametrize("ahead", [False, True])
+def test_what_a_worker_sends_is_recorded_as_the_line_is(make_store_url, ahead):
+    """`record_evaluated` of what a `--jobs` worker makes of a record (`evaluated_of`: strings and small
+    tuples, with the line object only for a record with candidates, or none at all) writes the same store and
+    outputs the same lines, statuses shown included, as `record` of the line object: findings that appear,
+    stay and go, a reviewer's dismissal, and `--new-only` showing a re-export with only its new finding."""
+    base = batch(12)
+    again = batch(12, changed={4: [("rule-a", "1", 4), ("rule-c", "2", 4)], 5: [], 7: [("rule-d", "1", 7)]})
+    results = []
+    for via in ("line", "evaluated", "evaluated-alone"):
+        db = make_store_url(f"{via}{ahead}")
+        _scanned(db, base, group=5, ahead=ahead, via=via)
+        review.decide(connect(db), fingerprint("C-002", "rule-b", None, "x"), "dismiss", by="reviewer", reason="checked",
+                      at="2025-06-01T00:00:00Z")
+        out = _scanned(db, again, group=5, ahead=ahead, via=via)
+        results.append((out, snapshot(connect(db))))
+    shown = [orjson.loads(o[0]) for o in results[0][0] if o is not None]
+    fours = [line for line in shown if line["case_id"] == "C-004"]
+    assert [[c["rule"] for c in line["candidates"]] for line in fours] == [["rule-c"]]  # the old finding left out
+    assert any(row[7] == "resolved" for row in results[0][1]["candidates"])
+    assert results[1] == results[0] and results[2] == results[0]

@@ -366,3 +366,55 @@ def test_record_contexts_travel_by_their_values(monkeypatch):
         [getattr(c, f.name) for c in contexts for f in real(RecordContext)]
     with pytest.raises(dataclasses.FrozenInstanceError):
         back[0].court_code = "X"
+
+
+def test_with_a_store_a_worker_sends_strings_and_the_lines_of_findings_only():
+    """With a state store (`Spec.store`), a worker sends what the store keeps of every record (`Evaluated`:
+    its report and context as JSON, its candidates' keys and JSON) and the line objects and contexts of the
+    records with candidates only (`--new-only` may output those with fewer candidates); what it sends equals
+    `evaluated_of` of the lines a worker sends every object of, and the answer pickles smaller."""
+    from legality.scan.state import evaluated_of
+
+    raws = batch(300)
+    lean = work(FakeEngine(), raws, Spec("jsonl", store=True))
+    full = work(FakeEngine(), raws, Spec("jsonl", objects=True))
+    assert lean.evaluated is not None and full.lines is not None and full.contexts is not None
+    assert lean.evaluated == [evaluated_of(line, ctx) for line, ctx in zip(full.lines, full.contexts)]
+    with_findings = [i for i, line in enumerate(full.lines) if line.candidates]
+    assert 0 < len(with_findings) < len(raws)  # both kinds occur, so the checks below mean something
+    assert [i for i, line in enumerate(lean.lines) if line is not None] == with_findings
+    assert [i for i, ctx in enumerate(lean.contexts) if ctx is not None] == \
+        [i for i in with_findings if full.contexts[i] is not None]
+    assert [lean.lines[i].to_json() for i in with_findings] == [full.lines[i].to_json() for i in with_findings]
+    assert lean.payloads == full.payloads and lean.tally.to_json() == full.tally.to_json()
+    assert all(e.context is not None for e, line in zip(lean.evaluated, full.lines) if line.status != "invalid")
+    assert len(pickle.dumps(lean)) < len(pickle.dumps(full._replace(evaluated=lean.evaluated)))
+
+
+def test_a_scan_with_a_store_reads_what_workers_send_as_it_reads_line_objects(tmp_path):
+    """The same scans with a store (a first one, and a `--new-only` one of changed and new records) leave the
+    same store and output the same bytes whether the store records what workers send (`record_evaluated`) or
+    every line object (`record`, as a state without `record_evaluated` gets them), with 1 and 2 workers."""
+    from legality.store.history import snapshot
+    from legality.store.db import connect
+    from legality.store.scanstate import StoreState
+
+    class LinesOnly(StoreState):
+        record_evaluated = None  # type: ignore[assignment]
+
+    first, later = batch(400), batch(400)[100:] + [
+        RawRecord("gen.jsonl", 400 + i, orjson.dumps(record(f"=N-{i}", years=9, regime="maximum")))
+        for i in range(1, 60)]
+    results = []
+    for kind in (StoreState, LinesOnly):
+        for jobs in (1, 2):
+            db = tmp_path / f"{kind.__name__}{jobs}.db"
+            outs = []
+            for raws, new_only in ((first, False), (later, True)):
+                state = kind(db, new_only=new_only, batch_records=64)
+                state.open(rules_version="fake", inputs=["gen.jsonl"], options={})
+                outs.append(scan(raws, "jsonl", jobs=jobs, state=state, chunk=50)[0])
+                state.close({}, completed=True)
+            results.append((outs, snapshot(connect(db))))
+    assert results[0][1]["candidates"] and any(b"=N-" in out for out in results[0][0])
+    assert all(r == results[0] for r in results[1:])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..model.jsonable import safe_dumps
 from ..result.candidate import Candidate
 from ..result.coverage import Coverage
 
@@ -40,6 +41,18 @@ class ReportLine:
         if self.coverage is not None and self.coverage.gaps:  # additive: what could not be checked
             out["coverage"] = self.coverage.to_json()
         return out
+
+
+def line_to_json(line: ReportLine) -> str:
+    """A line as the state store keeps it (`records.report`): its report, with its coverage's warnings kept
+    for the counts of a resumed run even when the report does not show them.
+
+    Never fails on a huge exact amount (its decimal string, as in the report): a record the store
+    cannot save would stop every `--resume` at the same place."""
+    d = line.to_json()
+    if line.coverage is not None and "coverage" not in d and line.coverage.warnings:
+        d["coverage"] = line.coverage.to_json()
+    return safe_dumps(d).decode()
 
 
 # ---- schema models (documentation and validation of the output; not used on the hot path)

@@ -33,7 +33,7 @@ from ..report.context import RecordContext, context_of
 from ..result.candidate import CleanMark
 from ..result.evaluator import Evaluator
 from .lifeline import die_with_parent
-from .state import SKIP, NoState, ScanState
+from .state import SKIP, Evaluated, NoState, ScanState, evaluated_of
 from .summary import Summary
 
 # Records per task sent to a worker.  The batch evaluator has a cost per batch that a bigger chunk
@@ -70,18 +70,22 @@ class Spec(NamedTuple):
     fmt: str | None = None      # the streaming format whose bytes the worker renders; None: a collecting one
     csv_delimiter: str = ","
     include_all: bool = False   # --all: clean lines are written too
-    objects: bool = False       # also send each line with its context and content hash (state store, collecting format)
+    objects: bool = False       # also send each line with its context (a collecting format, a filtered report)
     particulars: bool = False   # contexts carry the verdict in words (a format with `wants_particulars`: html)
     lang: str = ""              # the run's language (i18n): a worker renders in it, whatever its own default
+    store: bool = False         # a state store: send what it keeps of each record (`Evaluated`), and the line
+                                # objects of the records with candidates (`--new-only` may output fewer of them)
 
     @classmethod
-    def of(cls, fmt: str, options: FormatOptions, *, include_all: bool, state: bool) -> "Spec":
+    def of(cls, fmt: str, options: FormatOptions, *, include_all: bool, state: bool, store: bool = False) -> "Spec":
+        """`state`: a state other than `NoState`; `store`: one that records what a worker made of a record
+        (`record_evaluated`); another state gets every line object."""
         klass = formatter_class(fmt)
         # a filtered report (`scan --severity …`) is filtered in the main process: the workers send objects
         flt = options.candidate_filter
         streaming = not (flt is not None and flt.active) and klass.renderer(options) is not None
-        return cls(fmt if streaming else None, options.csv_delimiter, include_all, state or not streaming,
-                   bool(getattr(klass, "wants_particulars", False)), lang=language())
+        return cls(fmt if streaming else None, options.csv_delimiter, include_all, not streaming or (state and not store),
+                   bool(getattr(klass, "wants_particulars", False)), lang=language(), store=state and store)
 
 
 class Done(NamedTuple):
@@ -89,8 +93,9 @@ class Done(NamedTuple):
 
     tally: Summary                                  # the chunk's counts (merged in input order)
     payloads: list[bytes | None] | None             # per record: its report bytes (None: not written); None without fmt
-    lines: list[ReportLine] | None                  # with `objects`: per record
-    contexts: list[RecordContext | None] | None
+    lines: list[ReportLine | None] | None           # with `objects`: per record; with `store`: those with candidates
+    contexts: list[RecordContext | None] | None     # the same records' contexts
+    evaluated: list[Evaluated] | None = None        # with `store`: per record, what the store keeps of it
 
 
 def written(line: ReportLine, include_all: bool) -> bool:
@@ -275,12 +280,14 @@ def work(engine: Evaluator, raws: list[RawRecord], spec: Spec, fix: Callable[[Re
     The language travels with the work (`spec.lang`), so a spawned or Dask worker writes the same bytes."""
     if spec.lang:
         set_language(spec.lang)
-    if fix is None and not spec.objects and not spec.include_all and spec.fmt is not None:
+    store = spec.store
+    if fix is None and not spec.objects and not store and not spec.include_all and spec.fmt is not None:
         return _work_streaming(engine, raws, spec)
     with collector_paused():
         # no content hashes: the state store's key, which the main process computed when it planned the chunk
         # (`Slot.content_hash`)
-        results = evaluate_raws(engine, raws, particulars=spec.particulars, contexts=spec.objects, hashes=False)
+        results = evaluate_raws(engine, raws, particulars=spec.particulars, contexts=spec.objects or store,
+                                hashes=False)
         tally = Summary(started="")
         render = _renderer(spec)
         payloads: list[bytes | None] | None = [] if render is not None else None
@@ -291,10 +298,14 @@ def work(engine: Evaluator, raws: list[RawRecord], spec: Spec, fix: Callable[[Re
             tally.add(line, ctx)
             if payloads is not None:
                 payloads.append(render(line, ctx) if written(line, include_all) else None)  # type: ignore[misc]
-        if not spec.objects:
-            done = Done(tally, payloads, None, None)
+        evaluated = [evaluated_of(line, ctx) for line, ctx, _hash in results] if store else None
+        if spec.objects:
+            done = Done(tally, payloads, [r[0] for r in results], [r[1] for r in results], evaluated)
+        elif store:
+            done = Done(tally, payloads, [line if line.candidates else None for line, _c, _h in results],
+                        [ctx if line.candidates else None for line, ctx, _h in results], evaluated)
         else:
-            done = Done(tally, payloads, [r[0] for r in results], [r[1] for r in results])
+            done = Done(tally, payloads, None, None)
         del results  # freed before the collector resumes, which would otherwise walk every line of the chunk
     return done
 

@@ -16,7 +16,7 @@ from ..result.evaluator import Evaluator
 from .pipeline import (Done, EngineFactory, Pipeline, RulesDir, Slot, Spec, collector_paused, heap_frozen,
                        load_engine, opened, written)
 from .progress import progress_for
-from .state import NoState, ScanState
+from .state import AS_IS, Evaluated, NoState, ScanState
 from .summary import Summary, now_iso
 
 
@@ -47,7 +47,8 @@ def run_scan(sources: Iterable[Source], engine: Evaluator, out: BinaryIO, *, fmt
         from ..report.filter import Filtered
 
         formatter = Filtered(formatter, flt)
-    spec = Spec.of(fmt, options, include_all=include_all, state=not isinstance(state, NoState))
+    spec = Spec.of(fmt, options, include_all=include_all, state=not isinstance(state, NoState),
+                   store=callable(getattr(state, "record_evaluated", None)))
     if cluster is not None:
         pipe: Any = cluster.pipeline(engine, rules_dir=rules_dir, state=state, spec=spec, sources=sources)
     else:
@@ -91,7 +92,7 @@ def emit(slots: list[Slot] | None, done: Done | None, *, formatter: Formatter, s
             return
         assert done.lines is not None and done.contexts is not None
         for line, ctx in zip(done.lines, done.contexts):
-            if written(line, include_all):
+            if line is not None and written(line, include_all):
                 formatter.add(line, ctx)
             tick()
         return
@@ -99,8 +100,10 @@ def emit(slots: list[Slot] | None, done: Done | None, *, formatter: Formatter, s
         summary.merge(done.tally)
         before = getattr(state, "before_records", None)  # a store reads what it needs for the chunk at once
         if before is not None and done.lines:
-            before(done.lines)
+            before(done.evaluated if done.evaluated is not None else done.lines)
     evaluated = _evaluated(done)
+    collecting = done is not None and done.payloads is None
+    record_evaluated = getattr(state, "record_evaluated", None)
     for slot in slots:
         if slot.skip:
             summary.add(None)
@@ -110,21 +113,30 @@ def emit(slots: list[Slot] | None, done: Done | None, *, formatter: Formatter, s
             if output is not None and written(output, include_all):
                 formatter.add(output, ctx)
         else:
-            line, ctx, data = next(evaluated)
-            output = state.record(line, slot.content_hash, ctx)
-            if output is line and data is not None:
-                formatter.add_rendered(data)  # what the worker serialised is what the store lets through
-            elif output is not None and output is not line and written(output, include_all):
-                formatter.add(output, ctx)
-            elif output is line and data is None and done is not None and done.payloads is None \
-                    and written(line, include_all):
-                formatter.add(line, ctx)  # a collecting format
+            ev, line, ctx, data = next(evaluated)
+            shown: Any
+            if ev is not None and record_evaluated is not None:
+                shown = record_evaluated(ev, slot.content_hash, line)
+            else:  # a state without `record_evaluated`, or a worker that sent line objects only
+                recorded = state.record(line, slot.content_hash, ctx)
+                shown = AS_IS if recorded is line else recorded
+            if shown is AS_IS:
+                if data is not None:
+                    formatter.add_rendered(data)  # what the worker serialised is what the store lets through
+                elif collecting and line is not None and written(line, include_all):
+                    formatter.add(line, ctx)
+            elif shown is not None and written(shown, include_all):
+                formatter.add(shown, ctx)
         tick()
 
 
-def _evaluated(done: Done | None) -> Iterator[tuple[Any, Any, bytes | None]]:
+def _evaluated(done: Done | None) -> Iterator[tuple[Evaluated | None, Any, Any, bytes | None]]:
+    """Each evaluated record of a chunk: what the store keeps of it (None: the worker sent line objects
+    only), its line and context (objects: every record's for a collecting format or a state without
+    `record_evaluated`, else those of the records with candidates) and its report bytes (None: not written)."""
     if done is None:
         return iter(())
     assert done.lines is not None and done.contexts is not None
     payloads = done.payloads if done.payloads is not None else [None] * len(done.lines)
-    return zip(done.lines, done.contexts, payloads)
+    evaluated = done.evaluated if done.evaluated is not None else [None] * len(done.lines)
+    return zip(evaluated, done.lines, done.contexts, payloads)

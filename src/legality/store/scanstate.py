@@ -29,7 +29,7 @@ import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 import orjson
 
@@ -38,9 +38,9 @@ from ..i18n import _
 from ..model.jsonable import safe_dumps
 from ..result.candidate import Candidate
 from ..result.coverage import coverage_from_json
-from ..report.model import ReportLine
+from ..report.model import ReportLine, line_to_json
 from ..report.context import RecordContext, context_from_json, context_to_json
-from ..scan.state import SKIP
+from ..scan.state import AS_IS, SKIP, Evaluated, Found, evaluated_of, found_of
 from .db import StoreBusy, StoreError, connect, dialect_of, now, shown
 from .dialect import POSTGRESQL, is_postgres_url, pipeline, sqlite_path
 from .history import COUNTS, duplicate_cases, run_counts
@@ -68,15 +68,6 @@ _LATEST_DECISION = ("SELECT CASE action WHEN 'dismiss' THEN 'dismissed' ELSE 'co
 # findings (`_prefetch_candidates`) and reports (`_prefetch_reports`) read ahead and kept at most: a bound on memory only
 _READ_AHEAD_KEPT = 100_000
 _UNREAD = object()  # `_current`: a candidate not read ahead
-
-
-def line_to_json(line: ReportLine) -> str:
-    """Never fails on a huge exact amount (its decimal string, as in the report): a record the store
-    cannot save would stop every `--resume` at the same place."""
-    d = line.to_json()
-    if line.coverage is not None and "coverage" not in d and line.coverage.warnings:
-        d["coverage"] = line.coverage.to_json()  # kept for the counts of a resumed run, not reported
-    return safe_dumps(d).decode()
 
 
 def line_from_json(text: str | bytes) -> ReportLine:
@@ -272,7 +263,7 @@ class StoreState:
                                        wanted):
             self._reports[h] = report
 
-    def before_records(self, lines: list[ReportLine]) -> None:
+    def before_records(self, lines: Sequence[ReportLine | Evaluated]) -> None:
         """The open candidates of every case the next `record` calls will name, read in one query per 500
         cases (`scan.run.emit` tells a chunk's evaluated lines first), for `_resolve`.
 
@@ -330,14 +321,17 @@ class StoreState:
             yield from self._db.execute(sql.format(marks=", ".join("?" * len(part))), part)
 
     def replay(self, result: ReportLine, content_hash: str) -> tuple[ReportLine | None, RecordContext | None]:
-        done = self._done.get((result.file, result.line))
+        return self._replayed(result.file, result.line, content_hash)
+
+    def _replayed(self, file: str, line: int, content_hash: str) -> tuple[ReportLine | None, RecordContext | None]:
+        done = self._done.get((file, line))
         if done is None or done.content_hash != content_hash or done.status == "unchanged":
             raise StoreError(_("хранилище {path}: запись {file}:{line} не сохранена этим запуском").format(
-                path=self.where, file=result.file, line=result.line))
+                path=self.where, file=file, line=line))
         if done.output is None:
             output = None
         elif done.output == AS_RECORDED:  # what was output is the record's own report, kept once in `records`
-            output = self._stored_result(result.file, result.line, content_hash)
+            output = self._stored_result(file, line, content_hash)
             self._reports.pop(content_hash, None)  # its last reader
         else:
             output = line_from_json(done.output)
@@ -345,34 +339,43 @@ class StoreState:
 
     def record(self, result: ReportLine, content_hash: str,
                context: RecordContext | None = None) -> ReportLine | None:
-        done = self._done.get((result.file, result.line))
+        output = self._recorded(evaluated_of(result, context), content_hash, result)
+        if output is AS_IS:
+            return result
+        assert not isinstance(output, str)
+        return output
+
+    def record_evaluated(self, evaluated: Evaluated, content_hash: str, line: ReportLine | None = None
+                         ) -> ReportLine | str | None:
+        """`record` of what a worker made of the record (`scan.state.Evaluated`); `line`: its line object, if
+        sent.  Returns `AS_IS`, None or the line to output instead (`ScanState.record`)."""
+        return self._recorded(evaluated, content_hash, line)
+
+    def _recorded(self, ev: Evaluated, content_hash: str, line: ReportLine | None) -> ReportLine | str | None:
+        done = self._done.get((ev.file, ev.line))
         if done is not None and done.content_hash == content_hash and done.status != "unchanged":
-            return self.replay(result, content_hash)[0]  # committed before the interruption
+            return self._replayed(ev.file, ev.line, content_hash)[0]  # committed before the interruption
         self._record_mark = len(self._ops)
         self._reports.pop(content_hash, None)  # its stored report is written again below
-        person = getattr(context, "person_id", None)
-        ctx_json = context_to_json(context)
-        fresh: list[Candidate] = []
-        for cand in result.candidates:
-            is_fresh, status = self._see(cand, result.case_id, person, ctx_json)
+        person, ctx_json = ev.person_id, ev.context
+        fresh: list[int] = []  # the candidates first shown by this run (positions in the line)
+        for i, found in enumerate(ev.candidates):
+            is_fresh, status = self._see(found, ev.case_id, person, ctx_json)
             if is_fresh and status != "dismissed":
-                fresh.append(cand)
-        n_resolved = self._resolve(result, person)
-        output = self._output(result, fresh)
-        report = line_to_json(result)
+                fresh.append(i)
+        n_resolved = self._resolve(ev)
+        output = self._output(ev, fresh, line)
         self._ops.append((
             "INSERT INTO records (content_hash, case_id, file, line, rules_version, scanned_run, last_run,"
             " status, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (content_hash) DO UPDATE SET"
             " case_id = excluded.case_id, file = excluded.file, line = excluded.line,"
             " rules_version = excluded.rules_version, scanned_run = excluded.scanned_run,"
             " last_run = excluded.last_run, status = excluded.status, report = excluded.report",
-            (content_hash, result.case_id, result.file, result.line, self._evaluator, self.run_id,
-             self.run_id, result.status, report)))
-        out_json = None if output is None else (AS_RECORDED if output is result else line_to_json(output))
-        self._progress(result.file, result.line, content_hash, result.status,
-                       len(result.candidates), len(fresh), n_resolved, out_json, ctx_json,
-                       case_id=result.case_id,
-                       checked=result.coverage.checked if result.coverage is not None else None)
+            (content_hash, ev.case_id, ev.file, ev.line, self._evaluator, self.run_id,
+             self.run_id, ev.status, ev.report)))
+        out_json = None if output is None else AS_RECORDED if output is AS_IS else line_to_json(output)  # type: ignore[arg-type]
+        self._progress(ev.file, ev.line, content_hash, ev.status, len(ev.candidates), len(fresh), n_resolved,
+                       out_json, ctx_json, case_id=ev.case_id, checked=ev.checked)
         return output
 
     def close(self, summary: dict[str, Any], *, completed: bool) -> None:
@@ -563,7 +566,7 @@ class StoreState:
         self._cands[fp] = cand
         self._touched.add(fp)
 
-    def _see(self, cand: Candidate, case_id: str | None, person_id: str | None = None,
+    def _see(self, cand: Found, case_id: str | None, person_id: str | None = None,
              context: str | None = None) -> tuple[bool, str]:
         """Insert or update one candidate; (first seen by this run?, its status now).  `context`: its
         record's context as JSON (`review list` shows the court and article); None keeps the stored one.
@@ -571,8 +574,7 @@ class StoreState:
         The statements re-check reviewer statuses when they run: a reviewer may decide between this
         read and the batch's commit, and a decision is never overwritten by a scan.
         """
-        run, fp = self.run_id, cand.fingerprint
-        body = orjson.dumps(cand.to_json()).decode()
+        run, fp, body = self.run_id, cand.fingerprint, cand.body
         current = self._current(fp)
         columns = queue_columns(context, cand.offence)  # court, region, judge, verdict date, article
         if current is None:
@@ -612,47 +614,50 @@ class StoreState:
         row = self._db.execute(_LATEST_DECISION, (fp,)).fetchone()
         return None if row is None else row[0]
 
-    def _resolve(self, result: ReportLine, person_id: str | None = None) -> int:
+    def _resolve(self, ev: Evaluated) -> int:
         """Open candidates of this defendant that the new evaluation no longer shows become `resolved`.
 
         Only what the evaluation could check again: nothing from an invalid record, nothing of a rule
-        that faulted on it (a fault naming no rule: nothing at all), and nothing this run has seen
-        (another record of the batch shows it).  A candidate recorded before defendants were told
-        apart (no `person_id`) waits until its record shows it again.
+        that faulted on it or that a coverage gap left undetermined (a fault naming no rule: nothing at
+        all: `Evaluated.unresolvable`), and nothing this run has seen (another record of the batch shows
+        it).  A candidate recorded before defendants were told apart (no `person_id`) waits until its
+        record shows it again.
         """
-        if result.case_id is None or result.status == "invalid":
+        if ev.case_id is None or ev.status == "invalid":
             return 0  # an unreadable re-export proves nothing about a fix
-        faulted = {f.get("rule") if isinstance(f, dict) else None for f in result.faults}
-        if None in faulted:
+        unresolvable = ev.unresolvable
+        if unresolvable is None:
             return 0  # a check a rule could not finish, and we do not know which rule: proves nothing
-        if result.coverage is not None:  # an undetermined rule did not check again either
-            faulted |= {r for g in result.coverage.gaps for r in g.rules}
-        current = {c.fingerprint for c in result.candidates}
-        told = self._open.get(result.case_id)
+        person_id = ev.person_id
+        current = {c.fingerprint for c in ev.candidates}
+        told = self._open.get(ev.case_id)
         if told is not None:  # read with the chunk's other cases (`before_records`)
             rows = [(fp, rule, first_run, last_run) for pid, fp, rule, first_run, last_run in told if pid == person_id]
         else:
             rows = self._db.execute(
                 "SELECT fingerprint, rule, first_run, last_run FROM candidates WHERE case_id = ? AND person_id IS ?"
-                f" AND status IN {OPEN_STATUSES}", (result.case_id, person_id)).fetchall()
+                f" AND status IN {OPEN_STATUSES}", (ev.case_id, person_id)).fetchall()
         # a candidate this run wrote (`_touched`: seen, or resolved already) is never resolved here
         gone = sorted((fp, first_run) for fp, rule, first_run, last_run in rows
                       if fp not in current and fp not in self._touched and last_run != self.run_id
-                      and rule not in faulted)
+                      and rule not in unresolvable)
         for fp, first_run in gone:
             self._ops.append((f"UPDATE candidates SET status = 'resolved' WHERE fingerprint = ?"
                               f" AND status IN {OPEN_STATUSES}", (fp,)))
-            self._remember(fp, _Cand("resolved", first_run, result.case_id, person_id))
+            self._remember(fp, _Cand("resolved", first_run, ev.case_id, person_id))
         return len(gone)
 
-    def _output(self, result: ReportLine, fresh: list[Candidate]) -> ReportLine | None:
-        if not self.new_only or result.status != "flagged":
-            return result
+    def _output(self, ev: Evaluated, fresh: list[int], line: ReportLine | None) -> ReportLine | str | None:
+        """What the report shows of an evaluated record: `AS_IS`, nothing, or (`--new-only`) the line with
+        only the candidates first shown by this run."""
+        if not self.new_only or ev.status != "flagged" or len(fresh) == len(ev.candidates):
+            return AS_IS
         if not fresh:
             return None
-        if len(fresh) == len(result.candidates):
-            return result
-        return dataclasses.replace(result, candidates=fresh)
+        if line is None:  # a worker sends the line of every record with candidates; a caller may not
+            line = line_from_json(ev.report)
+            line.file, line.line = ev.file, ev.line
+        return dataclasses.replace(line, candidates=[line.candidates[i] for i in fresh])
 
     def _mark_unchanged(self, file: str, line: int, content_hash: str, status: str, report: str | ReportLine,
                         case_id: str | None = None) -> None:
@@ -664,7 +669,7 @@ class StoreState:
         if status == "flagged":
             stored = report if isinstance(report, ReportLine) else line_from_json(report)
             for cand in stored.candidates:
-                self._see(cand, stored.case_id)
+                self._see(found_of(cand), stored.case_id)
         self._progress(file, line, content_hash, "unchanged", 0, 0, 0, None, case_id=case_id)
 
 
