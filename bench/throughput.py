@@ -23,6 +23,8 @@ What it measures, each command in its own process (so its time and memory are it
 * `legality scan --jobs 1` of the same records as Parquet (`tools/jsonl_to_parquet.py`, nested layout);
 * the fixture mix of `tests/support/synth.py` (the fixtures cycled, a third of them with an error:
   the batch of the earlier figures) with the row and the batch backend;
+* the machine's own ceiling for two processes: a pure-Python loop in one process and in two at once,
+  timed in the same rounds as the scans (`--jobs 2` against `--jobs 1` cannot beat it);
 * the start-up: a scan of one record with the compiled pack cached, and with `--no-cache`;
 * peak memory at two input sizes (all the records, and a fifth of them): flat means streaming.
 
@@ -69,6 +71,37 @@ from support.synth import write_batch  # noqa: E402  (the fixture mix, a test he
 from legality.resources import RULES_DIR  # noqa: E402
 
 # the hand-written checks, in their own process: decode + validate each line, time the check alone
+# The machine's own ceiling for `--jobs 2` against `--jobs 1`: the same pure-Python loop in one process, and in
+# two processes at once (forked), timed in the same rounds as the scans.  On a shared virtual machine two
+# busy processes do not run twice as fast as one (the host's other tenants, two vCPUs sharing a core's
+# caches), and no scan can beat what two plain loops get.
+BUSY_N = 12_000_000
+BUSY = r"""
+import os, sys
+
+n, k = int(sys.argv[1]), int(sys.argv[2])
+
+
+def spin(n):
+    x, d = 0, {}
+    for i in range(n):
+        x += i * i % 7
+        d[i & 255] = x
+    return x
+
+
+pids = []
+for _ in range(k - 1):
+    pid = os.fork()
+    if pid == 0:
+        spin(n)
+        os._exit(0)
+    pids.append(pid)
+spin(n)
+for pid in pids:
+    os.waitpid(pid, 0)
+"""
+
 HAND = r"""
 import sys, time
 import orjson
@@ -404,6 +437,10 @@ def main() -> None:
             if not why:
                 timed.append(Timed(res, cmd, then_env if key == "then" else env,
                                    fresh=d / f"{key}.sqlite" if key in ("db1", "db2") else None))
+        # the machine's ceiling for two processes, in the same rounds (not a row of the table)
+        busy = {k: Result(f"busy loop, {k} process{'es' if k > 1 else ''}", k) for k in (1, 2)}
+        if hasattr(os, "fork"):
+            timed += [Timed(busy[k], [sys.executable, "-c", BUSY, str(BUSY_N), str(k)], env) for k in (1, 2)]
         measure_rounds(timed, repeat)
         for key, _name, _cmd, out, _records, _why in modes:
             if by_key[key].runs:
@@ -470,6 +507,12 @@ def main() -> None:
     if jobs1.runs and jobs2.runs:
         print(f"--jobs 2 against --jobs 1: {jobs2.rate / jobs1.rate:.2f}x "
               f"(CPU {jobs2.cpu:.2f} s against {jobs1.cpu:.2f} s: {jobs2.cpu / jobs1.cpu - 1:+.1%} for the second process)")
+    if busy[1].runs and busy[2].runs:
+        ceiling = busy[2].rate / busy[1].rate
+        print(f"two processes on this machine: a pure-Python loop runs {ceiling:.2f}x as fast in 2 processes as in 1 "
+              f"({busy[1].wall:.2f} s for one loop alone, {busy[2].wall:.2f} s for two at once, same rounds)"
+              + (f"; --jobs 2 against --jobs 1 is {jobs2.rate / jobs1.rate / ceiling:.0%} of that"
+                 if jobs1.runs and jobs2.runs else ""))
     db1, db2 = by_key["db1"], by_key["db2"]
     if db1.runs and db2.runs and jobs1.runs:
         print(f"with a store (--db, a new one each run): --jobs 1 at {db1.rate / jobs1.rate:.2f}x the plain scan, "

@@ -35,11 +35,10 @@ import orjson
 
 from .. import __version__
 from ..i18n import _
-from ..model.jsonable import safe_dumps
 from ..result.candidate import Candidate
 from ..result.coverage import coverage_from_json
 from ..report.model import ReportLine, line_to_json
-from ..report.context import RecordContext, context_from_json, context_to_json
+from ..report.context import RecordContext, context_from_json
 from ..scan.state import AS_IS, SKIP, Evaluated, Found, evaluated_of, found_of
 from .db import StoreBusy, StoreError, connect, dialect_of, now, shown
 from .dialect import POSTGRESQL, is_postgres_url, pipeline, sqlite_path
@@ -373,7 +372,11 @@ class StoreState:
             " last_run = excluded.last_run, status = excluded.status, report = excluded.report",
             (content_hash, ev.case_id, ev.file, ev.line, self._evaluator, self.run_id,
              self.run_id, ev.status, ev.report)))
-        out_json = None if output is None else AS_RECORDED if output is AS_IS else line_to_json(output)  # type: ignore[arg-type]
+        if output is None or output is AS_IS:
+            out_json = None if output is None else AS_RECORDED
+        else:
+            assert not isinstance(output, str)
+            out_json = line_to_json(output)
         self._progress(ev.file, ev.line, content_hash, ev.status, len(ev.candidates), len(fresh), n_resolved,
                        out_json, ctx_json, case_id=ev.case_id, checked=ev.checked)
         return output
