@@ -299,11 +299,10 @@ def work(engine: Evaluator, raws: list[RawRecord], spec: Spec, fix: Callable[[Re
             if payloads is not None:
                 payloads.append(render(line, ctx) if written(line, include_all) else None)  # type: ignore[misc]
         evaluated = [evaluated_of(line, ctx) for line, ctx, _hash in results] if store else None
-        if spec.objects:
-            done = Done(tally, payloads, [r[0] for r in results], [r[1] for r in results], evaluated)
-        elif store:
-            done = Done(tally, payloads, [line if line.candidates else None for line, _c, _h in results],
-                        [ctx if line.candidates else None for line, ctx, _h in results], evaluated)
+        if spec.objects or store:
+            # with a store alone, only a record with candidates travels as objects (`Spec.store`)
+            sent = [(line, ctx) if spec.objects or line.candidates else (None, None) for line, ctx, _h in results]
+            done = Done(tally, payloads, [x[0] for x in sent], [x[1] for x in sent], evaluated)
         else:
             done = Done(tally, payloads, None, None)
         del results  # freed before the collector resumes, which would otherwise walk every line of the chunk
