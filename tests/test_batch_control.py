@@ -98,6 +98,62 @@ def test_the_flattened_path_is_taken_and_gathers_the_same_elements(cat, verdicts
                                                                      zip(got, v.defendant.prior_convictions))
 
 
+# members of the elements of flattened domains other than `offences`: plain attributes, getters (`mrp`, `amount`,
+# computed on the rows read so far), a truth member read as a condition, the same member read by two
+# quantifiers over the same domain, a domain variable read inside quantifiers over offences and over another
+# domain, and one variable name for two domains in sibling quantifiers
+QUANT_D = f"""
+rule d-domains {{
+  {HEAD}
+  when any p in defendant.prior_convictions: p.expunged or p.real_imprisonment
+  violation (count p in defendant.prior_convictions: p.real_imprisonment and not p.expunged) >= 2
+    or (any a in final.additional: a.mrp is present and a.mrp > 50 mrp)
+    or (any a in final.additional: a.amount is present and a.kind = fine)
+    or (any p in defendant.prior_convictions: any a in final.additional: a.kind = fine and p.suspended = true)
+    or (any p in defendant.prior_convictions: any o in offences: o.committed_on < p.verdict_date and p.expunged)
+    or ((any p in defendant.prior_convictions: p.suspended = true) and (any p in final.additional: p.kind = fine))
+  message "d"
+}}
+rule d-offence for offence {{
+  {HEAD}
+  when any a in offence.sentence.additional: a.kind = ban_on_office or a.lifelong = true
+  violation (any a in offence.sentence.additional: a.term is present and a.term > 2 years)
+    or (all a in offence.sentence.additional: a.kind = ban_on_office)
+  message "a"
+}}
+"""
+
+
+def test_members_of_a_flattened_domain_are_read_once_per_batch_on_its_own_frame(cat, verdicts):
+    """The members of a flattened domain's elements are one column per batch over all its elements (frame D,
+    like an offence's on O), gathered at each quantifier's elements; the answers are the row evaluator's."""
+    prog = program(cat, QUANT_D)
+    assert_same(prog, verdicts)
+    evs, _ = batch_of(prog, verdicts)
+    fired = {c.rule for ev in evs for c in ev.candidates}
+    assert {"d-domains", "d-offence"} <= fired  # not vacuous
+    plan = B.BatchPlan(prog.facts, prog.rules, prog.order, prog.compiled)
+    b = B.Batch([v for v in verdicts if v.offences], prog.catalogue)
+    plan.run(b)
+    priors = next(k for k, v in b.flats.items() if v is not None and k[-1] == ("m", "Defendant", "prior_convictions"))
+    frame = b.paths[("frame", priors)]
+    elems = b.flats[priors][3]
+    assert frame.kind == "D" and frame.n == len(elems) and frame.objs is elems
+    owners = [j for j, v in enumerate(b.verdicts) for _ in v.defendant.prior_convictions]
+    assert frame.rec.tolist() == owners  # each element belongs to its own record
+    col = b.paths[("D", priors, "root", ("m", "PriorConviction", "suspended"))]
+    assert len(col) == len(elems)
+    assert col.v.tolist() == [p.suspended for p in elems]
+    # a getter over the additional punishments: computed on the rows read, and right where computed
+    extra = next(k for k, v in b.flats.items() if v is not None and k[-1] == ("m", "FinalSentence", "additional"))
+    vals, miss, done = b.paths[(("D", extra, "root", ("m", "Penalty", "mrp")), "rows")]
+    items = b.flats[extra][3].tolist()
+    assert done.any()
+    for a, v, m, d in zip(items, vals.tolist(), miss.tolist(), done.tolist()):
+        if d:
+            assert (v is None and m) if a.mrp is None else (v == a.mrp and not m)
+
+
 def test_flatten_leaves_a_domain_that_is_not_a_list_to_each_call():
     lists = obj_array([[1, 2], None, (), [3]], 4)
     got = B._flatten(Col(lists, np.array([False, True, False, False])))

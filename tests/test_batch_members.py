@@ -194,12 +194,12 @@ def test_base_rows_are_the_gather_they_replace() -> None:
     verdicts = [_verdict(dt.date(2020, 1, 1)), _verdict(dt.date(2020, 1, 2), dt.date(2020, 1, 3))]
     b = B.Batch(verdicts, None)
     rows = np.array([2, 0])
-    assert B._base_rows(b.O, rows, True).tolist() == b.O.base[rows].tolist()
-    assert B._base_rows(b.O, rows, False).tolist() == b.O.rec[rows].tolist() == [1, 0]
-    assert B._base_rows(b.R, np.array([1]), False).tolist() == [1]
+    assert B._base_rows(b.O, rows, "O").tolist() == b.O.base[rows].tolist()
+    assert B._base_rows(b.O, rows, "R").tolist() == b.O.rec[rows].tolist() == [1, 0]
+    assert B._base_rows(b.R, np.array([1]), "R").tolist() == [1]
     q = b.O.child("x", np.array([2, 2, 1]), obj_array(["a", "b", "c"], 3))
-    assert B._base_rows(q, np.array([0, 2]), True).tolist() == [2, 1]
-    assert B._base_rows(q, np.array([0, 2]), False).tolist() == [1, 1]
+    assert B._base_rows(q, np.array([0, 2]), "O").tolist() == [2, 1]
+    assert B._base_rows(q, np.array([0, 2]), "R").tolist() == [1, 1]
 
 
 def _plain_once_per_object(f: Any, objs: list[Any], consts: list[Any]) -> tuple[list[Any], list[bool], list[int]]:

@@ -411,12 +411,43 @@ def _edition_cuts(catalogue: Any, ref: Any) -> list[int]:
     return sorted(days)
 
 
-def _base_rows(f: Frame, rows: Arr, on_o: bool) -> Arr:
-    """The rows of the base frame (O if `on_o`, else R) that `rows` of `f` belong to.  A base frame's rows are
-    their own: O's `base` and R's `rec` are `arange(n)`, so the gather would copy `rows` (as `_fact` skips it)."""
-    if on_o:
+def _base_rows(f: Frame, rows: Arr, kind: str) -> Arr:
+    """The rows of the frame a path's column is kept on (`kind`: O, R, or D, a flattened domain) that `rows`
+    of `f` belong to.  A base frame's rows are their own: O's `base` and R's `rec` are `arange(n)`, so the
+    gather would copy `rows` (as `_fact` skips it).  A domain's column is read at its elements' positions
+    (`Frame.lookup_orow`); without a variable it is read on the domain's own frame, whose rows are its own."""
+    if kind == "O":
         return rows if f.kind == "O" else f.base[rows]
-    return rows if f.kind == "R" else f.rec[rows]
+    if kind == "R":
+        return rows if f.kind == "R" else f.rec[rows]
+    return rows
+
+
+def _path_frame(b: Batch, key: tuple[Any, ...]) -> Frame:
+    """The frame a path's column is kept on: O, R, or the frame of a flattened domain (`_domain_frame`)."""
+    kind = key[0]
+    if kind == "O":
+        return b.O
+    if kind == "R":
+        return b.R
+    return _domain_frame(b, key[1])
+
+
+def _domain_frame(b: Batch, dkey: tuple[Any, ...]) -> Frame:
+    """A quantifier domain's elements over the whole batch as a frame of their own (kind D), one row per
+    element in the order of `b.flats[dkey]` (flattened by the quantifier before its body reads anything):
+    the members of its elements are read there once per batch and gathered at each quantifier's elements,
+    as members of an offence are read on O.  Each element's record and base row are its owner's."""
+    key = ("frame", dkey)
+    fr = b.paths.get(key)
+    if fr is None:
+        flat = b.flats.get(dkey)
+        assert flat is not None, "a domain is read only inside its flattened quantifier"
+        _, lens, _, elems, _ = flat
+        bf = b.O if dkey[0] == "O" else b.R
+        owner = np.arange(bf.n).repeat(lens)
+        fr = b.paths[key] = Frame("D", len(elems), bf.rec[owner], owner, bf, objs=elems)
+    return fr
 
 
 def _strict(fns: list[Fn], op: Op) -> Fn:
@@ -547,8 +578,9 @@ class Compiler:
         self.fact_scopes = fact_scopes
         self.fact_exprs = fact_exprs
         self.fact_fns: dict[str, Fn] = {}
-        # quantifier variables in scope while compiling: True for one ranging over the record's offences
-        self.qvars: dict[str, bool] = {}
+        # quantifier variables in scope while compiling: True for one ranging over the record's offences, the
+        # domain's path key for one over a domain flattened once per batch (`_quant`), False for any other
+        self.qvars: dict[str, bool | tuple[Any, ...]] = {}
         self.path_fns: dict[tuple[Any, ...], Fn] = {}
 
     def fact_fn(self, name: str) -> Fn:
@@ -583,7 +615,10 @@ class Compiler:
         the record's offences has the key of the same chain from `offence`: its values are that column's
         at the element's `O` row (`offence_var`)."""
         if n.op == "var":
-            return ("O", "root", "offence") if self.qvars.get(n.data) else None
+            q = self.qvars.get(n.data)
+            if q is True:
+                return ("O", "root", "offence")
+            return ("D", q, "root") if isinstance(q, tuple) else None
         if n.op == "root":
             base = "O" if n.data == "offence" or (n.data == "sentence" and scope == "offence") else "R"
             if base == "O" and scope != "offence":
@@ -620,16 +655,16 @@ class Compiler:
         if got is None:
             full = self._path_full(n, key, scope)
             if truth:
-                values, on_o = full, key[0] == "O"
+                values = full
 
                 def full(b: Batch) -> Col:
                     c = b.paths.get(key)
                     if c is None:
                         c = b.paths[key] = values(b)
-                    fr = b.O if on_o else b.R
+                    fr = _path_frame(b, key)
                     return _as_bool(c, b, fr, np.arange(fr.n))
             got = self.path_fns[(key, var, truth)] = self._path_take(full, (key, "bool") if truth else key,
-                                                                     key[0] == "O", var)
+                                                                     key[0], var)
         return got
 
     @staticmethod
@@ -643,7 +678,7 @@ class Compiler:
         """A computed member's column, kept for the batch like a path's, but computed only on the base rows
         read so far (as facts are): a rule reads an amount or a sanction's maximum on the few rows its
         `when` left, and the getter is Python code per row, where a plain attribute is one cheap gather."""
-        on_o = key[0] == "O"
+        kind = key[0]
         inner = self._path_fn(n.args[0], key[:-1], scope)
         op = self._member_op(n) if n.op == "member" else self._method_op(n)
         compute = _strict([inner] + [_const_fn(a.data) for a in n.args[1:]], op)
@@ -656,8 +691,8 @@ class Compiler:
                     b.doubt(f, rows)
                     return Col.missing(len(rows))
             else:
-                idx = _base_rows(f, rows, on_o)
-            fr = b.O if on_o else b.R
+                idx = _base_rows(f, rows, kind)
+            fr = _path_frame(b, key)
             got = b.paths.get(cache)
             if got is None:
                 got = b.paths[cache] = (np.empty(fr.n, dtype=object), np.zeros(fr.n, dtype=bool),
@@ -677,9 +712,9 @@ class Compiler:
         return fn
 
     @staticmethod
-    def _path_take(full: Callable[[Batch], Col], key: tuple[Any, ...], on_o: bool, var: str | None) -> Fn:
+    def _path_take(full: Callable[[Batch], Col], key: tuple[Any, ...], kind: str, var: str | None) -> Fn:
         """Reads of the column cached under `key` (computed by `full` at the first read of the batch) over
-        the frame O (`on_o`) or R."""
+        the frame O, R or D (`kind`)."""
 
         def fn(b: Batch, f: Frame, rows: Arr) -> Col:
             col = b.paths.get(key)
@@ -691,11 +726,13 @@ class Compiler:
                     b.doubt(f, rows)
                     return Col.missing(len(rows))
                 return col.take(orow)
-            return col.take(_base_rows(f, rows, on_o))
+            return col.take(_base_rows(f, rows, kind))
         return fn
 
     def _path_full(self, n: Node, key: tuple[Any, ...], scope: str) -> Callable[[Batch], Col]:
         """The node's value on every row of its base frame."""
+        if n.op == "var" and key[0] == "D":  # a variable over a flattened domain: the domain's elements
+            return lambda b: Col(_domain_frame(b, key[1]).objs)  # type: ignore[arg-type]
         if n.op in ("root", "var"):
             name = "offence" if n.op == "var" else n.data
             attrs: tuple[str, ...]
@@ -720,7 +757,7 @@ class Compiler:
         args = [a.data for a in n.args[1:]]
 
         def full(b: Batch) -> Col:
-            fr = b.O if key[0] == "O" else b.R
+            fr = _path_frame(b, key)
             rows = np.arange(fr.n)
             if args:
                 return _strict([inner] + [_const_fn(a) for a in args], op)(b, fr, rows)
@@ -868,7 +905,7 @@ class Compiler:
     def _ofact(self, n: Node, scope: str) -> Fn:
         name = n.data
         arg = n.args[0]
-        if arg.op == "var" and self.qvars.get(arg.data):  # an element of `offences`: its O row is known
+        if arg.op == "var" and self.qvars.get(arg.data) is True:  # an element of `offences`: its O row is known
             var = arg.data
 
             def at(b: Batch, f: Frame, rows: Arr) -> Col:
@@ -1100,8 +1137,11 @@ class Compiler:
         # over `offences` (the record's own list, so the O rows of its record, in order): see `path`
         key = self.path(n.args[0], scope)
         over_offences = key == ("R", "root", "offences")
+        # a domain read from a path by plain attributes is flattened once per batch (`flattened`), and its
+        # elements' members are read once per batch on its own frame (`path`, `_domain_frame`)
+        flat = key is not None and self.offence_var(n.args[0]) is None and _plain_chain(n.args[0])
         outer = self.qvars.get(var)
-        self.qvars[var] = over_offences
+        self.qvars[var] = True if over_offences else (key if flat and key is not None else False)
         try:
             fbody = self.node(n.args[1], scope)
         finally:
@@ -1131,7 +1171,7 @@ class Compiler:
                 body = fbody(b, f.child(var, rows[owner], flat), np.arange(len(owner)))
             return _reduce(kind, body, owner, lens, k)
         per_call = _strict([fit], op)
-        if key is None or self.offence_var(n.args[0]) is not None or not _plain_chain(n.args[0]):
+        if not flat or key is None:
             return per_call
         on_o = key[0] == "O"
 
@@ -1158,7 +1198,7 @@ class Compiler:
             got = flattened(b)
             if got is None:
                 return per_call(b, f, rows)
-            fm, flens, fstart, felems, is_o = got
+            fm, flens, fstart, felems, _ = got
             k = len(rows)
             at = f.base[rows] if on_o else f.rec[rows]
             pos: Arr | None = None
@@ -1177,7 +1217,8 @@ class Compiler:
                 body = Col(np.zeros(0, dtype=bool))
             else:
                 idx = (fstart[at] - (lens.cumsum() - lens))[owner] + np.arange(total)
-                body = fbody(b, f.child(var, sub[owner], felems[idx], idx if is_o else None), np.arange(total))
+                # each element's position in the domain (for offences, its O row): where its members are read
+                body = fbody(b, f.child(var, sub[owner], felems[idx], idx), np.arange(total))
             res = _reduce(kind, body, owner, lens, len(at))
             return res if pos is None else Col.scatter(k, pos, res)
         return fn

@@ -135,7 +135,8 @@ def none_mask(vals: list[Any]) -> np.ndarray | None:
 
 
 class Frame:
-    """A table of rows: the records (`R`), the offences (`O`) or a quantifier's elements (`Q`)."""
+    """A table of rows: the records (`R`), the offences (`O`), a quantifier's elements (`Q`), or all the
+    elements of a domain flattened over a batch (`D`: where their members are read once per batch)."""
 
     __slots__ = ("kind", "n", "rec", "base", "basef", "parent", "pidx", "var", "vals", "objs", "ref_date", "orow")
 
@@ -154,7 +155,8 @@ class Frame:
         self.vals = vals
         self.objs = objs            # R: the verdicts; O: the offences
         self.ref_date = ref_date    # base frames: the date law parameters are read on
-        self.orow = orow            # Q frames over a record's offences: each element's row in O
+        self.orow = orow            # Q frames over a domain flattened per batch: each element's position in it
+        #                             (over a record's offences: its row in O)
 
     def child(self, var: str, pidx: np.ndarray, vals: np.ndarray, orow: np.ndarray | None = None) -> "Frame":
         """The frame of a quantifier over this one: one row per element, `pidx` its row here."""
@@ -174,7 +176,8 @@ class Frame:
         return None
 
     def lookup_orow(self, name: str, rows: np.ndarray) -> np.ndarray | None:
-        """The `O` rows of quantifier variable `name` at `rows` (None: not bound, or not over offences)."""
+        """Where the elements of quantifier variable `name` at `rows` lie in its domain flattened per batch — over
+        offences, their `O` rows (None: not bound, or not over such a domain)."""
         f: Frame | None = self
         idx = rows
         while f is not None and f.kind == "Q":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import operator
 from fractions import Fraction
 from typing import Any, NoReturn
 
@@ -71,14 +72,31 @@ UNDETERMINED = STATUS_CODE[T.UNDETERMINED]
 
 
 def add_term(d: dt.date, t: Term, sign: int = 1) -> dt.date:
+    """`d` moved by the term's whole months (the day kept, or the month's last day), then by its days.
+
+    The whole months and the days are those of `int(total)` and `int((total - whole) * 30)`; for a term of
+    a non-negative exact value they are computed on its numerator and denominator (both truncations are
+    then floor divisions), without the Fraction arithmetic, and the month's length without `monthrange`,
+    which works out the weekday too.  tests/test_runtime_dates.py holds both ways equal."""
     total = t.value
-    whole = int(total)
-    days = int((total - whole) * 30)
+    num, den = _NUM_DEN(total) if type(total) is Fraction else (-1, 1)
+    if num >= 0:
+        whole = num // den
+        days = (num - whole * den) * 30 // den
+    else:
+        whole = int(total)
+        days = int((total - whole) * 30)
     months = d.month - 1 + sign * whole
     y = d.year + months // 12
     m = months % 12 + 1
-    day = min(d.day, calendar.monthrange(y, m)[1])
+    last = _MONTH_DAYS[m] if m != 2 else 29 if calendar.isleap(y) else 28
+    day = d.day if d.day <= last else last
     return dt.date(y, m, day) + dt.timedelta(days=sign * days)
+
+
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+# a Fraction's numerator and denominator as stored (its `numerator` property is Python code)
+_NUM_DEN = operator.attrgetter("_numerator", "_denominator")
 
 
 def age_on(born: dt.date, on: dt.date) -> int:
