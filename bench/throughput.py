@@ -25,7 +25,8 @@ What it measures, each command in its own process (so its time and memory are it
   the batch of the earlier figures) with the row and the batch backend;
 * the machine's own ceiling for two processes: a pure-Python loop in one process and in two at once,
   timed in the same rounds as the scans (`--jobs 2` against `--jobs 1` cannot beat it);
-* the start-up: a scan of one record with the compiled pack cached, and with `--no-cache`;
+* the start-up: a scan of one record with the compiled pack cached (with `-j 1`, and without `-j` as a
+  user types it: `--jobs` left to its default), and with `--no-cache`;
 * peak memory at two input sizes (all the records, and a fifth of them): flat means streaming.
 
 The records (`bench/synth_mix.py`) are the fixtures with dates, terms and amounts varied, lawful
@@ -466,6 +467,7 @@ def main() -> None:
 
         # start-up and memory
         warm = measure("start-up: scan of 1 record, cached pack", scan(one, d / "one.out", "-j", "1"), 1, repeat, env)
+        plain = measure("start-up: scan of 1 record, cached pack, no -j", scan(one, d / "one3.out"), 1, repeat, env)
         cold = (measure("start-up: scan of 1 record, --no-cache", scan(one, d / "one2.out", "-j", "1", "--no-cache"),
                         1, repeat, env) if has["--no-cache"] else
                 Result("start-up: scan of 1 record, --no-cache", 1, note="n/a (no --no-cache option)"))
@@ -531,7 +533,7 @@ def main() -> None:
         print(f"found in the generated batch: {s['flagged']:,} flagged ({s['flagged'] / max(1, s['records']):.1%}), "
               f"{s.get('partial', 0):,} partial, {s['invalid']:,} invalid of {s['records']:,} "
               f"(--flagged-share {args.flagged_share})")
-    for r in (warm, cold):
+    for r in (warm, plain, cold):
         print(f"{r.name}: " + (f"{r.wall:.2f} s" if r.runs else r.note))
     big = by_key["batch"]
     for label, small_res, big_res in (("JSONL", mem_small, big), ("Parquet", mem_small_pq, by_key["parquet"])):

@@ -68,3 +68,47 @@ def test_state_hook_resume_skip_and_filter_keep_input_order():
         assert [n for n, _ in state.recorded] == [n for n in range(1, 601) if n not in (2, 3)]
         assert all(h == raws[n - 1].content_hash for n, h in state.recorded)
         assert s.unchanged == 1 and s.records == 599
+
+
+def test_without_jobs_an_input_of_one_chunk_is_scanned_in_this_process(monkeypatch):
+    """`jobs=0` (no `--jobs`): an input of at most one chunk is evaluated here, without forking workers (and
+    without preparing the batch plan for them); a bigger one gets a worker per core.  Same bytes every way."""
+    import legality.scan.run as run_mod
+
+    started = []
+    real_start = Pipeline._start_pool
+    monkeypatch.setattr(Pipeline, "_start_pool", lambda self: (started.append(self.jobs), real_start(self)))
+    monkeypatch.setattr(run_mod.os, "cpu_count", lambda: 2)
+
+    def auto(raws, chunk):
+        out = io.BytesIO()
+        run_scan([], FakeEngine(), out, fmt="jsonl", raws=raws, jobs=0, factory=fake_factory, chunk=chunk)
+        return out.getvalue()
+
+    raws = batch(300)
+    one, _ = scan(raws, jobs=1)
+    assert auto(raws, 300) == one and started == []      # one chunk: this process
+    assert auto(raws[:1], 300) == scan(raws[:1], jobs=1)[0] and started == []
+    assert auto(raws, 299) == one and started == [2]     # one record more than a chunk: a worker per core
+    assert auto([], 300) == scan([], jobs=1)[0] and started == [2]
+
+
+def test_auto_jobs_reads_one_record_past_a_chunk_and_gives_every_record_back_in_order(monkeypatch):
+    import legality.scan.run as run_mod
+
+    monkeypatch.setattr(run_mod.os, "cpu_count", lambda: 3)
+    raws = batch(10)
+    taken = []
+
+    def source():
+        for r in raws:
+            taken.append(r.line)
+            yield r
+
+    jobs, records = run_mod.auto_jobs(source(), 4)
+    assert jobs == 3 and taken == [1, 2, 3, 4, 5]        # the rest stays unread until the pipeline reads it
+    assert [r.line for r in records] == list(range(1, 11))
+    jobs, records = run_mod.auto_jobs(iter(raws[:4]), 4)
+    assert jobs == 1 and list(records) == raws[:4]
+    monkeypatch.setattr(run_mod.os, "cpu_count", lambda: None)  # unknown: one process
+    assert run_mod.auto_jobs(iter(raws), 4)[0] == 1

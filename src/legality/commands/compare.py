@@ -144,7 +144,6 @@ def compare_cmd(paths: tuple[str, ...], rules_dirs: tuple[str, ...], fmt: str, o
         conflict = output_conflict([(output, "--output")], inputs)
         if conflict:
             fail(conflict)
-        jobs = jobs or os.cpu_count() or 1
         show = sys.stderr.isatty() if progress is None else progress
         old, new = (_scan_side(sources, e, d, jobs, show) for e, d in zip(engines, rules_dirs))
     else:

@@ -180,7 +180,8 @@ def _terminate(signum: int, frame: Any) -> None:
               help="Exit 1 if fewer than PERCENT % of the evaluated (valid) records were checked fully "
                    "(the rest lacked data a rule needs, or their article/edition is not in the catalogue).")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="number of cores",
-              help="Worker processes (0: number of cores). Output is identical for every value.")
+              help="Worker processes (0: one per core, or this process alone for an input of at most "
+                   "2,048 records). Output is identical for every value.")
 @click.option("--cluster", "cluster_addr", default=None, metavar="ADDRESS",
               help="Evaluate on a Dask cluster instead of local worker processes: local:N (a cluster of N "
                    "processes on this machine for this run) or a running scheduler's address, e.g. "
@@ -239,7 +240,6 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
     # code (--fail-on, --strict, --min-coverage) still see every candidate of the run
     candidate_filter = make_filter(severities, rule_ids, courts, articles, known_rules=[r.id for r in engine.rules])
     cluster = _cluster_or_exit(cluster_addr)
-    jobs = jobs or os.cpu_count() or 1
     state = make_state({"paths": paths, "rules_dir": rules_dir, "format": fmt, "all": include_all, **state_opts})
     to_terminal = output is None and sys.stdout.isatty()
     options = FormatOptions(csv_delimiter=csv_delimiter, color=to_terminal and fmt == "table",
