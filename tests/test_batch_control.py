@@ -154,6 +154,20 @@ def test_members_of_a_flattened_domain_are_read_once_per_batch_on_its_own_frame(
             assert (v is None and m) if a.mrp is None else (v == a.mrp and not m)
 
 
+def test_a_domain_that_cannot_be_flattened_leaves_its_records_to_the_row_evaluator(cat, verdicts, monkeypatch):
+    """When a domain is not flattened in a batch (`_flatten` gives None: a value that is not a list), each
+    quantifier flattens its own rows, its elements have no position in a domain frame, and a member read of
+    them leaves the record to the row evaluator — answers as the row evaluator's, nothing raised."""
+    prog = program(cat, QUANT_D)
+    monkeypatch.setattr(B, "_flatten", lambda dom: None)
+    assert_same(prog, verdicts)
+    plan = B.BatchPlan(prog.facts, prog.rules, prog.order, prog.compiled)
+    b = B.Batch([v for v in verdicts if v.offences], prog.catalogue)
+    plan.run(b)
+    assert not any(k[0] == "frame" for k in b.paths if isinstance(k, tuple))
+    assert b.unsure.any()
+
+
 def test_flatten_leaves_a_domain_that_is_not_a_list_to_each_call():
     lists = obj_array([[1, 2], None, (), [3]], 4)
     got = B._flatten(Col(lists, np.array([False, True, False, False])))

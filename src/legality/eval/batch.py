@@ -717,16 +717,16 @@ class Compiler:
         the frame O, R or D (`kind`)."""
 
         def fn(b: Batch, f: Frame, rows: Arr) -> Col:
+            # where the rows are first: a variable over a domain that could not be flattened this batch has no
+            # positions, and that domain's column cannot be made (the row evaluator decides those records)
+            at = f.lookup_orow(var, rows) if var is not None else _base_rows(f, rows, kind)
+            if at is None:  # not bound here (the row code raises), or no flattened domain: the row evaluator decides
+                b.doubt(f, rows)
+                return Col.missing(len(rows))
             col = b.paths.get(key)
             if col is None:
                 col = b.paths[key] = full(b)
-            if var is not None:
-                orow = f.lookup_orow(var, rows)
-                if orow is None:  # not bound here (the row code raises): the row evaluator decides
-                    b.doubt(f, rows)
-                    return Col.missing(len(rows))
-                return col.take(orow)
-            return col.take(_base_rows(f, rows, kind))
+            return col.take(at)
         return fn
 
     def _path_full(self, n: Node, key: tuple[Any, ...], scope: str) -> Callable[[Batch], Col]:
