@@ -220,7 +220,7 @@ def test_scan_of_the_fixtures_finds_every_planted_error_and_flags_no_near_miss()
 
 def test_without_jobs_a_small_input_starts_no_workers_and_an_explicit_jobs_does(monkeypatch):
     """`legality scan` of a few records without `--jobs` runs in its own process (a one-record scan started
-    in 0.40–0.43 s with a worker per core, 0.20–0.24 s without); `--jobs 2` still gets its workers.  The
+    in 0.40–0.43 s with a worker per core, 0.20–0.28 s without); `--jobs 2` still gets its workers.  The
     report is the same."""
     from legality.scan.pipeline import Pipeline
 
