@@ -280,6 +280,44 @@ def test_help_has_no_english_words(lang, path):
         assert KAZAKH_LETTERS.search(res.output), res.output
 
 
+def number_options() -> list[tuple[list[str], str]]:
+    """Every option of the command tree that takes a number: (command path, its first option name)."""
+    out = []
+    commands = cli.discover()
+    for path in command_paths():
+        if not path:
+            continue
+        cmd = commands[path[0]]
+        if len(path) > 1:
+            assert isinstance(cmd, click.Group)
+            cmd = cmd.commands[path[1]]
+        for p in cmd.params:
+            if isinstance(p, click.Option) and isinstance(p.type, (click.types.IntParamType, click.types.FloatParamType)):
+                out.append((path, p.opts[0]))
+    return out
+
+
+def test_the_number_options_are_found():
+    found = {(" ".join(path), opt) for path, opt in number_options()}
+    assert {("scan", "--jobs"), ("scan", "--min-coverage"), ("law show", "--item"), ("serve", "--port")} <= found
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+@pytest.mark.parametrize("path,opt", number_options(), ids=lambda x: " ".join(x) if isinstance(x, list) else x)
+def test_a_number_option_refuses_a_word_in_the_language_of_the_run(lang, path, opt):
+    """«'abc' — не integer range»: click named the number type in English inside a Russian error."""
+    res = run("--lang", lang, *path, opt, "abc")
+    assert res.exit_code == 2, res.output
+    assert "'abc'" in res.output, res.output
+    assert english_words(res.output) == set(), res.output
+    assert ("целое число" in res.output or "не число" in res.output) if lang == "ru" else "сан емес" in res.output
+
+
+def test_an_integer_option_says_it_wants_a_whole_number():
+    assert "'1.5' — не целое число." in run("scan", "--jobs", "1.5", "fixtures").output
+    assert "'1.5' — бүтін сан емес." in run("--lang", "kk", "scan", "--jobs", "1.5", "fixtures").output
+
+
 def test_the_english_detector_sees_english():
     assert english_words("Show this message and exit.  [default: 1]") == {"Show", "this", "message", "and", "exit",
                                                                           "default"}

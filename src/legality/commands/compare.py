@@ -32,6 +32,7 @@ from ..report.atomic import os_error_ru, output_conflict, output_problem, write_
 from ..report.compare import EXAMPLES, Gate, ReportError, Side, compare, read_side, render
 from ..report.text import safe_text
 from ._inputs import compile_or_exit, fail, no_cache_option, resolve_or_exit
+from ._numbers import IntRange
 
 EXIT_OK, EXIT_FAIL = 0, 1
 
@@ -90,19 +91,19 @@ def _report_side(path: str) -> Side:
                    "merge request.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write the comparison to FILE atomically instead of the standard output.")
-@click.option("--max-gained", type=click.IntRange(min=0), default=None, metavar="N",
+@click.option("--max-gained", type=IntRange(min=0), default=None, metavar="N",
               help="Exit 1 if the new pack gives more than N findings the old one did not.")
-@click.option("--max-lost", type=click.IntRange(min=0), default=None, metavar="N",
+@click.option("--max-lost", type=IntRange(min=0), default=None, metavar="N",
               help="Exit 1 if more than N findings of the old pack are gone.")
-@click.option("--max-lost-high", type=click.IntRange(min=0), default=None, metavar="N",
+@click.option("--max-lost-high", type=IntRange(min=0), default=None, metavar="N",
               help="Exit 1 if more than N high findings are gone or lowered to medium or low. With no threshold "
                    "given this one applies with N = 0.")
 @click.option("--max-changed-share", callback=_share, default=None, metavar="PERCENT",
               help="Exit 1 if the findings of more than PERCENT % of the flagged cases were gained, lost or "
                    "changed (e.g. 5 or 2.5%).")
-@click.option("--examples", type=click.IntRange(1, 100), default=EXAMPLES, show_default=True, metavar="N",
+@click.option("--examples", type=IntRange(1, 100), default=EXAMPLES, show_default=True, metavar="N",
               help="Example case ids per rule and kind of change (sorted, the first N).")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="number of cores", metavar="N",
+@click.option("--jobs", "-j", type=IntRange(min=0), default=0, show_default="number of cores", metavar="N",
               help="Worker processes of each scan (0: number of cores). The result is the same for every value.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar of each scan on stderr (default: only when stderr is a terminal).")

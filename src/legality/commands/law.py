@@ -21,6 +21,7 @@ from .. import words
 from ..i18n import _, language
 from ._inputs import read_code_text
 from .law_import import import_cmd
+from ._numbers import Int
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -142,7 +143,7 @@ def _span(a: date, b: date | None) -> str:
 @click.command("show")
 @click.argument("article")
 @click.option("--part", default=None, help="часть: 2, или 3-1 для части, вставленной поправкой")
-@click.option("--item", type=int, default=None, help="пункт части, если у него своя санкция")
+@click.option("--item", type=Int(), default=None, metavar="N", help="пункт части, если у него своя санкция")
 @click.option("--on", "on", callback=_date, default=None, help="дата (ГГГГ-ММ-ДД), на которую нужна редакция; "
               "по умолчанию — последний день, по который сверен текст")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")

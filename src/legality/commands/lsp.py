@@ -7,6 +7,7 @@ import sys
 import click
 
 from ..i18n import _
+from ._numbers import IntRange
 
 
 def _address(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, int] | None:
@@ -21,7 +22,7 @@ def _address(ctx: click.Context, param: click.Parameter, value: str | None) -> t
 @click.command("lsp")
 @click.option("--tcp", metavar="HOST:PORT", callback=_address,
               help="listen on a TCP address instead of speaking over stdin/stdout")
-@click.option("--debounce", type=click.IntRange(0, 10_000), default=300, show_default=True, metavar="MS",
+@click.option("--debounce", type=IntRange(0, 10_000), default=300, show_default=True, metavar="MS",
               help="milliseconds to wait after the last change before compiling the rule set")
 def lsp_cmd(tcp: tuple[str, int] | None, debounce: int) -> None:
     """Run the language server for rule files (Language Server Protocol, for VS Code, Neovim, Helix, Emacs).

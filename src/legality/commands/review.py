@@ -26,6 +26,7 @@ from ..store import review as decisions
 from ._filters import filter_options, make_filter
 from ..store.db import shown
 from ._store import DbError, console, db_option, open_store, store_errors, tz_or_exit
+from ._numbers import IntRange
 
 TABLE_LIMIT = 200
 REVIEWER_ENV = "LEGALITY_REVIEWER"
@@ -56,7 +57,7 @@ def review_group() -> None:
 @click.option("--case", "case_id", help="Only candidates of this case id.")
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "jsonl"]), default=None,
               help="Default: table on a terminal, jsonl otherwise.")
-@click.option("--limit", type=click.IntRange(min=0), default=None,
+@click.option("--limit", type=IntRange(min=0), default=None, metavar="N",
               help=f"At most N candidates (0: all). Default: {TABLE_LIMIT} in a table, all in jsonl.")
 def list_cmd(db: str, status: tuple[str, ...], severities: tuple[str, ...], rule_ids: tuple[str, ...],
              courts: tuple[str, ...], articles: tuple[str, ...], case_id: str | None, fmt: str | None,

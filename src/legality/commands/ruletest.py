@@ -12,6 +12,8 @@ import sys
 
 import click
 
+from ._numbers import FloatRange
+
 
 @click.command("test")
 @click.argument("rules_dir", required=False, type=click.Path(file_okay=False))
@@ -21,7 +23,7 @@ import click
               help="report which branches of each rule (clauses, `and`/`or` operands, `if`, `default`) the tests exercise")
 @click.option("--coverage-format", type=click.Choice(["text", "json"]), default="text",
               help="the coverage report as a table or as JSON on stdout (the test results then go to stderr)")
-@click.option("--min-coverage", type=click.FloatRange(0, 100), metavar="N",
+@click.option("--min-coverage", type=FloatRange(0, 100), metavar="N",
               help="exit 1 when the rules' total branch coverage is below N per cent (implies --coverage)")
 @click.option("-v", "--verbose", is_flag=True, help="list passing tests too")
 def test_cmd(rules_dir, match, no_coverage, branches, coverage_format, min_coverage, verbose):

@@ -20,6 +20,7 @@ from ..report.text import safe_text as _s
 from ..store.db import shown
 from ..store.history import list_runs, rule_stats, rule_titles
 from ._store import console, db_option, open_store, store_errors, tz_or_exit
+from ._numbers import IntRange
 
 RUN_STATUS = {"running": N_("выполняется"), "completed": N_("завершён"), "interrupted": N_("прерван")}
 COUNT_HEADERS = {"records": N_("Провер."), "flagged": N_("Наруш."), "invalid": N_("Некорр."),
@@ -65,7 +66,7 @@ def _json_out(doc: dict) -> None:
 
 @click.command("runs")
 @db_option
-@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Latest N runs (0: all).")
+@click.option("--limit", type=IntRange(min=0), default=20, show_default=True, metavar="N", help="Latest N runs (0: all).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def runs_cmd(db: str, limit: int, fmt: str) -> None:
     """List scan runs recorded in the store, newest first, with their counts.

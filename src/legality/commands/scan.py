@@ -30,6 +30,7 @@ from ._store import SCAN_OPTIONS as STORE_SCAN_OPTIONS, make_store_state
 from ..scan.summary import Summary, now_iso
 from ._inputs import compile_or_exit, fail, no_cache_option, resolve_or_exit
 from ._filters import filter_options, make_filter
+from ._numbers import FloatRange, IntRange
 from ..report.filter import hidden_line
 from ..report.text import safe_text
 
@@ -176,10 +177,10 @@ def _terminate(signum: int, frame: Any) -> None:
 @click.option("--all", "include_all", is_flag=True, help="Report clean records too (status clean).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit 1 if a candidate at or above this severity is found.")
-@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
+@click.option("--min-coverage", type=FloatRange(0, 100), default=None, metavar="PERCENT",
               help="Exit 1 if fewer than PERCENT % of the evaluated (valid) records were checked fully "
                    "(the rest lacked data a rule needs, or their article/edition is not in the catalogue).")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="number of cores",
+@click.option("--jobs", "-j", type=IntRange(min=0), default=0, show_default="number of cores", metavar="N",
               help="Worker processes (0: one per core, or this process alone for an input of at most "
                    "2,048 records). Output is identical for every value.")
 @click.option("--cluster", "cluster_addr", default=None, metavar="ADDRESS",

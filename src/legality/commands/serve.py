@@ -17,6 +17,7 @@ from ..i18n import _, language
 from ..resources import RULES_DIR
 from ..store.db import DEFAULT_DB
 from ._store import DbError, store_errors, tz_or_exit
+from ._numbers import IntRange
 
 LOOPBACK_NAMES = ("localhost",)
 
@@ -34,7 +35,7 @@ def _loopback(host: str) -> bool:
 @click.option("--db", "db", default=DEFAULT_DB, show_default=True,
               help="The store: a SQLite file (or sqlite:///PATH) or postgresql://USER@HOST:PORT/DB.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Port to listen on.")
+@click.option("--port", type=IntRange(1, 65535), default=8080, show_default=True, metavar="PORT", help="Port to listen on.")
 @click.option("--auth", "auth_mode", type=click.Choice(["local", "header", "none"]), default="local",
               show_default=True,
               help="local: login page against the store's users; header: the user name from a header set by "
