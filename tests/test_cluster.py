@@ -285,6 +285,21 @@ def test_cli_bad_cluster_address_exits_2_quickly(inputs, tmp_path, monkeypatch, 
     assert res.output.startswith("legality: ") and "--cluster" not in res.output.split(":", 1)[0]
     assert any(w in res.output for w in ("не удалось подключиться", "ожидается local:N", "нужно число"))
     assert "Traceback" not in res.output and not out.exists()
+    assert "Error" not in res.output  # no exception class («(OSError)») in the clerk's message
+    if address.startswith("tcp://"):
+        assert "(нет ответа)" in res.output
+
+
+@pytest.mark.parametrize("exc,words", [
+    (OSError("Timed out trying to connect to tcp://127.0.0.1:9 after 2 s"), "нет ответа"),
+    (TimeoutError(), "нет ответа"),
+    (ConnectionRefusedError(111, "Connection refused"), "соединение отклонено"),
+    (MemoryError(), "не хватило памяти"),
+    (RuntimeError("scheduler closed"), "ошибка Dask"),
+])
+def test_why_a_cluster_failed_is_said_in_words(exc, words):
+    why = cluster_mod._failure(exc)
+    assert words in why and "Error" not in why and "Timed out" not in why
 
 
 def test_cli_a_partition_that_fails_for_good_writes_no_report(inputs, tmp_path, threads, monkeypatch):

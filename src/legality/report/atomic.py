@@ -223,6 +223,12 @@ _ERRNO_RU = {
     errno.ENAMETOOLONG: N_("слишком длинное имя файла"),
     errno.ELOOP: N_("слишком много символических ссылок (ссылка на саму себя?)"),
     errno.EPIPE: N_("читатель канала завершился"),
+    # a network address (a Dask scheduler, a PostgreSQL server)
+    errno.ECONNREFUSED: N_("соединение отклонено"),
+    errno.ECONNRESET: N_("соединение сброшено"),
+    errno.ETIMEDOUT: N_("время ожидания истекло"),
+    errno.EHOSTUNREACH: N_("узел недоступен"),
+    errno.ENETUNREACH: N_("сеть недоступна"),
 }
 
 

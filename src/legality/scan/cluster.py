@@ -99,6 +99,20 @@ QUIET = {
 }
 
 
+def _failure(exc: BaseException) -> str:
+    """Why a cluster could not be reached or started, in words: the exception's class name is code, and
+    distributed's own message is English ("Timed out trying to connect to …")."""
+    from ..report.atomic import os_error_ru
+
+    if isinstance(exc, TimeoutError) or (isinstance(exc, OSError) and exc.errno is None):
+        return _("нет ответа")  # distributed retries a refused connection until its timeout
+    if isinstance(exc, OSError):
+        return os_error_ru(exc)
+    if isinstance(exc, MemoryError):
+        return _("не хватило памяти")
+    return _("ошибка Dask")
+
+
 def _local_cluster(n: int, processes: bool) -> Any:
     """A `LocalCluster` of `n` one-thread workers for this run, with Dask's dashboard-only diagnostics off.
 
@@ -313,9 +327,10 @@ class Cluster:
             self.close()
             if self.kind == "local":
                 raise ClusterError(_("не удалось запустить локальный кластер Dask {address} "
-                                   "({kind})").format(address=self.address, kind=type(exc).__name__)) from None
+                                   "({why})").format(address=self.address, why=_failure(exc))) from None
             raise ClusterError(_("не удалось подключиться к кластеру Dask {address} за {timeout:g} с "
-                               "({kind}); проверьте адрес и что планировщик запущен").format(address=self.address, timeout=self.timeout, kind=type(exc).__name__)) from None
+                               "({why}); проверьте адрес и что планировщик запущен").format(
+                address=self.address, timeout=self.timeout, why=_failure(exc))) from None
         try:  # a scheduler without workers would leave the scan waiting for ever
             self.client.wait_for_workers(1, timeout=self.timeout)
         except Exception:  # noqa: BLE001 - TimeoutError, or the scheduler went away
