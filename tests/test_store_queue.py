@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 
 import orjson
 import pytest
@@ -298,6 +299,7 @@ def test_sql_for_postgres(sql, expected):
      "postgresql://legality@db.local/legality?password=***&sslmode=require"),
     ("postgres://u@h/d", "postgres://u@h/d"),
     ("/var/lib/legality/legality.db", "/var/lib/legality/legality.db"),
+    ("postgresql://", "postgresql://"),  # the local socket: shown as typed, not «postgresql:»
 ])
 def test_a_password_is_never_shown(url, shown):
     assert mask_url(url) == shown
@@ -318,6 +320,32 @@ def test_describe_pg_wording():
 
     assert "неверное имя пользователя или пароль" in describe_pg(Fake("password authentication failed"),
                                                                "postgresql://u:p@h/d")
+
+
+@pytest.mark.parametrize("libpq,words", [
+    ('connection failed: connection to server at "127.0.0.1", port 1 failed: Connection refused',
+     "соединение отклонено"),
+    ('connection is bad: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: '
+     "No such file or directory", "на этой машине нет сокета сервера"),
+    ("failed to resolve host 'db.invalid': [Errno -2] Name or service not known", "имя сервера не найдено"),
+    ('could not translate host name "db.invalid" to address', "имя сервера не найдено"),
+    ("connection failed: timeout expired", "время ожидания истекло"),
+])
+def test_a_server_that_cannot_be_reached_is_said_in_words(libpq, words):
+    """libpq's own text is English; the clerk reads why in Russian, and where to look."""
+    text = describe_pg(OSError(libpq), "postgresql://u:pw@db.invalid/x")
+    assert "сервер не отвечает" in text and f"({words})" in text
+    assert not re.search(r"[A-Za-z]{4,}", text.replace("PostgreSQL", "").replace("postgresql", "")
+                         .replace("db.invalid", "")), text
+    assert ":pw@" not in text
+
+
+@pytest.mark.parametrize("url", ["mysql://u@h/d", "http://host/x.db", "MSSQL://x"])
+def test_a_store_url_of_another_kind_is_refused_before_anything_is_opened(tmp_path, monkeypatch, url):
+    monkeypatch.chdir(tmp_path)
+    res = cli("runs", "--db", url)
+    assert res.exit_code == 2 and "такого хранилища нет" in res.output and "postgresql://" in res.output
+    assert list(tmp_path.iterdir()) == []  # no folder «mysql:» with a store in it
 
 
 def test_a_head_assigns_findings_and_the_queue_filters_by_them(desk):

@@ -13,6 +13,7 @@ import contextlib
 import functools
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -117,6 +118,10 @@ class StoreParam(click.ParamType):
         text = os.fspath(value)
         if is_postgres_url(text):
             return text
+        scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", text)
+        if scheme and scheme.group(1).lower() != "sqlite":  # mysql://…, http://…: no file of that name is meant
+            self.fail(_("{scheme}:// — такого хранилища нет; --db ожидает путь к файлу SQLite или адрес "
+                        "postgresql://пользователь@сервер/база").format(scheme=scheme.group(1)), param, ctx)
         path = sqlite_path(text)
         if os.path.isdir(path):
             self.fail(_("{path} — каталог; --db ожидает путь к файлу хранилища или адрес postgresql://").format(

@@ -265,6 +265,19 @@ def connect_postgres(url: str, *, create: bool = False) -> PgConnection:
     return conn
 
 
+def _unreachable(low: str) -> str:
+    """Why libpq reached no server, in words (its own text is English: «Connection refused»)."""
+    if "could not translate host name" in low or "failed to resolve host" in low:
+        return _("имя сервера не найдено")
+    if "timeout expired" in low:
+        return _("время ожидания истекло")
+    if "no such file or directory" in low:
+        return _("на этой машине нет сокета сервера")
+    if "connection refused" in low:
+        return _("соединение отклонено")
+    return _("нет соединения")
+
+
 def describe_pg(e: Exception, url: str) -> str:
     """One line in words for a PostgreSQL problem: what, where (the URL without its password), how to fix."""
     where = mask_url(url)
@@ -282,9 +295,10 @@ def describe_pg(e: Exception, url: str) -> str:
         return _("PostgreSQL {where}: базы данных нет; создайте её (createdb, docs/nightly.md) "
                  "или исправьте имя в --db").format(where=where)
     if "connection refused" in low or "could not connect" in low or "no such file or directory" in low \
-            or "timeout expired" in low or "could not translate host name" in low or "connection failed" in low:
-        return _("PostgreSQL {where}: сервер не отвечает ({text}); проверьте, что он запущен, и адрес "
-                 "и порт в --db").format(where=where, text=text)
+            or "timeout expired" in low or "could not translate host name" in low or "connection failed" in low \
+            or "failed to resolve host" in low:
+        return _("PostgreSQL {where}: сервер не отвечает ({why}); проверьте, что он запущен, и адрес "
+                 "и порт в --db").format(where=where, why=_unreachable(low))
     if sqlstate == "55P03" or "lock timeout" in low:
         return _("хранилище {where} занято другим процессом слишком долго ({text}); повторите позже").format(
             where=where, text=text)

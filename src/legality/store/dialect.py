@@ -61,6 +61,8 @@ def mask_url(text: str) -> str:
         host = parts.netloc.rsplit("@", 1)[-1]
         netloc = f"{user}:***@{host}"
     query = re.sub(r"(?i)(password=)[^&]*", r"\1***", parts.query)
+    if netloc == parts.netloc and query == parts.query:
+        return text  # nothing to hide: as typed (urlunsplit would drop the "//" of an empty host)
     return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
