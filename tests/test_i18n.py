@@ -425,6 +425,25 @@ def test_a_store_message_follows_the_language(tmp_path):
     assert "қоймасы табылмады" in kk.output and "не найдено" in ru.output
 
 
+@pytest.mark.parametrize("args,ru,kk", [
+    (["--min-coverage", "99.9"], "проверено полностью", "толық тексерілді"),
+    (["-o", "fixtures/verdicts/lawful/almaty.jsonl"], "это входной файл", "кіріс файлы"),
+    (["--csv-delimiter", "ab"], "ожидается один символ", "бір таңба күтіледі"),
+    (["-o", "/dev/full", "-f", "jsonl"], "отчёт не записан", "есеп жазылмады"),
+])
+def test_the_scans_own_errors_follow_the_language(args, ru, kk):
+    """The scan's refusals were written as Russian literals, so a Kazakh run printed them in Russian."""
+    if args[1] == "/dev/full" and not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    src = "fixtures/verdicts/lawful/almaty.jsonl" if "-o" in args and "almaty" in args[1] else "fixtures/verdicts"
+    got = {lang: run("--lang", lang, "scan", src, *args) for lang in ("ru", "kk")}
+    assert got["ru"].exit_code == got["kk"].exit_code != 0
+    assert ru in got["ru"].output and ru not in got["kk"].output, got["kk"].output
+    assert kk in got["kk"].output, got["kk"].output
+    if args[0] == "--min-coverage":
+        assert "99,9 %" in got["ru"].output and "99,9 %" in got["kk"].output  # a decimal comma in both
+
+
 def test_the_end_of_run_summary_names_rules_by_title_never_by_id():
     from legality.scan.summary import Summary
 

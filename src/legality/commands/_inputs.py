@@ -71,6 +71,12 @@ def resolve_or_exit(paths: Sequence[str]) -> list[Source]:
     return sources
 
 
+def input_labels(sources: Sequence[Source]) -> list[tuple[str | None, str]]:
+    """(path, what it is) of each input, as `report.atomic.output_conflict` names one an output would destroy."""
+    return [(None, _("файл, поданный на стандартный ввод")) if s.path is None
+            else (str(s.path), _("входной файл {name}").format(name=s.name)) for s in sources]
+
+
 def compile_or_exit(rules_dir: str | Path) -> Engine:
     """The compiled engine; on compile errors print every diagnostic with its source line and exit 2."""
     from ..engine import Engine

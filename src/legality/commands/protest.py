@@ -35,7 +35,7 @@ from ..resources import RULES_DIR
 from ..report.atomic import atomic_binary, os_error_ru, output_conflict, output_problem, writes_through
 from ..report.protest import protest_context, render_markdown, write_docx
 from ..report.text import safe_text
-from ._inputs import fail
+from ._inputs import fail, input_labels
 from .explain import evaluable_case
 
 SUFFIXES = (".md", ".docx", ".pdf")
@@ -155,10 +155,7 @@ def _check_output(paths: tuple[str, ...], output: str | None) -> None:
     problem = output_problem(output, "--output")
     if problem is None:
         sources, _errors = resolve_inputs(list(paths))  # unreadable inputs are reported by the lookup
-        problem = output_conflict([(output, "--output")],
-                                  [(None, "файл, поданный на стандартный ввод") if s.path is None
-                                   else (str(s.path), f"входной файл {s.name}")
-                                   for s in sources])
+        problem = output_conflict([(output, "--output")], input_labels(sources))
     if problem:
         fail(problem)
     # a device, a FIFO or /dev/fd/N is written through with Markdown, whatever its name

@@ -28,7 +28,7 @@ from ..scan.run import run_scan
 from ..scan.state import NoState, ScanState
 from ._store import SCAN_OPTIONS as STORE_SCAN_OPTIONS, make_store_state
 from ..scan.summary import Summary, now_iso
-from ._inputs import compile_or_exit, fail, no_cache_option, resolve_or_exit
+from ._inputs import compile_or_exit, fail, input_labels, no_cache_option, resolve_or_exit
 from ._filters import filter_options, make_filter
 from ._numbers import FloatRange, IntRange
 from ..report.filter import hidden_line
@@ -89,7 +89,7 @@ def choose_format(fmt: str | None, output: str | None) -> str:
 def _delimiter(value: str) -> str:
     d = {"tab": "\t", "\\t": "\t"}.get(value.lower(), value)
     if len(d) != 1 or d in "\"\r\n":
-        raise click.BadParameter("ожидается один символ, например ';' или ',' (или 'tab')")
+        raise click.BadParameter(_("ожидается один символ, например ';' или ',' (или 'tab')"))
     return d
 
 
@@ -104,7 +104,7 @@ def _sink(output: str | None) -> Iterator[BinaryIO]:
 
 
 def _shown(output: str | None) -> str:
-    return "стандартный вывод" if output is None else safe_text(output)
+    return _("стандартный вывод") if output is None else safe_text(output)
 
 
 def _about_report(exc: OSError, output: str | None) -> bool:
@@ -232,8 +232,7 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
         fail(_("-f xlsx пишет файл Excel, а не текст для терминала: укажите -o ФАЙЛ.xlsx"))
     sources = resolve_or_exit(paths)
     conflict = output_conflict([(output, "--output"), (summary_path, "--summary"), (state_opts.get("db"), "--db")],
-                               [(None, "файл, поданный на стандартный ввод") if s.path is None
-                                   else (str(s.path), f"входной файл {s.name}") for s in sources])
+                               input_labels(sources))
     if conflict:
         fail(conflict)
     engine = compile_or_exit(rules_dir).with_backend(backend)
@@ -262,7 +261,8 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
         completed = True
     except BrokenPipeError:
         if output is not None:  # `-o >(gzip …)` whose reader died: the report is lost
-            fail(f"не удаётся записать отчёт в {safe_text(output)}: читатель канала завершился; отчёт не записан")
+            fail(_("не удаётся записать отчёт в {file}: читатель канала завершился; отчёт не записан").format(
+                file=safe_text(output)))
         # the reader of stdout went away (`| head`): not an error of the scan
         _silence_stdout()
         sys.exit(EXIT_OK)
@@ -271,18 +271,18 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
             raise  # not the report's file: the top-level handler names it
         if output is None:
             _silence_stdout()
-        fail(f"не удаётся записать отчёт в {_shown(output)}: {os_error_ru(exc)}; "
-             + ("отчёт не записан" if output is None or writes_through(output)
-                else "отчёт не записан, прежняя версия файла (если была) сохранена"))
+        fail((_("не удаётся записать отчёт в {file}: {why}; отчёт не записан") if output is None or writes_through(output)
+              else _("не удаётся записать отчёт в {file}: {why}; отчёт не записан, прежняя версия файла (если была) "
+                     "сохранена")).format(file=_shown(output), why=os_error_ru(exc)))
     except _broken_pool():
-        click.echo("legality: рабочий процесс проверки аварийно завершился (возможно, не хватило памяти); "
-                   "отчёт не записан — повторите с меньшим --jobs", err=True)
+        click.echo("legality: " + _("рабочий процесс проверки аварийно завершился (возможно, не хватило памяти); "
+                                    "отчёт не записан — повторите с меньшим --jobs"), err=True)
         sys.exit(EXIT_USAGE)
     except _cluster_error() as exc:
         click.echo(f"legality: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
-        click.echo("legality: прервано пользователем; отчёт не записан", err=True)
+        click.echo("legality: " + _("прервано пользователем; отчёт не записан"), err=True)
         sys.exit(130)
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -299,13 +299,16 @@ def scan_cmd(paths: tuple[str, ...], rules_dir: str, fmt: str | None, output: st
         try:
             write_atomic(summary_path, dumps(summary.to_json(), indent=True) + b"\n")
         except OSError as exc:
-            fail(f"отчёт записан в {_shown(output)}, но сводку {safe_text(summary_path)} записать не удалось: "
-                 f"{os_error_ru(exc)}"
-                 + ("" if writes_through(summary_path) else "; прежняя версия сводки (если была) сохранена"))
+            fail((_("отчёт записан в {file}, но сводку {summary} записать не удалось: {why}")
+                  if writes_through(summary_path) else
+                  _("отчёт записан в {file}, но сводку {summary} записать не удалось: {why}; прежняя версия сводки "
+                    "(если была) сохранена")).format(file=_shown(output), summary=safe_text(summary_path),
+                                                     why=os_error_ru(exc)))
     failed = (fail_on is not None and summary.worst_at_least(fail_on)) or (strict and (summary.invalid or summary.faults))
     if min_coverage is not None and summary.fully_checked_percent < min_coverage:
-        click.echo(f"legality: проверено полностью {summary.fully_checked_percent:g} % записей — меньше порога "
-                   f"--min-coverage {min_coverage:g} % (причины — в сводке и в поле coverage отчёта)".replace(".", ","),
+        click.echo("legality: " + _("проверено полностью {share} % записей — меньше порога --min-coverage {limit} % "
+                                    "(причины — в сводке и в поле coverage отчёта)").format(
+            share=f"{summary.fully_checked_percent:g}".replace(".", ","), limit=f"{min_coverage:g}".replace(".", ",")),
                    err=True)
         failed = True
     sys.exit(EXIT_FAIL if failed else EXIT_OK)
