@@ -444,6 +444,23 @@ def test_the_scans_own_errors_follow_the_language(args, ru, kk):
         assert "99,9 %" in got["ru"].output and "99,9 %" in got["kk"].output  # a decimal comma in both
 
 
+def test_the_sarif_notes_follow_the_language(tmp_path):
+    """SARIF's notifications (invalid records, coverage gaps) are human text: Kazakh in a Kazakh run."""
+    import json
+
+    notes = {}
+    for lang in ("ru", "kk"):
+        out = tmp_path / f"{lang}.sarif"
+        assert run("--lang", lang, "scan", "fixtures", "-f", "sarif", "-o", str(out)).exit_code in (0, 1)
+        notes[lang] = [n["message"]["text"] for n in
+                       json.loads(out.read_text(encoding="utf-8"))["runs"][0]["invocations"][0]["toolExecutionNotifications"]]
+    assert len(notes["ru"]) == len(notes["kk"]) > 0
+    assert any(t.startswith("некорректная запись: ") for t in notes["ru"])
+    assert any(t.startswith("не проверено: эпизод ") for t in notes["ru"])
+    assert not any(t.startswith(("некорректная запись", "ошибка правила", "не проверено")) for t in notes["kk"])
+    assert any(t.startswith("қате жазба: ") for t in notes["kk"]) and any(t.startswith("тексерілмеді: ") for t in notes["kk"])
+
+
 def test_the_end_of_run_summary_names_rules_by_title_never_by_id():
     from legality.scan.summary import Summary
 

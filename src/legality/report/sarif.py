@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from ..i18n import _
 from .base import Collecting, dumps
 from .text import cites_ru
 
@@ -71,14 +72,14 @@ class SarifFormatter(Collecting):
                     res["ruleIndex"] = index[c.rule]
                 results.append(res)
             for e in line.errors:
-                notes.append({"level": "error", "message": {"text": f"некорректная запись: {e['path']}: {e['message']}"},
+                notes.append({"level": "error", "message": {"text": f"{_('некорректная запись')}: {e['path']}: {e['message']}"},
                               "locations": [loc], "descriptor": {"id": "E401"}})
             for f in line.faults:
-                notes.append({"level": "error", "message": {"text": f"ошибка правила: {f.get('message', '')}"},
+                notes.append({"level": "error", "message": {"text": f"{_('ошибка правила')}: {f.get('message', '')}"},
                               "locations": [loc], "descriptor": {"id": str(f.get("code", "E501"))}})
             for g in line.coverage.gaps if line.coverage is not None else ():
-                where = f"эпизод {g.offence}: " if g.offence else ""
-                notes.append({"level": "warning", "message": {"text": f"не проверено: {where}{g.detail}"},
+                where = _("эпизод {id}: ").format(id=g.offence) if g.offence else ""
+                notes.append({"level": "warning", "message": {"text": _("не проверено: {what}").format(what=where + g.detail)},
                               "locations": [loc], "descriptor": {"id": f"coverage/{g.reason}"},
                               "properties": {"offence": g.offence, "reason": g.reason, "rules": g.rules}})
         log = {
