@@ -72,3 +72,38 @@ def test_unknown_case_rule_and_invalid_record_exit_2(flagged):
     case = orjson.loads(invalid.read_bytes().splitlines()[0])["case_id"]
     r = explain(str(invalid), "--case", case)
     assert r.exit_code == 2 and "не соответствует формату" in r.stderr
+
+
+# the trace's Russian words that `--full` printed as they were in a Kazakh run
+RUSSIAN_TRACE_WORDS = ("НАРУШЕНИЕ", "нарушения нет", "условие не выполнено", "не действует на дату", "норма действует",
+                       "не удалось проверить", "вытеснено", "не применимо", "Почему", " ст.")
+
+
+@pytest.mark.parametrize("case", ["2022-0520-57", "2018-0416-43", "2015-0962-88"])
+def test_the_rule_authors_view_is_in_kazakh_in_a_kazakh_run(case):
+    """Statuses, reasons and norms of `--full` went out in Russian (the trace holds them in Russian)."""
+    kk = CliRunner().invoke(main, ["--lang", "kk", "explain", str(FIXTURES_DIR / "verdicts"), "--case", case,
+                                   "--full", "--rules", RULES], catch_exceptions=False)
+    ru = CliRunner().invoke(main, ["explain", str(FIXTURES_DIR / "verdicts"), "--case", case, "--full",
+                                   "--rules", RULES], catch_exceptions=False)
+    assert kk.exit_code == ru.exit_code == 0, kk.output
+    assert "Себебі: " in kk.stdout and "Почему: " in ru.stdout
+    assert "Нормалар: ҚР ҚК " in kk.stdout
+    found = [w for w in RUSSIAN_TRACE_WORDS if w in kk.stdout]
+    assert found == [], found
+    assert any(w in ru.stdout for w in RUSSIAN_TRACE_WORDS[:5])
+
+
+@pytest.mark.parametrize("case", ["2022-0520-57", "2018-0416-43", "2015-0962-88", "2020-0542-12"])
+def test_a_kazakh_explanation_names_facts_by_their_kazakh_labels(case):
+    """The prosecutor's view computed its chain («Есептеу: …») with the facts' Russian labels."""
+    from legality.engine import Engine
+
+    program = Engine.load(RULES)._program
+    russian = {f.label for f in program.facts.values() if f.label and f.label_kk and f.label != f.label_kk}
+    for full in ([], ["--full"]):
+        kk = CliRunner().invoke(main, ["--lang", "kk", "explain", str(FIXTURES_DIR / "verdicts"), "--case", case,
+                                       *full, "--rules", RULES], catch_exceptions=False)
+        assert kk.exit_code == 0, kk.output
+        assert [label for label in russian if label in kk.stdout] == []
+        assert " ст." not in kk.stdout  # a citation in the Russian form inside Kazakh text

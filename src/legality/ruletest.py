@@ -40,6 +40,7 @@ import yaml
 from .diagnostics import Diagnostic, Span
 from .i18n import N_, _
 from .result import trace as T
+from .result.trace import CLAUSE_REASONS  # noqa: F401 - where tests/test_ruletest_output.py reads it
 from .result.evaluator import Evaluator
 from .model import validate_record
 
@@ -312,56 +313,12 @@ STATUS_WORDS = {
     T.FAULT: N_("ошибка правила"),
     T.UNDETERMINED: N_("не удалось проверить"),
 }
-# why a clause decided, by (clause, status): the same words as the trace's (`eval.tracer._REASONS`, Russian,
-# written at evaluation for `explain`), here through `_()` so a Kazakh run reads Kazakh; a test keeps them equal
-CLAUSE_REASONS = {
-    ("when", T.MISSING): N_("нет данных для условия «{text}»"),
-    ("needs", T.MISSING): N_("нет данных «{text}»"),
-    ("when", T.NOT_APPLICABLE): N_("условие не выполнено: «{text}»"),
-    ("unless", T.MISSING): N_("нет данных для исключения «{text}»"),
-    ("unless", T.EXCEPTED): N_("исключение: «{text}»"),
-    ("violation", T.MISSING): N_("нет данных для проверки «{text}»"),
-    ("violation", T.PASSED): N_("нарушения нет: «{text}» не выполнено"),
-}
-_OVERRIDDEN = re.compile(r"применяется специальная норма (\S+)")
-_NOT_IN_FORCE = re.compile(r"норма действует с (\S+)(?: по (\S+))?; дата (приговора|деяния) (\S+)")
-_UNDETERMINED = "не удалось проверить: "
-
-
-def _reason(r: Any) -> str:
-    """The trace's reason of one rule instance in the run's language.
-
-    The trace holds it in Russian (eval writes it once, for `explain`); it is rebuilt here from the
-    trace's data — the status and the deciding clause as written — and the few reasons without a clause
-    are read back from their fixed Russian shapes.  A candidate's message (status fired) is already in
-    the run's language; a fault's reason and a gap's detail are the runtime's and the catalogue's."""
-    if r.status in (T.FIRED, T.FAULT):
-        return r.reason
-    if r.status == T.UNDETERMINED:
-        return r.reason.removeprefix(_UNDETERMINED)
-    kind, _sp, text = r.condition.partition(" ")
-    if (kind, r.status) in CLAUSE_REASONS:
-        return _(CLAUSE_REASONS[(kind, r.status)]).format(text=text)
-    if r.status == T.OVERRIDDEN and (m := _OVERRIDDEN.fullmatch(r.reason)):
-        return _("применяется специальная норма {rule}").format(rule=m[1])
-    if r.status == T.NOT_IN_FORCE and (m := _NOT_IN_FORCE.fullmatch(r.reason)):
-        start, until, basis, date = m.groups()
-        if basis == "приговора":
-            msg = (_("норма действует с {start} по {until}; дата приговора {date}") if until
-                   else _("норма действует с {start}; дата приговора {date}"))
-        else:
-            msg = (_("норма действует с {start} по {until}; дата деяния {date}") if until
-                   else _("норма действует с {start}; дата деяния {date}"))
-        return msg.format(start=start, until=until, date=date)
-    return r.reason
-
-
 def _why(traces) -> str:
     """Each instance of the tested rule: «id@offence: status (reason)»."""
     out = []
     for r in traces:
         word = _(STATUS_WORDS[r.status]) if r.status in STATUS_WORDS else r.status
-        reason = _reason(r)
+        reason = T.reason_text(r)
         out.append(f"{r.rule}{'@' + r.scope if r.scope else ''}: {word}" + (f" ({reason})" if reason else ""))
     return "; ".join(out)
 

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
+from .. import words
 from ..diagnostics import Diagnostic, Span, sort_diagnostics
 from ..i18n import _
 from ..model.values import ArticleRef, Citation, Part, Quantity, Term
@@ -298,7 +299,7 @@ class Catalogue:
             for s in entries:
                 if s.covers(on):
                     ok = s.text_verified_on(on)
-                    msg = _("санкция {ref} УК РК в редакции на {on:%d.%m.%Y}").format(ref=s.ref, on=on)
+                    msg = _("санкция {cite} в редакции на {on:%d.%m.%Y}").format(cite=words.article(s.ref), on=on)
                     if s.window:
                         msg += (_(" (на эту дату могла действовать как прежняя, так и новая редакция: закон о поправке "
                                 "вступил в силу в период {span_ru}, точный день в тексте не "
@@ -310,12 +311,14 @@ class Catalogue:
                                                                         self._articles.get(ref.article)), ref, on)
         art = self._articles.get(ref.article)
         if art is not None and art.repealed and not art.has_entries:
-            return Lookup("unknown_edition", None, _("{ref} УК РК («{title}»): {repealed}; "
-                          "санкции прежней редакции в каталоге нет").format(ref=ref, title=art.title, repealed=art.repealed), ref, on)
+            return Lookup("unknown_edition", None, _("{cite} («{title}»): {repealed}; "
+                          "санкции прежней редакции в каталоге нет").format(cite=words.article(ref), title=art.title,
+                                                                            repealed=art.repealed), ref, on)
         if art is None:
             msg = _("статья {article} УК РК отсутствует в каталоге санкций").format(article=ref.article)
         else:
-            msg = _("{ref} УК РК: такой части/пункта нет в каталоге санкций статьи {article} («{title}»)").format(ref=ref, article=ref.article, title=art.title)
+            msg = _("{cite}: такой части/пункта нет в каталоге санкций статьи {article} («{title}»)").format(
+                cite=words.article(ref), article=ref.article, title=art.title)
             if art.repealed:
                 msg += f"; {art.repealed}"
         return Lookup("unknown_article", None, msg, ref, on)
@@ -441,10 +444,11 @@ def _span_ru(a: date, b: date | None) -> str:
 
 def _unknown_edition_ru(ref: ArticleRef, on: date, entries: list[Sanction], art: _Article | None) -> str:
     if on < CODE_IN_FORCE:
-        return (_("{ref} УК РК: деяние совершено {on:%d.%m.%Y}, до введения в действие УК РК 2014 года (01.01.2015); "
-                "санкцию нужно определять по УК РК 1997 года, которого нет в каталоге").format(ref=ref, on=on))
+        return (_("{cite}: деяние совершено {on:%d.%m.%Y}, до введения в действие УК РК 2014 года (01.01.2015); "
+                "санкцию нужно определять по УК РК 1997 года, которого нет в каталоге").format(cite=words.article(ref), on=on))
     spans = ", ".join(_span_ru(s.valid_from, s.valid_to) for s in entries)
-    msg = _("{ref} УК РК: в каталоге нет редакции, действовавшей на {on:%d.%m.%Y} (есть редакции: {spans})").format(ref=ref, on=on, spans=spans)
+    msg = _("{cite}: в каталоге нет редакции, действовавшей на {on:%d.%m.%Y} (есть редакции: {spans})").format(
+        cite=words.article(ref), on=on, spans=spans)
     if art is not None and art.repealed:
         msg += f"; {art.repealed}"
     return msg

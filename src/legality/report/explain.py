@@ -24,7 +24,7 @@ import re
 from typing import Any, Mapping
 
 from .. import words
-from ..i18n import N_, _
+from ..i18n import N_, _, language
 from ..result.candidate import Candidate, Evaluation, RuleInfo
 from ..result.trace import (
     EXCEPTED,
@@ -35,10 +35,11 @@ from ..result.trace import (
     NOT_IN_FORCE,
     OVERRIDDEN,
     PASSED,
-    STATUS_RU,
     UNDETERMINED,
     FactTrace,
     Trace,
+    reason_text,
+    status_text,
 )
 from .protest import finding_of, prior_convictions, sentence
 from .text import safe_text
@@ -143,7 +144,8 @@ def limit_steps(engine: Any, rule_id: str, scope: str | None, facts: list[FactTr
             values[f.name] = f.value
     steps = []
     for name in sorted(values, key=lambda n: rank.get(n, len(rank))):
-        label, value = prog.facts[name].label, values[name]
+        fd, value = prog.facts[name], values[name]
+        label = fd.label_kk if (lang or language()) == "kk" and fd.label_kk else fd.label
         if not label or isinstance(value, bool) or value is None or _is_repr(value):
             continue
         steps.append(f"{label}: {words.say_json(value, lang)}")
@@ -251,7 +253,7 @@ def explain_brief(item: Any, evaluation: Evaluation, rules: list[RuleInfo], engi
         out += ["", _("Не удалось проверить")]
         groups: dict[tuple[str, str], list[str]] = {}  # (episode, why) → the titles of the rules it cost
         for r in undetermined:
-            gap = r.reason.split(": ", 1)[1] if r.reason.startswith("не удалось проверить: ") else r.reason
+            gap = reason_text(r)
             groups.setdefault((str(r.scope or ""), gap), []).append(titles.get(r.rule, ""))
         for (scope, gap), names in groups.items():
             where = _("эпизод {n}: ").format(n=scope) if scope else ""
@@ -311,19 +313,22 @@ def explain_text(item: Any, evaluation: Evaluation, rules: list[RuleInfo], rules
             where = (" · " + _("эпизод {n} ({text})").format(n=r.scope, text=offence_text.get(r.scope, ""))
                      if r.scope else "")
             title = titles.get(r.rule, "")
-            out.append(f"[{STATUS_RU.get(r.status, r.status)}] {r.rule}{' — ' + title if title else ''}{where}")
+            out.append(f"[{status_text(r.status)}] {r.rule}{' — ' + title if title else ''}{where}")
             cand = by_key.get((r.rule, r.scope))
             if cand is not None:
                 out.append("    " + _("Важность: {severity}").format(severity=words.severity(cand.severity)))
                 out.append(f"    {cand.message}")
             if r.reason and (cand is None or r.reason != cand.message):
-                out.append("    " + _("Почему: {reason}").format(reason=r.reason))
+                reason = reason_text(r)
+                if r.status == UNDETERMINED:
+                    reason = _("не удалось проверить: {what}").format(what=reason)
+                out.append("    " + _("Почему: {reason}").format(reason=reason))
             if r.condition:
                 out.append("    " + _("Условие правила: {condition}").format(condition=r.condition))
             for name, val in r.values.items():
                 out.append(f"    {name} = {_shown(val)}")
             if r.citations:
-                out.append("    " + _("Нормы: {norms}").format(norms="; ".join(r.citations)))
+                out.append("    " + _("Нормы: {norms}").format(norms="; ".join(words.cite(x) for x in r.citations)))
             if r.file:
                 out.append("    " + _("Правило: {file}:{line}").format(file=r.file, line=r.line))
     for fault in evaluation.faults:

@@ -6,10 +6,12 @@ same structure; rendering it is the report layer's job, and its cost is measured
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..diagnostics import Span
+from ..i18n import N_, _
 
 # rule statuses, in the order a rule is decided
 NOT_IN_FORCE = "not_in_force"      # offence date outside the rule's `in force` dates
@@ -22,17 +24,66 @@ FIRED = "fired"                    # violation: a candidate
 FAULT = "fault"                    # runtime error in the rule (reported as a diagnostic)
 UNDETERMINED = "undetermined"      # the rule may apply but a value it needs is missing: a coverage gap
 
+# a rule's status as `explain --full` tags it (through `status_text`, in the run's language)
 STATUS_RU = {
-    NOT_IN_FORCE: "не действует на дату деяния",
-    NOT_APPLICABLE: "не применимо",
-    MISSING: "нет данных",
-    EXCEPTED: "исключение",
-    OVERRIDDEN: "вытеснено специальной нормой",
-    PASSED: "нарушения нет",
-    FIRED: "НАРУШЕНИЕ",
-    FAULT: "ошибка правила",
-    UNDETERMINED: "не удалось проверить",
+    NOT_IN_FORCE: N_("не действует на дату деяния"),
+    NOT_APPLICABLE: N_("не применимо"),
+    MISSING: N_("нет данных"),
+    EXCEPTED: N_("исключение"),
+    OVERRIDDEN: N_("вытеснено специальной нормой"),
+    PASSED: N_("нарушения нет"),
+    FIRED: N_("НАРУШЕНИЕ"),
+    FAULT: N_("ошибка правила"),
+    UNDETERMINED: N_("не удалось проверить"),
 }
+
+
+def status_text(status: str) -> str:
+    return _(STATUS_RU[status]) if status in STATUS_RU else status
+
+
+# why a clause decided, by (clause, status): the same words as the trace's (`eval.tracer._REASONS`, Russian,
+# written at evaluation), here through `_()` so a Kazakh run reads Kazakh; a test keeps them equal
+CLAUSE_REASONS = {
+    ("when", MISSING): N_("нет данных для условия «{text}»"),
+    ("needs", MISSING): N_("нет данных «{text}»"),
+    ("when", NOT_APPLICABLE): N_("условие не выполнено: «{text}»"),
+    ("unless", MISSING): N_("нет данных для исключения «{text}»"),
+    ("unless", EXCEPTED): N_("исключение: «{text}»"),
+    ("violation", MISSING): N_("нет данных для проверки «{text}»"),
+    ("violation", PASSED): N_("нарушения нет: «{text}» не выполнено"),
+}
+_OVERRIDDEN = re.compile(r"применяется специальная норма (\S+)")
+_NOT_IN_FORCE = re.compile(r"норма действует с (\S+)(?: по (\S+))?; дата (приговора|деяния) (\S+)")
+
+
+def reason_text(r: "RuleTrace") -> str:
+    """The trace's reason of one rule instance in the run's language (`legality test`, `explain --full`).
+
+    The trace holds it in Russian (eval writes it once, as data); it is rebuilt here from the trace's
+    data — the status and the deciding clause as written — and the few reasons without a clause are read
+    back from their fixed Russian shapes.  A candidate's message (status fired) is already in the run's
+    language; a fault's reason and a gap's detail are the runtime's and the catalogue's.  An undetermined
+    rule's reason is its gap alone (the caller says «не удалось проверить»)."""
+    if r.status in (FIRED, FAULT):
+        return r.reason
+    if r.status == UNDETERMINED:
+        return r.reason.removeprefix("не удалось проверить: ")  # eval.tracer writes it so
+    kind, _sp, text = r.condition.partition(" ")
+    if (kind, r.status) in CLAUSE_REASONS:
+        return _(CLAUSE_REASONS[(kind, r.status)]).format(text=text)
+    if r.status == OVERRIDDEN and (m := _OVERRIDDEN.fullmatch(r.reason)):
+        return _("применяется специальная норма {rule}").format(rule=m[1])
+    if r.status == NOT_IN_FORCE and (m := _NOT_IN_FORCE.fullmatch(r.reason)):
+        start, until, basis, date = m.groups()
+        if basis == "приговора":
+            msg = (_("норма действует с {start} по {until}; дата приговора {date}") if until
+                   else _("норма действует с {start}; дата приговора {date}"))
+        else:
+            msg = (_("норма действует с {start} по {until}; дата деяния {date}") if until
+                   else _("норма действует с {start}; дата деяния {date}"))
+        return msg.format(start=start, until=until, date=date)
+    return r.reason
 
 
 @dataclass(slots=True)
