@@ -39,6 +39,7 @@ import yaml
 
 from .diagnostics import Diagnostic, Span
 from .i18n import N_, _
+from .law.yamlread import yaml_reason
 from .result import trace as T
 from .result.trace import CLAUSE_REASONS  # noqa: F401 - where tests/test_ruletest_output.py reads it
 from .result.evaluator import Evaluator
@@ -157,11 +158,14 @@ def load_tests(rules_dir: Path, display: Callable[[Path], str] = str) -> tuple[l
         if "law" in f.relative_to(tdir).parts[:-1]:
             continue  # tests/law/…: catalogue files named by a test file's `law:`, not tests
         name = display(f)
+        text = None
         try:
-            doc = yaml.load(f.read_text(encoding="utf-8"), Loader=_Loader)
+            text = f.read_text(encoding="utf-8")
+            doc = yaml.load(text, Loader=_Loader)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
             mark = getattr(e, "problem_mark", None)
-            diags.append(Diagnostic("E601", _("cannot read rule test file: {error}").format(error=e),
+            why = yaml_reason(e, text) if isinstance(e, yaml.YAMLError) else str(e)
+            diags.append(Diagnostic("E601", _("cannot read rule test file: {error}").format(error=why),
                                     Span(name, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1)))
             continue
         if not isinstance(doc, dict) or not isinstance(doc.get("tests"), list):

@@ -7,9 +7,12 @@ from it, and keep a map from path to the line where that path's node starts.
 
 from __future__ import annotations
 
+import re
 from typing import Any, NoReturn
 
 import yaml
+
+from ..i18n import N_, _
 
 Path_ = tuple[str | int, ...]
 
@@ -32,15 +35,52 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        msg = " ".join(str(x) for x in (e.context, e.problem) if x)
-        return _raise(msg or str(e), mark)
+        return _raise(yaml_reason(e, text), e.problem_mark or e.context_mark)
     except yaml.YAMLError as e:  # pragma: no cover - unmarked errors are rare
-        raise YamlProblem(str(e), None, None) from e
+        raise YamlProblem(yaml_reason(e, text), None, None) from e
     lines: dict[Path_, int] = {}
     if node is not None:
         _walk(node, (), lines)
     return data, lines
+
+
+# PyYAML's problems (its pure-Python and its libyaml loader word them differently) → what to fix, for a
+# lawyer editing the file; the English ids are translated by the diagnostics catalogue (`--lang en` keeps them)
+_PROBLEMS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"expected <block end>|did not find expected key|did not find expected '-' indicator"),
+     N_("the indentation of this line does not match the lines above it")),
+    (re.compile(r"expected ',' or '\}'|did not find expected ',' or '\}'"),
+     N_("a «{…}» is not closed, or a comma is missing inside it")),
+    (re.compile(r"expected ',' or '\]'|did not find expected ',' or '\]'"),
+     N_("a «[…]» is not closed, or a comma is missing inside it")),
+    (re.compile(r"mapping values are not allowed"),
+     N_("a colon inside a value: put the value in quotes")),
+    (re.compile(r"found unexpected end of stream"),
+     N_("a quotation mark is not closed")),
+    (re.compile(r"found undefined alias"),
+     N_("«*» starts a reference to an anchor that does not exist: put the value in quotes")),
+    (re.compile(r"unknown escape character"),
+     N_("an unknown escape after «\\» in double quotes: write «\\\\» or use single quotes")),
+    (re.compile(r"could not find expected ':'"),
+     N_("a key without a colon after it")),
+]
+
+
+def yaml_reason(e: yaml.YAMLError, text: str | None = None) -> str:
+    """Why the text is not well-formed YAML, in words of the run's language (PyYAML's own are English and
+    name its parser's states: «while parsing a block mapping … expected <block end>»)."""
+    problem = str(getattr(e, "problem", None) or e)
+    if "cannot start any token" in problem:
+        mark = getattr(e, "problem_mark", None)
+        line = text.splitlines()[mark.line] if text is not None and mark is not None and mark.line < len(
+            text.splitlines()) else ""
+        if "\t" in problem or (mark is not None and line[mark.column:mark.column + 1] == "\t"):
+            return _("a tab character: YAML indents with spaces only")
+        return _("a character that cannot start a value here: put the value in quotes")
+    for pattern, words in _PROBLEMS:
+        if pattern.search(problem):
+            return _(words)
+    return _("the text is not well-formed YAML")
 
 
 def _raise(msg: str, mark: yaml.Mark | None) -> NoReturn:
