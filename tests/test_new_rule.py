@@ -229,3 +229,14 @@ def test_a_fact_the_skeleton_would_hide_is_refused(rules):
     r = run("new", "rule", ID, "--family", "sanction", "--rules", rules)
     assert r.exit_code == 2 and "limit" in r.stderr
     assert _snapshot(rules) == before
+
+
+def test_a_test_file_that_is_not_yaml_is_named_with_its_place_and_why(rules):
+    tests_file = rules / "tests" / "sanction.yaml"
+    tests_file.write_text(tests_file.read_text(encoding="utf-8") + "\t- name: x\n", encoding="utf-8")
+    before = _snapshot(rules)
+    r = run("new", "rule", ID, "--family", "sanction", "--rules", rules)
+    assert r.exit_code == 2 and _snapshot(rules) == before
+    line = len(tests_file.read_text(encoding="utf-8").splitlines())
+    assert f"sanction.yaml:{line}:1 не читается как YAML, тесты не дописаны: символ табуляции" in r.stderr, r.stderr
+    assert "while scanning" not in r.stderr

@@ -37,6 +37,7 @@ from string import Template
 import click
 
 from ..i18n import _
+from ..law.yamlread import yaml_reason
 from ._inputs import fail
 
 RULES_HELP = "rule set directory (default: the shipped rules/)"
@@ -288,7 +289,9 @@ def plan(rules_dir: Path, rule_id: str, family: str, new_family: bool, title: st
     try:
         doc = yaml.safe_load(tests_old) if tests_old else None
     except yaml.YAMLError as e:
-        fail(_("{file} не читается как YAML, тесты не дописаны: {why}").format(file=_shown(tests_file), why=e))
+        mark = getattr(e, "problem_mark", None)
+        where = f"{_shown(tests_file)}:{mark.line + 1}:{mark.column + 1}" if mark is not None else _shown(tests_file)
+        fail(_("{file} не читается как YAML, тесты не дописаны: {why}").format(file=where, why=yaml_reason(e, tests_old)))
     indent = "  "
     if tests_old:
         m = re.findall(r"^( *)- name:", tests_old, flags=re.M)
