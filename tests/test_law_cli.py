@@ -55,6 +55,14 @@ def test_show_text_is_russian_and_names_the_edition():
     assert "_" not in out  # no code identifiers in human text
 
 
+def test_show_text_in_kazakh_cites_the_article_in_kazakh():
+    """The heading was «ч.1 ст.188 ҚР ҚК»: the Russian form of the citation with the Kazakh name of the Code."""
+    r = CliRunner().invoke(main, ["--lang", "kk", "law", "show", "188", "--part", "1", "--on", "2019-06-01"])
+    assert r.exit_code == 0
+    assert r.stdout.startswith("ҚР ҚК 188-бабының 1-бөлігі «Кража»"), r.stdout
+    assert " ст." not in r.stdout and "ч.1" not in r.stdout
+
+
 def test_show_without_part_prints_every_part_in_the_codes_order_one_json_object_a_line():
     code, out, _ = run("show", "120", "--on", "2021-06-01", "--format", "json")
     assert code == 0

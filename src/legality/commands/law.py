@@ -102,7 +102,7 @@ def _range(lo: Any, hi: Any, fixed: bool = False) -> str:
 
 
 def entry_text(s: Any, lk: Any, on: date) -> str:
-    lines = [_("{ref} УК РК «{title}» — {summary}").format(ref=s.ref, title=s.title, summary=s.summary), _("  на {on:%d.%m.%Y}: {message}").format(on=on, message=lk.message),
+    lines = [_("{cite} «{title}» — {summary}").format(cite=words.article(s.ref), title=s.title, summary=s.summary), _("  на {on:%d.%m.%Y}: {message}").format(on=on, message=lk.message),
              _("  редакция: {edition}; действует {span}").format(edition=s.edition, span=_span(s.valid_from, s.valid_to)),
              (_("  категория: {category}; коррупционное (ст.3 п.29)") if s.corruption else _("  категория: {category}")).format(
                  category=s.category.label(language())),
@@ -439,7 +439,7 @@ def diff_text(changed: list[dict[str, Any]], who: dict[str, Any]) -> str:
     lines = [_("Различий: {len}.").format(len=len(changed))]
     for c in changed:
         since = _(" (с {fromisoformat:%d.%m.%Y})").format(fromisoformat=date.fromisoformat(c['since'])) if c["since"] else ""
-        lines.append(_("{ref} УК РК — {word}{since}").format(ref=c['ref'], word=word[c['change']], since=since))
+        lines.append(_("{cite} — {word}{since}").format(cite=words.cite(c["ref"]), word=word[c['change']], since=since))
         if c["before"]:
             lines.append(_("  было: ") + "; ".join(c["before"]))
         if c["after"]:
