@@ -120,6 +120,7 @@ def test_non_utf8_file_is_E301(tmp_path: Path) -> None:
     (tmp_path / "x.yaml").write_bytes(b"params:\n  a: \xff\xfe\n")
     diags = load_errors(tmp_path)
     assert diags[0].code == "E301" and "UTF-8" in diags[0].message
+    assert "(байт 13)" in diags[0].message and "invalid" not in diags[0].message  # not the decoder's English
 
 
 def test_min_above_max_is_rejected(tmp_path: Path) -> None:

@@ -75,3 +75,14 @@ def test_a_broken_rule_test_file_is_named_with_its_place_and_why(tmp_path, lang,
     assert res.exit_code == 1, res.output  # a test file that cannot be read fails the run
     assert "broken.yaml:2:1" in res.output and words in res.output, res.output
     assert "while scanning" not in res.output and "cannot start any token" not in res.output
+
+
+def test_a_rule_test_file_that_is_not_utf8_says_where_and_what_to_do(tmp_path):
+    rules = tmp_path / "rules"
+    (rules / "tests").mkdir(parents=True)
+    (rules / "pack").mkdir()
+    (rules / "pack" / "x.legal").write_text("", encoding="utf-8")
+    (rules / "tests" / "cp1251.yaml").write_bytes("tests:\n  - name: кража\n".encode("cp1251"))
+    res = CliRunner().invoke(main, ["test", str(rules)])
+    assert "cp1251.yaml:1:1" in res.output and "не в кодировке UTF-8" in res.output and "сохраните файл в UTF-8" in res.output
+    assert "codec" not in res.output and "invalid" not in res.output

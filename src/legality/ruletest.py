@@ -164,7 +164,9 @@ def load_tests(rules_dir: Path, display: Callable[[Path], str] = str) -> tuple[l
             doc = yaml.load(text, Loader=_Loader)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
             mark = getattr(e, "problem_mark", None)
-            why = yaml_reason(e, text) if isinstance(e, yaml.YAMLError) else str(e)
+            why = (yaml_reason(e, text) if isinstance(e, yaml.YAMLError) else
+                   _("not UTF-8 text (at byte {byte}): save the file as UTF-8").format(byte=e.start)
+                   if isinstance(e, UnicodeDecodeError) else str(e))
             diags.append(Diagnostic("E601", _("cannot read rule test file: {error}").format(error=why),
                                     Span(name, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1)))
             continue

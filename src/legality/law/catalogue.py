@@ -128,7 +128,7 @@ class Catalogue:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            diags.append(Diagnostic("E301", _("not UTF-8 text ({reason} at byte {byte})").format(reason=e.reason, byte=e.start),
+            diags.append(Diagnostic("E301", _("not UTF-8 text (at byte {byte}): save the file as UTF-8").format(byte=e.start),
                                     Span(name, 1, 1)))
             return
         try:
