@@ -39,7 +39,7 @@ import yaml
 
 from .diagnostics import Diagnostic, Span
 from .i18n import N_, _
-from .law.yamlread import yaml_reason
+from .law.yamlread import not_utf8, yaml_reason
 from .result import trace as T
 from .result.trace import CLAUSE_REASONS  # noqa: F401 - where tests/test_ruletest_output.py reads it
 from .result.evaluator import Evaluator
@@ -164,9 +164,10 @@ def load_tests(rules_dir: Path, display: Callable[[Path], str] = str) -> tuple[l
             doc = yaml.load(text, Loader=_Loader)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
             mark = getattr(e, "problem_mark", None)
-            why = (yaml_reason(e, text) if isinstance(e, yaml.YAMLError) else
-                   _("not UTF-8 text (at byte {byte}): save the file as UTF-8").format(byte=e.start)
-                   if isinstance(e, UnicodeDecodeError) else str(e))
+            if isinstance(e, yaml.YAMLError):
+                why = yaml_reason(e, text)
+            else:
+                why = not_utf8(e) if isinstance(e, UnicodeDecodeError) else str(e)
             diags.append(Diagnostic("E601", _("cannot read rule test file: {error}").format(error=why),
                                     Span(name, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1)))
             continue

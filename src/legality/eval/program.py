@@ -485,7 +485,7 @@ class Program:
         owner: Any = next((lt for lt in r.lets if lt.name == name), None) or self.facts.get(name)
         if owner is None or not owner.label:
             return None
-        return str(owner.label_kk if self.lang == "kk" and owner.label_kk else owner.label)
+        return str(owner.label_in(self.lang))
 
     def rule_infos(self) -> list[RuleInfo]:
         if self._stored is not None:

@@ -122,13 +122,13 @@ class Catalogue:
         return cat
 
     def _load_file(self, f: Path, raw: bytes, diags: list[Diagnostic]) -> None:
-        from .yamlread import YamlProblem, load_with_lines
+        from .yamlread import YamlProblem, load_with_lines, not_utf8
 
         name = str(f)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            diags.append(Diagnostic("E301", _("not UTF-8 text (at byte {byte}): save the file as UTF-8").format(byte=e.start),
+            diags.append(Diagnostic("E301", not_utf8(e),
                                     Span(name, 1, 1)))
             return
         try:

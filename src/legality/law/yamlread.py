@@ -72,8 +72,8 @@ def yaml_reason(e: yaml.YAMLError, text: str | None = None) -> str:
     problem = str(getattr(e, "problem", None) or e)
     if "cannot start any token" in problem:
         mark = getattr(e, "problem_mark", None)
-        line = text.splitlines()[mark.line] if text is not None and mark is not None and mark.line < len(
-            text.splitlines()) else ""
+        lines = text.splitlines() if text is not None and mark is not None else []
+        line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
         if "\t" in problem or (mark is not None and line[mark.column:mark.column + 1] == "\t"):
             return _("a tab character: YAML indents with spaces only")
         return _("a character that cannot start a value here: put the value in quotes")
@@ -81,6 +81,11 @@ def yaml_reason(e: yaml.YAMLError, text: str | None = None) -> str:
         if pattern.search(problem):
             return _(words)
     return _("the text is not well-formed YAML")
+
+
+def not_utf8(e: UnicodeDecodeError) -> str:
+    """Why a file is not read as text, and what to do (the decoder's own reason is English)."""
+    return _("not UTF-8 text (at byte {byte}): save the file as UTF-8").format(byte=e.start)
 
 
 def _raise(msg: str, mark: yaml.Mark | None) -> NoReturn:

@@ -144,8 +144,7 @@ def limit_steps(engine: Any, rule_id: str, scope: str | None, facts: list[FactTr
             values[f.name] = f.value
     steps = []
     for name in sorted(values, key=lambda n: rank.get(n, len(rank))):
-        fd, value = prog.facts[name], values[name]
-        label = fd.label_kk if (lang or language()) == "kk" and fd.label_kk else fd.label
+        label, value = prog.facts[name].label_in(lang or language()), values[name]
         if not label or isinstance(value, bool) or value is None or _is_repr(value):
             continue
         steps.append(f"{label}: {words.say_json(value, lang)}")

@@ -88,6 +88,10 @@ class FactDef:
     deps_law: frozenset[str] = frozenset()  # law parameters its expression reads directly
     label_kk: str | None = None  # the label in Kazakh (`"…" kk "…"`), None when not translated
 
+    def label_in(self, lang: str) -> str | None:
+        """The label people read in `lang`: the Kazakh one where there is one."""
+        return self.label_kk if lang == "kk" and self.label_kk else self.label
+
 
 @dataclass(eq=False, frozen=True)
 class LetDef:
@@ -96,6 +100,8 @@ class LetDef:
     expr: Node
     span: Span
     label_kk: str | None = None
+
+    label_in = FactDef.label_in
 
 
 @dataclass(eq=False, frozen=True)
